@@ -1,0 +1,111 @@
+"""The `rungs` command line: console, trace, content check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.console.app import Console, Speaker, choose_runner
+from bot.runtime import StartupError, running_tutor
+from bot.settings import Settings, data_dir
+
+log = logging.getLogger("rungs")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["console", *(argv or [])])
+    settings = Settings()
+    if getattr(args, "db", None):
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "content":
+            return _content_check(args.dir or settings.content_dir)
+        if args.command == "trace":
+            return asyncio.run(_one_shot(settings, args))
+        return asyncio.run(_console(settings, args))
+    except KeyboardInterrupt:
+        return 130
+    except StartupError as exc:
+        print(f"rungs: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rungs", description="A system-design scaling tutor.")
+    commands = parser.add_subparsers(dest="command")
+    console = commands.add_parser("console", help="the interactive (or scripted) tutor")
+    _add_identity(console)
+    trace = commands.add_parser("trace", help='trace one request, e.g. rungs trace "GET /u/7"')
+    trace.add_argument("request", help='a request such as "GET /u/7"')
+    _add_identity(trace)
+    content = commands.add_parser("content", help="content tools")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="validate the content folder")
+    check.add_argument("dir", nargs="?", type=Path, help="content folder (default: shipped)")
+    return parser
+
+
+def _add_identity(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="SQLite file (default: RUNGS_DATABASE_URL or rungs.db in your data directory)",
+    )
+    parser.add_argument("--user", default=None, help="who is speaking (default: your login)")
+    parser.add_argument("--channel", default=None, help="a shared channel (default: your own)")
+
+
+def _content_check(directory: Path | None) -> int:
+    from engine.content.loader import default_content_dir, load_content
+    from engine.errors import ContentError
+
+    folder = directory or default_content_dir()
+    try:
+        content = load_content(folder)
+    except ContentError as exc:
+        for file, field, reason in exc.problems:
+            print(f"{folder / file}: {field}: {reason}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    print(f"{folder}: OK ({len(content.lessons)} lessons, {len(content.sources)} sources)")
+    return 0
+
+
+async def _console(settings: Settings, args: argparse.Namespace) -> int:
+    async with running_tutor(settings) as (tutor, clock):
+        console = Console(tutor, clock, _speaker(args), sys.stdout)
+        await choose_runner(data_dir() / "history")(console)
+    return 0
+
+
+async def _one_shot(settings: Settings, args: argparse.Namespace) -> int:
+    async with running_tutor(settings) as (tutor, clock):
+        console = Console(tutor, clock, _speaker(args), sys.stdout)
+        await console.handle_line(f"/trace {args.request}")
+    return 0
+
+
+def _speaker(args: argparse.Namespace) -> Speaker:
+    return Speaker(args.user or _login(), args.channel)
+
+
+def _login() -> str:
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):
+        return "you"
+    cleaned = "".join(ch for ch in name if ch.isalnum() or ch in "-_.")[:40]
+    return cleaned or "you"

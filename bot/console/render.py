@@ -1,0 +1,82 @@
+"""Reply → plain text for the terminal. Pure: same reply, same text."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from engine.replies import (
+    Block,
+    Buttons,
+    Checklist,
+    Deadline,
+    Fields,
+    Heading,
+    Notice,
+    NoticeLevel,
+    Paragraph,
+    Preformatted,
+    Reply,
+    SpanStyle,
+    TraceSteps,
+)
+
+
+def render(reply: Reply, now: datetime) -> str:
+    parts = [text for block in reply.blocks if (text := _block(block, now))]
+    return "\n".join(parts)
+
+
+def _block(block: Block, now: datetime) -> str:
+    match block:
+        case Heading(text):
+            return text
+        case Paragraph(spans):
+            return "".join(
+                _clean(s.text) if s.style is SpanStyle.USER_TEXT else s.text for s in spans
+            )
+        case Fields(items):
+            width = min(max((len(k) for k, _ in items), default=0), 40)
+            return "\n".join(f"  {k.ljust(width)}  {v}" for k, v in items)
+        case Checklist(items):
+            return "\n".join(
+                f"  [{'x' if i.covered else ' '}] {i.label}" + (f": {i.detail}" if i.detail else "")
+                for i in items
+            )
+        case TraceSteps():
+            return _trace(block)
+        case Preformatted(text):
+            return text
+        case Deadline(at, label):
+            return f"{label}: {_relative(at, now)}"
+        case Notice(text, level):
+            return text if level is NoticeLevel.INFO else f"! {text}"
+        case Buttons():
+            return ""  # the console already shows everything a button would reveal
+    return ""
+
+
+def _trace(block: TraceSteps) -> str:
+    lines = [block.title]
+    for step in block.steps:
+        timing = f"(+{_ms(step.latency_ms)} ms, {_ms(step.cumulative_ms)} ms)"
+        lines.append(f"{step.n}/{step.total} {step.text} {timing}")
+    lines.append(block.summary)
+    return "\n".join(lines)
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
+
+
+def _relative(at: datetime, now: datetime) -> str:
+    seconds = int((at - now).total_seconds())
+    ahead = seconds >= 0
+    minutes, secs = divmod(abs(seconds), 60)
+    span = f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    return f"in {span}" if ahead else f"{span} ago"
+
+
+def _clean(text: str) -> str:
+    """Drop control characters from text a user typed, so it cannot move the cursor."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")

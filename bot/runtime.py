@@ -1,0 +1,41 @@
+"""Start-up shared by every adapter: validate content, open and migrate the store, build the
+Tutor; and close the store again on the way out."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.settings import Settings
+from engine.content.loader import default_content_dir, load_content
+from engine.errors import ContentError
+from engine.ports import Clock, SystemClock
+from engine.storage import UnsupportedDatabaseError, open_store
+from engine.tutor import Tutor
+
+
+class StartupError(Exception):
+    """A problem that stops start-up, with a message for the person who started it."""
+
+
+@asynccontextmanager
+async def running_tutor(settings: Settings) -> AsyncIterator[tuple[Tutor, Clock]]:
+    folder = settings.content_dir or default_content_dir()
+    try:
+        content = load_content(folder)
+    except ContentError as exc:
+        first = "; ".join(f"{f}: {field}: {why}" for f, field, why in exc.problems[:3])
+        raise StartupError(
+            f"the content in {folder} is invalid ({first}). "
+            "Run `rungs content check` for every problem."
+        ) from exc
+    try:
+        store = await open_store(settings.database_url)
+    except (UnsupportedDatabaseError, sqlite3.Error, OSError) as exc:
+        raise StartupError(f"cannot open the database: {exc}") from exc
+    clock = SystemClock()
+    try:
+        yield Tutor(store, content, clock), clock
+    finally:
+        await store.close()

@@ -1,0 +1,32 @@
+"""One typed Settings object, built in the CLI and passed down; never read at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "rungs"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'rungs.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RUNGS_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=default_database_url,
+        description="sqlite:///path/to/rungs.db (default: rungs.db in the user's data directory)",
+    )
+    content_dir: Path | None = Field(
+        default=None, description="content folder (default: the content shipped with Rungs)"
+    )
+    log_level: str = Field(default="WARNING", description="logging level")

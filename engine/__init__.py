@@ -1,0 +1,1 @@
+"""Rungs engine: the platform-free core (domain, commands, replies, the Tutor service, storage)."""

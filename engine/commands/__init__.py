@@ -1,0 +1,1 @@
+"""One grammar for every way in: text, structured options and button ids."""

@@ -1,0 +1,52 @@
+"""Button ids: versioned, at most 100 characters, ids only; the state they act on is in the store.
+
+Format: `r1:<verb>:<arg>…`. A button from an older format gets a polite "run it again" rather
+than a wrong action.
+"""
+
+from __future__ import annotations
+
+from engine.commands import types as t
+from engine.errors import UsageError
+
+VERSION = "r1"
+MAX_LENGTH = 100
+
+
+def trace_step(trace_no: int, cursor: int) -> str:
+    return _join("ts", str(trace_no), str(cursor))
+
+
+def trace_all(trace_no: int) -> str:
+    return _join("ta", str(trace_no))
+
+
+def parse_button(action_id: str) -> t.Command:
+    parts = action_id.split(":")
+    if len(action_id) > MAX_LENGTH or len(parts) < 2 or parts[0] != VERSION:
+        raise UsageError(
+            "That button comes from an older version of Rungs: run the command "
+            "again for fresh buttons."
+        )
+    verb, args = parts[1], parts[2:]
+    try:
+        if verb == "ts" and len(args) == 2:
+            return t.TraceViewCommand(_number(args[0]), _number(args[1]))
+        if verb == "ta" and len(args) == 1:
+            return t.TraceViewCommand(_number(args[0]), None)
+    except ValueError:
+        pass
+    raise UsageError("That button is not one Rungs understands: run the command again.")
+
+
+def _number(text: str) -> int:
+    if not text.isdigit() or len(text) > 12:
+        raise ValueError(text)
+    return int(text)
+
+
+def _join(*parts: str) -> str:
+    action_id = ":".join((VERSION, *parts))
+    if len(action_id) > MAX_LENGTH:
+        raise ValueError(f"button id too long: {len(action_id)} characters")
+    return action_id

@@ -1,0 +1,47 @@
+"""Help text generated from the command specs, so it can never drift from the parser."""
+
+from __future__ import annotations
+
+from engine.commands.specs import BY_NAME, COMMANDS, CommandSpec, usage_line
+from engine.errors import UsageError
+from engine.replies import Fields, Heading, Paragraph, Preformatted, Reply, Span, SpanStyle
+
+
+def help_reply(command: str | None) -> Reply:
+    if command is None:
+        rows = tuple((usage_line(spec), spec.summary) for spec in COMMANDS)
+        return Reply(
+            (
+                Heading("Rungs: climb the scaling ladder"),
+                Paragraph.of(
+                    "Start with ",
+                    Span("/trace GET /u/7", SpanStyle.CODE),
+                    ", then run it again and watch the warm cache answer.",
+                ),
+                Fields(rows),
+                Paragraph.of("More on one command: ", Span("/help <command>", SpanStyle.CODE), "."),
+            )
+        )
+    spec = BY_NAME.get(command.removeprefix("/"))
+    if spec is None:
+        raise UsageError(f"There is no command /{command[:30]}.", "/help lists every command.")
+    return Reply(_command_blocks(spec))
+
+
+def _command_blocks(spec: CommandSpec) -> tuple[Heading | Paragraph | Fields | Preformatted, ...]:
+    blocks: list[Heading | Paragraph | Fields | Preformatted] = [
+        Heading(f"/{spec.name}: {spec.summary}")
+    ]
+    if spec.subcommands:
+        blocks.append(Fields(tuple((usage_line(s, spec), s.summary) for s in spec.subcommands)))
+        for sub in spec.subcommands:
+            if sub.keyword:
+                blocks.append(Fields(tuple((o.name, o.help) for o in sub.options)))
+    else:
+        blocks.append(Paragraph.of(Span(usage_line(spec), SpanStyle.CODE)))
+        if spec.options:
+            blocks.append(Fields(tuple((o.name, o.help) for o in spec.options)))
+    examples = spec.examples + tuple(e for s in spec.subcommands for e in s.examples)
+    if examples:
+        blocks.append(Preformatted("\n".join(dict.fromkeys(examples))))
+    return tuple(blocks)

@@ -1,0 +1,283 @@
+"""The command specs: the single source for parsing, help, and platform registration."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.commands import types as t
+from engine.sim.config import LIMITS, Layer, LbAlgorithm
+from engine.sim.request import Method
+
+Raw = str | int | float | bool
+Converter = Callable[[Raw], Any]
+
+_PATH = re.compile(r"^/[A-Za-z0-9._~\-/]{0,120}$")
+_WORD = re.compile(r"^[a-z0-9][a-z0-9\-]{0,39}$")
+
+
+def _method(raw: Raw) -> Method:
+    text = str(raw).upper()
+    try:
+        return Method(text)
+    except ValueError:
+        names = ", ".join(m.value for m in Method)
+        raise ValueError(f"unknown method '{str(raw)[:20]}': use one of {names}") from None
+
+
+def _path(raw: Raw) -> str:
+    text = str(raw)
+    if not text.startswith("/"):
+        raise ValueError(f"a path starts with a slash, like /u/7 (got '{text[:40]}')")
+    if "//" in text or not _PATH.match(text):
+        raise ValueError("a path may hold letters, digits and . _ ~ - / (at most 120 characters)")
+    return text
+
+
+def _word(raw: Raw) -> str:
+    text = str(raw).strip().lower()
+    if not _WORD.match(text):
+        raise ValueError(f"'{text[:40]}' is not a name (letters, digits and hyphens)")
+    return text
+
+
+def _int_in(name: str) -> Converter:
+    limit = LIMITS[name]
+
+    def convert(raw: Raw) -> int:
+        text = str(raw).strip()
+        if not re.fullmatch(r"-?\d{1,9}", text):
+            raise ValueError(f"{name} takes a whole number, not '{text[:20]}'")
+        value = int(text)
+        if not limit.low <= value <= limit.high:
+            unit = f" {limit.unit}" if limit.unit else ""
+            raise ValueError(f"{name} must be from {limit.low} to {limit.high}{unit}, not {value}")
+        return value
+
+    return convert
+
+
+def _ms(raw: Raw) -> int:
+    text = str(raw).strip().lower().removesuffix("ms")
+    if not re.fullmatch(r"\d{1,6}", text) or not 1 <= int(text) <= 60_000:
+        raise ValueError("give the extra time in ms, from 1 to 60000")
+    return int(text)
+
+
+def _seconds(raw: Raw) -> float:
+    text = str(raw).strip().lower().removesuffix("s")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"'{str(raw)[:20]}' is not a number of seconds") from None
+    if not 0.1 <= value <= 3600:
+        raise ValueError("wait from 0.1 to 3600 seconds")
+    return value
+
+
+def _choice(*choices: str) -> Converter:
+    def convert(raw: Raw) -> str:
+        text = str(raw).strip().lower()
+        if text not in choices:
+            raise ValueError(f"'{text[:20]}' is not one of {', '.join(choices)}")
+        return text
+
+    return convert
+
+
+def _enum_choice(enum: type[LbAlgorithm] | type[Layer]) -> Converter:
+    pick = _choice(*(e.value for e in enum))
+    return lambda raw: enum(pick(raw))
+
+
+def _weights(raw: Raw) -> tuple[int, ...]:
+    parts = str(raw).split(",")
+    one = _int_in("weight")
+    if len(parts) > LIMITS["servers"].high:
+        raise ValueError("weights takes one number per server, like weights=3,1,1")
+    return tuple(one(p) for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    name: str
+    help: str
+    convert: Converter
+    required: bool = False
+    choices: tuple[str, ...] = ()  # fixed values, for platform pickers
+    rest: bool = False  # takes the rest of the line (free text)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    summary: str
+    usage: str  # the argument part, e.g. "<METHOD> <path>"
+    build: Callable[[Mapping[str, Any]], t.Command] | None = None
+    options: tuple[OptionSpec, ...] = ()
+    keyword: bool = False  # options are given as key=value (only /cluster set)
+    subcommands: tuple[CommandSpec, ...] = ()
+    default_sub: str | None = None
+    examples: tuple[str, ...] = ()
+    details: tuple[str, ...] = field(default=())
+
+    def sub(self, name: str) -> CommandSpec | None:
+        return next((s for s in self.subcommands if s.name == name), None)
+
+
+_NODE = OptionSpec("node", "a node: lb, app-0, cache, db, replica-0, shard-1 …", _word, True)
+
+_SET_OPTIONS = (
+    OptionSpec(
+        "lb",
+        "balancing algorithm",
+        _enum_choice(LbAlgorithm),
+        choices=tuple(a.value for a in LbAlgorithm),
+    ),
+    OptionSpec("servers", "app servers, 1-16", _int_in("servers")),
+    OptionSpec("weights", "weights per server for lb=weighted, e.g. 3,1,1", _weights),
+    OptionSpec("replicas", "read replicas per database, 0-5", _int_in("replicas")),
+    OptionSpec("shards", "database shards, 1-8", _int_in("shards")),
+    OptionSpec("cache", "cache capacity in keys, 0-10000 (0: no cache)", _int_in("cache")),
+    OptionSpec("ttl", "cache TTL in seconds", _int_in("ttl")),
+    OptionSpec("sticky", "sticky sessions", _choice("on", "off"), choices=("on", "off")),
+    OptionSpec("layer", "balancer layer", _enum_choice(Layer), choices=("l4", "l7")),
+    OptionSpec("lag", "replication lag in ms", _int_in("lag")),
+    OptionSpec(
+        "ryw", "read-your-writes pin to the primary", _choice("on", "off"), choices=("on", "off")
+    ),
+    OptionSpec("interval", "health-check interval in s", _int_in("interval")),
+    OptionSpec("fall", "failed checks before a server is pulled out", _int_in("fall")),
+    OptionSpec("rise", "passed checks before it is put back", _int_in("rise")),
+    OptionSpec("seed", "seed of the simulation's jitter", _int_in("seed")),
+)
+
+
+def _build_set(values: Mapping[str, Any]) -> t.Command:
+    if not values:
+        raise ValueError("say what to change, like servers=4 or lb=least-connections")
+    return t.ClusterSetCommand(tuple(values.items()))
+
+
+CLUSTER = CommandSpec(
+    name="cluster",
+    summary="inspect and change the simulated cluster",
+    usage="show | reset | set key=value … | kill <node> | revive <node> | slow <node> [ms] | "
+    "wait <seconds> | add server|replica|shard",
+    default_sub="show",
+    subcommands=(
+        CommandSpec(
+            "show", "draw the tiers and each node's state", "", lambda v: t.ClusterShowCommand()
+        ),
+        CommandSpec(
+            "reset",
+            "start again from a fresh cluster",
+            "[seed]",
+            lambda v: t.ClusterResetCommand(v.get("seed")),
+            (OptionSpec("seed", "seed of the simulation's jitter", _int_in("seed")),),
+        ),
+        CommandSpec(
+            "set",
+            "change settings",
+            "key=value …",
+            _build_set,
+            _SET_OPTIONS,
+            keyword=True,
+            examples=(
+                "/cluster set lb=least-connections servers=4",
+                "/cluster set replicas=2 lag=500 ryw=on",
+            ),
+        ),
+        CommandSpec(
+            "kill",
+            "crash a node",
+            "<node>",
+            lambda v: t.ClusterKillCommand(v["node"]),
+            (_NODE,),
+            examples=("/cluster kill app-1",),
+        ),
+        CommandSpec(
+            "revive",
+            "bring a node back (or make a slow one fast)",
+            "<node>",
+            lambda v: t.ClusterReviveCommand(v["node"]),
+            (_NODE,),
+        ),
+        CommandSpec(
+            "slow",
+            "make an app server slow, so requests pile up on it",
+            "<node> [ms]",
+            lambda v: t.ClusterSlowCommand(v["node"], v.get("ms")),
+            (_NODE, OptionSpec("ms", "extra ms per request (default 2000)", _ms)),
+        ),
+        CommandSpec(
+            "wait",
+            "let simulated time pass (health checks, TTLs, replication)",
+            "<seconds>",
+            lambda v: t.ClusterWaitCommand(v["seconds"]),
+            (OptionSpec("seconds", "seconds of simulated time", _seconds, True),),
+        ),
+        CommandSpec(
+            "add",
+            "add a server, a replica or a shard",
+            "server|replica|shard",
+            lambda v: t.ClusterAddCommand(v["kind"]),
+            (
+                OptionSpec(
+                    "kind",
+                    "what to add",
+                    _choice("server", "replica", "shard"),
+                    True,
+                    choices=("server", "replica", "shard"),
+                ),
+            ),
+        ),
+    ),
+    examples=("/cluster show", "/cluster kill app-1", "/cluster wait 6"),
+)
+
+TRACE = CommandSpec(
+    name="trace",
+    summary="walk one request through the cluster, step by step",
+    usage="<METHOD> <path>",
+    build=lambda v: t.TraceCommand(v["method"], v["path"]),
+    options=(
+        OptionSpec(
+            "method",
+            "GET, POST, PUT, PATCH, DELETE or HEAD",
+            _method,
+            True,
+            choices=tuple(m.value for m in Method),
+        ),
+        OptionSpec("path", "the path, like /u/7", _path, True),
+    ),
+    examples=("/trace GET /u/7", "/trace PUT /u/7"),
+)
+
+LEARN = CommandSpec(
+    name="learn",
+    summary="a short lesson card on a topic",
+    usage="[topic]",
+    build=lambda v: t.LearnCommand(v.get("topic")),
+    options=(OptionSpec("topic", "a lesson id or keyword", _word),),
+    examples=("/learn", "/learn statelessness"),
+)
+
+HELP = CommandSpec(
+    name="help",
+    summary="list the commands, or explain one",
+    usage="[command]",
+    build=lambda v: t.HelpCommand(v.get("command")),
+    options=(OptionSpec("command", "a command name", _word),),
+    examples=("/help trace",),
+)
+
+COMMANDS: tuple[CommandSpec, ...] = (TRACE, CLUSTER, LEARN, HELP)
+BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}
+
+
+def usage_line(spec: CommandSpec, parent: CommandSpec | None = None) -> str:
+    name = f"/{parent.name} {spec.name}" if parent else f"/{spec.name}"
+    return f"{name} {spec.usage}".rstrip()

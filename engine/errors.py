@@ -1,0 +1,36 @@
+"""Domain errors: each carries a message that is safe to show to the user as it is."""
+
+from __future__ import annotations
+
+
+class RungsError(Exception):
+    """An expected failure with a user-safe message; the Tutor turns it into a Reply."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(RungsError):
+    """Input that does not fit a command: a one-line reason plus the usage to show."""
+
+    def __init__(self, message: str, usage: str = "", suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
+        self.suggestion = suggestion
+
+
+class NotFoundError(RungsError):
+    """The thing asked for (a trace, a lesson, a node) does not exist."""
+
+
+class ConflictError(RungsError):
+    """Someone else changed the same state first; the caller may retry."""
+
+
+class ContentError(Exception):
+    """Content files that fail validation; `problems` lists (file, field, reason)."""
+
+    def __init__(self, problems: list[tuple[str, str, str]]) -> None:
+        super().__init__(f"{len(problems)} content problem(s)")
+        self.problems = problems

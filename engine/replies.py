@@ -1,0 +1,152 @@
+"""The platform-neutral reply.
+
+The engine answers every command with a `Reply`: a visibility and a list of typed blocks.
+No markup lives here; each platform has one pure renderer that owns its markup and its limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"  # everybody in the channel sees it
+    PRIVATE = "private"  # only the caller sees it (ephemeral on the platforms)
+
+
+class SpanStyle(StrEnum):
+    PLAIN = "plain"
+    STRONG = "strong"
+    CODE = "code"
+    MENTION = "mention"  # a user id the renderer turns into the platform's mention
+    USER_TEXT = "user_text"  # text a user typed: renderers must neutralise pings and markup
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    text: str
+    style: SpanStyle = SpanStyle.PLAIN
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+
+    @classmethod
+    def of(cls, *parts: str | Span) -> Paragraph:
+        return cls(tuple(p if isinstance(p, Span) else Span(p) for p in parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    label: str
+    covered: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    items: tuple[ChecklistItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One hop of a simulated request: `n/total component: sentence`, with its latency."""
+
+    n: int
+    total: int
+    component: str
+    text: str
+    latency_ms: float
+    cumulative_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class TraceSteps:
+    title: str
+    steps: tuple[TraceStep, ...]
+    summary: str
+    trace_no: int = 0
+    # Which steps a stepping renderer shows first; the console shows them all.
+    cursor: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Preformatted:
+    """Monospace text such as the cluster diagram; renderers keep its line breaks."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    at: datetime
+    label: str
+
+
+class NoticeLevel(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    text: str
+    level: NoticeLevel = NoticeLevel.INFO
+
+
+class ButtonStyle(StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action_id: str  # encoded by engine.commands.buttons: versioned, ids only, <= 100 chars
+    style: ButtonStyle = ButtonStyle.SECONDARY
+
+
+@dataclass(frozen=True, slots=True)
+class Buttons:
+    buttons: tuple[Button, ...]
+
+
+Block = (
+    Heading
+    | Paragraph
+    | Fields
+    | Checklist
+    | TraceSteps
+    | Preformatted
+    | Deadline
+    | Notice
+    | Buttons
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    blocks: tuple[Block, ...]
+    visibility: Visibility = Visibility.PRIVATE
+    correlation_id: str | None = None
+
+    @classmethod
+    def notice(
+        cls, text: str, level: NoticeLevel = NoticeLevel.INFO, *extra_blocks: Block
+    ) -> Reply:
+        return cls((Notice(text, level), *extra_blocks))

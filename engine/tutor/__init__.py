@@ -1,0 +1,6 @@
+"""The Tutor service: the one entry point every adapter calls."""
+
+from engine.tutor.actor import Actor
+from engine.tutor.service import Tutor
+
+__all__ = ["Actor", "Tutor"]

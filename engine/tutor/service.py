@@ -1,0 +1,180 @@
+"""`Tutor.handle(actor, command) -> Reply`: the single entry point of every adapter.
+
+Commands of one user, and of one cluster scope, run one at a time in this process; across
+processes the store's optimistic versioning keeps concurrent saves from losing each other's
+changes. Domain errors become friendly replies; anything else is logged with a correlation id
+and answered generically, and the Tutor keeps serving.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import secrets
+from collections.abc import Callable
+from typing import TypeVar
+
+from engine.commands import types as t
+from engine.commands.buttons import parse_button
+from engine.commands.help import help_reply
+from engine.commands.parser import parse_text
+from engine.content.loader import Content
+from engine.errors import ConflictError, NotFoundError, RungsError, UsageError
+from engine.ports import Clock, Store, StoredTrace
+from engine.replies import Reply, Visibility
+from engine.sim import operations
+from engine.sim.codec import StateFormatError, dump_state, load_state
+from engine.sim.diagram import draw
+from engine.sim.request import Request
+from engine.sim.state import ClusterState, new_cluster
+from engine.sim.trace import Trace, run_request
+from engine.tutor import views
+from engine.tutor.actor import Actor
+from engine.tutor.locks import KeyedLocks
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+SAVE_ATTEMPTS = 5  # optimistic retries when another process saved the same cluster first
+
+
+class Tutor:
+    def __init__(self, store: Store, content: Content, clock: Clock) -> None:
+        self._store = store
+        self._content = content
+        self._clock = clock
+        self._locks = KeyedLocks()
+
+    async def handle_text(self, actor: Actor, line: str) -> Reply:
+        """Parse a typed line and handle it; bad input gets a usage reply and changes nothing."""
+        try:
+            command = parse_text(line)
+        except UsageError as exc:
+            return views.error_reply(exc.message, exc.usage)
+        return await self.handle(actor, command)
+
+    async def handle_button(self, actor: Actor, action_id: str) -> Reply:
+        try:
+            command = parse_button(action_id)
+        except UsageError as exc:
+            return views.error_reply(exc.message, exc.usage)
+        return await self.handle(actor, command)
+
+    async def handle(self, actor: Actor, command: t.Command) -> Reply:
+        try:
+            async with self._locks.hold(actor.user_key), self._locks.hold(actor.cluster_scope):
+                return await self._dispatch(actor, command)
+        except UsageError as exc:
+            return views.error_reply(exc.message, exc.usage)
+        except RungsError as exc:
+            return views.error_reply(exc.message)
+        except Exception:
+            correlation_id = secrets.token_hex(4)
+            log.exception("command %s failed [ref %s]", type(command).__name__, correlation_id)
+            return views.internal_error_reply(correlation_id)
+
+    async def _dispatch(self, actor: Actor, command: t.Command) -> Reply:
+        visibility = Visibility.PUBLIC if actor.in_channel else Visibility.PRIVATE
+        match command:
+            case t.TraceCommand(method, path):
+                return await self._trace(actor, Request(method, path), visibility)
+            case t.TraceViewCommand(trace_no, cursor):
+                document = await self._store.load_trace(actor.cluster_scope, trace_no)
+                if document is None:
+                    raise NotFoundError(
+                        f"Trace #{trace_no} is no longer kept here; run /trace "
+                        "again for a fresh one."
+                    )
+                return views.trace_reply(trace_no, document, cursor, visibility)
+            case t.ClusterShowCommand():
+                stored = await self._store.load_cluster(actor.cluster_scope)
+                state = self._decode(stored.document) if stored else new_cluster()
+                return views.cluster_reply(self._cluster_title(actor), draw(state), visibility)
+            case t.LearnCommand(topic):
+                return self._learn(topic)
+            case t.HelpCommand(name):
+                return help_reply(name)
+            case _:
+                return await self._change_cluster(actor, command, visibility)
+
+    async def _trace(self, actor: Actor, request: Request, visibility: Visibility) -> Reply:
+        latencies = self._content.latencies
+
+        def step(state: ClusterState) -> Trace:
+            return run_request(state, request, actor.display_name, latencies)
+
+        trace, document = await self._update(actor.cluster_scope, step, with_trace=True)
+        assert document is not None
+        return views.trace_reply(trace.trace_no, document, 0, visibility)
+
+    async def _change_cluster(
+        self, actor: Actor, command: t.Command, visibility: Visibility
+    ) -> Reply:
+        def change(state: ClusterState) -> str:
+            return _apply(state, command)
+
+        text, _ = await self._update(actor.cluster_scope, change)
+        return views.change_reply(text, visibility)
+
+    async def _update(
+        self, scope: str, change: Callable[[ClusterState], T], with_trace: bool = False
+    ) -> tuple[T, str | None]:
+        """Load, change and save a cluster, retrying from a fresh load if another process saved
+        it in between. The change function is pure, so running it again is safe."""
+        for _ in range(SAVE_ATTEMPTS):
+            stored = await self._store.load_cluster(scope)
+            state = self._decode(stored.document) if stored else new_cluster()
+            result = change(state)
+            trace_doc = views.trace_document(result) if isinstance(result, Trace) else None
+            trace = StoredTrace(state.trace_no, trace_doc) if with_trace and trace_doc else None
+            saved = await self._store.save_cluster(
+                scope, dump_state(state), stored.version if stored else 0, self._clock.now(), trace
+            )
+            if saved:
+                return result, trace_doc
+        raise ConflictError("This channel's cluster is busy; try again in a moment.")
+
+    def _decode(self, document: str) -> ClusterState:
+        try:
+            return load_state(document)
+        except StateFormatError:
+            # A cluster is a sandbox, not progress: start a fresh one rather than fail forever.
+            log.warning("unreadable cluster state replaced with a fresh cluster")
+            return new_cluster()
+
+    def _cluster_title(self, actor: Actor) -> str:
+        where = f"#{actor.channel_id}" if actor.channel_id else f"{actor.display_name}'s own"
+        return f"Cluster ({where})"
+
+    def _learn(self, topic: str | None) -> Reply:
+        lessons = list(self._content.lessons.values())
+        if topic is None:
+            return views.lesson_index_reply(lessons)
+        lesson = self._content.find_lesson(topic)
+        if lesson is None:
+            close = difflib.get_close_matches(topic, list(self._content.topics), n=1, cutoff=0.6)
+            hint = f" Did you mean /learn {self._content.topics[close[0]]}?" if close else ""
+            raise UsageError(
+                f"There is no lesson on '{topic[:30]}'.{hint}", "/learn lists the topics."
+            )
+        titles = {lesson_id: item.title for lesson_id, item in self._content.lessons.items()}
+        return views.lesson_reply(lesson, titles)
+
+
+def _apply(state: ClusterState, command: t.Command) -> str:
+    match command:
+        case t.ClusterResetCommand(seed):
+            return operations.reset(state, seed)
+        case t.ClusterSetCommand(changes):
+            return operations.apply_settings(state, dict(changes))
+        case t.ClusterKillCommand(node):
+            return operations.kill(state, node)
+        case t.ClusterReviveCommand(node):
+            return operations.revive(state, node)
+        case t.ClusterSlowCommand(node, ms):
+            return operations.slow(state, node, ms)
+        case t.ClusterWaitCommand(seconds):
+            return operations.wait(state, seconds)
+        case t.ClusterAddCommand(kind):
+            return operations.add(state, kind)
+    raise RungsError("That command does not change the cluster.")
