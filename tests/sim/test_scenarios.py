@@ -66,7 +66,8 @@ def test_health_check_window_then_pulled_out_then_rise(run: Run, cluster: Cluste
     during = run("GET /u/2")  # round-robin still picks app-1
     assert "app-1 does not answer" in texts(during)
     assert "lb retries on app server 2" in texts(during)
-    assert server_of(during) == "app-2" and during.outcome is Outcome.MISS
+    assert server_of(during) == "app-2"
+    assert during.outcome is Outcome.MISS
     assert cluster.servers[1].in_rotation  # the balancer has not noticed yet
     ops.wait(cluster, 6)
     assert not cluster.servers[1].in_rotation
@@ -82,7 +83,8 @@ def test_health_check_window_then_pulled_out_then_rise(run: Run, cluster: Cluste
 def test_two_failed_checks_are_not_enough(run: Run, cluster: ClusterState) -> None:
     ops.kill(cluster, "app-1")
     ops.wait(cluster, 4)  # checks at t=2 and t=4 fail: 2 of 3
-    assert cluster.servers[1].in_rotation and cluster.servers[1].fails == 2
+    assert cluster.servers[1].in_rotation
+    assert cluster.servers[1].fails == 2
 
 
 def test_write_then_read_within_the_lag_is_stale_and_fills_the_cache(
@@ -95,18 +97,21 @@ def test_write_then_read_within_the_lag_is_stale_and_fills_the_cache(
     assert "stale-set hazard" in texts(read)
     assert "/cluster set ryw=on" in texts(read)
     again = run("GET /u/7", user="carol")
-    assert again.outcome is Outcome.HIT and "stale until the TTL runs out" in texts(again)
+    assert again.outcome is Outcome.HIT
+    assert "stale until the TTL runs out" in texts(again)
     run("DELETE /u/7")  # the next write deletes the stale copy
     ops.wait(cluster, 1)
     fresh = run("GET /u/7")
-    assert "returns the row." in texts(fresh) and "OLD" not in texts(fresh)
+    assert "returns the row." in texts(fresh)
+    assert "OLD" not in texts(fresh)
 
 
 def test_read_your_writes_pins_the_writer_to_the_primary(run: Run, cluster: ClusterState) -> None:
     ops.apply_settings(cluster, {"ryw": "on"})
     run("PUT /u/7", user="alice")
     own = run("GET /u/7", user="alice")
-    assert "app-" in texts(own) and "picks db: alice wrote" in texts(own)
+    assert "app-" in texts(own)
+    assert "picks db: alice wrote" in texts(own)
     assert "OLD" not in texts(own)
     other = run("GET /u/8", user="bob")
     assert "picks replica-0" in texts(other)
@@ -198,7 +203,8 @@ def test_cache_down_falls_through_and_comes_back_empty(run: Run, cluster: Cluste
     run("GET /u/7")
     ops.kill(cluster, "cache")
     trace = run("GET /u/7")
-    assert trace.outcome is Outcome.UNCACHED and trace.db_queries == 1
+    assert trace.outcome is Outcome.UNCACHED
+    assert trace.db_queries == 1
     ops.revive(cluster, "cache")
     assert run("GET /u/7").outcome is Outcome.MISS
 
@@ -208,7 +214,8 @@ def test_primary_down_fails_writes_but_replicas_serve_reads(
 ) -> None:
     ops.kill(cluster, "db")
     write = run("POST /u/7")
-    assert write.outcome is Outcome.FAILED and write.status == "503 Service Unavailable"
+    assert write.outcome is Outcome.FAILED
+    assert write.status == "503 Service Unavailable"
     assert run("GET /u/7").outcome is Outcome.MISS
     assert cluster.stats.errors == 1
 
@@ -216,7 +223,8 @@ def test_primary_down_fails_writes_but_replicas_serve_reads(
 def test_a_single_balancer_is_a_single_point_of_failure(run: Run, cluster: ClusterState) -> None:
     ops.kill(cluster, "lb")
     trace = run("GET /u/7")
-    assert trace.outcome is Outcome.FAILED and len(trace.steps) == 1
+    assert trace.outcome is Outcome.FAILED
+    assert len(trace.steps) == 1
     assert "single point of failure" in trace.steps[0].text
 
 

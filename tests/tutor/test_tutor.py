@@ -35,7 +35,8 @@ async def test_trace_reply_steps_through_buttons(tutor: Tutor) -> None:
     reply = await tutor.handle_text(actor(channel="study"), "/trace GET /u/7")
     block = trace_block(reply)
     assert reply.visibility is Visibility.PUBLIC  # the team sees the warm cache
-    assert block.cursor == 0 and len(block.steps) == 11
+    assert block.cursor == 0
+    assert len(block.steps) == 11
     assert set(button_ids(reply)) == {"Next", "All steps"}
     nxt = await tutor.handle_button(actor("bob", "study"), button_ids(reply)["Next"])
     assert trace_block(nxt).cursor == 1
@@ -93,7 +94,8 @@ async def test_an_unexpected_failure_is_answered_and_the_tutor_keeps_serving(
         raw.execute("DROP TABLE traces")
     failed = await tutor.handle_button(actor(), button_ids(reply)["Next"])
     assert notice(failed).level is NoticeLevel.ERROR
-    assert failed.correlation_id and failed.correlation_id in notice(failed).text
+    assert failed.correlation_id
+    assert failed.correlation_id in notice(failed).text
     assert "Traceback" not in notice(failed).text
     shown = await tutor.handle_text(actor(), "/cluster show")
     assert "app-0" in str(shown.blocks)
@@ -111,7 +113,8 @@ async def test_concurrent_commands_in_one_channel_lose_nothing(
     numbers = sorted(trace_block(r).trace_no for r in replies)
     assert numbers == list(range(1, 31))
     stored = await sqlite_store.load_cluster(actor(channel="study").cluster_scope)
-    assert stored is not None and load_state(stored.document).stats.requests == 30
+    assert stored is not None
+    assert load_state(stored.document).stats.requests == 30
 
 
 async def test_two_processes_on_one_file_lose_no_update(
@@ -128,7 +131,8 @@ async def test_two_processes_on_one_file_lose_no_update(
     stored = await stores[0].load_cluster(actor(channel="study").cluster_scope)
     for store in stores:
         await store.close()
-    assert stored is not None and load_state(stored.document).stats.requests == 40
+    assert stored is not None
+    assert load_state(stored.document).stats.requests == 40
 
 
 async def test_learn_and_help(tutor: Tutor) -> None:
