@@ -1,10 +1,16 @@
-"""Store implementations behind the `Store` port, chosen by a database URL."""
+"""Store implementations behind the `Store` port, chosen by a database URL.
+
+SQLite is always available. PostgreSQL needs asyncpg, which comes with the `postgres` extra, so
+its module is imported only when a PostgreSQL URL asks for it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from engine.ports import Store
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class UnsupportedDatabaseError(ValueError):
@@ -24,7 +30,23 @@ async def open_store(url: str) -> Store:
         from engine.storage.sqlite import SqliteStore
 
         return await SqliteStore.open(sqlite_path(url))
+    if url.startswith(POSTGRES_SCHEMES):
+        return await _open_postgres(url)
+    # Only the scheme goes into the message: the rest of a URL may hold a password.
     scheme = url.split(":", 1)[0]
     raise UnsupportedDatabaseError(
-        f"unsupported database URL scheme '{scheme[:20]}': use sqlite:///path/to/rungs.db"
+        f"unsupported database URL scheme '{scheme[:20]}': "
+        "use sqlite:///path/to/rungs.db or postgresql://user@host/database"
     )
+
+
+async def _open_postgres(url: str) -> Store:
+    try:
+        from engine.storage.postgres import PostgresStore
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "asyncpg":
+            raise  # a bug of ours, not a missing extra
+        raise UnsupportedDatabaseError(
+            "a PostgreSQL database URL needs asyncpg: pip install 'rungs[postgres]'"
+        ) from exc
+    return await PostgresStore.open(url)

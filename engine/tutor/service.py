@@ -8,8 +8,10 @@ and answered generically, and the Tutor keeps serving.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import logging
+import random
 import secrets
 from collections.abc import Callable
 from typing import TypeVar
@@ -35,7 +37,7 @@ from engine.tutor.locks import KeyedLocks
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-SAVE_ATTEMPTS = 5  # optimistic retries when another process saved the same cluster first
+SAVE_ATTEMPTS = 12  # optimistic retries when another process saved the same cluster first
 
 
 class Tutor:
@@ -85,7 +87,7 @@ class Tutor:
                         f"Trace #{trace_no} is no longer kept here; run /trace "
                         "again for a fresh one."
                     )
-                return views.trace_reply(trace_no, document, cursor, visibility)
+                return views.stored_trace_reply(trace_no, document, cursor, visibility)
             case t.ClusterShowCommand():
                 stored = await self._store.load_cluster(actor.cluster_scope)
                 state = self._decode(stored.document) if stored else new_cluster()
@@ -103,9 +105,8 @@ class Tutor:
         def step(state: ClusterState) -> Trace:
             return run_request(state, request, actor.display_name, latencies)
 
-        trace, document = await self._update(actor.cluster_scope, step, with_trace=True)
-        assert document is not None
-        return views.trace_reply(trace.trace_no, document, 0, visibility)
+        trace = await self._update(actor.cluster_scope, step)
+        return views.fresh_trace_reply(trace, visibility)
 
     async def _change_cluster(
         self, actor: Actor, command: t.Command, visibility: Visibility
@@ -113,25 +114,27 @@ class Tutor:
         def change(state: ClusterState) -> str:
             return _apply(state, command)
 
-        text, _ = await self._update(actor.cluster_scope, change)
+        text = await self._update(actor.cluster_scope, change)
         return views.change_reply(text, visibility)
 
-    async def _update(
-        self, scope: str, change: Callable[[ClusterState], T], with_trace: bool = False
-    ) -> tuple[T, str | None]:
-        """Load, change and save a cluster, retrying from a fresh load if another process saved
-        it in between. The change function is pure, so running it again is safe."""
-        for _ in range(SAVE_ATTEMPTS):
+    async def _update(self, scope: str, change: Callable[[ClusterState], T]) -> T:
+        """Load, change and save a cluster (with the trace, if the change made one), retrying
+        from a fresh load if another process saved it in between. The change function is pure,
+        so running it again is safe."""
+        for attempt in range(SAVE_ATTEMPTS):
             stored = await self._store.load_cluster(scope)
             state = self._decode(stored.document) if stored else new_cluster()
             result = change(state)
-            trace_doc = views.trace_document(result) if isinstance(result, Trace) else None
-            trace = StoredTrace(state.trace_no, trace_doc) if with_trace and trace_doc else None
+            trace = None
+            if isinstance(result, Trace):
+                trace = StoredTrace(result.trace_no, views.trace_document(result))
             saved = await self._store.save_cluster(
                 scope, dump_state(state), stored.version if stored else 0, self._clock.now(), trace
             )
             if saved:
-                return result, trace_doc
+                return result
+            # Back off for a random moment so that racing nodes stop colliding in lockstep.
+            await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))  # noqa: S311
         raise ConflictError("This channel's cluster is busy; try again in a moment.")
 
     def _decode(self, document: str) -> ClusterState:

@@ -27,11 +27,15 @@ from engine.replies import (
 from engine.sim.trace import Trace
 
 
+def trace_title(trace: Trace) -> str:
+    return f"Trace #{trace.trace_no}: {trace.request.line} by {trace.user}"
+
+
 def trace_document(trace: Trace) -> str:
     """What the store keeps of a trace, enough to redraw it at any step on any node."""
     return json.dumps(
         {
-            "title": f"Trace #{trace.trace_no}: {trace.request.line} by {trace.user}",
+            "title": trace_title(trace),
             "summary": trace.summary,
             "steps": [[s.component, s.text, s.latency_ms, s.cumulative_ms] for s in trace.steps],
         },
@@ -39,16 +43,37 @@ def trace_document(trace: Trace) -> str:
     )
 
 
-def trace_reply(trace_no: int, document: str, cursor: int | None, visibility: Visibility) -> Reply:
+def fresh_trace_reply(trace: Trace, visibility: Visibility) -> Reply:
+    """The reply to `/trace`, built from the trace itself (no round trip through JSON)."""
+    rows = [(s.component, s.text, s.latency_ms, s.cumulative_ms) for s in trace.steps]
+    return _trace_reply(trace.trace_no, trace_title(trace), rows, trace.summary, 0, visibility)
+
+
+def stored_trace_reply(
+    trace_no: int, document: str, cursor: int | None, visibility: Visibility
+) -> Reply:
+    """The reply to a trace button: the stored trace, shown up to `cursor` (None: all)."""
     doc: dict[str, Any] = json.loads(document)
-    total = len(doc["steps"])
+    rows = [tuple(row) for row in doc["steps"]]
+    return _trace_reply(trace_no, doc["title"], rows, doc["summary"], cursor, visibility)
+
+
+def _trace_reply(
+    trace_no: int,
+    title: str,
+    rows: list[Any],
+    summary: str,
+    cursor: int | None,
+    visibility: Visibility,
+) -> Reply:
+    total = len(rows)
     steps = tuple(
         TraceStep(n, total, component, text, latency, cumulative)
-        for n, (component, text, latency, cumulative) in enumerate(doc["steps"], start=1)
+        for n, (component, text, latency, cumulative) in enumerate(rows, start=1)
     )
     last = total - 1
     at = last if cursor is None else max(0, min(cursor, last))
-    block = TraceSteps(doc["title"], steps, doc["summary"], trace_no, at)
+    block = TraceSteps(title, steps, summary, trace_no, at)
     controls = []
     if at > 0:
         controls.append(Button("Previous", buttons.trace_step(trace_no, at - 1)))
