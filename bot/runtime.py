@@ -3,7 +3,6 @@ Tutor; and close the store again on the way out."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,7 +10,7 @@ from bot.settings import Settings
 from engine.content.loader import default_content_dir, load_content
 from engine.errors import ContentError
 from engine.ports import Clock, SystemClock
-from engine.storage import UnsupportedDatabaseError, open_store
+from engine.storage import StoreOpenError, UnsupportedDatabaseError, open_store
 from engine.tutor import Tutor
 
 
@@ -32,8 +31,10 @@ async def running_tutor(settings: Settings) -> AsyncIterator[tuple[Tutor, Clock]
         ) from exc
     try:
         store = await open_store(settings.database_url)
-    except (UnsupportedDatabaseError, sqlite3.Error, OSError) as exc:
-        raise StartupError(f"cannot open the database: {exc}") from exc
+    except UnsupportedDatabaseError as exc:
+        raise StartupError(str(exc)) from exc
+    except StoreOpenError as exc:
+        raise StartupError(str(exc)) from exc
     clock = SystemClock()
     try:
         yield Tutor(store, content, clock), clock

@@ -17,6 +17,10 @@ class UnsupportedDatabaseError(ValueError):
     pass
 
 
+class StoreOpenError(Exception):
+    """The database could not be opened or migrated; the message is safe to show (no URL)."""
+
+
 def sqlite_path(url: str) -> Path:
     """`sqlite:///relative/or/absolute.db` (SQLAlchemy style: four slashes for absolute)."""
     if not url.startswith("sqlite:///"):
@@ -25,13 +29,21 @@ def sqlite_path(url: str) -> Path:
 
 
 async def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the store a database URL names."""
-    if url.startswith("sqlite:"):
-        from engine.storage.sqlite import SqliteStore
+    """Open (creating and migrating as needed) the store a database URL names.
 
-        return await SqliteStore.open(sqlite_path(url))
-    if url.startswith(POSTGRES_SCHEMES):
-        return await _open_postgres(url)
+    Raises UnsupportedDatabaseError for a URL we cannot use, and StoreOpenError, whatever the
+    driver, when the database itself cannot be reached, opened or migrated."""
+    try:
+        if url.startswith("sqlite:"):
+            from engine.storage.sqlite import SqliteStore
+
+            return await SqliteStore.open(sqlite_path(url))
+        if url.startswith(POSTGRES_SCHEMES):
+            return await _open_postgres(url)
+    except UnsupportedDatabaseError:
+        raise
+    except Exception as exc:  # each driver has its own error types; callers get one
+        raise StoreOpenError(f"cannot open the database: {type(exc).__name__}: {exc}") from exc
     # Only the scheme goes into the message: the rest of a URL may hold a password.
     scheme = url.split(":", 1)[0]
     raise UnsupportedDatabaseError(
