@@ -1,4 +1,4 @@
-"""What `/cluster kill|revive|slow|wait|set|add|reset` do to a cluster, and what they report."""
+"""What `/cluster wait|set|add|reset` do to a cluster, and what they report."""
 
 from __future__ import annotations
 
@@ -7,120 +7,9 @@ from typing import Any
 
 from engine.errors import RungsError
 from engine.sim.clock import TimeReport, advance, expire_cache
-from engine.sim.config import DEFAULT_SLOW_MS, ClusterConfig, LbAlgorithm, check_limit
-from engine.sim.hashing import ring_owner, shard_of
-from engine.sim.nodes import NodeKind, node_name, parse_node
+from engine.sim.config import ClusterConfig, check_limit
+from engine.sim.movement import movement_notes
 from engine.sim.state import ClusterState, new_cluster, resize
-
-
-def kill(state: ClusterState, name: str) -> str:
-    ref = parse_node(state, name)
-    label = node_name(state, ref)
-    if ref.kind is NodeKind.APP:
-        server = state.servers[ref.index]
-        if not server.alive:
-            return f"{label} is already down."
-        server.alive, server.rises = False, 0
-        lost = len(server.busy_until)
-        server.busy_until.clear()
-        sessions = len(server.sessions)
-        server.sessions.clear()  # memory dies with the process
-        cfg = state.config
-        text = (
-            f"{label} has crashed. The balancer does not know yet: until {cfg.fall} health "
-            f"checks in a row fail (one every {cfg.interval} s), it keeps sending {label} "
-            "traffic. Trace a few requests, then /cluster wait "
-            f"{cfg.fall * cfg.interval} to watch it being pulled out."
-        )
-        if lost:
-            text += f" {lost} request(s) in flight on {label} were cut off."
-        if sessions:
-            text += f" {sessions} session(s) held in its memory are gone."
-        return text
-    if ref.kind is NodeKind.LB:
-        if not state.lb_alive:
-            return "lb is already down."
-        state.lb_alive = False
-        return (
-            "lb has failed. It is the only balancer, so every request now goes unanswered: "
-            "the entry tier is a single point of failure (/learn lb-high-availability)."
-        )
-    if ref.kind is NodeKind.CACHE:
-        if not state.cache_alive:
-            return "cache is already down."
-        state.cache_alive = False
-        dropped = len(state.cache)
-        state.cache.clear()  # an in-memory cache restarts empty
-        return (
-            f"cache has crashed and lost its {dropped} key(s). Every read now falls through "
-            "to the database: at scale, that is how a cache restart knocks over the "
-            "database (/learn caching)."
-        )
-    node = _data_node(state, ref.kind, ref.index, ref.replica)
-    if not node.alive:
-        return f"{label} is already down."
-    node.alive = False
-    if ref.kind is NodeKind.PRIMARY:
-        return (
-            f"{label}, a primary, has failed. Writes to it fail until it is back (or a "
-            "replica is promoted); reads can still be served by its replicas."
-        )
-    return f"{label} has failed. Reads go to the other replicas, or to the primary if none is left."
-
-
-def revive(state: ClusterState, name: str) -> str:
-    ref = parse_node(state, name)
-    label = node_name(state, ref)
-    if ref.kind is NodeKind.APP:
-        server = state.servers[ref.index]
-        if server.alive and not server.slow_ms:
-            return f"{label} is already up."
-        was_slow = server.slow_ms
-        server.slow_ms = 0.0
-        if server.alive:
-            return f"{label} is no longer slow (it was taking +{was_slow:.0f} ms a request)."
-        server.alive, server.fails = True, 0
-        if server.in_rotation:
-            return (
-                f"{label} is back. Health checks never pulled it out, so it takes traffic "
-                "again at once (with an empty memory)."
-            )
-        rise = state.config.rise
-        return (
-            f"{label} is back, but out of rotation until {rise} health checks in a row pass "
-            f"(about {rise * state.config.interval} s; /cluster wait "
-            f"{rise * state.config.interval})."
-        )
-    if ref.kind is NodeKind.LB:
-        if state.lb_alive:
-            return "lb is already up."
-        state.lb_alive = True
-        return "lb is back and routing traffic."
-    if ref.kind is NodeKind.CACHE:
-        if state.cache_alive:
-            return "cache is already up."
-        state.cache_alive = True
-        return "cache is back, empty: the next reads are all misses until it warms up again."
-    node = _data_node(state, ref.kind, ref.index, ref.replica)
-    if node.alive:
-        return f"{label} is already up."
-    node.alive = True
-    return f"{label} is back."
-
-
-def slow(state: ClusterState, name: str, ms: int | None) -> str:
-    ref = parse_node(state, name)
-    if ref.kind is not NodeKind.APP:
-        raise RungsError("Only app servers can be marked slow (for example /cluster slow app-0).")
-    extra = DEFAULT_SLOW_MS if ms is None else ms
-    if not 1 <= extra <= 60_000:
-        raise RungsError(f"A slow server takes 1 to 60000 ms extra per request, not {extra}.")
-    state.servers[ref.index].slow_ms = float(extra)
-    return (
-        f"app-{ref.index} is now slow: each request it takes stays in flight {extra} ms "
-        "longer. Round-robin keeps sending it its share; least-connections steers around "
-        "it (/cluster set lb=least-connections). /cluster revive clears it."
-    )
 
 
 def wait(state: ClusterState, seconds: float) -> str:
@@ -193,7 +82,7 @@ def apply_settings(state: ClusterState, changes: dict[str, Any]) -> str:
             f"weights needs one number per server ({new.servers}), like "
             f"weights={','.join(['1'] * new.servers)}."
         )
-    notes = _movement_notes(state, cfg, new)
+    notes = movement_notes(state, cfg, new)
     state.config = new
     resize(state)
     changed = ", ".join(f"{k}={_show(getattr(new, k))}" for k in updates)
@@ -230,83 +119,3 @@ def reset(state: ClusterState, seed: int | None = None) -> str:
     for name in ClusterState.__slots__:  # the caller owns `state`: change it in place
         setattr(state, name, getattr(fresh, name))
     return f"The cluster is back to its defaults (seed {state.seed}), with a cold cache."
-
-
-def _movement_notes(state: ClusterState, old: ClusterConfig, new: ClusterConfig) -> list[str]:
-    """Say which known keys change owner when servers or shards are added or removed."""
-    keys = list(dict.fromkeys([*state.recent_keys, *state.cache]))
-    notes = []
-    if new.servers != old.servers and new.lb is LbAlgorithm.CONSISTENT_HASH and keys:
-        notes.append(
-            _moved_text(
-                "app server",
-                keys,
-                lambda k: ring_owner(old.servers, k),
-                lambda k: ring_owner(new.servers, k),
-                old.servers,
-                new.servers,
-                "consistent hashing",
-            )
-        )
-        notes.append(
-            _moved_text(
-                "app server",
-                keys,
-                lambda k: shard_of(k, old.servers),
-                lambda k: shard_of(k, new.servers),
-                old.servers,
-                new.servers,
-                "hash mod N",
-                brief=True,
-            )
-        )
-    elif new.servers != old.servers and new.lb is not LbAlgorithm.CONSISTENT_HASH:
-        notes.append(
-            f"{new.lb} has no key affinity, so no key 'moves': the rotation simply has "
-            f"{new.servers} servers now."
-        )
-    if new.shards != old.shards and keys:
-        notes.append(
-            _moved_text(
-                "shard",
-                keys,
-                lambda k: shard_of(k, old.shards),
-                lambda k: shard_of(k, new.shards),
-                old.shards,
-                new.shards,
-                "hash mod N",
-            )
-        )
-    return notes
-
-
-def _moved_text(
-    what: str,
-    keys: list[str],
-    before: Any,
-    after: Any,
-    n_old: int,
-    n_new: int,
-    how: str,
-    brief: bool = False,
-) -> str:
-    moved = [k for k in keys if before(k) != after(k)]
-    share = 100 * len(moved) / len(keys)
-    if how == "consistent hashing":
-        expected = f"about 1/{max(n_old, n_new)} expected"
-    else:
-        expected = f"about {min(n_old, n_new)}/{max(n_old, n_new)} expected"
-    if brief:
-        return f"With {how} instead, {len(moved)} of {len(keys)} would move ({share:.0f}%)."
-    listed = ", ".join(moved[:8]) + (" …" if len(moved) > 8 else "")
-    return (
-        f"With {how}, going from {n_old} to {n_new} {what}s moves {len(moved)} of the "
-        f"{len(keys)} keys seen lately ({share:.0f}%, {expected})"
-        + (f": {listed}." if moved else ".")
-    )
-
-
-def _data_node(state: ClusterState, kind: NodeKind, shard: int, replica: int) -> Any:
-    if kind is NodeKind.PRIMARY:
-        return state.primaries[shard]
-    return state.replicas[shard][replica]

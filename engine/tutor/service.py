@@ -24,7 +24,7 @@ from engine.content.loader import Content
 from engine.errors import ConflictError, NotFoundError, RungsError, UsageError
 from engine.ports import Clock, Store, StoredTrace
 from engine.replies import Reply, Visibility
-from engine.sim import operations
+from engine.sim import faults, operations
 from engine.sim.codec import StateFormatError, dump_state, load_state
 from engine.sim.diagram import draw
 from engine.sim.request import Request
@@ -171,11 +171,11 @@ def _apply(state: ClusterState, command: t.Command) -> str:
         case t.ClusterSetCommand(changes):
             return operations.apply_settings(state, dict(changes))
         case t.ClusterKillCommand(node):
-            return operations.kill(state, node)
+            return faults.kill(state, node)
         case t.ClusterReviveCommand(node):
-            return operations.revive(state, node)
+            return faults.revive(state, node)
         case t.ClusterSlowCommand(node, ms):
-            return operations.slow(state, node, ms)
+            return faults.slow(state, node, ms)
         case t.ClusterWaitCommand(seconds):
             return operations.wait(state, seconds)
         case t.ClusterAddCommand(kind):

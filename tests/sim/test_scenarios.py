@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from engine.errors import NotFoundError, RungsError
+from engine.sim import faults
 from engine.sim import operations as ops
 from engine.sim.codec import dump_state, load_state
 from engine.sim.config import Layer, LbAlgorithm
@@ -62,7 +63,7 @@ def test_lru_evicts_the_least_recently_used_key(run: Run, cluster: ClusterState)
 
 def test_health_check_window_then_pulled_out_then_rise(run: Run, cluster: ClusterState) -> None:
     run("GET /u/1")  # app-0
-    ops.kill(cluster, "app-1")
+    faults.kill(cluster, "app-1")
     during = run("GET /u/2")  # round-robin still picks app-1
     assert "app-1 does not answer" in texts(during)
     assert "lb retries on app server 2" in texts(during)
@@ -74,14 +75,14 @@ def test_health_check_window_then_pulled_out_then_rise(run: Run, cluster: Cluste
     handled = Counter(server_of(run(f"GET /u/{k}")) for k in range(10, 16))
     assert handled == {"app-0": 3, "app-2": 3}
     assert "app-1" not in "".join(s.component for s in run("GET /u/20").steps)
-    ops.revive(cluster, "app-1")
+    faults.revive(cluster, "app-1")
     assert not cluster.servers[1].in_rotation  # needs `rise` passed checks first
     ops.wait(cluster, 4)
     assert cluster.servers[1].in_rotation
 
 
 def test_two_failed_checks_are_not_enough(run: Run, cluster: ClusterState) -> None:
-    ops.kill(cluster, "app-1")
+    faults.kill(cluster, "app-1")
     ops.wait(cluster, 4)  # checks at t=2 and t=4 fail: 2 of 3
     assert cluster.servers[1].in_rotation
     assert cluster.servers[1].fails == 2
@@ -124,7 +125,7 @@ def test_sticky_session_is_lost_with_its_server(run: Run, cluster: ClusterState)
     home = server_of(first)
     assert server_of(run("GET /u/2", user="alice")) == home  # the cookie pins her
     assert server_of(run("GET /u/3", user="alice")) == home
-    ops.kill(cluster, home)
+    faults.kill(cluster, home)
     lost = run("GET /u/4", user="alice")
     assert "alice is logged out" in texts(lost)
     assert server_of(lost) != home
@@ -132,20 +133,20 @@ def test_sticky_session_is_lost_with_its_server(run: Run, cluster: ClusterState)
 
 def test_stateless_servers_lose_nothing_when_one_dies(run: Run, cluster: ClusterState) -> None:
     run("GET /u/1", user="alice")  # app-0
-    ops.kill(cluster, "app-0")
+    faults.kill(cluster, "app-0")
     after = run("GET /u/2", user="alice")
     assert "logged out" not in texts(after)
     assert "loads alice's session from the shared session store" in texts(after)
 
 
 def test_least_connections_steers_around_a_slow_server(run: Run, cluster: ClusterState) -> None:
-    ops.slow(cluster, "app-0", 2_000)
+    faults.slow(cluster, "app-0", 2_000)
     handled = Counter(server_of(run(f"GET /u/{k}")) for k in range(12))
     assert handled["app-0"] == 4  # round-robin keeps feeding it: requests pile up
     assert len(cluster.servers[0].busy_until) >= 3
     fresh = new_cluster()
     ops.apply_settings(fresh, {"lb": LbAlgorithm.LEAST_CONNECTIONS})
-    ops.slow(fresh, "app-0", 2_000)
+    faults.slow(fresh, "app-0", 2_000)
     steered = Counter(server_of(run(f"GET /u/{k}", state=fresh)) for k in range(12))
     assert steered["app-0"] == 1
     assert "least-connections: it has 0 in flight" in texts(run("GET /u/99", state=fresh))
@@ -201,18 +202,18 @@ def test_cluster_add_server_says_which_keys_move(run: Run, cluster: ClusterState
 
 def test_cache_down_falls_through_and_comes_back_empty(run: Run, cluster: ClusterState) -> None:
     run("GET /u/7")
-    ops.kill(cluster, "cache")
+    faults.kill(cluster, "cache")
     trace = run("GET /u/7")
     assert trace.outcome is Outcome.UNCACHED
     assert trace.db_queries == 1
-    ops.revive(cluster, "cache")
+    faults.revive(cluster, "cache")
     assert run("GET /u/7").outcome is Outcome.MISS
 
 
 def test_primary_down_fails_writes_but_replicas_serve_reads(
     run: Run, cluster: ClusterState
 ) -> None:
-    ops.kill(cluster, "db")
+    faults.kill(cluster, "db")
     write = run("POST /u/7")
     assert write.outcome is Outcome.FAILED
     assert write.status == "503 Service Unavailable"
@@ -221,7 +222,7 @@ def test_primary_down_fails_writes_but_replicas_serve_reads(
 
 
 def test_a_single_balancer_is_a_single_point_of_failure(run: Run, cluster: ClusterState) -> None:
-    ops.kill(cluster, "lb")
+    faults.kill(cluster, "lb")
     trace = run("GET /u/7")
     assert trace.outcome is Outcome.FAILED
     assert len(trace.steps) == 1
@@ -239,7 +240,7 @@ def test_sharded_reads_go_to_the_keys_shard(run: Run, cluster: ClusterState) -> 
 def test_unknown_nodes_and_bad_settings_change_nothing(cluster: ClusterState) -> None:
     before = dump_state(cluster)
     with pytest.raises(NotFoundError, match="Nodes: lb, app-0"):
-        ops.kill(cluster, "app-9")
+        faults.kill(cluster, "app-9")
     with pytest.raises(RungsError):
         ops.apply_settings(cluster, {"servers": 4, "weights": (1, 1)})
     with pytest.raises(RungsError):

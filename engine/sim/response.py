@@ -1,0 +1,28 @@
+"""The way back: the app server builds the response and the balancer delivers it."""
+
+from __future__ import annotations
+
+from engine.sim.latency import Latencies
+from engine.sim.nodes import app_name
+from engine.sim.state import ClusterState
+from engine.sim.steps import Trace
+
+
+def respond(
+    state: ClusterState, trace: Trace, server: int, lat: Latencies, status: str, source: str
+) -> None:
+    name = app_name(server)
+    work = lat.app_cpu_ms + lat.serialize_ms
+    slow = state.servers[server].slow_ms
+    text = f"{name} builds {status}{' ' + source if source else ''} and serializes it."
+    if slow:
+        text += f" {name} is slow: +{slow:.0f} ms stuck behind slow report queries."
+    trace.add(name, text, work + slow)
+    trace.add(name, f"{name} → lb: the response goes back through the balancer.")
+    trace.status = status
+    total = trace.total_ms
+    trace.add(
+        "lb",
+        f"lb → client: {status} delivered, {total:.1f} ms inside the cluster, about "
+        f"{total + lat.client_rtt_ms:.0f} ms as {trace.user} sees it.",
+    )
