@@ -94,8 +94,8 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
 async def _one_shot(settings: Settings, args: argparse.Namespace) -> int:
     async with running_tutor(settings) as (tutor, clock):
         console = Console(tutor, clock, _speaker(args), sys.stdout)
-        await console.handle_line(f"/trace {args.request}")
-    return 0
+        reply = await console.handle_line(f"/trace {args.request}")
+    return 1 if reply is None or reply.is_error else 0
 
 
 def _speaker(args: argparse.Namespace) -> Speaker:

@@ -145,6 +145,11 @@ class Reply:
     visibility: Visibility = Visibility.PRIVATE
     correlation_id: str | None = None
 
+    @property
+    def is_error(self) -> bool:
+        """True when the reply reports a problem (bad input or a failure) rather than a result."""
+        return any(isinstance(b, Notice) and b.level is not NoticeLevel.INFO for b in self.blocks)
+
     @classmethod
     def notice(
         cls, text: str, level: NoticeLevel = NoticeLevel.INFO, *extra_blocks: Block

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.console.render import render
 from engine.ports import Clock
+from engine.replies import Reply
 from engine.tutor import Actor, Tutor
 
 PLATFORM = "console"
@@ -35,15 +36,17 @@ class Console:
         self.speaker = speaker
         self._out = out
 
-    async def handle_line(self, line: str) -> None:
+    async def handle_line(self, line: str) -> Reply | None:
+        """Answer one line; returns the Tutor's reply (None for blanks, comments, `:` lines)."""
         text = line.strip()
         if not text or text.startswith("#"):
-            return
+            return None
         if text.startswith(":"):
             self.emit(self._meta(text))
-            return
+            return None
         reply = await self._tutor.handle_text(self.speaker.actor(), text)
         self.emit(render(reply, self._clock.now()))
+        return reply
 
     def _meta(self, text: str) -> str:
         """`:user NAME` and `:channel [NAME]` switch who speaks and where."""

@@ -36,7 +36,7 @@ def _block(block: Block, now: datetime) -> str:
                 _clean(s.text) if s.style is SpanStyle.USER_TEXT else s.text for s in spans
             )
         case Fields(items):
-            width = min(max((len(k) for k, _ in items), default=0), 40)
+            width = min(max((len(k) for k, _ in items), default=0), 60)
             return "\n".join(f"  {k.ljust(width)}  {v}" for k, v in items)
         case Checklist(items):
             return "\n".join(

@@ -40,7 +40,7 @@ def parse_button(action_id: str) -> t.Command:
 
 
 def _number(text: str) -> int:
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise ValueError(text)
     return int(text)
 

@@ -9,7 +9,7 @@ from engine.replies import Fields, Heading, Paragraph, Preformatted, Reply, Span
 
 def help_reply(command: str | None) -> Reply:
     if command is None:
-        rows = tuple((usage_line(spec), spec.summary) for spec in COMMANDS)
+        rows = tuple((_brief_usage(spec), spec.summary) for spec in COMMANDS)
         return Reply(
             (
                 Heading("Rungs: climb the scaling ladder"),
@@ -45,3 +45,9 @@ def _command_blocks(spec: CommandSpec) -> tuple[Heading | Paragraph | Fields | P
     if examples:
         blocks.append(Preformatted("\n".join(dict.fromkeys(examples))))
     return tuple(blocks)
+
+
+def _brief_usage(spec: CommandSpec) -> str:
+    if spec.subcommands:
+        return f"/{spec.name} {'|'.join(s.name for s in spec.subcommands)} …"
+    return usage_line(spec)

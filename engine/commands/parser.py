@@ -54,7 +54,7 @@ def parse_args(name: str, args: list[str]) -> t.Command:
 
 def parse_options(name: str, subcommand: str | None, options: Mapping[str, Raw]) -> t.Command:
     """Parse structured options (Discord slash options, modal fields) with the same rules."""
-    spec = _find(name.lower(), BY_NAME, None)
+    spec = _find(name.removeprefix("/").lower(), BY_NAME, None)
     parent = None
     if spec.subcommands:
         parent = spec
@@ -65,10 +65,12 @@ def parse_options(name: str, subcommand: str | None, options: Mapping[str, Raw])
     for key, raw in options.items():
         option = known.get(key)
         if option is None:
-            raise _usage(
-                spec, parent, f"'{key[:30]}' is not an option of {usage_line(spec, parent)}."
-            )
+            where = usage_line(spec, parent)
+            raise _usage(spec, parent, f"'{_printable(key)}' is not an option of {where}.")
+        if isinstance(raw, str):
+            _check_line(raw)
         values[key] = _convert(spec, parent, option.name, option.convert, raw)
+    _check_required(spec, parent, values)
     return _build(spec, parent, values)
 
 
@@ -85,7 +87,7 @@ def _find(name: str, table: Mapping[str, CommandSpec], parent: CommandSpec | Non
     spec = table.get(name)
     if spec is not None:
         return spec
-    shown = name[:30]
+    shown = _printable(name)
     close = difflib.get_close_matches(name, list(table), n=1, cutoff=0.5)
     if parent is None:
         suggestion = f"/{close[0]}" if close else None
@@ -114,10 +116,14 @@ def _positional(spec: CommandSpec, parent: CommandSpec | None, args: list[str]) 
     if len(args) > len(options):
         extra = " ".join(args[len(options) :])[:40]
         raise _usage(spec, parent, f"Unexpected '{extra}'.")
-    missing = [o.name for o in options if o.required and o.name not in values]
+    _check_required(spec, parent, values)
+    return values
+
+
+def _check_required(spec: CommandSpec, parent: CommandSpec | None, values: dict[str, Any]) -> None:
+    missing = [o.name for o in spec.options if o.required and o.name not in values]
     if missing:
         raise _usage(spec, parent, f"Missing <{missing[0]}>.")
-    return values
 
 
 def _keyword_values(
@@ -128,7 +134,7 @@ def _keyword_values(
     for token in args:
         key, sep, raw = token.partition("=")
         key = key.lower()
-        if not sep or not raw:
+        if not sep or not raw or not key:
             raise _usage(
                 spec, parent, f"Write settings as key=value, like servers=4 (got '{token[:30]}')."
             )
@@ -149,7 +155,7 @@ def _convert(
     try:
         return convert(raw)
     except ValueError as exc:
-        text = str(exc)
+        text = _printable(str(exc), limit=200)
         raise _usage(spec, parent, f"{text[:1].upper()}{text[1:]}.") from None
 
 
@@ -164,3 +170,8 @@ def _build(spec: CommandSpec, parent: CommandSpec | None, values: dict[str, Any]
 
 def _usage(spec: CommandSpec, parent: CommandSpec | None, message: str) -> UsageError:
     return UsageError(message, "Usage: " + usage_line(spec, parent))
+
+
+def _printable(text: str, limit: int = 30) -> str:
+    """A short, single-line rendering of something a user typed, for an error message."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text[:limit])

@@ -14,8 +14,8 @@ from engine.sim.request import Method
 Raw = str | int | float | bool
 Converter = Callable[[Raw], Any]
 
-_PATH = re.compile(r"^/[A-Za-z0-9._~\-/]{0,120}$")
-_WORD = re.compile(r"^[a-z0-9][a-z0-9\-]{0,39}$")
+_PATH = re.compile(r"/[A-Za-z0-9._~\-/]{0,120}")
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]{0,39}")
 
 
 def _method(raw: Raw) -> Method:
@@ -31,14 +31,14 @@ def _path(raw: Raw) -> str:
     text = str(raw)
     if not text.startswith("/"):
         raise ValueError(f"a path starts with a slash, like /u/7 (got '{text[:40]}')")
-    if "//" in text or not _PATH.match(text):
+    if "//" in text or not _PATH.fullmatch(text):
         raise ValueError("a path may hold letters, digits and . _ ~ - / (at most 120 characters)")
     return text
 
 
 def _word(raw: Raw) -> str:
     text = str(raw).strip().lower()
-    if not _WORD.match(text):
+    if not _WORD.fullmatch(text):
         raise ValueError(f"'{text[:40]}' is not a name (letters, digits and hyphens)")
     return text
 
@@ -48,7 +48,7 @@ def _int_in(name: str) -> Converter:
 
     def convert(raw: Raw) -> int:
         text = str(raw).strip()
-        if not re.fullmatch(r"-?\d{1,9}", text):
+        if not re.fullmatch(r"-?[0-9]{1,9}", text):
             raise ValueError(f"{name} takes a whole number, not '{text[:20]}'")
         value = int(text)
         if not limit.low <= value <= limit.high:
@@ -61,20 +61,17 @@ def _int_in(name: str) -> Converter:
 
 def _ms(raw: Raw) -> int:
     text = str(raw).strip().lower().removesuffix("ms")
-    if not re.fullmatch(r"\d{1,6}", text) or not 1 <= int(text) <= 60_000:
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= 60_000:
         raise ValueError("give the extra time in ms, from 1 to 60000")
     return int(text)
 
 
 def _seconds(raw: Raw) -> float:
     text = str(raw).strip().lower().removesuffix("s")
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"'{str(raw)[:20]}' is not a number of seconds") from None
-    if not 0.1 <= value <= 3600:
-        raise ValueError("wait from 0.1 to 3600 seconds")
-    return value
+    valid = re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,3})?", text) and 0.1 <= float(text) <= 3600
+    if not valid:
+        raise ValueError(f"wait takes seconds from 0.1 to 3600, not '{text[:20]}'")
+    return float(text)
 
 
 def _choice(*choices: str) -> Converter:
@@ -270,7 +267,7 @@ HELP = CommandSpec(
     summary="list the commands, or explain one",
     usage="[command]",
     build=lambda v: t.HelpCommand(v.get("command")),
-    options=(OptionSpec("command", "a command name", _word),),
+    options=(OptionSpec("command", "a command name", lambda raw: _word(str(raw).lstrip("/"))),),
     examples=("/help trace",),
 )
 

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from engine.commands.parser import parse_text
-from engine.content.models import LatencyFile, Lesson, LessonsFile, SourcesFile
+from engine.content.models import LatencyFile, LenientLesson, LenientSource, Lesson, Source
 from engine.errors import ContentError, UsageError
 from engine.sim.latency import Latencies
 
@@ -42,49 +42,79 @@ def default_content_dir() -> Path:
 
 
 def load_content(directory: Path | None = None) -> Content:
-    """Load every file, check every cross-reference, and raise ContentError listing all problems."""
+    """Load every file, check every cross-reference, and raise ContentError listing all problems.
+
+    Items are validated one by one, and an item that fails only the strict checks (an unknown
+    key, say) is still read leniently for the cross-reference checks, so one run reports every
+    problem rather than the first of each file."""
     folder = directory or default_content_dir()
     problems: Problems = []
-    sources = _load(folder, SOURCES, SourcesFile, problems)
-    lessons = _load(folder, LESSONS, LessonsFile, problems)
-    latency = _load(folder, LATENCY, LatencyFile, problems)
-    source_ids = {s.id for s in sources.sources} if sources else set()
-    if sources:
-        _check_unique(SOURCES, "sources", [s.id for s in sources.sources], problems)
-    topics = _check_lessons(lessons, source_ids, problems) if lessons else {}
+    sources = _load_items(folder, SOURCES, "sources", Source, LenientSource, problems)
+    lessons = _load_items(folder, LESSONS, "lessons", Lesson, LenientLesson, problems)
+    latency = _validate(LATENCY, LatencyFile, _read_yaml(folder, LATENCY, problems), problems)
+    _check_unique(SOURCES, "sources", [s.id for s in sources], problems)
+    source_ids = {s.id for s in sources}
+    topics = _check_lessons(lessons, source_ids, problems)
     latencies = _check_latency(latency, source_ids, problems) if latency else None
-    if problems or sources is None or lessons is None or latencies is None:
+    if problems or latencies is None:
         raise ContentError(problems)
     return Content(
-        lessons={lesson.id: lesson for lesson in lessons.lessons},
+        lessons={lesson.id: lesson for lesson in lessons},
         topics=topics,
-        sources={s.id: s.title for s in sources.sources},
+        sources={s.id: s.title for s in sources},
         latencies=latencies,
     )
 
 
-def _load(folder: Path, name: str, model: type[M], problems: Problems) -> M | None:
+def _read_yaml(folder: Path, name: str, problems: Problems) -> Any:
     path = folder / name
     try:
-        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except FileNotFoundError:
         problems.append((name, "-", f"missing file (looked in {folder})"))
-        return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append((name, "-", f"cannot read: {exc}"))
-        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "-"
         problems.append((name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
-        return None
+    return None
+
+
+def _validate(
+    name: str, model: type[M], data: Any, problems: Problems, prefix: str = ""
+) -> M | None:
+    if data is None and not prefix:
+        return None  # unreadable file: already reported
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            location = ".".join(str(part) for part in error["loc"]) or "-"
-            problems.append((name, location, error["msg"]))
+            location = ".".join([prefix, *(str(part) for part in error["loc"])]).strip(".")
+            problems.append((name, location or "-", error["msg"]))
         return None
+
+
+def _load_items(
+    folder: Path, name: str, key: str, model: type[M], lenient: type[M], problems: Problems
+) -> list[M]:
+    """The items of a `key: [...]` file, each validated on its own."""
+    data = _read_yaml(folder, name, problems)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or list(data) != [key] or not isinstance(data[key], list):
+        problems.append((name, "-", f"expected one top-level key '{key}' holding a list"))
+        return []
+    if not data[key]:
+        problems.append((name, key, "the list is empty"))
+    items = []
+    for index, raw in enumerate(data[key]):
+        item = _validate(name, model, raw, problems, prefix=f"{key}.{index}")
+        if item is None:
+            item = _validate(name, lenient, raw, [], prefix=f"{key}.{index}")
+        if item is not None:
+            items.append(item)
+    return items
 
 
 # The C-accelerated safe loader where PyYAML has it; both only build plain data types.
@@ -100,12 +130,12 @@ def _check_unique(file: str, field: str, ids: list[str], problems: Problems) -> 
 
 
 def _check_lessons(
-    lessons: LessonsFile, source_ids: set[str], problems: Problems
+    lessons: list[Lesson], source_ids: set[str], problems: Problems
 ) -> dict[str, str]:
-    ids = [lesson.id for lesson in lessons.lessons]
+    ids = [lesson.id for lesson in lessons]
     _check_unique(LESSONS, "lessons", ids, problems)
     topics = {lesson_id: lesson_id for lesson_id in ids}
-    for i, lesson in enumerate(lessons.lessons):
+    for i, lesson in enumerate(lessons):
         where = f"lessons.{i}"
         for j, alias in enumerate(lesson.aliases):
             if alias in topics:

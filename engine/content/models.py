@@ -20,8 +20,10 @@ class Source(Strict):
     title: Annotated[str, StringConstraints(min_length=3, max_length=300)]
 
 
-class SourcesFile(Strict):
-    sources: list[Source] = Field(min_length=1)
+class LenientSource(Source):
+    """A source read past unknown keys, so its cross-references can still be checked."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 class Lesson(Strict):
@@ -35,8 +37,10 @@ class Lesson(Strict):
     sources: list[SourceId] = Field(min_length=1)
 
 
-class LessonsFile(Strict):
-    lessons: list[Lesson] = Field(min_length=1)
+class LenientLesson(Lesson):
+    """A lesson read past unknown keys, so its cross-references can still be checked."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 class LatencyValue(Strict):

@@ -52,11 +52,23 @@ def all_node_names(state: ClusterState) -> list[str]:
     return names
 
 
+def node_summary(state: ClusterState) -> str:
+    """The node names, with long runs shortened: `lb, app-0…app-15, cache, db, replica-0`."""
+    runs: list[list[str]] = []
+    for name in all_node_names(state):
+        stem = name.rstrip("0123456789")
+        if runs and runs[-1][0].rstrip("0123456789") == stem and stem.endswith("-"):
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    return ", ".join(run[0] if len(run) < 3 else f"{run[0]}…{run[-1]}" for run in runs)
+
+
 def parse_node(state: ClusterState, name: str) -> NodeRef:
     """Resolve a node name against this cluster, or explain which names exist."""
     ref = _parse(state, name.strip().lower())
     if ref is None:
-        known = ", ".join(all_node_names(state))
+        known = node_summary(state)
         raise NotFoundError(f"There is no node '{name[:40]}' in this cluster. Nodes: {known}.")
     return ref
 

@@ -19,7 +19,8 @@ __all__ = ["Outcome", "Step", "Trace", "run_request"]
 
 
 def run_request(state: ClusterState, request: Request, user: str, lat: Latencies) -> Trace:
-    advance(state, lat.arrival_gap_ms)
+    """Run one request arriving now; afterwards the clock stands at the next arrival, so a
+    request that has finished is no longer in flight, while one on a slow server still is."""
     state.trace_no += 1
     state.stats.requests += 1
     remember_key(state, request.key)
@@ -40,6 +41,7 @@ def run_request(state: ClusterState, request: Request, user: str, lat: Latencies
         state.servers[server].busy_until.append(arrival + trace.total_ms)
         state.servers[server].served += 1
     trace.summary = _summary(state, trace, lat)
+    advance(state, lat.arrival_gap_ms)
     return trace
 
 

@@ -20,6 +20,7 @@ from engine.commands import types as t
 from engine.commands.buttons import parse_button
 from engine.commands.help import help_reply
 from engine.commands.parser import parse_text
+from engine.commands.specs import CLUSTER, usage_line
 from engine.content.loader import Content
 from engine.errors import ConflictError, NotFoundError, RungsError, UsageError
 from engine.ports import Clock, Store, StoredTrace
@@ -114,7 +115,13 @@ class Tutor:
         def change(state: ClusterState) -> str:
             return _apply(state, command)
 
-        text = await self._update(actor.cluster_scope, change)
+        try:
+            text = await self._update(actor.cluster_scope, change)
+        except NotFoundError as exc:
+            usage = _NODE_USAGE.get(type(command))
+            if usage is None:
+                raise
+            raise UsageError(exc.message, usage) from None
         return views.change_reply(text, visibility)
 
     async def _update(self, scope: str, change: Callable[[ClusterState], T]) -> T:
@@ -162,6 +169,18 @@ class Tutor:
             )
         titles = {lesson_id: item.title for lesson_id, item in self._content.lessons.items()}
         return views.lesson_reply(lesson, titles)
+
+
+# The commands that name a node, and the usage to show when the node does not exist.
+_NODE_USAGE: dict[type, str] = {
+    kind: "Usage: " + usage_line(sub, CLUSTER)
+    for kind, sub in (
+        (t.ClusterKillCommand, CLUSTER.sub("kill")),
+        (t.ClusterReviveCommand, CLUSTER.sub("revive")),
+        (t.ClusterSlowCommand, CLUSTER.sub("slow")),
+    )
+    if sub is not None
+}
 
 
 def _apply(state: ClusterState, command: t.Command) -> str:
