@@ -3,6 +3,7 @@ Tutor; and close the store again on the way out."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,7 +37,17 @@ async def running_tutor(settings: Settings) -> AsyncIterator[tuple[Tutor, Clock]
     except StoreOpenError as exc:
         raise StartupError(str(exc)) from exc
     clock = SystemClock()
+    settle_garbage_collector()
     try:
         yield Tutor(store, content, clock), clock
     finally:
         await store.close()
+
+
+def settle_garbage_collector() -> None:
+    """Move everything built at start-up (content, modules) out of the collector's sight, and
+    collect young objects less often: a command allocates many short-lived objects, and full
+    collections over the start-up heap were the longest pauses in the latency benchmark."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)

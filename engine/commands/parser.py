@@ -7,7 +7,7 @@ Every failure is a UsageError with a one-line reason, the usage, and where it he
 from __future__ import annotations
 
 import difflib
-import unicodedata
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +15,8 @@ from engine.commands import types as t
 from engine.commands.specs import BY_NAME, CommandSpec, Raw, usage_line
 from engine.errors import UsageError
 
+# Unicode category Cc (C0 and C1 controls, DEL), except tab and line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MAX_LINE = 4_000  # longest line a command may be (an answer sketch is the longest input)
 
 
@@ -79,7 +81,7 @@ def _check_line(line: str) -> None:
         raise UsageError(
             f"That line is {len(line):,} characters long; the limit is {MAX_LINE:,}.", "/help"
         )
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in line):
+    if _CONTROL.search(line):
         raise UsageError("That line holds control characters; type plain text.", "/help")
 
 

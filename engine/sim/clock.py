@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from engine.sim.state import ClusterState
+from engine.sim.state import ClusterState, cache_drop
 
 
 @dataclass(slots=True)
@@ -34,9 +34,9 @@ def advance(state: ClusterState, ms: float, report: TimeReport | None = None) ->
 
 
 def expire_cache(state: ClusterState) -> int:
-    expired = [k for k, e in state.cache.items() if e.expires_at <= state.now_ms]
+    expired = [k for k, expires_at in state.cache.items() if expires_at <= state.now_ms]
     for key in expired:
-        del state.cache[key]
+        cache_drop(state, key)
     return len(expired)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from engine.errors import RungsError
 from engine.sim.config import DEFAULT_SLOW_MS
 from engine.sim.nodes import NodeKind, node_name, parse_node
-from engine.sim.state import ClusterState
+from engine.sim.state import ClusterState, cache_clear
 
 
 def kill(state: ClusterState, name: str) -> str:
@@ -47,7 +47,7 @@ def kill(state: ClusterState, name: str) -> str:
             return "cache is already down."
         state.cache_alive = False
         dropped = len(state.cache)
-        state.cache.clear()  # an in-memory cache restarts empty
+        cache_clear(state)  # an in-memory cache restarts empty
         return (
             f"cache has crashed and lost its {dropped} key(s). Every read now falls through "
             "to the database: at scale, that is how a cache restart knocks over the "

@@ -7,7 +7,7 @@ from engine.sim.hashing import shard_of, stable_hash
 from engine.sim.latency import Latencies
 from engine.sim.nodes import app_name, primary_name, replica_name
 from engine.sim.response import respond
-from engine.sim.state import CacheEntry, ClusterState
+from engine.sim.state import ClusterState, cache_drop
 from engine.sim.steps import Outcome, RequestFailed, Trace
 
 
@@ -41,13 +41,13 @@ def _cache_lookup(state: ClusterState, trace: Trace, server: int, lat: Latencies
     trace.add(
         name, f"{name} → cache: GET {key} (cache-aside: ask the cache first).", lat.cache_rtt_ms
     )
-    entry = state.cache.get(key)
-    if entry is not None and entry.expires_at <= state.now_ms:
-        del state.cache[key]
+    expires_at = state.cache.get(key)
+    if expires_at is not None and expires_at <= state.now_ms:
+        cache_drop(state, key)
         state.stats.misses += 1
         trace.add("cache", f"cache → {name}: MISS: {key} was cached, but its TTL ran out.")
         return False
-    if entry is None:
+    if expires_at is None:
         state.stats.misses += 1
         trace.add(
             "cache",
@@ -57,13 +57,13 @@ def _cache_lookup(state: ClusterState, trace: Trace, server: int, lat: Latencies
         return False
     state.stats.hits += 1
     del state.cache[key]
-    state.cache[key] = entry  # most recently used now
-    left = (entry.expires_at - state.now_ms) / 1000
+    state.cache[key] = expires_at  # most recently used now
+    left = (expires_at - state.now_ms) / 1000
     text = (
         f"cache → {name}: HIT: {key} is served from memory and no database is touched "
         f"(TTL {left:.0f} s left)."
     )
-    if entry.stale:
+    if key in state.stale:
         text += (
             " But this copy was filled from a lagging replica after the last write: it is "
             "stale until the TTL runs out or the next write deletes it."
@@ -150,11 +150,13 @@ def _cache_fill(
     evicted = ""
     if key not in state.cache and len(state.cache) >= cfg.cache:
         oldest = next(iter(state.cache))
-        del state.cache[oldest]
+        cache_drop(state, oldest)
         evicted = f" The cache is full ({cfg.cache} keys), so it evicts {oldest}, the least "
         evicted += "recently used key."
-    state.cache.pop(key, None)
-    state.cache[key] = CacheEntry(expires_at=state.now_ms + ttl * 1000, stale=stale)
+    cache_drop(state, key)
+    state.cache[key] = state.now_ms + ttl * 1000
+    if stale:
+        state.stale.append(key)
     text = (
         f"{name} → cache: SET {key} EX {ttl} (TTL {cfg.ttl} s with jitter, so keys filled "
         f"together do not expire together).{evicted}"

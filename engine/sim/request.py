@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 # Short path segments people type, mapped to the entity they name (`/u/7` is user 7).
@@ -26,31 +26,27 @@ class Method(StrEnum):
 class Request:
     method: Method
     path: str  # already validated by the command parser: starts with '/', safe characters
+    # Derived once from the path: a trace asks for them at nearly every step.
+    parts: tuple[str, ...] = field(init=False)
+    entity: str = field(init=False)
+    key: str = field(init=False)  # the cache key: `/u/7` -> `user:7`, `/feed` -> `feed`
+
+    def __post_init__(self) -> None:
+        parts = tuple(p for p in self.path.split("/") if p)
+        entity = _ENTITY_ALIASES.get(parts[0], parts[0]) if parts else "page"
+        if not parts:
+            key = "page:home"
+        elif len(parts) == 1:
+            key = parts[0]
+        else:
+            key = ":".join([entity, *parts[1:]])
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "entity", entity)
+        object.__setattr__(self, "key", key)
 
     @property
     def line(self) -> str:
         return f"{self.method} {self.path}"
-
-    @property
-    def _parts(self) -> list[str]:
-        return [p for p in self.path.split("/") if p]
-
-    @property
-    def entity(self) -> str:
-        parts = self._parts
-        if not parts:
-            return "page"
-        return _ENTITY_ALIASES.get(parts[0], parts[0])
-
-    @property
-    def key(self) -> str:
-        """The cache key: `/u/7` -> `user:7`, `/feed` -> `feed`, `/` -> `page:home`."""
-        parts = self._parts
-        if not parts:
-            return "page:home"
-        if len(parts) == 1:
-            return parts[0]
-        return ":".join([self.entity, *parts[1:]])
 
     @property
     def table(self) -> str:
@@ -58,7 +54,7 @@ class Request:
         return entity if entity.endswith("s") else entity + "s"
 
     def sql(self) -> str:
-        parts = self._parts
+        parts = self.parts
         ident = parts[1] if len(parts) >= 2 else None
         where = f"WHERE id = {_literal(ident)}" if ident is not None and len(parts) == 2 else ""
         if self.method.is_read:

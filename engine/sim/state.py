@@ -29,12 +29,6 @@ class AppServer:
 
 
 @dataclass(slots=True)
-class CacheEntry:
-    expires_at: float  # simulated ms
-    stale: bool = False  # filled from a replica that had not applied the latest write yet
-
-
-@dataclass(slots=True)
 class DataNode:
     alive: bool = True
 
@@ -57,8 +51,11 @@ class ClusterState:
     lb_alive: bool = True
     servers: list[AppServer] = field(default_factory=list)
     cache_alive: bool = True
-    # Insertion order is recency order: the first key is the least recently used.
-    cache: dict[str, CacheEntry] = field(default_factory=dict)
+    # key -> expiry (simulated ms). Insertion order is recency order: the first key is the least
+    # recently used.
+    cache: dict[str, float] = field(default_factory=dict)
+    # Cached keys whose copy came from a replica that had not applied the latest write yet.
+    stale: list[str] = field(default_factory=list)
     primaries: list[DataNode] = field(default_factory=list)  # one per shard
     replicas: list[list[DataNode]] = field(default_factory=list)  # per shard
     recent_writes: dict[str, float] = field(default_factory=dict)  # key -> commit time
@@ -92,7 +89,19 @@ def resize(state: ClusterState) -> None:
     state.sticky = {u: s for u, s in state.sticky.items() if s < cfg.servers}
     state.rr_next %= cfg.servers
     while len(state.cache) > cfg.cache:
-        del state.cache[next(iter(state.cache))]
+        cache_drop(state, next(iter(state.cache)))
+
+
+def cache_drop(state: ClusterState, key: str) -> None:
+    """Remove a key from the cache (evicted, expired or invalidated), stale mark and all."""
+    state.cache.pop(key, None)
+    if key in state.stale:
+        state.stale.remove(key)
+
+
+def cache_clear(state: ClusterState) -> None:
+    state.cache.clear()
+    state.stale.clear()
 
 
 def remember(mapping: dict[str, float] | dict[str, int], key: str, value: float, cap: int) -> None:

@@ -8,7 +8,7 @@ from engine.sim.latency import Latencies
 from engine.sim.nodes import app_name, primary_name, replica_name
 from engine.sim.request import Method
 from engine.sim.response import respond
-from engine.sim.state import MAX_TRACKED_USERS, ClusterState, remember
+from engine.sim.state import MAX_TRACKED_USERS, ClusterState, cache_drop, remember
 from engine.sim.steps import Outcome, RequestFailed, Trace
 
 _STATUS = {Method.POST: "201 Created", Method.DELETE: "204 No Content"}
@@ -74,7 +74,7 @@ def _invalidate(state: ClusterState, trace: Trace, server: int, lat: Latencies) 
             lat.network_rtt_ms,
         )
         return
-    state.cache.pop(key, None)
+    cache_drop(state, key)
     trace.add(
         name,
         f"{name} → cache: DEL {key}. Invalidate after the commit, and delete rather "

@@ -33,6 +33,7 @@ from engine.sim.state import ClusterState, new_cluster
 from engine.sim.trace import Trace, run_request
 from engine.tutor import views
 from engine.tutor.actor import Actor
+from engine.tutor.cluster_cache import ClusterCache
 from engine.tutor.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class Tutor:
         self._content = content
         self._clock = clock
         self._locks = KeyedLocks()
+        self._clusters = ClusterCache()
 
     async def handle_text(self, actor: Actor, line: str) -> Reply:
         """Parse a typed line and handle it; bad input gets a usage reply and changes nothing."""
@@ -125,20 +127,28 @@ class Tutor:
         return views.change_reply(text, visibility)
 
     async def _update(self, scope: str, change: Callable[[ClusterState], T]) -> T:
-        """Load, change and save a cluster (with the trace, if the change made one), retrying
-        from a fresh load if another process saved it in between. The change function is pure,
-        so running it again is safe."""
+        """Change a cluster and save it (with the trace, if the change made one).
+
+        The first attempt starts from the cached cluster when there is one; if another process
+        saved in between, the save fails and the next attempts start from a fresh load, after
+        a short random pause. The change function is pure, so running it again is safe."""
         for attempt in range(SAVE_ATTEMPTS):
-            stored = await self._store.load_cluster(scope)
-            state = self._decode(stored.document) if stored else new_cluster()
+            cached = self._clusters.take(scope) if attempt == 0 else None
+            if cached is not None:
+                version, state = cached
+            else:
+                stored = await self._store.load_cluster(scope)
+                version = stored.version if stored else 0
+                state = self._decode(stored.document) if stored else new_cluster()
             result = change(state)
             trace = None
             if isinstance(result, Trace):
                 trace = StoredTrace(result.trace_no, views.trace_document(result))
             saved = await self._store.save_cluster(
-                scope, dump_state(state), stored.version if stored else 0, self._clock.now(), trace
+                scope, dump_state(state), version, self._clock.now(), trace
             )
             if saved:
+                self._clusters.put(scope, version + 1, state)
                 return result
             # Back off for a random moment so that racing nodes stop colliding in lockstep.
             await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))  # noqa: S311

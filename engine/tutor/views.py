@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from engine.commands import buttons
 from engine.content.models import Lesson
@@ -33,14 +34,13 @@ def trace_title(trace: Trace) -> str:
 
 def trace_document(trace: Trace) -> str:
     """What the store keeps of a trace, enough to redraw it at any step on any node."""
-    return json.dumps(
+    return orjson.dumps(
         {
             "title": trace_title(trace),
             "summary": trace.summary,
             "steps": [[s.component, s.text, s.latency_ms, s.cumulative_ms] for s in trace.steps],
-        },
-        separators=(",", ":"),
-    )
+        }
+    ).decode()
 
 
 def fresh_trace_reply(trace: Trace, visibility: Visibility) -> Reply:
@@ -53,7 +53,7 @@ def stored_trace_reply(
     trace_no: int, document: str, cursor: int | None, visibility: Visibility
 ) -> Reply:
     """The reply to a trace button: the stored trace, shown up to `cursor` (None: all)."""
-    doc: dict[str, Any] = json.loads(document)
+    doc: dict[str, Any] = orjson.loads(document)
     rows = [tuple(row) for row in doc["steps"]]
     return _trace_reply(trace_no, doc["title"], rows, doc["summary"], cursor, visibility)
 
