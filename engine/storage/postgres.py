@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 import urllib.parse
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 import asyncpg
 
 from engine.ports import StoredCluster, StoredTrace
+from engine.storage.migrations import migrations
 
 log = logging.getLogger(__name__)
 
@@ -135,19 +135,10 @@ async def _keep_session(connection: Any) -> None:
     del connection
 
 
-def _migrations() -> list[tuple[int, str, str]]:
-    folder = resources.files("engine.storage.migrations") / "postgres"
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            number = int(entry.name.split("_", 1)[0])
-            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
 async def _migrate(connection: Any) -> None:
     """Apply each migration not yet applied, each in its own transaction."""
-    for number, name, sql in _migrations():
+    for migration in migrations("postgres"):
+        number, name, sql = migration.number, migration.name, migration.sql
         async with connection.transaction():
             await _apply(connection, number, name, sql)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
 from engine.ports import StoredCluster, StoredTrace
+from engine.storage.migrations import migrations
 
 BUSY_TIMEOUT_MS = 5_000
 TRACE_SLOTS = 16  # must match the migration's ring of traces
@@ -87,16 +87,6 @@ class SqliteStore:
         await self._db.close()
 
 
-def _migrations() -> list[tuple[int, str, str]]:
-    folder = resources.files("engine.storage.migrations") / "sqlite"
-    found = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".sql"):
-            number = int(entry.name.split("_", 1)[0])
-            found.append((number, entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
 async def _migrate(db: aiosqlite.Connection) -> None:
     """Apply each migration not yet applied, each in its own transaction. BEGIN IMMEDIATE takes
     the write lock first, so two processes starting together apply each migration once."""
@@ -104,7 +94,8 @@ async def _migrate(db: aiosqlite.Connection) -> None:
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
-    for number, name, sql in _migrations():
+    for migration in migrations("sqlite"):
+        number, name, sql = migration.number, migration.name, migration.sql
         await db.execute("BEGIN IMMEDIATE")
         try:
             rows = await db.execute_fetchall(
