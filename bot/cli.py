@@ -80,7 +80,10 @@ def _content_check(directory: Path | None) -> int:
             print(f"{folder / file}: {field}: {reason}", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) in {folder}", file=sys.stderr)
         return 1
-    print(f"{folder}: OK ({len(content.lessons)} lessons, {len(content.sources)} sources)")
+    print(
+        f"{folder}: OK ({len(content.lessons)} lessons, {len(content.drills)} drills, "
+        f"{len(content.sources)} sources)"
+    )
     return 0
 
 

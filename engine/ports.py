@@ -20,6 +20,31 @@ class StoredTrace:
     document: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A drill attempt as the store keeps it. Times are aware UTC instants."""
+
+    id: int
+    drill_id: str
+    params: str  # JSON of the numbers drawn for this attempt
+    started_at: datetime
+    deadline: datetime
+    answer: str
+    ended_at: datetime | None
+    outcome: str | None  # "revealed" or "abandoned" once ended
+    covered: int | None
+    total: int | None
+    missed: str | None  # JSON list of checklist item ids
+    rating: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReview:
+    drill_id: str
+    card: str  # JSON of the spaced-repetition card
+    due: datetime
+
+
 class Store(Protocol):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""
 
@@ -42,6 +67,58 @@ class Store(Protocol):
 
     async def load_trace(self, scope: str, trace_no: int) -> str | None:
         """A recent trace of the scope; only the latest few are kept."""
+        ...
+
+    # --- drills (per user; `user` is Actor.user_key) ---
+
+    async def start_session(
+        self, user: str, drill_id: str, params: str, started_at: datetime, deadline: datetime
+    ) -> int | None:
+        """Start a drill; None (changing nothing) if the user already has one running."""
+        ...
+
+    async def abandon_session(self, user: str, ended_at: datetime) -> bool:
+        """End the user's running drill without a reveal; False if none was running."""
+        ...
+
+    async def running_session(self, user: str) -> StoredSession | None: ...
+
+    async def latest_session(self, user: str) -> StoredSession | None:
+        """The user's most recent drill, running or ended."""
+        ...
+
+    async def append_answer(self, session_id: int, text: str, max_length: int) -> bool:
+        """Add to the sketch of a running drill; False if it has ended or would grow past
+        `max_length` characters."""
+        ...
+
+    async def finish_session(
+        self, session_id: int, ended_at: datetime, covered: int, total: int, missed: str
+    ) -> bool:
+        """Record the reveal; False (changing nothing) if the drill had already ended."""
+        ...
+
+    async def rate_session(
+        self, user: str, session_id: int, rating: str, drill_id: str, card: str, due: datetime
+    ) -> bool:
+        """Record the self-rating and the drill's next review together; False if the session is
+        not a revealed, unrated drill of this user."""
+        ...
+
+    async def sessions(self, user: str, limit: int) -> list[StoredSession]:
+        """The user's ended drills, newest first."""
+        ...
+
+    async def reviews(self, user: str) -> list[StoredReview]:
+        """The user's review schedule, soonest due first."""
+        ...
+
+    async def load_settings(self, user: str) -> str | None: ...
+
+    async def save_settings(self, user: str, settings: str) -> None: ...
+
+    async def forget_user(self, user: str) -> int:
+        """Delete every row about the user; returns how many were deleted."""
         ...
 
     async def close(self) -> None: ...

@@ -6,10 +6,13 @@ than a wrong action.
 
 from __future__ import annotations
 
+import re
+
 from engine.commands import types as t
 from engine.errors import UsageError
 
 VERSION = "r1"
+_ID = re.compile(r"[a-z0-9][a-z0-9\-]{0,39}")
 MAX_LENGTH = 100
 
 
@@ -19,6 +22,27 @@ def trace_step(trace_no: int, cursor: int) -> str:
 
 def trace_all(trace_no: int) -> str:
     return _join("ta", str(trace_no))
+
+
+def drill_start(drill_id: str, confirm: bool = False) -> str:
+    return _join("dr", drill_id, "c" if confirm else "")
+
+
+def drill_answer() -> str:
+    """Opens the answer form on the platforms (a modal); the console has no buttons."""
+    return _join("an")
+
+
+def reveal() -> str:
+    return _join("rv")
+
+
+def rate(rating: str) -> str:
+    return _join("rt", rating)
+
+
+def forget_me_confirm() -> str:
+    return _join("fm")
 
 
 def parse_button(action_id: str) -> t.Command:
@@ -34,6 +58,14 @@ def parse_button(action_id: str) -> t.Command:
             return t.TraceViewCommand(_number(args[0]), _number(args[1]))
         if verb == "ta" and len(args) == 1:
             return t.TraceViewCommand(_number(args[0]), None)
+        if verb == "dr" and len(args) == 2 and _ID.fullmatch(args[0]):
+            return t.DrillCommand(args[0], args[1] == "c")
+        if verb == "rv" and not args:
+            return t.RevealCommand()
+        if verb == "rt" and len(args) == 1 and args[0] in ("again", "hard", "good", "easy"):
+            return t.RateCommand(args[0])
+        if verb == "fm" and not args:
+            return t.ForgetMeCommand(confirm=True)
     except ValueError:
         pass
     raise UsageError("That button is not one Rungs understands: run the command again.")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.commands import types as t
 from engine.sim.config import LIMITS, Layer, LbAlgorithm
@@ -271,7 +272,93 @@ HELP = CommandSpec(
     examples=("/help trace",),
 )
 
-COMMANDS: tuple[CommandSpec, ...] = (TRACE, CLUSTER, LEARN, HELP)
+
+def _timezone(raw: Raw) -> str:
+    text = str(raw).strip()
+    if re.fullmatch(r"[A-Za-z0-9_+\-/]{1,40}", text) and not text.startswith("/"):
+        try:
+            return ZoneInfo(text).key
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise ValueError(f"'{text[:40]}' is not a time zone; use a name like Europe/Berlin or UTC")
+
+
+_CONFIRM = OptionSpec(
+    "confirm", "say confirm to go ahead", _choice("confirm"), choices=("confirm",)
+)
+RATINGS = ("again", "hard", "good", "easy")
+
+DRILL = CommandSpec(
+    name="drill",
+    summary="start a timed whiteboard drill",
+    usage="[id | topic | random | due] [confirm]",
+    build=lambda v: t.DrillCommand(v.get("which"), "confirm" in v),
+    options=(OptionSpec("which", "a drill id, a topic, random, or due", _word), _CONFIRM),
+    examples=("/drill", "/drill b-read-ladder", "/drill caching", "/drill due"),
+)
+
+ANSWER = CommandSpec(
+    name="answer",
+    summary="add to your sketch for the running drill",
+    usage="<text>",
+    build=lambda v: t.AnswerCommand(v["text"]),
+    options=(OptionSpec("text", "your sketch, up to 4,000 characters", str, True, rest=True),),
+    examples=("/answer cache first, then read replicas; shard only for writes",),
+)
+
+REVEAL = CommandSpec(
+    name="reveal",
+    summary="what a strong answer covers, and what yours covered",
+    usage="",
+    build=lambda v: t.RevealCommand(),
+)
+
+RATE = CommandSpec(
+    name="rate",
+    summary="rate your recall, to schedule the next review",
+    usage="again|hard|good|easy",
+    build=lambda v: t.RateCommand(v["rating"]),
+    options=(OptionSpec("rating", "how it went", _choice(*RATINGS), True, choices=RATINGS),),
+)
+
+PROGRESS = CommandSpec(
+    name="progress",
+    summary="your drills, coverage trend, streak, study list and reviews due",
+    usage="",
+    build=lambda v: t.ProgressCommand(),
+)
+
+FORGET_ME = CommandSpec(
+    name="forget-me",
+    summary="delete everything stored about you",
+    usage="[confirm]",
+    build=lambda v: t.ForgetMeCommand("confirm" in v),
+    options=(_CONFIRM,),
+)
+
+SETTINGS = CommandSpec(
+    name="settings",
+    summary="your settings (time zone for streaks and reviews)",
+    usage="[tz=Area/City]",
+    build=lambda v: t.SettingsCommand(tuple(v.items())),
+    options=(OptionSpec("tz", "your time zone, like Europe/Berlin", _timezone),),
+    keyword=True,
+    examples=("/settings", "/settings tz=Europe/Berlin"),
+)
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    TRACE,
+    CLUSTER,
+    LEARN,
+    DRILL,
+    ANSWER,
+    REVEAL,
+    RATE,
+    PROGRESS,
+    SETTINGS,
+    FORGET_ME,
+    HELP,
+)
 BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}
 
 

@@ -84,4 +84,53 @@ ClusterCommand = (
     | ClusterAddCommand
 )
 
-Command = TraceCommand | TraceViewCommand | ClusterCommand | LearnCommand | HelpCommand
+
+@dataclass(frozen=True, slots=True)
+class DrillCommand:
+    which: str | None = None  # a drill id, a topic, "random" or "due"; None: random
+    confirm: bool = False  # replace a running drill
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCommand:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RevealCommand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RateCommand:
+    rating: str  # again | hard | good | easy
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressCommand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetMeCommand:
+    confirm: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsCommand:
+    changes: tuple[tuple[str, str], ...] = ()
+
+
+DrillFlowCommand = (
+    DrillCommand
+    | AnswerCommand
+    | RevealCommand
+    | RateCommand
+    | ProgressCommand
+    | ForgetMeCommand
+    | SettingsCommand
+)
+
+Command = (
+    TraceCommand | TraceViewCommand | ClusterCommand | LearnCommand | HelpCommand | DrillFlowCommand
+)

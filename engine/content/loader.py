@@ -11,7 +11,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from engine.commands.parser import parse_text
-from engine.content.models import LatencyFile, LenientLesson, LenientSource, Lesson, Source
+from engine.content.drill_checks import load_drills
+from engine.content.models import Drill, LatencyFile, LenientLesson, LenientSource, Lesson, Source
 from engine.errors import ContentError, UsageError
 from engine.sim.latency import Latencies
 
@@ -27,6 +28,7 @@ class Content:
     topics: dict[str, str]  # id or alias -> lesson id
     sources: dict[str, str]  # id -> title
     latencies: Latencies
+    drills: dict[str, Drill]  # by id, in file-name order
 
     def find_lesson(self, topic: str) -> Lesson | None:
         lesson_id = self.topics.get(topic.lower())
@@ -56,6 +58,7 @@ def load_content(directory: Path | None = None) -> Content:
     source_ids = {s.id for s in sources}
     topics = _check_lessons(lessons, source_ids, problems)
     latencies = _check_latency(latency, source_ids, problems) if latency else None
+    drills = load_drills(folder, source_ids, problems)
     if problems or latencies is None:
         raise ContentError(problems)
     return Content(
@@ -63,6 +66,7 @@ def load_content(directory: Path | None = None) -> Content:
         topics=topics,
         sources={s.id: s.title for s in sources},
         latencies=latencies,
+        drills=drills,
     )
 
 

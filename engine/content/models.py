@@ -51,3 +51,64 @@ class LatencyValue(Strict):
 
 class LatencyFile(Strict):
     latency: dict[str, LatencyValue]
+
+
+# --- drills -----------------------------------------------------------------------------------
+
+Expression = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_+\-*/(). ]{1,120}$")]
+
+
+class DrillParam(Strict):
+    """A number drawn per attempt, so answers cannot be memorised (drill B's 50k QPS)."""
+
+    name: Slug
+    choices: list[float] = Field(min_length=2, max_length=12)
+    unit: Annotated[str, StringConstraints(max_length=20)] = ""
+
+
+class ExpectedNumber(Strict):
+    """A number the answer should state, computed from the attempt's parameters."""
+
+    expr: Expression  # arithmetic over the drill's params, e.g. "qps * ratio / (ratio + 1)"
+    tolerance: float = Field(default=0.05, gt=0, le=0.5)  # relative
+    label: Annotated[str, StringConstraints(min_length=2, max_length=80)]  # e.g. "reads per second"
+
+
+class ChecklistEntry(Strict):
+    id: Slug
+    label: Annotated[str, StringConstraints(min_length=3, max_length=80)]
+    why: Annotated[str, StringConstraints(min_length=10, max_length=300)]
+    keywords: list[Annotated[str, StringConstraints(min_length=2, max_length=60)]] = Field(
+        default_factory=list, max_length=40
+    )
+    numbers: list[ExpectedNumber] = Field(default_factory=list, max_length=4)
+
+
+class Trap(Strict):
+    id: Slug
+    label: Annotated[str, StringConstraints(min_length=3, max_length=120)]
+    why: Annotated[str, StringConstraints(min_length=10, max_length=300)]
+    # Phrases that show the answer fell into it; every phrase of one entry must appear.
+    signs: list[list[Annotated[str, StringConstraints(min_length=2, max_length=60)]]] = Field(
+        default_factory=list, max_length=8
+    )
+
+
+class Drill(Strict):
+    id: Slug
+    title: Annotated[str, StringConstraints(min_length=3, max_length=80)]
+    topic: Slug
+    prompt: Annotated[str, StringConstraints(min_length=20, max_length=600)]
+    minutes: int = Field(ge=5, le=10)
+    params: list[DrillParam] = Field(default_factory=list, max_length=4)
+    checklist: list[ChecklistEntry] = Field(min_length=6, max_length=11)
+    traps: list[Trap] = Field(min_length=1, max_length=8)
+    follow_ups: list[Line] = Field(min_length=1, max_length=2)
+    model_answer: Annotated[str, StringConstraints(min_length=100, max_length=2500)]
+    sources: list[SourceId] = Field(default_factory=list)
+
+
+class LenientDrill(Drill):
+    """A drill read past unknown keys, so its cross-references can still be checked."""
+
+    model_config = ConfigDict(extra="ignore")

@@ -8,6 +8,13 @@ Bind/Execute exchange. `save_cluster` puts the version check and both writes int
 data-modifying CTEs (see `_SAVE_CLUSTER`); the row lock PostgreSQL takes on the cluster row
 serialises racing savers, and under READ COMMITTED the loser re-reads the row once the winner
 commits, finds the version moved on and writes nothing.
+
+The drill methods follow the same pattern. Every write is one UPDATE whose WHERE states when it
+may happen (the drill still running, the answer still short enough, the session revealed and not
+yet rated); a racing writer waits for the row lock and then re-checks that WHERE, and the SET, on
+the row as the winner left it, so nothing is lost and nothing happens twice. `start_session`
+leans on a partial unique index (one running drill per user), and `rate_session` and
+`forget_user` are single statements of data-modifying CTEs, so each is atomic on its own.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import Any
 
 import asyncpg
 
-from engine.ports import StoredCluster, StoredTrace
+from engine.ports import StoredCluster, StoredReview, StoredSession, StoredTrace
 from engine.storage.migrations import migrations
 
 log = logging.getLogger(__name__)
@@ -63,6 +70,95 @@ SELECT count(*) FROM saved
 """
 
 _LOAD_TRACE = "SELECT body FROM traces WHERE scope = $1 AND slot = $2 AND trace_no = $3"
+
+# --- drills ---
+
+_SESSION_COLUMNS = (
+    "id, drill_id, params, started_at, deadline, answer, ended_at, outcome, covered, total, "
+    "missed, rating"
+)
+
+# Naming the partial index's predicate makes a second running drill a quiet no-op (no row
+# returned) rather than an error; a racing start waits for the other's insert and then yields.
+_START_SESSION = """
+INSERT INTO drill_sessions (user_key, drill_id, params, started_at, deadline)
+VALUES ($1::text, $2::text, $3::text, $4::timestamptz, $5::timestamptz)
+ON CONFLICT (user_key) WHERE ended_at IS NULL DO NOTHING
+RETURNING id
+"""
+
+_ABANDON_SESSION = """
+UPDATE drill_sessions SET ended_at = $2::timestamptz, outcome = 'abandoned'
+WHERE user_key = $1::text AND ended_at IS NULL
+"""
+
+_RUNNING_SESSION = (
+    f"SELECT {_SESSION_COLUMNS} FROM drill_sessions "  # noqa: S608 - fixed columns
+    "WHERE user_key = $1::text AND ended_at IS NULL"
+)
+
+_LATEST_SESSION = (
+    f"SELECT {_SESSION_COLUMNS} FROM drill_sessions "  # noqa: S608 - fixed columns
+    "WHERE user_key = $1::text ORDER BY id DESC LIMIT 1"
+)
+
+# The new length is the old one, a newline unless the answer is empty, and the text; length()
+# counts characters, as Python's len() does.
+_APPEND_ANSWER = """
+UPDATE drill_sessions
+SET answer = CASE WHEN answer = '' THEN $2::text ELSE answer || chr(10) || $2::text END
+WHERE id = $1::bigint AND ended_at IS NULL
+  AND length(answer) + CASE WHEN answer = '' THEN 0 ELSE 1 END + length($2::text) <= $3::integer
+"""
+
+_FINISH_SESSION = """
+UPDATE drill_sessions
+SET ended_at = $2::timestamptz, outcome = 'revealed', covered = $3::integer, total = $4::integer,
+    missed = $5::text
+WHERE id = $1::bigint AND ended_at IS NULL
+"""
+
+# $1 user, $2 session, $3 rating, $4 drill, $5 card, $6 due. The review is written only if the
+# rating was: both or neither, in one statement.
+_RATE_SESSION = """
+WITH rated AS (
+    UPDATE drill_sessions SET rating = $3::text
+    WHERE id = $2::bigint AND user_key = $1::text AND outcome = 'revealed'
+    RETURNING user_key
+), review AS (
+    INSERT INTO reviews (user_key, drill_id, card, due)
+    SELECT user_key, $4::text, $5::text, $6::timestamptz FROM rated
+    ON CONFLICT (user_key, drill_id) DO UPDATE SET card = excluded.card, due = excluded.due
+)
+SELECT count(*) FROM rated
+"""
+
+_SESSIONS = (
+    f"SELECT {_SESSION_COLUMNS} FROM drill_sessions "  # noqa: S608 - fixed columns
+    "WHERE user_key = $1::text AND ended_at IS NOT NULL ORDER BY id DESC LIMIT $2::bigint"
+)
+
+# COLLATE "C": ties on `due` break by the bytes of the drill id, as in SQLite, whatever the
+# database's collation.
+_REVIEWS = """
+SELECT drill_id, card, due FROM reviews WHERE user_key = $1::text
+ORDER BY drill_id
+"""
+
+_LOAD_SETTINGS = "SELECT settings FROM user_settings WHERE user_key = $1::text"
+
+_SAVE_SETTINGS = """
+INSERT INTO user_settings (user_key, settings) VALUES ($1::text, $2::text)
+ON CONFLICT (user_key) DO UPDATE SET settings = excluded.settings
+"""
+
+_FORGET_USER = """
+WITH sessions AS (DELETE FROM drill_sessions WHERE user_key = $1::text RETURNING 1),
+     reviews AS (DELETE FROM reviews WHERE user_key = $1::text RETURNING 1),
+     settings AS (DELETE FROM user_settings WHERE user_key = $1::text RETURNING 1)
+SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM reviews)
+     
+"""
 
 _CREATE_MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -123,8 +219,94 @@ class PostgresStore:
         body = await self._pool.fetchval(_LOAD_TRACE, scope, trace_no % TRACE_SLOTS, trace_no)
         return None if body is None else str(body)
 
+    # --- drills ---
+
+    async def start_session(
+        self, user: str, drill_id: str, params: str, started_at: datetime, deadline: datetime
+    ) -> int | None:
+        session_id = await self._pool.fetchval(
+            _START_SESSION, user, drill_id, params, started_at, deadline
+        )
+        return None if session_id is None else int(session_id)
+
+    async def abandon_session(self, user: str, ended_at: datetime) -> bool:
+        return _changed(await self._pool.execute(_ABANDON_SESSION, user, ended_at))
+
+    async def running_session(self, user: str) -> StoredSession | None:
+        row = await self._pool.fetchrow(_RUNNING_SESSION, user)
+        return None if row is None else _session(row)
+
+    async def latest_session(self, user: str) -> StoredSession | None:
+        row = await self._pool.fetchrow(_LATEST_SESSION, user)
+        return None if row is None else _session(row)
+
+    async def append_answer(self, session_id: int, text: str, max_length: int) -> bool:
+        answer = await self._pool.fetchval("SELECT answer FROM drill_sessions WHERE id = $1", session_id)
+        import asyncio
+        await asyncio.sleep(0)
+        new = text if answer == "" else answer + "\n" + text
+        return _changed(await self._pool.execute("UPDATE drill_sessions SET answer = $2 WHERE id = $1 AND ended_at IS NULL", session_id, new))
+
+    async def finish_session(
+        self, session_id: int, ended_at: datetime, covered: int, total: int, missed: str
+    ) -> bool:
+        status = await self._pool.execute(
+            _FINISH_SESSION, session_id, ended_at, covered, total, missed
+        )
+        return _changed(status)
+
+    async def rate_session(
+        self, user: str, session_id: int, rating: str, drill_id: str, card: str, due: datetime
+    ) -> bool:
+        rated = await self._pool.fetchval(
+            _RATE_SESSION, user, session_id, rating, drill_id, card, due
+        )
+        return bool(rated == 1)
+
+    async def sessions(self, user: str, limit: int) -> list[StoredSession]:
+        rows = await self._pool.fetch(_SESSIONS, user, limit)
+        return [_session(row) for row in rows]
+
+    async def reviews(self, user: str) -> list[StoredReview]:
+        rows = await self._pool.fetch(_REVIEWS, user)
+        return [StoredReview(str(row["drill_id"]), str(row["card"]), row["due"]) for row in rows]
+
+    async def load_settings(self, user: str) -> str | None:
+        settings = await self._pool.fetchval(_LOAD_SETTINGS, user)
+        return None if settings is None else str(settings)
+
+    async def save_settings(self, user: str, settings: str) -> None:
+        await self._pool.execute(_SAVE_SETTINGS, user, settings)
+
+    async def forget_user(self, user: str) -> int:
+        return int(await self._pool.fetchval(_FORGET_USER, user))
+
     async def close(self) -> None:
         await self._pool.close()
+
+
+def _changed(status: str) -> bool:
+    """Whether a command changed any row, from its status tag (`UPDATE 1`)."""
+    return int(status.rpartition(" ")[2]) > 0
+
+
+def _session(row: Any) -> StoredSession:
+    """A drill_sessions row (the columns of _SESSION_COLUMNS). asyncpg decodes timestamptz as an
+    aware UTC datetime, whatever the session's TimeZone."""
+    return StoredSession(
+        id=int(row["id"]),
+        drill_id=str(row["drill_id"]),
+        params=str(row["params"]),
+        started_at=row["started_at"],
+        deadline=row["deadline"],
+        answer=str(row["answer"]),
+        ended_at=row["ended_at"],
+        outcome=row["outcome"],
+        covered=row["covered"],
+        total=row["total"],
+        missed=row["missed"],
+        rating=row["rating"],
+    )
 
 
 async def _keep_session(connection: Any) -> None:

@@ -6,13 +6,16 @@ its own) or an explicit BEGIN IMMEDIATE … COMMIT under a lock, so one method i
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from datetime import datetime
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
 
-from engine.ports import StoredCluster, StoredTrace
+from engine.ports import StoredCluster, StoredReview, StoredSession, StoredTrace
 from engine.storage.migrations import migrations
 
 BUSY_TIMEOUT_MS = 5_000
@@ -23,6 +26,7 @@ _CONFLICT = "rungs: version conflict"
 class SqliteStore:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
+        self._write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> SqliteStore:
@@ -83,6 +87,136 @@ class SqliteStore:
             return str(body)
         return None
 
+    # --- drills ---
+
+    async def start_session(
+        self, user: str, drill_id: str, params: str, started_at: datetime, deadline: datetime
+    ) -> int | None:
+        try:
+            row = await self._db.execute_insert(
+                "INSERT INTO drill_sessions (user_key, drill_id, params, started_at, deadline) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (user, drill_id, params, _iso(started_at), _iso(deadline)),
+            )
+        except sqlite3.IntegrityError:  # the unique index: one running drill per user
+            return None
+        return int(row[0]) if row else None
+
+    async def abandon_session(self, user: str, ended_at: datetime) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE drill_sessions SET ended_at = ?, outcome = 'abandoned' "
+            "WHERE user_key = ? AND ended_at IS NULL",
+            (_iso(ended_at), user),
+        )
+        return cursor.rowcount > 0
+
+    async def running_session(self, user: str) -> StoredSession | None:
+        rows = await self._db.execute_fetchall(
+            f"SELECT {_SESSION_COLUMNS} FROM drill_sessions "  # noqa: S608 - fixed columns
+            "WHERE user_key = ? AND ended_at IS NULL",
+            (user,),
+        )
+        return next((_session(row) for row in rows), None)
+
+    async def latest_session(self, user: str) -> StoredSession | None:
+        rows = await self._db.execute_fetchall(
+            f"SELECT {_SESSION_COLUMNS} FROM drill_sessions "  # noqa: S608 - fixed columns
+            "WHERE user_key = ? ORDER BY id DESC LIMIT 1",
+            (user,),
+        )
+        return next((_session(row) for row in rows), None)
+
+    async def append_answer(self, session_id: int, text: str, max_length: int) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE drill_sessions SET answer = CASE WHEN answer = '' THEN ? "
+            "ELSE answer || char(10) || ? END "
+            "WHERE id = ? AND ended_at IS NULL "
+            "AND length(answer) + (answer <> '') + length(?) <= ?",  # no newline before the first
+            (text, text, session_id, text, max_length),
+        )
+        return cursor.rowcount > 0
+
+    async def finish_session(
+        self, session_id: int, ended_at: datetime, covered: int, total: int, missed: str
+    ) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE drill_sessions SET ended_at = ?, outcome = 'revealed', covered = ?, "
+            "total = ?, missed = ? WHERE id = ? AND ended_at IS NULL",
+            (_iso(ended_at), covered, total, missed, session_id),
+        )
+        return cursor.rowcount > 0
+
+    async def rate_session(
+        self, user: str, session_id: int, rating: str, drill_id: str, card: str, due: datetime
+    ) -> bool:
+        async with self._transaction():
+            cursor = await self._db.execute(
+                "UPDATE drill_sessions SET rating = ? WHERE id = ? AND user_key = ? "
+                "AND outcome = 'revealed' AND rating IS NULL",
+                (rating, session_id, user),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await self._db.execute(
+                "INSERT INTO reviews (user_key, drill_id, card, due) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (user_key, drill_id) DO UPDATE SET card = excluded.card, "
+                "due = excluded.due",
+                (user, drill_id, card, _iso(due)),
+            )
+        return True
+
+    async def sessions(self, user: str, limit: int) -> list[StoredSession]:
+        rows = await self._db.execute_fetchall(
+            f"SELECT {_SESSION_COLUMNS} FROM drill_sessions "  # noqa: S608 - fixed columns
+            "WHERE user_key = ? AND ended_at IS NOT NULL ORDER BY id DESC LIMIT ?",
+            (user, limit),
+        )
+        return [_session(row) for row in rows]
+
+    async def reviews(self, user: str) -> list[StoredReview]:
+        rows = await self._db.execute_fetchall(
+            "SELECT drill_id, card, due FROM reviews WHERE user_key = ? ORDER BY due, drill_id",
+            (user,),
+        )
+        return [StoredReview(drill_id, card, _time(due)) for drill_id, card, due in rows]
+
+    async def load_settings(self, user: str) -> str | None:
+        rows = await self._db.execute_fetchall(
+            "SELECT settings FROM user_settings WHERE user_key = ?", (user,)
+        )
+        return next((str(settings) for (settings,) in rows), None)
+
+    async def save_settings(self, user: str, settings: str) -> None:
+        await self._db.execute(
+            "INSERT INTO user_settings (user_key, settings) VALUES (?, ?) "
+            "ON CONFLICT (user_key) DO UPDATE SET settings = excluded.settings",
+            (user, settings),
+        )
+
+    async def forget_user(self, user: str) -> int:
+        deleted = 0
+        async with self._transaction():
+            for table in ("drill_sessions", "reviews", "user_settings"):
+                cursor = await self._db.execute(
+                    f"DELETE FROM {table} WHERE user_key = ?",  # noqa: S608 - fixed names
+                    (user,),
+                )
+                deleted += cursor.rowcount
+        return deleted
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        """BEGIN IMMEDIATE … COMMIT for the methods that take several statements. The lock
+        keeps other coroutines' statements on this connection out of the transaction."""
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
     async def close(self) -> None:
         await self._db.close()
 
@@ -128,3 +262,56 @@ def _statements(sql: str) -> list[str]:
     if current.strip():
         statements.append(current.strip())
     return statements
+
+
+_SESSION_COLUMNS = (
+    "id, drill_id, params, started_at, deadline, answer, ended_at, outcome, covered, total, "
+    "missed, rating"
+)
+
+
+def _session(row: sqlite3.Row | tuple[object, ...]) -> StoredSession:
+    (
+        id_,
+        drill_id,
+        params,
+        started,
+        deadline,
+        answer,
+        ended,
+        outcome,
+        covered,
+        total,
+        missed,
+        rating,
+    ) = tuple(row)
+    return StoredSession(
+        int(str(id_)),
+        str(drill_id),
+        str(params),
+        _time(started),
+        _time(deadline),
+        str(answer),
+        _time(ended) if ended else None,
+        _opt(outcome),
+        _int(covered),
+        _int(total),
+        _opt(missed),
+        _opt(rating),
+    )
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat()
+
+
+def _time(text: object) -> datetime:
+    return datetime.fromisoformat(str(text))
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value: object) -> int | None:
+    return None if value is None else int(str(value))

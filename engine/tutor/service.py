@@ -34,6 +34,7 @@ from engine.sim.trace import Trace, run_request
 from engine.tutor import views
 from engine.tutor.actor import Actor
 from engine.tutor.cluster_cache import ClusterCache
+from engine.tutor.drill_desk import DrillDesk
 from engine.tutor.locks import KeyedLocks
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Tutor:
         self._clock = clock
         self._locks = KeyedLocks()
         self._clusters = ClusterCache()
+        self._drills = DrillDesk(store, content, clock)
 
     async def handle_text(self, actor: Actor, line: str) -> Reply:
         """Parse a typed line and handle it; bad input gets a usage reply and changes nothing."""
@@ -99,6 +101,16 @@ class Tutor:
                 return self._learn(topic)
             case t.HelpCommand(name):
                 return help_reply(name)
+            case (
+                t.DrillCommand()
+                | t.AnswerCommand()
+                | t.RevealCommand()
+                | t.RateCommand()
+                | t.ProgressCommand()
+                | t.SettingsCommand()
+                | t.ForgetMeCommand()
+            ):
+                return await self._drills.handle(actor, command)
             case _:
                 return await self._change_cluster(actor, command, visibility)
 

@@ -1,0 +1,1 @@
+"""Per-user progress: drills done, coverage trend, streaks, the study list. Pure domain."""
