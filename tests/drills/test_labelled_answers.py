@@ -20,8 +20,9 @@ def cases() -> list[Any]:
     for path in ANSWERS:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for index, answer in enumerate(data["answers"]):
-            found.append(pytest.param(data["drill"], answer, id=f"{path.stem}-{index}-"
-                                      f"{answer['label']}"))
+            found.append(
+                pytest.param(data["drill"], answer, id=f"{path.stem}-{index}-{answer['label']}")
+            )
     return found
 
 

@@ -20,8 +20,13 @@ def test_hyphens_and_spaces_are_optional(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "keyword"),
-    [("add read replicas", "replica"), ("caching helps", "cache"), ("it was cached", "cache"),
-     ("invalidating keys", "invalidate"), ("sharded tables", "shard")],
+    [
+        ("add read replicas", "replica"),
+        ("caching helps", "cache"),
+        ("it was cached", "cache"),
+        ("invalidating keys", "invalidate"),
+        ("sharded tables", "shard"),
+    ],
 )
 def test_word_stems_match(text: str, keyword: str) -> None:
     assert found(text, keyword) is not None
@@ -29,8 +34,13 @@ def test_word_stems_match(text: str, keyword: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "keyword"),
-    [("my favourite album", "lb"), ("a cdnx thing", "cdn"), ("reshard", "shard"),
-     ("the dbs", "db bottleneck"), ("replication lags", "read replica")],
+    [
+        ("my favourite album", "lb"),
+        ("a cdnx thing", "cdn"),
+        ("reshard", "shard"),
+        ("the dbs", "db bottleneck"),
+        ("replication lags", "read replica"),
+    ],
 )
 def test_never_inside_another_word_or_out_of_order(text: str, keyword: str) -> None:
     assert found(text, keyword) is None
