@@ -123,7 +123,7 @@ WHERE id = $1::bigint AND ended_at IS NULL
 _RATE_SESSION = """
 WITH rated AS (
     UPDATE drill_sessions SET rating = $3::text
-    WHERE id = $2::bigint AND user_key = $1::text AND outcome = 'revealed'
+    WHERE id = $2::bigint AND user_key = $1::text AND outcome = 'revealed' AND rating IS NULL
     RETURNING user_key
 ), review AS (
     INSERT INTO reviews (user_key, drill_id, card, due)
@@ -142,7 +142,7 @@ _SESSIONS = (
 # database's collation.
 _REVIEWS = """
 SELECT drill_id, card, due FROM reviews WHERE user_key = $1::text
-ORDER BY drill_id
+ORDER BY due, drill_id COLLATE "C"
 """
 
 _LOAD_SETTINGS = "SELECT settings FROM user_settings WHERE user_key = $1::text"
@@ -157,7 +157,7 @@ WITH sessions AS (DELETE FROM drill_sessions WHERE user_key = $1::text RETURNING
      reviews AS (DELETE FROM reviews WHERE user_key = $1::text RETURNING 1),
      settings AS (DELETE FROM user_settings WHERE user_key = $1::text RETURNING 1)
 SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM reviews)
-     
+     + (SELECT count(*) FROM settings)
 """
 
 _CREATE_MIGRATIONS_TABLE = """
@@ -241,11 +241,7 @@ class PostgresStore:
         return None if row is None else _session(row)
 
     async def append_answer(self, session_id: int, text: str, max_length: int) -> bool:
-        answer = await self._pool.fetchval("SELECT answer FROM drill_sessions WHERE id = $1", session_id)
-        import asyncio
-        await asyncio.sleep(0)
-        new = text if answer == "" else answer + "\n" + text
-        return _changed(await self._pool.execute("UPDATE drill_sessions SET answer = $2 WHERE id = $1 AND ended_at IS NULL", session_id, new))
+        return _changed(await self._pool.execute(_APPEND_ANSWER, session_id, text, max_length))
 
     async def finish_session(
         self, session_id: int, ended_at: datetime, covered: int, total: int, missed: str

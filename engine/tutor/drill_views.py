@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.commands import buttons
 from engine.commands.specs import RATINGS
@@ -143,7 +144,11 @@ def scheduled(drill: Drill, due: datetime, now: datetime) -> Reply:
 
 
 def progress_reply(
-    progress: Progress, titles: Mapping[str, str], labels: Mapping[str, str], now: datetime
+    progress: Progress,
+    titles: Mapping[str, str],
+    labels: Mapping[str, str],
+    now: datetime,
+    zone: ZoneInfo,
 ) -> Reply:
     if not progress.done:
         return Reply(
@@ -164,7 +169,8 @@ def progress_reply(
         Fields(
             tuple(
                 (
-                    f"{a.ended_at:%d %b %H:%M} {titles.get(a.drill_id, a.drill_id)}",
+                    f"{a.ended_at.astimezone(zone):%d %b %H:%M} "
+                    f"{titles.get(a.drill_id, a.drill_id)}",
                     f"covered {a.covered}/{a.total}",
                 )
                 for a in progress.recent
