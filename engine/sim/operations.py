@@ -34,7 +34,7 @@ def _describe_wait(seconds: float, report: TimeReport, state: ClusterState) -> s
         )
     if report.expired:
         parts.append(f"{report.expired} cache key(s) reached their TTL and expired.")
-    if report.replicated:
+    if report.replicated and state.config.replicas:
         parts.append(f"Replicas applied {report.replicated} pending write(s); they are caught up.")
     if len(parts) == 1:
         parts.append("Nothing else changed.")
@@ -85,6 +85,10 @@ def apply_settings(state: ClusterState, changes: dict[str, Any]) -> str:
     notes = movement_notes(state, cfg, new)
     state.config = new
     resize(state)
+    if new.sticky != cfg.sticky:  # switching session handling starts every session afresh
+        state.sticky.clear()
+        for server in state.servers:
+            server.sessions.clear()
     changed = ", ".join(f"{k}={_show(getattr(new, k))}" for k in updates)
     if seed is not None:
         state.seed = int(seed)
@@ -112,10 +116,10 @@ def add(state: ClusterState, kind: str) -> str:
 
 
 def reset(state: ClusterState, seed: int | None = None) -> str:
-    """Back to the defaults with a cold cache. The clock and the trace counter keep moving
-    forward, so the numbers of stored traces stay unique."""
+    """Back to the defaults, with a cold cache and the clock at zero, so the same seed gives
+    the same traces again. Only the trace counter carries on: stored traces keep unique ids."""
     fresh = new_cluster(ClusterConfig(), state.seed if seed is None else seed)
-    fresh.now_ms, fresh.trace_no = state.now_ms, state.trace_no
+    fresh.trace_no = state.trace_no
     for name in ClusterState.__slots__:  # the caller owns `state`: change it in place
         setattr(state, name, getattr(fresh, name))
     return f"The cluster is back to its defaults (seed {state.seed}), with a cold cache."

@@ -52,7 +52,7 @@ def _cache_lookup(state: ClusterState, trace: Trace, server: int, lat: Latencies
         trace.add(
             "cache",
             f"cache → {name}: MISS: {key} is not in the cache (never read since "
-            "the cache started, evicted, or invalidated by a write).",
+            "the cache started, evicted, expired, or deleted by a write).",
         )
         return False
     state.stats.hits += 1
@@ -98,12 +98,18 @@ def _database_read(state: ClusterState, trace: Trace, server: int, lat: Latencie
     written_at = state.recent_writes.get(key)
     if is_replica and written_at is not None and state.now_ms - written_at < cfg.lag:
         age = state.now_ms - written_at
+        own_write = state.last_write_by.get(trace.user) == written_at
+        fix = (
+            "pin a writer's reads to the primary for a moment (/cluster set ryw=on)"
+            if own_write
+            else "read recently written keys from the primary, or wait for the replica's "
+            "position to pass the write (read-your-writes pins only protect the writer)"
+        )
         trace.add(
             target,
-            f"{target} → {name}: returns the OLD row. {target} applies writes about "
-            f"{cfg.lag} ms late and {key} was written {age:.0f} ms ago: a stale read. "
-            "Avoid it by pinning a writer's reads to the primary (/cluster set ryw=on) or "
-            "by reading recently written keys from the primary.",
+            f"{target} → {name}: returns the OLD row, a stale read: {target} applies writes "
+            f"about {cfg.lag} ms late and {key} was written {age:.0f} ms ago; to avoid it, "
+            f"{fix}.",
         )
         return True
     trace.add(target, f"{target} → {name}: returns the row.")
@@ -145,7 +151,8 @@ def _cache_fill(
     name, key, cfg = app_name(server), trace.request.key, state.config
     # Jitter of up to ±10% keeps keys filled together from expiring together (a stampede).
     spread = max(1, cfg.ttl // 10)
-    jitter = stable_hash(f"{state.seed}:{state.trace_no}:{key}") % (2 * spread + 1) - spread
+    # Keyed on the request count, which a reset puts back to zero: same seed, same traces.
+    jitter = stable_hash(f"{state.seed}:{state.stats.requests}:{key}") % (2 * spread + 1) - spread
     ttl = max(1, cfg.ttl + jitter)
     evicted = ""
     if key not in state.cache and len(state.cache) >= cfg.cache:

@@ -127,9 +127,14 @@ def session(state: ClusterState, trace: Trace, server: int, lat: Latencies) -> N
             "again. Stateless servers with a shared session store lose nothing."
         )
     else:
+        pin = (
+            "the balancer sets a cookie"
+            if state.config.layer is Layer.L7
+            else "the balancer remembers the client's address (an L4 balancer cannot set cookies)"
+        )
         text = (
             f"{name} accepts the request and creates a session for {user} in its own "
-            f"memory; the balancer sets a cookie so {user}'s next requests come back here."
+            f"memory; {pin}, so {user}'s next requests come back here."
         )
     if user not in sessions:
         sessions.append(user)

@@ -1,7 +1,7 @@
 """The cluster's mutable state. The caller owns the object: functions here change it in place.
 
-Every collection is bounded (cache capacity, session and key caps), so a channel's state stays
-small whatever its traffic.
+Every collection is bounded: the cache by its capacity, the rest by the caps below, so a
+channel's state stays small whatever its traffic.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from engine.sim.config import ClusterConfig
 # Caps that keep the state bounded: old entries are dropped first.
 MAX_TRACKED_USERS = 200
 MAX_RECENT_KEYS = 64
+MAX_PENDING_WRITES = 256  # writes not yet applied by replicas (a long lag piles them up)
+MAX_IN_FLIGHT = 64  # requests in flight per server (a slow server piles them up)
 
 
 @dataclass(slots=True)

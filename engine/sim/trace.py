@@ -11,7 +11,7 @@ from engine.sim.latency import Latencies
 from engine.sim.reads import read
 from engine.sim.request import Request
 from engine.sim.routing import route, session
-from engine.sim.state import MAX_RECENT_KEYS, ClusterState
+from engine.sim.state import MAX_IN_FLIGHT, MAX_RECENT_KEYS, ClusterState
 from engine.sim.steps import Outcome, RequestFailed, Step, Trace
 from engine.sim.writes import write
 
@@ -38,7 +38,9 @@ def run_request(state: ClusterState, request: Request, user: str, lat: Latencies
         trace.outcome = Outcome.FAILED
         state.stats.errors += 1
     if server is not None:
-        state.servers[server].busy_until.append(arrival + trace.total_ms)
+        in_flight = state.servers[server].busy_until
+        in_flight.append(arrival + trace.total_ms)
+        del in_flight[:-MAX_IN_FLIGHT]
         state.servers[server].served += 1
     trace.summary = _summary(state, trace, lat)
     advance(state, lat.arrival_gap_ms)
@@ -63,9 +65,13 @@ def _summary(state: ClusterState, trace: Trace, lat: Latencies) -> str:
         Outcome.WRITE: "write",
         Outcome.FAILED: f"failed ({trace.status})",
     }[trace.outcome]
+    client = (
+        "the client times out"
+        if trace.status == "no response"
+        else f"~{trace.total_ms + lat.client_rtt_ms:.0f} ms for the client"
+    )
     return (
-        f"{label} · {trace.total_ms:.1f} ms in the cluster "
-        f"(~{trace.total_ms + lat.client_rtt_ms:.0f} ms for the client) · "
-        f"database queries: {trace.db_queries} (so far {stats.db_reads} reads, "
-        f"{stats.db_writes} writes) · cache hit ratio so far {ratio}"
+        f"{label} · {trace.total_ms:.1f} ms in the cluster ({client}) · "
+        f"database queries: {trace.db_queries} (so far: reads {stats.db_reads}, "
+        f"writes {stats.db_writes}) · cache hit ratio so far {ratio}"
     )

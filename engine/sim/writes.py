@@ -8,7 +8,13 @@ from engine.sim.latency import Latencies
 from engine.sim.nodes import app_name, primary_name, replica_name
 from engine.sim.request import Method
 from engine.sim.response import respond
-from engine.sim.state import MAX_TRACKED_USERS, ClusterState, cache_drop, remember
+from engine.sim.state import (
+    MAX_PENDING_WRITES,
+    MAX_TRACKED_USERS,
+    ClusterState,
+    cache_drop,
+    remember,
+)
 from engine.sim.steps import Outcome, RequestFailed, Trace
 
 _STATUS = {Method.POST: "201 Created", Method.DELETE: "204 No Content"}
@@ -40,8 +46,7 @@ def write(state: ClusterState, trace: Trace, server: int, lat: Latencies) -> Non
         primary,
         f"{primary} → {name}: COMMIT is durable once the primary has flushed its write-ahead log.",
     )
-    state.recent_writes.pop(key, None)
-    state.recent_writes[key] = state.now_ms
+    remember(state.recent_writes, key, state.now_ms, MAX_PENDING_WRITES)
     remember(state.last_write_by, trace.user, state.now_ms, MAX_TRACKED_USERS)
     _invalidate(state, trace, server, lat)
     if cfg.ryw:
@@ -77,7 +82,8 @@ def _invalidate(state: ClusterState, trace: Trace, server: int, lat: Latencies) 
     cache_drop(state, key)
     trace.add(
         name,
-        f"{name} → cache: DEL {key}. Invalidate after the commit, and delete rather "
-        "than set: a delete is idempotent and cannot race an older value back in.",
+        f"{name} → cache: DEL {key}, after the commit: deleting (not setting) is idempotent "
+        "and two writers cannot leave the older value behind, though a concurrent miss can "
+        "still refill it (the stale-set hazard).",
         lat.cache_rtt_ms,
     )

@@ -25,7 +25,7 @@ def test_cold_get_reads_like_the_seed(run: Run) -> None:
         "session store: nothing about alice lives in app-0's memory.",
         "3/11 [app-0] app-0 → cache: GET user:7 (cache-aside: ask the cache first).",
         "4/11 [cache] cache → app-0: MISS: user:7 is not in the cache (never read since the "
-        "cache started, evicted, or invalidated by a write).",
+        "cache started, evicted, expired, or deleted by a write).",
         "5/11 [app-0] app-0 picks replica-0: reads go to a read replica, so the primary keeps "
         "its capacity for writes.",
         "6/11 [app-0] app-0 → replica-0: SELECT * FROM users WHERE id = 7 (an indexed point read).",
@@ -41,7 +41,7 @@ def test_cold_get_reads_like_the_seed(run: Run) -> None:
     assert round(trace.total_ms, 6) == 4.8
     assert trace.summary == (
         "cache MISS · 4.8 ms in the cluster (~25 ms for the client) · database queries: 1 "
-        "(so far 1 reads, 0 writes) · cache hit ratio so far 0/1 (0%)"
+        "(so far: reads 1, writes 0) · cache hit ratio so far 0/1 (0%)"
     )
 
 
@@ -82,7 +82,7 @@ def test_write_goes_to_the_primary_and_invalidates(run: Run) -> None:
     assert "UPDATE users SET … WHERE id = 7: writes always go to the primary" in (
         trace.steps[2].text
     )
-    assert trace.steps[4].text.startswith("app-1 → cache: DEL user:7.")
+    assert trace.steps[4].text.startswith("app-1 → cache: DEL user:7, after the commit")
     assert trace.steps[-1].asynchronous
     assert "apply it about 100 ms later" in trace.steps[-1].text
     assert round(trace.total_ms, 6) == 5.0  # the async replication is not in the total

@@ -96,7 +96,7 @@ def test_write_then_read_within_the_lag_is_stale_and_fills_the_cache(
     read = run("GET /u/7", user="bob")  # 50 ms later; lag is 100 ms
     assert "returns the OLD row" in texts(read)
     assert "stale-set hazard" in texts(read)
-    assert "/cluster set ryw=on" in texts(read)
+    assert "read recently written keys from the primary" in texts(read)  # bob did not write
     again = run("GET /u/7", user="carol")
     assert again.outcome is Outcome.HIT
     assert "stale until the TTL runs out" in texts(again)
@@ -105,6 +105,19 @@ def test_write_then_read_within_the_lag_is_stale_and_fills_the_cache(
     fresh = run("GET /u/7")
     assert "returns the row." in texts(fresh)
     assert "OLD" not in texts(fresh)
+
+
+def test_the_writer_reading_stale_is_told_about_read_your_writes(run: Run) -> None:
+    run("PUT /u/7", user="alice")
+    assert "/cluster set ryw=on" in texts(run("GET /u/7", user="alice"))
+
+
+def test_reset_gives_the_same_traces_for_the_same_seed(run: Run, cluster: ClusterState) -> None:
+    first = [s.text for s in run("GET /u/7").steps]
+    run("GET /u/8")
+    ops.reset(cluster)
+    again = [s.text for s in run("GET /u/7").steps]
+    assert again == first
 
 
 def test_read_your_writes_pins_the_writer_to_the_primary(run: Run, cluster: ClusterState) -> None:
@@ -183,6 +196,20 @@ def test_adding_a_server_moves_about_one_in_n_plus_one_keys() -> None:
     assert all(ring_owner(4, k) == 3 for k in keys if ring_owner(3, k) != ring_owner(4, k))
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "ring", "modulo"),
+    [(3, 4, 0.25, 0.75), (4, 8, 0.5, 0.5), (8, 3, 0.625, 0.875), (1, 4, 0.75, 0.75)],
+)
+def test_expected_movement_for_any_change(old: int, new: int, ring: float, modulo: float) -> None:
+    from engine.sim.movement import modulo_share, ring_share
+
+    assert float(ring_share(old, new)) == ring
+    assert float(modulo_share(old, new)) == modulo
+    keys = [f"user:{k}" for k in range(4_000)]
+    measured = sum(ring_owner(old, k) != ring_owner(new, k) for k in keys) / len(keys)
+    assert abs(measured - ring) < 0.06
+
+
 def hash_mod(key: str, n: int) -> int:
     from engine.sim.hashing import shard_of
 
@@ -195,7 +222,7 @@ def test_cluster_add_server_says_which_keys_move(run: Run, cluster: ClusterState
         run(f"GET /u/{k}")
     text = ops.add(cluster, "server")
     assert "going from 3 to 4 app servers moves" in text
-    assert "about 1/4 expected" in text
+    assert "about 25% expected" in text
     assert "With hash mod N instead" in text
     assert cluster.config.servers == 4
 
