@@ -10,7 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.console.app import Console, Speaker, choose_runner
+from pydantic import ValidationError
+
+from bot.console.app import Console, Speaker, choose_runner, valid_name
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings, data_dir
 
@@ -22,11 +24,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["console", *(argv or [])])
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"rungs: bad setting: {problems}", file=sys.stderr)
+        return 2
+    for name in ("user", "channel"):
+        value = getattr(args, name, None)
+        if value is not None and not valid_name(value):
+            print(f"rungs: --{name} takes 1-40 letters, digits, '-', '_' or '.'", file=sys.stderr)
+            return 2
     if getattr(args, "db", None):
         settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=settings.log_level,
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )

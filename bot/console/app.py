@@ -52,10 +52,10 @@ class Console:
         """`:user NAME` and `:channel [NAME]` switch who speaks and where."""
         word, _, arg = text[1:].partition(" ")
         arg = arg.strip()
-        if word == "user" and _valid_name(arg):
+        if word == "user" and valid_name(arg):
             self.speaker = replace(self.speaker, user=arg)
             return f"(now speaking as {arg})"
-        if word == "channel" and (not arg or _valid_name(arg)):
+        if word == "channel" and (not arg or valid_name(arg)):
             self.speaker = replace(self.speaker, channel=arg or None)
             return f"(now in #{arg})" if arg else "(now in your own space)"
         return (
@@ -68,7 +68,7 @@ class Console:
         self._out.flush()
 
 
-def _valid_name(name: str) -> bool:
+def valid_name(name: str) -> bool:
     return 0 < len(name) <= 40 and all(ch.isalnum() or ch in "-_." for ch in name)
 
 

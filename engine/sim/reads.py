@@ -91,7 +91,9 @@ def _database_read(state: ClusterState, trace: Trace, server: int, lat: Latencie
         raise RequestFailed
     trace.add(name, f"{name} picks {target}: {where}{reason}.")
     trace.add(
-        name, f"{name} → {target}: {trace.request.sql()} (an indexed point read).", lat.db_read_ms
+        name,
+        f"{name} → {target}: {trace.request.sql()} ({_kind_of_read(trace)}).",
+        lat.db_read_ms,
     )
     state.stats.db_reads += 1
     trace.db_queries += 1
@@ -174,3 +176,9 @@ def _cache_fill(
             "its TTL runs out or the next write deletes it (the stale-set hazard)."
         )
     trace.add(name, text, lat.cache_rtt_ms)
+
+
+def _kind_of_read(trace: Trace) -> str:
+    if trace.request.is_point:
+        return "an indexed point read"
+    return "a read of a whole collection, costed here like one indexed read"

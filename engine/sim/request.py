@@ -53,17 +53,29 @@ class Request:
         entity = self.entity
         return entity if entity.endswith("s") else entity + "s"
 
+    @property
+    def is_point(self) -> bool:
+        """`/u/7` names one row; `/u` and `/u/7/posts` name a collection."""
+        return len(self.parts) == 2
+
     def sql(self) -> str:
-        parts = self.parts
-        ident = parts[1] if len(parts) >= 2 else None
-        where = f"WHERE id = {_literal(ident)}" if ident is not None and len(parts) == 2 else ""
+        table, where = self._target()
         if self.method.is_read:
-            return f"SELECT * FROM {self.table} {where}".strip()
+            return f"SELECT * FROM {table} {where}".strip()
         if self.method is Method.POST:
-            return f"INSERT INTO {self.table} VALUES (…)"
+            return f"INSERT INTO {table} VALUES (…)"
         if self.method is Method.DELETE:
-            return f"DELETE FROM {self.table} {where}".strip()
-        return f"UPDATE {self.table} SET … {where}".strip()
+            return f"DELETE FROM {table} {where}".strip()
+        return f"UPDATE {table} SET … {where}".strip()
+
+    def _target(self) -> tuple[str, str]:
+        parts = self.parts
+        if len(parts) == 2:
+            return self.table, f"WHERE id = {_literal(parts[1])}"
+        if len(parts) >= 3:  # /u/7/posts: the posts of user 7
+            child = parts[-1] if parts[-1].endswith("s") else parts[-1] + "s"
+            return child, f"WHERE {self.entity}_id = {_literal(parts[1])}"
+        return self.table, ""
 
 
 def _literal(ident: str) -> str:

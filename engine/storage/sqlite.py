@@ -30,12 +30,13 @@ class SqliteStore:
 
     @classmethod
     async def open(cls, path: Path) -> SqliteStore:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(_prepare_folder, path)
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await connection.execute("PRAGMA journal_mode = WAL")
-            await connection.execute("PRAGMA synchronous = NORMAL")  # durable with WAL
+            # With WAL, NORMAL stays consistent; a power cut may lose the last commits only.
+            await connection.execute("PRAGMA synchronous = NORMAL")
             await connection.execute("PRAGMA foreign_keys = ON")
             await _migrate(connection)
         except BaseException:
@@ -262,6 +263,12 @@ def _statements(sql: str) -> list[str]:
     if current.strip():
         statements.append(current.strip())
     return statements
+
+
+def _prepare_folder(path: Path) -> None:
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a database file")
+    path.parent.mkdir(parents=True, exist_ok=True)
 
 
 _SESSION_COLUMNS = (

@@ -52,23 +52,22 @@ class Tutor:
         self._clusters = ClusterCache()
         self._drills = DrillDesk(store, content, clock)
 
+    async def handle(self, actor: Actor, command: t.Command) -> Reply:
+        return await self._answer(actor, lambda: command)
+
     async def handle_text(self, actor: Actor, line: str) -> Reply:
         """Parse a typed line and handle it; bad input gets a usage reply and changes nothing."""
-        try:
-            command = parse_text(line)
-        except UsageError as exc:
-            return views.error_reply(exc.message, exc.usage)
-        return await self.handle(actor, command)
+        return await self._answer(actor, lambda: parse_text(line))
 
     async def handle_button(self, actor: Actor, action_id: str) -> Reply:
-        try:
-            command = parse_button(action_id)
-        except UsageError as exc:
-            return views.error_reply(exc.message, exc.usage)
-        return await self.handle(actor, command)
+        return await self._answer(actor, lambda: parse_button(action_id))
 
-    async def handle(self, actor: Actor, command: t.Command) -> Reply:
+    async def _answer(self, actor: Actor, parse: Callable[[], t.Command]) -> Reply:
+        """Parse and run one command and answer it, whatever goes wrong: parsing too fails
+        inside this net, so no input can take the caller down."""
+        command: t.Command | None = None
         try:
+            command = parse()
             async with self._locks.hold(actor.user_key), self._locks.hold(actor.cluster_scope):
                 return await self._dispatch(actor, command)
         except UsageError as exc:
@@ -77,7 +76,8 @@ class Tutor:
             return views.error_reply(exc.message)
         except Exception:
             correlation_id = secrets.token_hex(4)
-            log.exception("command %s failed [ref %s]", type(command).__name__, correlation_id)
+            kind = type(command).__name__ if command is not None else "parsing"
+            log.exception("command %s failed [ref %s]", kind, correlation_id)
             return views.internal_error_reply(correlation_id)
 
     async def _dispatch(self, actor: Actor, command: t.Command) -> Reply:
