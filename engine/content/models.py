@@ -32,7 +32,7 @@ class Lesson(Strict):
     aliases: list[Slug] = Field(default_factory=list)
     summary: Annotated[str, StringConstraints(min_length=10, max_length=200)]
     points: list[Line] = Field(min_length=3, max_length=6)
-    try_: list[Line] = Field(alias="try", min_length=1, max_length=3)
+    try_: list[Line] = Field(alias="try", min_length=1, max_length=4)
     related: list[Slug] = Field(default_factory=list)
     sources: list[SourceId] = Field(min_length=1)
 

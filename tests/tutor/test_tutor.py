@@ -142,3 +142,11 @@ async def test_learn_and_help(tutor: Tutor) -> None:
     assert "Did you mean /learn caching?" in notice(unknown).text
     index = await tutor.handle_text(actor(), "/learn")
     assert "/learn data-tier-ladder" in str(index.blocks)
+
+
+async def test_every_lesson_try_sequence_runs_cleanly(tutor: Tutor, content: Content) -> None:
+    for lesson in content.lessons.values():
+        learner = actor(f"learner-{lesson.id}"[:40])
+        for command in lesson.try_:
+            reply = await tutor.handle_text(learner, command)
+            assert not reply.is_error, (lesson.id, command, reply.blocks)
