@@ -17,7 +17,14 @@ from pathlib import Path
 from benchkit import parse_args
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("startup.py", "console_pipe.py", "memory.py", "tutor_throughput.py")
+BENCHMARKS = (
+    "startup.py",
+    "console_pipe.py",
+    "memory.py",
+    "tutor_throughput.py",
+    "scoring.py",
+    "drill_cycle.py",
+)
 
 
 def run(name: str, quick: bool) -> tuple[int, float, list[str]]:

@@ -42,31 +42,29 @@ class Phrase:
 
     text: str  # as written in the content
     stems: tuple[str, ...]
-    joined: str  # the stem of the words written together: "scale out" -> stem("scaleout")
+    written_together: str  # the words without spaces: "scale out" -> "scaleout"
+    joined: str  # the stem of that
 
     @classmethod
     def of(cls, keyword: str) -> Phrase:
         parts = words(keyword)
-        return cls(keyword, tuple(stem(p) for p in parts), stem("".join(parts)))
+        together = "".join(parts)
+        return cls(keyword, tuple(stem(p) for p in parts), together, stem(together))
 
 
 class Sketch:
-    """A learner's text, indexed once so that each phrase is checked in about O(1)."""
+    """A learner's text, indexed once so that each phrase is checked in a few lookups."""
 
     def __init__(self, text: str) -> None:
+        self._text = text
         self.words = words(text)
         self.stems = [stem(w) for w in self.words]
         self._starts: dict[str, list[int]] = {}
-        for index, word_stem in enumerate(self.stems):
+        self._positions: dict[str, list[int]] = {}
+        for index, (word, word_stem) in enumerate(zip(self.words, self.stems, strict=True)):
             self._starts.setdefault(word_stem, []).append(index)
-        self._joined: dict[str, tuple[int, int]] = {}
-        for index in range(len(self.words)):
-            for width in range(1, _JOIN_WINDOW + 1):
-                if index + width > len(self.words):
-                    break
-                joined = stem("".join(self.words[index : index + width]))
-                self._joined.setdefault(joined, (index, width))
-        self.numbers = _numbers(text)
+            self._positions.setdefault(word, []).append(index)
+        self._numbers: list[tuple[str, float]] | None = None
 
     def find(self, phrase: Phrase) -> str | None:
         """The words of the sketch that match the phrase, or None."""
@@ -76,11 +74,28 @@ class Sketch:
         for start in self._starts.get(phrase.stems[0], ()):
             if tuple(self.stems[start : start + width]) == phrase.stems:
                 return " ".join(self.words[start : start + width])
-        hit = self._joined.get(phrase.joined)
-        if hit is not None:
-            start, span = hit
-            return " ".join(self.words[start : start + span])
+        return self._find_written_together(phrase)
+
+    def _find_written_together(self, phrase: Phrase) -> str | None:
+        """The phrase with its spaces and hyphens dropped or added: "scaleout" in the text for
+        "scale out" in the content, or "cache aside" for "cacheaside". Only words that begin
+        the phrase's letters can start such a run, so only those are tried."""
+        for index in self._starts.get(phrase.joined, ()):
+            return self.words[index]
+        together = phrase.written_together
+        for cut in range(1, len(together)):
+            for start in self._positions.get(together[:cut], ()):
+                for width in range(2, _JOIN_WINDOW + 1):
+                    run = self.words[start : start + width]
+                    if len(run) == width and stem("".join(run)) == phrase.joined:
+                        return " ".join(run)
         return None
+
+    @property
+    def numbers(self) -> list[tuple[str, float]]:
+        if self._numbers is None:  # only drills with numeric items need them
+            self._numbers = _numbers(self._text)
+        return self._numbers
 
     def find_number(self, expected: float, tolerance: float) -> str | None:
         """A number in the sketch within `tolerance` (relative) of `expected`, as written."""

@@ -7,6 +7,7 @@ import operator
 import random
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from engine.content.models import Drill
 
@@ -27,7 +28,12 @@ def draw(drill: Drill, seed: str) -> dict[str, float]:
 
 def evaluate(expression: str, values: Mapping[str, float]) -> float:
     """+ - * / and parentheses over numbers and parameter names; anything else is refused."""
-    return _eval(ast.parse(expression, mode="eval").body, values)
+    return _eval(_parse(expression), values)
+
+
+@lru_cache(maxsize=1024)
+def _parse(expression: str) -> ast.expr:
+    return ast.parse(expression, mode="eval").body
 
 
 def _eval(node: ast.expr, values: Mapping[str, float]) -> float:

@@ -1,15 +1,15 @@
 """The SQLite store on aiosqlite: WAL, a busy timeout, foreign keys, numbered migrations.
 
-The connection runs in autocommit mode; every store method is a single statement (atomic on
-its own) or an explicit BEGIN IMMEDIATE … COMMIT under a lock, so one method is one transaction.
+The connection runs in autocommit mode and every store method writes with a single statement,
+atomic on its own: a write that spans tables is an INSERT into a view whose trigger does the
+work (migrations 0001, 0004). So one method is one transaction and, mostly, one trip to
+aiosqlite's thread, and no other coroutine's statement can slip into someone else's transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,12 +21,12 @@ from engine.storage.migrations import migrations
 BUSY_TIMEOUT_MS = 5_000
 TRACE_SLOTS = 16  # must match the migration's ring of traces
 _CONFLICT = "rungs: version conflict"
+_NOT_RATEABLE = "rungs: not rateable"
 
 
 class SqliteStore:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
-        self._write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> SqliteStore:
@@ -150,20 +150,16 @@ class SqliteStore:
     async def rate_session(
         self, user: str, session_id: int, rating: str, drill_id: str, card: str, due: datetime
     ) -> bool:
-        async with self._transaction():
-            cursor = await self._db.execute(
-                "UPDATE drill_sessions SET rating = ? WHERE id = ? AND user_key = ? "
-                "AND outcome = 'revealed' AND rating IS NULL",
-                (rating, session_id, user),
-            )
-            if cursor.rowcount == 0:
-                return False
+        try:
             await self._db.execute(
-                "INSERT INTO reviews (user_key, drill_id, card, due) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (user_key, drill_id) DO UPDATE SET card = excluded.card, "
-                "due = excluded.due",
-                (user, drill_id, card, _iso(due)),
+                "INSERT INTO session_ratings (session_id, user_key, rating, drill_id, card, due) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, user, rating, drill_id, card, _iso(due)),
             )
+        except sqlite3.IntegrityError as exc:
+            if _NOT_RATEABLE in str(exc):
+                return False
+            raise
         return True
 
     async def sessions(self, user: str, limit: int) -> list[StoredSession]:
@@ -195,28 +191,16 @@ class SqliteStore:
         )
 
     async def forget_user(self, user: str) -> int:
-        deleted = 0
-        async with self._transaction():
-            for table in ("drill_sessions", "reviews", "user_settings"):
-                cursor = await self._db.execute(
-                    f"DELETE FROM {table} WHERE user_key = ?",  # noqa: S608 - fixed names
-                    (user,),
-                )
-                deleted += cursor.rowcount
-        return deleted
-
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[None]:
-        """BEGIN IMMEDIATE … COMMIT for the methods that take several statements. The lock
-        keeps other coroutines' statements on this connection out of the transaction."""
-        async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
+        # The count comes first and the delete is one statement (a view's trigger), so the
+        # delete is atomic; the count could miss a row written in between, never a deletion.
+        rows = await self._db.execute_fetchall(
+            "SELECT (SELECT count(*) FROM drill_sessions WHERE user_key = ?1) "
+            "+ (SELECT count(*) FROM reviews WHERE user_key = ?1) "
+            "+ (SELECT count(*) FROM user_settings WHERE user_key = ?1)",
+            (user,),
+        )
+        await self._db.execute("INSERT INTO user_deletions (user_key) VALUES (?)", (user,))
+        return next((int(count) for (count,) in rows), 0)
 
     async def close(self) -> None:
         await self._db.close()
