@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from engine.commands.specs import BY_NAME, COMMANDS, CommandSpec, usage_line
+import difflib
+
+from engine.commands.specs import BY_NAME, COMMANDS, CommandSpec, OptionSpec, usage_line
 from engine.errors import UsageError
 from engine.replies import Fields, Heading, Paragraph, Preformatted, Reply, Span, SpanStyle
 
@@ -24,7 +26,11 @@ def help_reply(command: str | None) -> Reply:
         )
     spec = BY_NAME.get(command.removeprefix("/"))
     if spec is None:
-        raise UsageError(f"There is no command /{command[:30]}.", "/help lists every command.")
+        close = difflib.get_close_matches(command, list(BY_NAME), n=1, cutoff=0.5)
+        hint = f" Did you mean /help {close[0]}?" if close else ""
+        raise UsageError(
+            f"There is no command /{command[:30]}.{hint}", "/help lists every command."
+        )
     return Reply(_command_blocks(spec))
 
 
@@ -36,15 +42,21 @@ def _command_blocks(spec: CommandSpec) -> tuple[Heading | Paragraph | Fields | P
         blocks.append(Fields(tuple((usage_line(s, spec), s.summary) for s in spec.subcommands)))
         for sub in spec.subcommands:
             if sub.keyword:
-                blocks.append(Fields(tuple((o.name, o.help) for o in sub.options)))
+                blocks.append(Fields(tuple((o.name, _option_help(o)) for o in sub.options)))
     else:
         blocks.append(Paragraph.of(Span(usage_line(spec), SpanStyle.CODE)))
         if spec.options:
-            blocks.append(Fields(tuple((o.name, o.help) for o in spec.options)))
+            blocks.append(Fields(tuple((o.name, _option_help(o)) for o in spec.options)))
     examples = spec.examples + tuple(e for s in spec.subcommands for e in s.examples)
     if examples:
         blocks.append(Preformatted("\n".join(dict.fromkeys(examples))))
     return tuple(blocks)
+
+
+def _option_help(option: OptionSpec) -> str:
+    if option.choices:
+        return f"{option.help}: {', '.join(option.choices)}"
+    return option.help
 
 
 def _brief_usage(spec: CommandSpec) -> str:

@@ -61,7 +61,7 @@ def write(state: ClusterState, trace: Trace, server: int, lat: Latencies) -> Non
         trace.add_async(
             primary,
             f"(after the response) {primary} streams the change to "
-            f"{', '.join(live)}, which apply it about {cfg.lag} ms later. A read "
+            f"{', '.join(live)}, applied about {cfg.lag} ms later. A read "
             f"that misses the cache and lands on a replica before then sees the old "
             "row.",
         )
