@@ -84,5 +84,5 @@ def test_write_goes_to_the_primary_and_invalidates(run: Run) -> None:
     )
     assert trace.steps[4].text.startswith("app-1 → cache: DEL user:7, after the commit")
     assert trace.steps[-1].asynchronous
-    assert "apply it about 100 ms later" in trace.steps[-1].text
+    assert "applied about 100 ms later" in trace.steps[-1].text
     assert round(trace.total_ms, 6) == 5.0  # the async replication is not in the total
