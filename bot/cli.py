@@ -47,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _content_check(args.dir or settings.content_dir)
         if args.command == "trace":
             return asyncio.run(_one_shot(settings, args))
+        if args.command == "discord":
+            return asyncio.run(_discord(settings, args))
         return asyncio.run(_console(settings, args))
     except KeyboardInterrupt:
         return 130
@@ -63,6 +65,20 @@ def _parser() -> argparse.ArgumentParser:
     trace = commands.add_parser("trace", help='trace one request, e.g. rungs trace "GET /u/7"')
     trace.add_argument("request", help='a request such as "GET /u/7"')
     _add_identity(trace)
+    discord_cmd = commands.add_parser("discord", help="run the Discord bot (DISCORD_TOKEN)")
+    discord_cmd.add_argument(
+        "action",
+        nargs="?",
+        choices=("run", "sync", "invite"),
+        default="run",
+        help="run (default), sync the slash commands, or print the invite link",
+    )
+    discord_cmd.add_argument("--guild", type=int, help="sync: register in one server only")
+    discord_cmd.add_argument("--shard-count", type=int, help="total shards across all processes")
+    discord_cmd.add_argument(
+        "--shard-ids", type=_shard_ids, help="the shards this process runs, e.g. 0,1"
+    )
+    discord_cmd.add_argument("--db", type=Path, help="SQLite file (default: RUNGS_DATABASE_URL)")
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate the content folder")
@@ -124,3 +140,34 @@ def _login() -> str:
         return "you"
     cleaned = "".join(ch for ch in name if ch.isalnum() or ch in "-_.")[:40]
     return cleaned or "you"
+
+
+def _shard_ids(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("shard ids look like 0,1") from None
+
+
+async def _discord(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        from bot.discord_app import run
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("discord", "yarl"):
+            raise  # a bug of ours, not a missing extra
+        raise StartupError(
+            "the Discord bot needs discord.py: pip install 'rungs[discord]'"
+        ) from exc
+    if args.action == "sync":
+        count = await run.sync(settings, args.guild)
+        where = f"server {args.guild}" if args.guild else "every server (global)"
+        print(f"Registered {count} slash commands for {where}.")
+        return 0
+    if args.action == "invite":
+        print(await run.invite(settings))
+        return 0
+    shards = args.shard_ids
+    if shards and (args.shard_count is None or max(shards) >= args.shard_count):
+        raise StartupError("--shard-ids needs --shard-count larger than every id")
+    await run.run(settings, args.shard_count, shards)
+    return 0

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "rungs"
@@ -29,6 +29,17 @@ class Settings(BaseSettings):
     )
     content_dir: Path | None = Field(
         default=None, description="content folder (default: the content shipped with Rungs)"
+    )
+    discord_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DISCORD_TOKEN", "RUNGS_DISCORD_TOKEN"),
+        description="Discord bot token (DISCORD_TOKEN)",
+    )
+    discord_api_base: str = Field(
+        default="https://discord.com/api/v10", description="Discord REST base address"
+    )
+    discord_gateway_url: str = Field(
+        default="wss://gateway.discord.gg/", description="Discord gateway address"
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="logging level"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import AliasChoices
+
 from bot.settings import Settings
 from engine.commands.specs import CLUSTER, COMMANDS
 
@@ -25,5 +27,7 @@ def test_every_cluster_setting_is_documented() -> None:
 
 def test_every_environment_variable_is_documented() -> None:
     prefix = Settings.model_config.get("env_prefix", "")
-    for name in Settings.model_fields:
-        assert f"`{prefix}{name.upper()}`" in README, name
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        variable = alias.choices[0] if isinstance(alias, AliasChoices) else f"{prefix}{name}"
+        assert f"`{str(variable).upper()}`" in README, name

@@ -13,14 +13,14 @@ import difflib
 import logging
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from engine.commands import types as t
 from engine.commands.buttons import parse_button
 from engine.commands.help import help_reply
-from engine.commands.parser import parse_text
-from engine.commands.specs import CLUSTER, usage_line
+from engine.commands.parser import parse_options, parse_text
+from engine.commands.specs import CLUSTER, Raw, usage_line
 from engine.content.loader import Content
 from engine.errors import ConflictError, NotFoundError, RungsError, UsageError
 from engine.ports import Clock, Store, StoredTrace
@@ -61,6 +61,29 @@ class Tutor:
 
     async def handle_button(self, actor: Actor, action_id: str) -> Reply:
         return await self._answer(actor, lambda: parse_button(action_id))
+
+    async def handle_options(
+        self, actor: Actor, name: str, subcommand: str | None, options: Mapping[str, Raw]
+    ) -> Reply:
+        """Structured options, as Discord slash commands and modals deliver them."""
+        return await self._answer(actor, lambda: parse_options(name, subcommand, options))
+
+    def suggestions(self, command: str, typed: str) -> list[str]:
+        """Completions for a command's free-form option (drill ids and topics, lesson topics)."""
+        if command == "drill":
+            drills = self._content.drills.values()
+            names = [
+                "random",
+                "due",
+                *sorted({d.topic for d in drills}),
+                *sorted(d.id for d in drills),
+            ]
+        elif command == "learn":
+            names = list(self._content.lessons)
+        else:
+            return []
+        typed = typed.lower()
+        return [n for n in names if typed in n][:25]
 
     async def _answer(self, actor: Actor, parse: Callable[[], t.Command]) -> Reply:
         """Parse and run one command and answer it, whatever goes wrong: parsing too fails

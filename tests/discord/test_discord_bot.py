@@ -1,0 +1,196 @@
+"""The real `rungs discord` client (discord.py) against a local fake of Discord, over loopback:
+slash commands, buttons, the answer modal, a restart, a slow handler, a double delivery and an
+echo that must not ping."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+discord = pytest.importorskip("discord", reason="discord.py (the discord extra) is not installed")
+
+from fakes.fake_discord import FakeDiscord  # noqa: E402
+
+from bot.discord_app.client import RungsDiscord  # noqa: E402
+from bot.discord_app.run import point_at  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from engine.content.loader import Content  # noqa: E402
+from engine.ports import SystemClock  # noqa: E402
+from engine.storage.sqlite import SqliteStore  # noqa: E402
+from engine.tutor import Tutor  # noqa: E402
+
+EPHEMERAL = 1 << 6
+
+
+@dataclass
+class Bot:
+    client: RungsDiscord
+    store: SqliteStore
+    task: asyncio.Task[None]
+
+    async def stop(self) -> None:
+        await self.client.close()
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+        await self.store.close()
+
+
+async def start_bot(fake: FakeDiscord, db: Path, content: Content) -> Bot:
+    store = await SqliteStore.open(db)
+    client = RungsDiscord(
+        Tutor(store, content, SystemClock()), SystemClock(), shard_count=1, guild_ready_timeout=0.1
+    )
+
+    async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
+        return None
+
+    client.before_identify_hook = no_wait  # type: ignore[method-assign]
+    await client.login(fake.token)
+    task = asyncio.create_task(client.connect(reconnect=False))
+    await asyncio.wait_for(client.wait_until_ready(), 10)
+    return Bot(client, store, task)
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        settings = Settings(
+            discord_api_base=server.base_url, discord_gateway_url=str(server.gateway_url)
+        )
+        monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+        monkeypatch.setattr(
+            discord.gateway.DiscordWebSocket,
+            "DEFAULT_GATEWAY",
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+        )
+        point_at(settings)  # what `rungs discord` does with RUNGS_DISCORD_API_BASE and _GATEWAY_URL
+        yield server
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, tmp_path: Path, content: Content) -> AsyncIterator[Bot]:
+    running = await start_bot(fake, tmp_path / "bot.db", content)
+    yield running
+    await running.stop()
+
+
+def buttons_of(message: dict[str, Any]) -> dict[str, str]:
+    return {
+        c["label"]: c["custom_id"]
+        for row in message.get("components", [])
+        for c in row.get("components", [])
+    }
+
+
+def text_of(data: dict[str, Any]) -> str:
+    parts = [data.get("content") or ""]
+    for embed in data.get("embeds", []):
+        parts += [embed.get("title", ""), embed.get("description", "")]
+        parts += [f"{f['name']} {f['value']}" for f in embed.get("fields", [])]
+        parts.append(embed.get("footer", {}).get("text", ""))
+    return "\n".join(parts)
+
+
+async def press(fake: FakeDiscord, label: str, message: dict[str, Any]) -> Any:
+    interaction = await fake.dispatch_interaction(fake.button(buttons_of(message)[label], message))
+    return await fake.wait_for_callback(interaction)
+
+
+async def test_trace_replies_with_steps_and_next_edits_the_message(
+    fake: FakeDiscord, bot: Bot
+) -> None:
+    guild = fake.guilds[0].id
+    interaction = await fake.dispatch_interaction(
+        fake.slash("trace", {"method": "GET", "path": "/u/7"}, guild_id=guild)
+    )
+    reply = await fake.wait_for_callback(interaction)
+    assert reply.type == 4
+    assert reply.elapsed < 3
+    assert not reply.data.get("flags", 0) & EPHEMERAL  # the team sees the trace
+    assert reply.data["allowed_mentions"] == {"parse": []}
+    assert "1/11" in text_of(reply.data)
+    assert set(buttons_of(reply.data)) >= {"Next", "All steps"}
+    assert reply.message is not None
+    step = await press(fake, "Next", reply.message)
+    assert step.type == 7  # the message is edited in place
+    assert "2/11" in text_of(step.data)
+    # In a DM the trace is the caller's own.
+    dm = await fake.dispatch_interaction(fake.slash("trace", {"method": "GET", "path": "/u/7"}))
+    assert (await fake.wait_for_callback(dm)).data["flags"] & EPHEMERAL
+
+
+async def test_drill_answer_modal_reveal_and_rating(fake: FakeDiscord, bot: Bot) -> None:
+    interaction = await fake.dispatch_interaction(fake.slash("drill", {"which": "a-cpu-at-80"}))
+    started = await fake.wait_for_callback(interaction)
+    assert started.data["flags"] & EPHEMERAL
+    assert started.message is not None
+    opened = await press(fake, "Answer", started.message)
+    assert opened.type == 9  # the modal
+    modal = fake.modal_for(opened.interaction_id)
+    sketch = "Profile first, then scale up to a bigger instance; later scale out behind an LB."
+    submitted = await fake.dispatch_interaction(fake.modal_submit(modal, {"sketch": sketch}))
+    added = await fake.wait_for_callback(submitted)
+    assert "Added to your sketch" in text_of(added.data)
+    revealed = await press(fake, "Reveal", started.message)
+    assert "covered" in text_of(revealed.data)
+    assert revealed.message is not None
+    rated = await press(fake, "Good", revealed.message)
+    assert "Next review" in text_of(rated.data)
+
+
+async def test_an_old_button_works_after_a_restart(
+    fake: FakeDiscord, tmp_path: Path, content: Content
+) -> None:
+    first = await start_bot(fake, tmp_path / "restart.db", content)
+    interaction = await fake.dispatch_interaction(
+        fake.slash("trace", {"method": "GET", "path": "/u/7"})
+    )
+    reply = await fake.wait_for_callback(interaction)
+    await first.stop()
+    second = await start_bot(fake, tmp_path / "restart.db", content)
+    try:
+        assert reply.message is not None
+        step = await press(fake, "Next", reply.message)
+        assert step.type == 7
+        assert "2/11" in text_of(step.data)
+    finally:
+        await second.stop()
+
+
+async def test_a_slow_command_is_deferred_in_time(
+    fake: FakeDiscord, bot: Bot, tmp_path: Path
+) -> None:
+    locker = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # another writer holds the database for a while
+    interaction = await fake.dispatch_interaction(
+        fake.slash("trace", {"method": "GET", "path": "/u/9"})
+    )
+    first = await fake.wait_for_callback(interaction)
+    assert first.type == 5  # deferred within the 3 seconds
+    assert first.elapsed < 3
+    await asyncio.sleep(0.5)
+    locker.execute("COMMIT")
+    locker.close()
+    edit = await fake.wait_for_webhook(interaction, method="PATCH", timeout=8)
+    assert "1/11" in text_of(edit.body)
+
+
+async def test_a_second_delivery_is_answered_once(fake: FakeDiscord, bot: Bot) -> None:
+    interaction = await fake.dispatch_interaction(fake.slash("help"))
+    await fake.wait_for_callback(interaction)
+    await fake.redeliver(interaction)
+    await asyncio.sleep(0.3)
+    assert len(fake.callbacks_for(interaction)) == 1
+
+
+async def test_typed_text_is_echoed_without_a_ping(fake: FakeDiscord, bot: Bot) -> None:
+    interaction = await fake.dispatch_interaction(fake.slash("learn", {"topic": "@everyone"}))
+    reply = await fake.wait_for_callback(interaction)
+    assert reply.data["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in text_of(reply.data)
