@@ -194,3 +194,55 @@ async def test_typed_text_is_echoed_without_a_ping(fake: FakeDiscord, bot: Bot) 
     reply = await fake.wait_for_callback(interaction)
     assert reply.data["allowed_mentions"] == {"parse": []}
     assert "@everyone" not in text_of(reply.data)
+
+
+async def test_drill_ids_and_topics_autocomplete(fake: FakeDiscord, bot: Bot) -> None:
+    interaction = await fake.dispatch_interaction(
+        fake.autocomplete("drill", {"which": "cach"}, focused="which")
+    )
+    reply = await fake.wait_for_callback(interaction)
+    assert reply.type == 8
+    names = [choice["value"] for choice in reply.data["choices"]]
+    assert "e01-cache-invalidation" in names
+    assert "e02-cache-stampede" in names
+    assert all("cach" in name for name in names)
+
+
+async def test_sync_registers_the_commands_generated_from_the_specs(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    from bot.discord_app.run import sync
+    from engine.commands.specs import COMMANDS
+
+    settings = Settings(
+        discord_token=fake.token,
+        discord_api_base=fake.base_url,
+        discord_gateway_url=str(fake.gateway_url),
+        database_url=f"sqlite:///{tmp_path / 'sync.db'}",
+    )
+    count = await sync(settings, None)
+    assert count == len(COMMANDS)
+    registered = {c["name"]: c for c in fake.commands[None]}
+    assert set(registered) == {spec.name for spec in COMMANDS}
+    cluster = {o["name"] for o in registered["cluster"]["options"]}
+    assert cluster == {"show", "reset", "set", "kill", "revive", "slow", "wait", "add"}
+
+
+def test_rungs_discord_refuses_to_start_without_a_token(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    rungs = Path(sys.executable).parent / "rungs"
+    env = {k: v for k, v in os.environ.items() if "DISCORD" not in k}
+    done = subprocess.run(
+        [str(rungs), "discord", "--db", str(tmp_path / "x.db")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "DISCORD_TOKEN is not set" in done.stderr
+    assert "Traceback" not in done.stderr
