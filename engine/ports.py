@@ -69,6 +69,10 @@ class Store(Protocol):
         """A recent trace of the scope; only the latest few are kept."""
         ...
 
+    async def delete_cluster(self, scope: str) -> int:
+        """Delete a scope's cluster and its traces; returns how many rows went."""
+        ...
+
     # --- drills (per user; `user` is Actor.user_key) ---
 
     async def start_session(

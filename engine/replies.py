@@ -155,3 +155,15 @@ class Reply:
         cls, text: str, level: NoticeLevel = NoticeLevel.INFO, *extra_blocks: Block
     ) -> Reply:
         return cls((Notice(text, level), *extra_blocks))
+
+
+def format_duration(seconds: int) -> str:
+    """4m 05s, 3h 12m, 2d 5h: the two largest units that matter."""
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"

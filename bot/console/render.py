@@ -19,6 +19,7 @@ from engine.replies import (
     Reply,
     SpanStyle,
     TraceSteps,
+    format_duration,
 )
 
 
@@ -71,10 +72,8 @@ def _ms(value: float) -> str:
 
 def _relative(at: datetime, now: datetime) -> str:
     seconds = int((at - now).total_seconds())
-    ahead = seconds >= 0
-    minutes, secs = divmod(abs(seconds), 60)
-    span = f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
-    return f"in {span}" if ahead else f"{span} ago"
+    span = format_duration(abs(seconds))
+    return f"in {span}" if seconds >= 0 else f"{span} ago"
 
 
 def _clean(text: str) -> str:

@@ -17,7 +17,8 @@ from engine.errors import UsageError
 
 # Unicode category Cc (C0 and C1 controls, DEL), except tab and line breaks.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-MAX_LINE = 4_000  # longest line a command may be (an answer sketch is the longest input)
+# The longest line: an /answer of 4,000 characters plus the command itself.
+MAX_LINE = 4_100
 
 
 def parse_text(line: str) -> t.Command:

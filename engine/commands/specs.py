@@ -283,6 +283,18 @@ def _timezone(raw: Raw) -> str:
     raise ValueError(f"'{text[:40]}' is not a time zone; use a name like Europe/Berlin or UTC")
 
 
+MAX_ANSWER = 4_000
+
+
+def _answer_text(text: str) -> str:
+    if len(text) > MAX_ANSWER:
+        raise ValueError(
+            f"an answer is at most {MAX_ANSWER:,} characters at a time (this one "
+            f"is {len(text):,}); send the rest in another /answer"
+        )
+    return text
+
+
 _CONFIRM = OptionSpec(
     "confirm", "say confirm to go ahead", _choice("confirm"), choices=("confirm",)
 )
@@ -301,7 +313,7 @@ ANSWER = CommandSpec(
     name="answer",
     summary="add to your sketch for the running drill",
     usage="<text>",
-    build=lambda v: t.AnswerCommand(v["text"]),
+    build=lambda v: t.AnswerCommand(_answer_text(v["text"])),
     options=(OptionSpec("text", "your sketch, up to 4,000 characters", str, True, rest=True),),
     examples=("/answer cache first, then read replicas; shard only for writes",),
 )

@@ -26,9 +26,17 @@ _JOIN_WINDOW = 3
 _stemmer = Stemmer.Stemmer("english")
 
 
+_VOWELS = frozenset("aeiouy")
+
+
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    """The Snowball stem, made to agree on forms it leaves apart: acronym plurals ("ttls",
+    "cdns", "jwts": no vowel, so no English plural rule applies) and a final e ("queue" and
+    "queued" stem to "queue" and "queu"). Both sides of a match go through here."""
+    if len(word) > 2 and word.endswith("s") and not _VOWELS & set(word):
+        word = word[:-1]
+    return str(_stemmer.stemWord(word)).removesuffix("e") or word
 
 
 def words(text: str) -> list[str]:
@@ -97,9 +105,14 @@ class Sketch:
             self._numbers = _numbers(self._text)
         return self._numbers
 
-    def find_number(self, expected: float, tolerance: float) -> str | None:
-        """A number in the sketch within `tolerance` (relative) of `expected`, as written."""
+    def find_number(
+        self, expected: float, tolerance: float, ignore: tuple[float, ...] = ()
+    ) -> str | None:
+        """A number in the sketch within `tolerance` (relative) of `expected`, as written;
+        numbers equal to one in `ignore` (the prompt's own) do not count."""
         for written, value in self.numbers:
+            if any(abs(value - given) <= 0.005 * abs(given) for given in ignore):
+                continue
             if abs(value - expected) <= tolerance * abs(expected):
                 return written
         return None

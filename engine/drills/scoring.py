@@ -56,7 +56,9 @@ def expected_numbers(item: ChecklistEntry, params: Mapping[str, float]) -> list[
 def _matches(item: ChecklistEntry, params: Mapping[str, float], sketch: Sketch) -> tuple[str, ...]:
     found: list[str] = []
     for number in item.numbers:
-        written = sketch.find_number(evaluate(number.expr, params), number.tolerance)
+        # Repeating the prompt's own numbers is not doing the math.
+        given = tuple(params.values())
+        written = sketch.find_number(evaluate(number.expr, params), number.tolerance, given)
         if written is not None and written not in found:
             found.append(written)
     for keyword in item.keywords:

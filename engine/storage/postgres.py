@@ -215,6 +215,14 @@ class PostgresStore:
         )
         return bool(saved == 1)
 
+    async def delete_cluster(self, scope: str) -> int:
+        count = await self._pool.fetchval(
+            "WITH gone AS (DELETE FROM clusters WHERE scope = $1 RETURNING scope) "
+            "SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM traces WHERE scope = $1)",
+            scope,
+        )
+        return int(count or 0)
+
     async def load_trace(self, scope: str, trace_no: int) -> str | None:
         body = await self._pool.fetchval(_LOAD_TRACE, scope, trace_no % TRACE_SLOTS, trace_no)
         return None if body is None else str(body)

@@ -34,7 +34,7 @@ class SqliteStore:
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await connection.execute("PRAGMA journal_mode = WAL")
+            await _switch_to_wal(connection)
             # With WAL, NORMAL stays consistent; a power cut may lose the last commits only.
             await connection.execute("PRAGMA synchronous = NORMAL")
             await connection.execute("PRAGMA foreign_keys = ON")
@@ -78,6 +78,15 @@ class SqliteStore:
                 return False
             raise
         return True
+
+    async def delete_cluster(self, scope: str) -> int:
+        rows = await self._db.execute_fetchall(
+            "SELECT (SELECT count(*) FROM clusters WHERE scope = ?1) "
+            "+ (SELECT count(*) FROM traces WHERE scope = ?1)",
+            (scope,),
+        )
+        await self._db.execute("DELETE FROM clusters WHERE scope = ?", (scope,))  # traces cascade
+        return next((int(count) for (count,) in rows), 0)
 
     async def load_trace(self, scope: str, trace_no: int) -> str | None:
         rows = await self._db.execute_fetchall(
@@ -247,6 +256,19 @@ def _statements(sql: str) -> list[str]:
     if current.strip():
         statements.append(current.strip())
     return statements
+
+
+async def _switch_to_wal(connection: aiosqlite.Connection) -> None:
+    """Switching a new file to WAL needs a moment alone with it; several processes starting at
+    once can find it busy (the busy timeout does not cover this), so try again briefly."""
+    for attempt in range(50):
+        try:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            await asyncio.sleep(0.01 * (1 + attempt % 10))
 
 
 def _prepare_folder(path: Path) -> None:

@@ -18,10 +18,15 @@ class Actor:
         return f"{self.platform}:{self.workspace}:{self.user_id}"
 
     @property
+    def own_scope(self) -> str:
+        """The scope of the user's own cluster (in a DM, and the console's own space)."""
+        return f"{self.platform}:{self.workspace}:dm:{self.user_id}"
+
+    @property
     def cluster_scope(self) -> str:
         """Channels share one cluster, so a study channel warms one cache; DMs get their own."""
         if self.channel_id is None:
-            return f"{self.platform}:{self.workspace}:dm:{self.user_id}"
+            return self.own_scope
         return f"{self.platform}:{self.workspace}:ch:{self.channel_id}"
 
     @property

@@ -148,7 +148,8 @@ class DrillDesk:
         card, due = next_review(existing, rating, now)
         if not await self._store.rate_session(user, latest.id, rating, latest.drill_id, card, due):
             raise NotFoundError("That drill is already rated.")
-        return views.scheduled(self._drill(latest.drill_id), due, now)
+        zone = await self._zone(user)
+        return views.scheduled(self._drill(latest.drill_id), due, now, zone)
 
     async def _progress(self, user: str) -> Reply:
         now = self._clock.now()

@@ -28,6 +28,7 @@ from engine.replies import (
     Reply,
     Span,
     SpanStyle,
+    format_duration,
 )
 
 
@@ -132,11 +133,12 @@ def _item(item: Any, matched: tuple[str, ...], params: Mapping[str, float]) -> C
     return ChecklistItem(item.label, False, detail)
 
 
-def scheduled(drill: Drill, due: datetime, now: datetime) -> Reply:
+def scheduled(drill: Drill, due: datetime, now: datetime, zone: ZoneInfo) -> Reply:
     return Reply(
         (
             Notice(
-                f"Next review of {drill.title}: in {_days(due - now)} ({due:%a %d %b}). "
+                f"Next review of {drill.title}: in {_days(due - now)} "
+                f"({due.astimezone(zone):%a %d %b}). "
                 "/drill due serves the most overdue one."
             ),
         )
@@ -207,8 +209,7 @@ def _days(span: timedelta) -> str:
 
 def timing(deadline: datetime, now: datetime) -> str:
     seconds = int((deadline - now).total_seconds())
-    minutes, secs = divmod(abs(seconds), 60)
-    span = f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    span = format_duration(abs(seconds))
     if seconds >= 0:
         return f"Revealed with {span} of the suggested time left."
     return f"Revealed {span} after the suggested time."

@@ -124,6 +124,11 @@ class Tutor:
                 return self._learn(topic)
             case t.HelpCommand(name):
                 return help_reply(name)
+            case t.ForgetMeCommand(confirm=True):
+                # The user's own practice cluster is about them too; channel clusters are shared.
+                self._clusters.take(actor.own_scope)
+                await self._store.delete_cluster(actor.own_scope)
+                return await self._drills.handle(actor, command)
             case (
                 t.DrillCommand()
                 | t.AnswerCommand()

@@ -204,6 +204,19 @@ async def test_the_ring_keeps_only_the_latest_16_traces(store: Store) -> None:
         assert await store.load_trace(SCOPE, trace_no) == trace(trace_no).document
 
 
+async def test_deleting_a_cluster_takes_its_traces_and_nothing_else(store: Store) -> None:
+    other = "slack:T1:C9"
+    await save_versions(store, 3)
+    await store.save_cluster(other, "there", 0, NOW, StoredTrace(1, "trace there"))
+
+    assert await store.delete_cluster(SCOPE) == 1 + 3  # the cluster and its three traces
+    assert await store.load_cluster(SCOPE) is None
+    assert await store.load_trace(SCOPE, 3) is None
+    assert await store.load_cluster(other) == StoredCluster("there", 1)
+    assert await store.delete_cluster(SCOPE) == 0
+    assert await store.save_cluster(SCOPE, "fresh", 0, NOW) is True  # starts again at 0
+
+
 async def test_scopes_are_isolated(store: Store) -> None:
     other = "slack:T1:C9"
     await store.save_cluster(SCOPE, "here", 0, NOW, StoredTrace(1, "trace here"))
