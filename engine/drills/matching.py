@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +23,25 @@ _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*([kmb])?(?
 _SCALE = {"k": 1e3, "m": 1e6, "b": 1e9}
 # Phrases of up to this many words are also compared with their spaces removed.
 _JOIN_WINDOW = 3
+# Words that, shortly before a phrase, reject it ("don't" is split into "don" and "t").
+_NEGATIONS = frozenset(
+    {
+        "no",
+        "not",
+        "never",
+        "without",
+        "avoid",
+        "don",
+        "doesn",
+        "shouldn",
+        "mustn",
+        "isn",
+        "cannot",
+        "nor",
+        "instead",
+    }
+)
+_NEGATION_REACH = 3
 
 _stemmer = Stemmer.Stemmer("english")
 
@@ -76,28 +96,41 @@ class Sketch:
 
     def find(self, phrase: Phrase) -> str | None:
         """The words of the sketch that match the phrase, or None."""
+        for start, width in self._occurrences(phrase):
+            return " ".join(self.words[start : start + width])
+        return None
+
+    def find_affirmed(self, phrase: Phrase) -> str | None:
+        """Like `find`, but an occurrence just after a negation ("don't retry immediately",
+        "never without a timeout") does not count: the writer is rejecting it."""
+        for start, width in self._occurrences(phrase):
+            if not _NEGATIONS & set(self.words[max(0, start - _NEGATION_REACH) : start]):
+                return " ".join(self.words[start : start + width])
+        return None
+
+    def _occurrences(self, phrase: Phrase) -> Iterator[tuple[int, int]]:
+        """(start, width) of every place the phrase stands, word by word or written together."""
         if not phrase.stems:
-            return None
+            return
         width = len(phrase.stems)
         for start in self._starts.get(phrase.stems[0], ()):
             if tuple(self.stems[start : start + width]) == phrase.stems:
-                return " ".join(self.words[start : start + width])
-        return self._find_written_together(phrase)
+                yield start, width
+        yield from self._written_together(phrase)
 
-    def _find_written_together(self, phrase: Phrase) -> str | None:
+    def _written_together(self, phrase: Phrase) -> Iterator[tuple[int, int]]:
         """The phrase with its spaces and hyphens dropped or added: "scaleout" in the text for
         "scale out" in the content, or "cache aside" for "cacheaside". Only words that begin
         the phrase's letters can start such a run, so only those are tried."""
         for index in self._starts.get(phrase.joined, ()):
-            return self.words[index]
+            yield index, 1
         together = phrase.written_together
         for cut in range(1, len(together)):
             for start in self._positions.get(together[:cut], ()):
                 for width in range(2, _JOIN_WINDOW + 1):
                     run = self.words[start : start + width]
                     if len(run) == width and stem("".join(run)) == phrase.joined:
-                        return " ".join(run)
-        return None
+                        yield start, width
 
     @property
     def numbers(self) -> list[tuple[str, float]]:

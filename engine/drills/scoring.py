@@ -71,8 +71,10 @@ def _matches(item: ChecklistEntry, params: Mapping[str, float], sketch: Sketch) 
 
 
 def _fell_into(trap: Trap, sketch: Sketch) -> bool:
+    """A trap's sign counts only where the sketch asserts it, not where it rejects it."""
     return any(
-        all(sketch.find(_phrase(phrase)) is not None for phrase in group) for group in trap.signs
+        all(sketch.find_affirmed(_phrase(phrase)) is not None for phrase in group)
+        for group in trap.signs
     )
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from engine.content.loader import Content
 from engine.drills.matching import Phrase, Sketch
 from engine.drills.params import compact, evaluate, render
+from engine.drills.scoring import score
 
 
 def found(text: str, keyword: str) -> str | None:
@@ -71,3 +73,15 @@ def test_params_render_compactly_and_expressions_are_arithmetic_only() -> None:
     for bad in ("__import__('os')", "qps ** 2", "open", "unknown * 2"):
         with pytest.raises(ValueError, match="not allowed"):
             evaluate(bad, values)
+
+
+def test_a_rejected_trap_does_not_fire(content: Content) -> None:
+    drill = content.drills["e02-cache-stampede"]
+    fell = {t.id for t in score(drill, {}, "On a miss, clients retry immediately.").traps}
+    assert "e02-trap-retry-no-backoff" in fell
+    for good in (
+        "Clients must not retry immediately.",
+        "Don't retry immediately; back off.",
+        "never retry right away",
+    ):
+        assert "e02-trap-retry-no-backoff" not in {t.id for t in score(drill, {}, good).traps}
