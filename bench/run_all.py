@@ -24,6 +24,7 @@ BENCHMARKS = (
     "tutor_throughput.py",
     "scoring.py",
     "drill_cycle.py",
+    "discord_interactions.py",
 )
 
 
