@@ -33,12 +33,12 @@ def drill_answer() -> str:
     return _join("an")
 
 
-def reveal() -> str:
-    return _join("rv")
+def reveal(session_id: int) -> str:
+    return _join("rv", str(session_id))
 
 
-def rate(rating: str) -> str:
-    return _join("rt", rating)
+def rate(rating: str, session_id: int) -> str:
+    return _join("rt", rating, str(session_id))
 
 
 def forget_me_confirm() -> str:
@@ -60,10 +60,10 @@ def parse_button(action_id: str) -> t.Command:
             return t.TraceViewCommand(_number(args[0]), None)
         if verb == "dr" and len(args) == 2 and _ID.fullmatch(args[0]):
             return t.DrillCommand(args[0], args[1] == "c")
-        if verb == "rv" and not args:
-            return t.RevealCommand()
-        if verb == "rt" and len(args) == 1 and args[0] in ("again", "hard", "good", "easy"):
-            return t.RateCommand(args[0])
+        if verb == "rv" and len(args) == 1:
+            return t.RevealCommand(_number(args[0]))
+        if verb == "rt" and len(args) == 2 and args[0] in ("again", "hard", "good", "easy"):
+            return t.RateCommand(args[0], _number(args[1]))
         if verb == "fm" and not args:
             return t.ForgetMeCommand(confirm=True)
     except ValueError:

@@ -98,12 +98,13 @@ class AnswerCommand:
 
 @dataclass(frozen=True, slots=True)
 class RevealCommand:
-    pass
+    session_id: int | None = None  # from a button: reveal only that drill
 
 
 @dataclass(frozen=True, slots=True)
 class RateCommand:
     rating: str  # again | hard | good | easy
+    session_id: int | None = None  # from a button: rate only that drill
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,10 +44,10 @@ class DrillDesk:
                 return await self._start(user, which, confirm)
             case t.AnswerCommand(text):
                 return await self._answer(user, text)
-            case t.RevealCommand():
-                return await self._reveal(user)
-            case t.RateCommand(rating):
-                return await self._rate(user, rating)
+            case t.RevealCommand(session_id):
+                return await self._reveal(user, session_id)
+            case t.RateCommand(rating, session_id):
+                return await self._rate(user, rating, session_id)
             case t.ProgressCommand():
                 return await self._progress(user)
             case t.SettingsCommand(changes):
@@ -66,14 +66,14 @@ class DrillDesk:
             if not confirm:
                 current = self._content.drills.get(running.drill_id)
                 if current is not None:
-                    return views.drill_running(current, running.deadline, which)
+                    return views.drill_running(current, running.deadline, which, running.id)
             await self._store.abandon_session(user, now)
         params = draw(drill, f"{user}:{drill.id}:{now.isoformat()}")
         deadline = now + timedelta(minutes=drill.minutes)
         started = await self._store.start_session(user, drill.id, json.dumps(params), now, deadline)
         if started is None:
             raise RungsError("Another drill of yours started at the same moment; /reveal it first.")
-        return views.drill_started(drill, params, deadline)
+        return views.drill_started(drill, params, deadline, started)
 
     async def _choose(self, user: str, which: str | None, now: datetime) -> Drill:
         drills = self._content.drills
@@ -108,9 +108,15 @@ class DrillDesk:
         length = len(running.answer) + len(text.strip()) + (1 if running.answer else 0)
         return views.answer_added(length, running.deadline)
 
-    async def _reveal(self, user: str) -> Reply:
+    async def _reveal(self, user: str, session_id: int | None) -> Reply:
+        """Reveal the running drill; a button names its drill, so an old button cannot reveal
+        a newer one."""
         now = self._clock.now()
         running = await self._store.running_session(user)
+        if running is not None and session_id is not None and running.id != session_id:
+            raise NotFoundError(
+                "That button belongs to an earlier drill; /reveal reveals the running one."
+            )
         if running is None:
             latest = await self._store.latest_session(user)
             if latest and latest.ended_at and now - latest.ended_at <= DOUBLE_REVEAL_WINDOW:
@@ -124,9 +130,8 @@ class DrillDesk:
             running.id, now, verdict.covered, verdict.total, missed
         ):
             return Reply((Notice("That drill is already revealed: its result is just above."),))
-        return views.revealed(
-            drill, params, verdict, views.timing(running.deadline, now), running.answer
-        )
+        timing = views.timing(running.deadline, now)
+        return views.revealed(drill, params, verdict, timing, running.answer, running.id)
 
     async def _running(self, user: str) -> StoredSession:
         running = await self._store.running_session(user)
@@ -136,10 +141,15 @@ class DrillDesk:
 
     # --- /rate, /progress ------------------------------------------------------------------------
 
-    async def _rate(self, user: str, rating: str) -> Reply:
+    async def _rate(self, user: str, rating: str, session_id: int | None) -> Reply:
         latest = await self._store.latest_session(user)
         if latest is None or latest.outcome != "revealed" or latest.rating is not None:
             raise NotFoundError("Rate a drill right after its /reveal (each drill once).")
+        if session_id is not None and latest.id != session_id:
+            raise NotFoundError(
+                "That button belongs to an earlier drill; only the latest "
+                "revealed drill can be rated."
+            )
         now = self._clock.now()
         existing = next(
             (r.card for r in await self._store.reviews(user) if r.drill_id == latest.drill_id),

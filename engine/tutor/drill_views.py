@@ -32,7 +32,9 @@ from engine.replies import (
 )
 
 
-def drill_started(drill: Drill, params: Mapping[str, float], deadline: datetime) -> Reply:
+def drill_started(
+    drill: Drill, params: Mapping[str, float], deadline: datetime, session_id: int
+) -> Reply:
     return Reply(
         (
             Heading(f"Drill: {drill.title}"),
@@ -48,14 +50,14 @@ def drill_started(drill: Drill, params: Mapping[str, float], deadline: datetime)
             Buttons(
                 (
                     Button("Answer", buttons.drill_answer(), ButtonStyle.PRIMARY),
-                    Button("Reveal", buttons.reveal()),
+                    Button("Reveal", buttons.reveal(session_id)),
                 )
             ),
         )
     )
 
 
-def drill_running(drill: Drill, deadline: datetime, wanted: str | None) -> Reply:
+def drill_running(drill: Drill, deadline: datetime, wanted: str | None, session_id: int) -> Reply:
     again = f"/drill {wanted or 'random'} confirm"
     return Reply(
         (
@@ -67,7 +69,7 @@ def drill_running(drill: Drill, deadline: datetime, wanted: str | None) -> Reply
             Deadline(deadline, "Its suggested time ends"),
             Buttons(
                 (
-                    Button("Reveal it", buttons.reveal(), ButtonStyle.PRIMARY),
+                    Button("Reveal it", buttons.reveal(session_id), ButtonStyle.PRIMARY),
                     Button(
                         "Start the new one",
                         buttons.drill_start(wanted or "random", True),
@@ -92,7 +94,12 @@ def answer_added(length: int, deadline: datetime) -> Reply:
 
 
 def revealed(
-    drill: Drill, params: Mapping[str, float], verdict: Verdict, timing: str, sketch: str
+    drill: Drill,
+    params: Mapping[str, float],
+    verdict: Verdict,
+    timing: str,
+    sketch: str,
+    session_id: int,
 ) -> Reply:
     blocks: list[Any] = [
         Heading(f"{drill.title}: covered {verdict.covered}/{verdict.total}"),
@@ -119,7 +126,9 @@ def revealed(
             Span("/rate again|hard|good|easy", SpanStyle.CODE),
         )
     )
-    blocks.append(Buttons(tuple(Button(r.capitalize(), buttons.rate(r)) for r in RATINGS)))
+    blocks.append(
+        Buttons(tuple(Button(r.capitalize(), buttons.rate(r, session_id)) for r in RATINGS))
+    )
     return Reply(tuple(blocks))
 
 

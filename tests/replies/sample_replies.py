@@ -93,7 +93,9 @@ def _reveal() -> Reply:
         )
         for i in range(1, 11)
     )
-    rate = tuple(Button(r.capitalize(), buttons.rate(r)) for r in ("again", "hard", "good", "easy"))
+    rate = tuple(
+        Button(r.capitalize(), buttons.rate(r, 42)) for r in ("again", "hard", "good", "easy")
+    )
     return Reply(
         (
             Heading("Design a read-heavy profile service: covered 7/10"),
@@ -166,7 +168,7 @@ def _every_block() -> Reply:
             Deadline(DEADLINE, "Suggested time ends"),
             Notice("Heads up.", NoticeLevel.WARNING),
             Notice("Broken.", NoticeLevel.ERROR),
-            Buttons((Button("Reveal", buttons.reveal(), ButtonStyle.PRIMARY),)),
+            Buttons((Button("Reveal", buttons.reveal(42), ButtonStyle.PRIMARY),)),
         ),
         Visibility.PUBLIC,
     )
@@ -204,7 +206,7 @@ SAMPLES: dict[str, Reply] = {
             Heading("@here <@&9> in a heading"),
             Fields((("@everyone", "<@&77> @here"),)),
             Notice("Unknown drill @everyone <@&5>", NoticeLevel.WARNING),
-            Buttons((Button("@everyone", buttons.reveal()),)),
+            Buttons((Button("@everyone", buttons.reveal(42)),)),
         )
     ),
     "user_text_control_chars": Reply(
@@ -241,7 +243,7 @@ SAMPLES: dict[str, Reply] = {
     "buttons_12": _buttons(12),
     "buttons_25": _buttons(25, per_block=7),
     "buttons_30": _buttons(30),
-    "buttons_only": Reply((Buttons((Button("Reveal", buttons.reveal()),)),)),
+    "buttons_only": Reply((Buttons((Button("Reveal", buttons.reveal(42)),)),)),
     "button_limits": Reply(
         (Buttons((Button("L" * 120, "r1:" + "x" * 97, ButtonStyle.DANGER), Button("", "r1:e"))),)
     ),
@@ -253,7 +255,7 @@ SAMPLES: dict[str, Reply] = {
             Buttons(
                 (
                     Button("Answer", buttons.drill_answer(), ButtonStyle.PRIMARY),
-                    Button("Reveal", buttons.reveal()),
+                    Button("Reveal", buttons.reveal(42)),
                 )
             ),
         )

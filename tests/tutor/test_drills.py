@@ -179,3 +179,20 @@ async def test_concurrent_answers_from_two_nodes_lose_nothing(
         await store.close()
     assert running is not None
     assert sorted(running.answer.split("\n")) == sorted(f"part{i}" for i in range(20))
+
+
+def button_id(reply: Reply, label: str) -> str:
+    found = next(b for b in reply.blocks if isinstance(b, Buttons))
+    return next(b.action_id for b in found.buttons if b.label == label)
+
+
+async def test_an_old_rating_button_cannot_rate_a_newer_drill(tutor: Tutor) -> None:
+    await tutor.handle_text(ALICE, "/drill a-cpu-at-80")
+    first = await tutor.handle_text(ALICE, "/reveal")
+    started = await tutor.handle_text(ALICE, "/drill c-lb-ha")
+    second = await tutor.handle_button(ALICE, button_id(started, "Reveal"))
+    stale = await tutor.handle_button(ALICE, button_id(first, "Good"))
+    assert "belongs to an earlier drill" in text_of(stale)
+    rated = await tutor.handle_button(ALICE, button_id(second, "Good"))
+    assert "Next review of" in text_of(rated)
+    assert "load balancer" in text_of(rated).lower()
