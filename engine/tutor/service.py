@@ -91,8 +91,12 @@ class Tutor:
         command: t.Command | None = None
         try:
             command = parse()
-            async with self._locks.hold(actor.user_key), self._locks.hold(actor.cluster_scope):
-                return await self._dispatch(actor, command)
+            scope = _scope(actor, command)
+            async with self._locks.hold(actor.user_key):
+                if scope is None:
+                    return await self._dispatch(actor, command)
+                async with self._locks.hold(scope):
+                    return await self._dispatch(actor, command)
         except UsageError as exc:
             return views.error_reply(exc.message, exc.usage)
         except RungsError as exc:
@@ -219,6 +223,17 @@ class Tutor:
             )
         titles = {lesson_id: item.title for lesson_id, item in self._content.lessons.items()}
         return views.lesson_reply(lesson, titles)
+
+
+def _scope(actor: Actor, command: t.Command) -> str | None:
+    """The cluster a command works on, whose commands must run one at a time. Drill commands
+    touch none (the user's own lock covers them), so a study channel's reveals never queue
+    behind its traces; /forget-me deletes the user's own cluster."""
+    if isinstance(command, t.ForgetMeCommand):
+        return actor.own_scope
+    if isinstance(command, t.DrillFlowCommand | t.LearnCommand | t.HelpCommand):
+        return None
+    return actor.cluster_scope
 
 
 # The commands that name a node, and the usage to show when the node does not exist.
