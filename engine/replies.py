@@ -6,6 +6,7 @@ No markup lives here; each platform has one pure renderer that owns its markup a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -167,3 +168,13 @@ def format_duration(seconds: int) -> str:
     if hours:
         return f"{hours}h {minutes:02d}m"
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
+# Unicode category Cc (C0 and C1 controls, DEL) except tab and newline.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Drop control characters (ANSI escapes, bells, carriage returns) from text a user typed,
+    so it cannot move a terminal's cursor or break a message; newlines and tabs stay."""
+    return _CONTROLS.sub("", text)

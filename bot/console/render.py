@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from engine.replies import (
@@ -20,6 +19,7 @@ from engine.replies import (
     SpanStyle,
     TraceSteps,
     format_duration,
+    strip_controls,
 )
 
 
@@ -34,7 +34,7 @@ def _block(block: Block, now: datetime) -> str:
             return text
         case Paragraph(spans):
             return "".join(
-                _clean(s.text) if s.style is SpanStyle.USER_TEXT else s.text for s in spans
+                strip_controls(s.text) if s.style is SpanStyle.USER_TEXT else s.text for s in spans
             )
         case Fields(items):
             width = min(max((len(k) for k, _ in items), default=0), 60)
@@ -74,8 +74,3 @@ def _relative(at: datetime, now: datetime) -> str:
     seconds = int((at - now).total_seconds())
     span = format_duration(abs(seconds))
     return f"in {span}" if seconds >= 0 else f"{span} ago"
-
-
-def _clean(text: str) -> str:
-    """Drop control characters from text a user typed, so it cannot move the cursor."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")

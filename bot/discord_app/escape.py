@@ -6,7 +6,8 @@ Every function here is pure and idempotent where that matters (`neutralise` can 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from engine.replies import strip_controls
 
 ZWSP = "\u200b"
 
@@ -28,7 +29,7 @@ _FENCE = "```"
 
 def clean(text: str) -> str:
     """Drop control characters (ANSI escapes, bells, carriage returns); keep newlines and tabs."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return strip_controls(text)
 
 
 def escape_markdown(text: str) -> str:
