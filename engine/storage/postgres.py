@@ -15,6 +15,10 @@ yet rated); a racing writer waits for the row lock and then re-checks that WHERE
 the row as the winner left it, so nothing is lost and nothing happens twice. `start_session`
 leans on a partial unique index (one running drill per user), and `rate_session` and
 `forget_user` are single statements of data-modifying CTEs, so each is atomic on its own.
+
+The job and team methods live in postgres_jobs.py and postgres_team.py (mixins sharing the pool)
+and follow the same pattern, except the three schedule methods: short explicit transactions, for
+the reason given in postgres_team.py.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import asyncpg
 
 from engine.ports import StoredCluster, StoredReview, StoredSession, StoredTrace
 from engine.storage.migrations import migrations
+from engine.storage.postgres_jobs import PostgresJobs
+from engine.storage.postgres_team import PostgresTeam
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +161,13 @@ ON CONFLICT (user_key) DO UPDATE SET settings = excluded.settings
 _FORGET_USER = """
 WITH sessions AS (DELETE FROM drill_sessions WHERE user_key = $1::text RETURNING 1),
      reviews AS (DELETE FROM reviews WHERE user_key = $1::text RETURNING 1),
-     settings AS (DELETE FROM user_settings WHERE user_key = $1::text RETURNING 1)
+     settings AS (DELETE FROM user_settings WHERE user_key = $1::text RETURNING 1),
+     entries AS (DELETE FROM challenge_entries WHERE user_key = $1::text RETURNING 1),
+     points AS (DELETE FROM board_points WHERE user_key = $1::text RETURNING 1),
+     started AS (UPDATE challenges SET starter = '' WHERE starter = $1::text)
 SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM reviews)
-     + (SELECT count(*) FROM settings)
+     + (SELECT count(*) FROM settings) + (SELECT count(*) FROM entries)
+     + (SELECT count(*) FROM points)
 """
 
 _CREATE_MIGRATIONS_TABLE = """
@@ -169,7 +179,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 """
 
 
-class PostgresStore:
+class PostgresStore(PostgresJobs, PostgresTeam):
     def __init__(self, pool: Any) -> None:  # asyncpg ships no type hints: Pool is Any
         self._pool = pool
 

@@ -4,6 +4,8 @@ The connection runs in autocommit mode and every store method writes with a sing
 atomic on its own: a write that spans tables is an INSERT into a view whose trigger does the
 work (migrations 0001, 0004). So one method is one transaction and, mostly, one trip to
 aiosqlite's thread, and no other coroutine's statement can slip into someone else's transaction.
+The job and team methods live in sqlite_jobs.py and sqlite_team.py (mixins sharing the
+connection), written the same way (migrations 0005, 0006).
 """
 
 from __future__ import annotations
@@ -17,19 +19,24 @@ import aiosqlite
 
 from engine.ports import StoredCluster, StoredReview, StoredSession, StoredTrace
 from engine.storage.migrations import migrations
+from engine.storage.sqlite_jobs import SqliteJobs
+from engine.storage.sqlite_team import SqliteTeam
 
 BUSY_TIMEOUT_MS = 5_000
+MIN_SQLITE = (3, 35)
 TRACE_SLOTS = 16  # must match the migration's ring of traces
 _CONFLICT = "rungs: version conflict"
 _NOT_RATEABLE = "rungs: not rateable"
 
 
-class SqliteStore:
+class SqliteStore(SqliteJobs, SqliteTeam):
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
 
     @classmethod
     async def open(cls, path: Path) -> SqliteStore:
+        if sqlite3.sqlite_version_info < MIN_SQLITE:  # RETURNING; UPDATE ... FROM in triggers
+            raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old: 3.35 or later needed")
         await asyncio.to_thread(_prepare_folder, path)
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
@@ -205,7 +212,9 @@ class SqliteStore:
         rows = await self._db.execute_fetchall(
             "SELECT (SELECT count(*) FROM drill_sessions WHERE user_key = ?1) "
             "+ (SELECT count(*) FROM reviews WHERE user_key = ?1) "
-            "+ (SELECT count(*) FROM user_settings WHERE user_key = ?1)",
+            "+ (SELECT count(*) FROM user_settings WHERE user_key = ?1) "
+            "+ (SELECT count(*) FROM challenge_entries WHERE user_key = ?1) "
+            "+ (SELECT count(*) FROM board_points WHERE user_key = ?1)",
             (user,),
         )
         await self._db.execute("INSERT INTO user_deletions (user_key) VALUES (?)", (user,))

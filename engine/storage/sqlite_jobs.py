@@ -1,0 +1,119 @@
+"""Durable jobs on SQLite: the job half of `SqliteStore` (a mixin sharing its connection).
+
+Every method is one statement, atomic in autocommit mode. The claim is one UPDATE whose subselect
+picks the due jobs from the partial index `jobs_due` (migration 0005); SQLite has one writer at
+a time, so two nodes (processes) claiming together queue on the write lock, and the second one's
+subselect sees the first one's claims: a job is held by one node at a time. RETURNING (SQLite
+3.35+) hands the claimed rows back from the same statement.
+
+A job is *pending* while nobody holds it: not done, never claimed. A claimed job is being
+delivered; if its node dies, the lease runs out and another node claims it again (`attempts`
+counts the claims). `cancel_job` drops pending jobs only: a claimed one is already on its way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from engine.ports import ClaimedJob, NewJob
+from engine.storage.claims import check_claim
+from engine.storage.sqlite_times import instant, iso
+
+SCHEDULE_JOB = """
+INSERT INTO jobs (key, kind, platform, target, payload, due_at) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO NOTHING
+"""
+
+CANCEL_JOB = "DELETE FROM jobs WHERE key = ? AND done_at IS NULL AND claimed_by IS NULL"
+
+# The subselect reads the index alone (jobs_due holds platform, due_at, lease_until and done_at):
+# with nothing due its range is empty and no table row is touched. bench/jobs_sweep.py prints
+# the plan. RETURNING order is unspecified, so the caller sorts.
+CLAIM_DUE_JOBS = """
+UPDATE jobs SET claimed_by = :node, lease_until = :lease_until, attempts = attempts + 1
+WHERE id IN (
+    SELECT id FROM jobs
+    WHERE platform = :platform AND done_at IS NULL AND due_at <= :now
+      AND (lease_until IS NULL OR lease_until <= :now)
+    ORDER BY due_at
+    LIMIT :limit
+)
+RETURNING id, key, kind, platform, target, payload, due_at, attempts
+"""
+
+FINISH_JOB = """
+UPDATE jobs SET done_at = ? WHERE id = ? AND claimed_by = ? AND done_at IS NULL
+"""
+
+# When the sweeper should look again: the soonest of the pending jobs' due times and the held
+# jobs' lease ends (a dead node's job becomes claimable then). Each half is answered from an
+# index in a step or two: the first unheld entry of jobs_due, the smallest of jobs_leased.
+NEXT_JOB_DUE = """
+SELECT min(soonest) FROM (
+    SELECT * FROM (
+        SELECT due_at AS soonest FROM jobs
+        WHERE platform = :platform AND done_at IS NULL AND lease_until IS NULL
+        ORDER BY due_at LIMIT 1
+    )
+    UNION ALL
+    SELECT min(lease_until) FROM jobs
+    WHERE platform = :platform AND done_at IS NULL AND lease_until IS NOT NULL
+)
+"""
+
+
+class SqliteJobs:
+    _db: aiosqlite.Connection
+
+    async def schedule_job(self, job: NewJob) -> bool:
+        cursor = await self._db.execute(
+            SCHEDULE_JOB,
+            (job.key, job.kind, job.platform, job.target, job.payload, iso(job.due_at)),
+        )
+        return cursor.rowcount > 0
+
+    async def cancel_job(self, key: str) -> bool:
+        cursor = await self._db.execute(CANCEL_JOB, (key,))
+        return cursor.rowcount > 0
+
+    async def claim_due_jobs(
+        self, platform: str, node: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[ClaimedJob]:
+        check_claim(node, lease)
+        if limit < 1:  # SQLite reads a negative LIMIT as "no limit"
+            return []
+        rows = await self._db.execute_fetchall(
+            CLAIM_DUE_JOBS,
+            {
+                "node": node,
+                "lease_until": iso(now + lease),
+                "platform": platform,
+                "now": iso(now),
+                "limit": limit,
+            },
+        )
+        claimed = [
+            ClaimedJob(
+                int(id_),
+                str(key),
+                str(kind),
+                str(platform_),
+                str(target),
+                str(payload),
+                instant(due_at),
+                int(attempts),
+            )
+            for id_, key, kind, platform_, target, payload, due_at, attempts in rows
+        ]
+        return sorted(claimed, key=lambda job: (job.due_at, job.id))
+
+    async def finish_job(self, job_id: int, node: str, now: datetime) -> bool:
+        cursor = await self._db.execute(FINISH_JOB, (iso(now), job_id, node))
+        return cursor.rowcount > 0
+
+    async def next_job_due(self, platform: str) -> datetime | None:
+        rows = await self._db.execute_fetchall(NEXT_JOB_DUE, {"platform": platform})
+        soonest = next((value for (value,) in rows), None)
+        return None if soonest is None else instant(soonest)
