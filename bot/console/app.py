@@ -1,21 +1,34 @@
-"""The console loop: a prompt with history on a terminal, one command per line from a pipe."""
+"""The console loop: a prompt with history on a terminal, one command per line from a pipe.
+
+While it runs, a sweeper delivers the console's due jobs (challenge reveals, time's-up nudges,
+daily drills) between the replies; `:wait SECONDS` lets a script pause while they fall due.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bot.console.render import render
+from bot.console.render import render, render_delivery
 from engine.ports import Clock
 from engine.replies import Reply
+from engine.scheduling import Delivery, node_id
 from engine.tutor import Actor, Tutor
+
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
+
+log = logging.getLogger(__name__)
 
 PLATFORM = "console"
 WORKSPACE = "local"
+MAX_WAIT_S = 3_600
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +37,8 @@ class Speaker:
     channel: str | None
 
     def actor(self) -> Actor:
-        return Actor(PLATFORM, WORKSPACE, self.user, self.user, self.channel)
+        # Whoever sits at the console is the admin of its channels.
+        return Actor(PLATFORM, WORKSPACE, self.user, self.user, self.channel, is_admin=True)
 
 
 class Console:
@@ -40,6 +54,9 @@ class Console:
         """Answer one line; returns the Tutor's reply (None for blanks, comments, `:` lines)."""
         text = line.strip()
         if not text or text.startswith("#"):
+            return None
+        if text.startswith(":wait"):
+            await self._wait(text.removeprefix(":wait").strip())
             return None
         if text.startswith(":"):
             self.emit(self._meta(text))
@@ -60,12 +77,31 @@ class Console:
             return f"(now in #{arg})" if arg else "(now in your own space)"
         return (
             "! Console lines: :user NAME, :channel NAME (or :channel alone for your own "
-            "space). Names are 1-40 letters, digits, '-', '_' or '.'."
+            "space), :wait SECONDS. Names are 1-40 letters, digits, '-', '_' or '.'."
         )
+
+    async def _wait(self, arg: str) -> None:
+        """Pause reading while scheduled posts fall due (they print as they come)."""
+        try:
+            seconds = float(arg)
+        except ValueError:
+            seconds = math.nan
+        if not 0 < seconds <= MAX_WAIT_S:  # also refuses nan
+            self.emit(f"! :wait takes seconds, more than 0 and at most {MAX_WAIT_S}, like :wait 5")
+            return
+        self.emit(f"(waiting {arg}s)")
+        await asyncio.sleep(seconds)
+
+    async def deliver(self, delivery: Delivery) -> None:
+        """Print a scheduled delivery: a marker line, then the reply."""
+        self.emit(render_delivery(delivery, self._clock.now()))
 
     def emit(self, text: str) -> None:
         self._out.write(text + "\n\n")
         self._out.flush()
+
+    def write_to(self, out: TextIO) -> None:
+        self._out = out
 
 
 def valid_name(name: str) -> bool:
@@ -93,17 +129,28 @@ async def run_interactive(console: Console, history: Path) -> None:
         "Rungs: a system-design tutor. Try /trace GET /u/7 (twice), /cluster show, "
         "/learn, /help. Ctrl-D or exit to leave."
     )
+    original = sys.stdout
     with patch_stdout():
-        while True:
-            try:
-                line = await session.prompt_async(_prompt(console.speaker))
-            except KeyboardInterrupt:
-                continue
-            except EOFError:
-                return
-            if line.strip() in ("exit", "quit", ":quit", ":exit"):
-                return
-            await console.handle_line(line)
+        # Scheduled posts print while the prompt waits; through the patched stdout they
+        # appear above it instead of over it.
+        console.write_to(sys.stdout)
+        try:
+            await _prompt_loop(console, session)
+        finally:
+            console.write_to(original)
+
+
+async def _prompt_loop(console: Console, session: PromptSession[str]) -> None:
+    while True:
+        try:
+            line = await session.prompt_async(_prompt(console.speaker))
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return
+        if line.strip() in ("exit", "quit", ":quit", ":exit"):
+            return
+        await console.handle_line(line)
 
 
 def _prompt(speaker: Speaker) -> str:
@@ -112,6 +159,24 @@ def _prompt(speaker: Speaker) -> str:
 
 
 Runner = Callable[[Console], Awaitable[None]]
+
+
+async def serve(console: Console, tutor: Tutor, runner: Runner) -> None:
+    """Run the console with a sweeper beside it. Start-up first delivers what fell due while
+    nothing ran; at the end (Ctrl-D, or the end of a piped script) the sweeper stops, and jobs
+    still to come stay in the store for the next start."""
+    sweeper = tutor.sweeper(PLATFORM, node_id(), console.deliver)
+    try:
+        await sweeper.sweep_once()
+    except Exception:  # a busy or broken database must not keep the console from starting
+        log.exception("the start-up sweep failed; the sweeper will try again")
+    stop = asyncio.Event()
+    sweeping = asyncio.create_task(sweeper.run(stop))
+    try:
+        await runner(console)
+    finally:
+        stop.set()
+        await sweeping
 
 
 def choose_runner(history: Path) -> Runner:

@@ -21,11 +21,22 @@ from engine.replies import (
     format_duration,
     strip_controls,
 )
+from engine.scheduling import Delivery
 
 
 def render(reply: Reply, now: datetime) -> str:
     parts = [text for block in reply.blocks if (text := _block(block, now))]
     return "\n".join(parts)
+
+
+def render_delivery(delivery: Delivery, now: datetime) -> str:
+    """A marker line saying this was scheduled (and late, if it was), then the reply."""
+    if delivery.private:
+        where = f"for {delivery.user_id} only"
+    else:
+        where = f"in #{delivery.channel_id}" if delivery.channel_id else "in your own space"
+    late = ", late" if delivery.late else ""
+    return f"[scheduled post {where}{late}]\n{render(delivery.reply, now)}"
 
 
 def _block(block: Block, now: datetime) -> str:

@@ -7,6 +7,7 @@ than a wrong action.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from engine.commands import types as t
 from engine.errors import UsageError
@@ -45,6 +46,49 @@ def forget_me_confirm() -> str:
     return _join("fm")
 
 
+def challenge_join(challenge_id: int) -> str:
+    return _join("cj", str(challenge_id))
+
+
+def challenge_answer(challenge_id: int) -> str:
+    """Opens the answer form for this challenge on the platforms (see `answer_form`); where no
+    form can open, the Tutor reads it as joining the challenge."""
+    return _join("ca", str(challenge_id))
+
+
+def challenge_start(drill_id: str) -> str:
+    """Start a team challenge on this drill in the channel (the daily drill's button)."""
+    return _join("cs", drill_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerForm:
+    """A button that opens the answer form (a modal) instead of running a command.
+
+    Give the modal the button's id (Discord: the modal's custom_id; Slack: the view's
+    private_metadata) and, on submit, call
+    `Tutor.handle_options(actor, "answer", None, {"text": text, **form.options})`."""
+
+    challenge_id: int | None  # None: the user's own drill
+
+    @property
+    def options(self) -> dict[str, str]:
+        return {} if self.challenge_id is None else {"challenge": str(self.challenge_id)}
+
+
+def answer_form(action_id: str) -> AnswerForm | None:
+    """The answer form a button (or a modal carrying its id) stands for; None for others."""
+    if action_id == drill_answer():
+        return AnswerForm(None)
+    prefix = _join("ca") + ":"
+    if action_id.startswith(prefix) and len(action_id) <= MAX_LENGTH:
+        try:
+            return AnswerForm(_number(action_id.removeprefix(prefix)))
+        except ValueError:
+            return None
+    return None
+
+
 def parse_button(action_id: str) -> t.Command:
     parts = action_id.split(":")
     if len(action_id) > MAX_LENGTH or len(parts) < 2 or parts[0] != VERSION:
@@ -66,6 +110,10 @@ def parse_button(action_id: str) -> t.Command:
             return t.RateCommand(args[0], _number(args[1]))
         if verb == "fm" and not args:
             return t.ForgetMeCommand(confirm=True)
+        if verb in ("cj", "ca") and len(args) == 1:
+            return t.ChallengeJoinCommand(_number(args[0]))
+        if verb == "cs" and len(args) == 1 and _ID.fullmatch(args[0]):
+            return t.ChallengeStartCommand(args[0])
     except ValueError:
         pass
     raise UsageError("That button is not one Rungs understands: run the command again.")

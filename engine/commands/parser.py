@@ -63,7 +63,7 @@ def parse_options(name: str, subcommand: str | None, options: Mapping[str, Raw])
         parent = spec
         sub_name = (subcommand or spec.default_sub or "").lower()
         spec = _find(sub_name, {s.name: s for s in spec.subcommands}, parent)
-    known = {o.name: o for o in spec.options}
+    known = {o.name: o for o in (*spec.options, *spec.form_options)}
     values: dict[str, Any] = {}
     for key, raw in options.items():
         option = known.get(key)

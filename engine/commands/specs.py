@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.commands import types as t
+from engine.commands.options import (
+    CommandSpec,
+    Converter,
+    OptionSpec,
+    Raw,
+    record_id,
+    usage_line,
+)
+from engine.commands.options import choice as _choice
+from engine.commands.options import timezone_name as _timezone
+from engine.commands.options import word as _word
+from engine.commands.team_specs import CHALLENGE, LEADERBOARD, SCHEDULE
 from engine.sim.config import LIMITS, Layer, LbAlgorithm
 from engine.sim.request import Method
 
-Raw = str | int | float | bool
-Converter = Callable[[Raw], Any]
+# Re-exported: callers take the spec shapes from here, beside the specs.
+__all__ = [
+    "BY_NAME",
+    "CLUSTER",
+    "COMMANDS",
+    "RATINGS",
+    "CommandSpec",
+    "Converter",
+    "OptionSpec",
+    "Raw",
+    "usage_line",
+]
 
 _PATH = re.compile(r"/[A-Za-z0-9._~\-/]{0,120}")
-_WORD = re.compile(r"[a-z0-9][a-z0-9\-]{0,39}")
 
 
 def _method(raw: Raw) -> Method:
@@ -34,13 +53,6 @@ def _path(raw: Raw) -> str:
         raise ValueError(f"a path starts with a slash, like /u/7 (got '{text[:40]}')")
     if "//" in text or not _PATH.fullmatch(text):
         raise ValueError("a path may hold letters, digits and . _ ~ - / (at most 120 characters)")
-    return text
-
-
-def _word(raw: Raw) -> str:
-    text = str(raw).strip().lower()
-    if not _WORD.fullmatch(text):
-        raise ValueError(f"'{text[:40]}' is not a name (letters, digits and hyphens)")
     return text
 
 
@@ -75,16 +87,6 @@ def _seconds(raw: Raw) -> float:
     return float(text)
 
 
-def _choice(*choices: str) -> Converter:
-    def convert(raw: Raw) -> str:
-        text = str(raw).strip().lower()
-        if text not in choices:
-            raise ValueError(f"'{text[:20]}' is not one of {', '.join(choices)}")
-        return text
-
-    return convert
-
-
 def _enum_choice(enum: type[LbAlgorithm] | type[Layer]) -> Converter:
     pick = _choice(*(e.value for e in enum))
     return lambda raw: enum(pick(raw))
@@ -96,33 +98,6 @@ def _weights(raw: Raw) -> tuple[int, ...]:
     if len(parts) > LIMITS["servers"].high:
         raise ValueError("weights takes one number per server, like weights=3,1,1")
     return tuple(one(p) for p in parts)
-
-
-@dataclass(frozen=True, slots=True)
-class OptionSpec:
-    name: str
-    help: str
-    convert: Converter
-    required: bool = False
-    choices: tuple[str, ...] = ()  # fixed values, for platform pickers
-    rest: bool = False  # takes the rest of the line (free text)
-
-
-@dataclass(frozen=True, slots=True)
-class CommandSpec:
-    name: str
-    summary: str
-    usage: str  # the argument part, e.g. "<METHOD> <path>"
-    build: Callable[[Mapping[str, Any]], t.Command] | None = None
-    options: tuple[OptionSpec, ...] = ()
-    keyword: bool = False  # options are given as key=value (only /cluster set)
-    subcommands: tuple[CommandSpec, ...] = ()
-    default_sub: str | None = None
-    examples: tuple[str, ...] = ()
-    details: tuple[str, ...] = field(default=())
-
-    def sub(self, name: str) -> CommandSpec | None:
-        return next((s for s in self.subcommands if s.name == name), None)
 
 
 _NODE = OptionSpec("node", "a node: lb, app-0, cache, db, replica-0, shard-1 …", _word, True)
@@ -273,16 +248,6 @@ HELP = CommandSpec(
 )
 
 
-def _timezone(raw: Raw) -> str:
-    text = str(raw).strip()
-    if re.fullmatch(r"[A-Za-z0-9_+\-/]{1,40}", text) and not text.startswith("/"):
-        try:
-            return ZoneInfo(text).key
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    raise ValueError(f"'{text[:40]}' is not a time zone; use a name like Europe/Berlin or UTC")
-
-
 MAX_ANSWER = 4_000
 
 
@@ -311,10 +276,11 @@ DRILL = CommandSpec(
 
 ANSWER = CommandSpec(
     name="answer",
-    summary="add to your sketch for the running drill",
+    summary="add to your sketch for the running drill or team challenge",
     usage="<text>",
-    build=lambda v: t.AnswerCommand(_answer_text(v["text"])),
+    build=lambda v: t.AnswerCommand(_answer_text(v["text"]), v.get("challenge")),
     options=(OptionSpec("text", "your sketch, up to 4,000 characters", str, True, rest=True),),
+    form_options=(OptionSpec("challenge", "the challenge an Answer button was for", record_id),),
     examples=("/answer cache first, then read replicas; shard only for writes",),
 )
 
@@ -350,12 +316,20 @@ FORGET_ME = CommandSpec(
 
 SETTINGS = CommandSpec(
     name="settings",
-    summary="your settings (time zone for streaks and reviews)",
-    usage="[tz=Area/City]",
+    summary="your settings (time zone, leaderboard visibility)",
+    usage="[tz=Area/City] [leaderboard=on|off]",
     build=lambda v: t.SettingsCommand(tuple(v.items())),
-    options=(OptionSpec("tz", "your time zone, like Europe/Berlin", _timezone),),
+    options=(
+        OptionSpec("tz", "your time zone, like Europe/Berlin", _timezone),
+        OptionSpec(
+            "leaderboard",
+            "off hides you from the leaderboard",
+            _choice("on", "off"),
+            choices=("on", "off"),
+        ),
+    ),
     keyword=True,
-    examples=("/settings", "/settings tz=Europe/Berlin"),
+    examples=("/settings", "/settings tz=Europe/Berlin", "/settings leaderboard=off"),
 )
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -367,13 +341,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
     REVEAL,
     RATE,
     PROGRESS,
+    CHALLENGE,
+    LEADERBOARD,
+    SCHEDULE,
     SETTINGS,
     FORGET_ME,
     HELP,
 )
 BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}
-
-
-def usage_line(spec: CommandSpec, parent: CommandSpec | None = None) -> str:
-    name = f"/{parent.name} {spec.name}" if parent else f"/{spec.name}"
-    return f"{name} {spec.usage}".rstrip()

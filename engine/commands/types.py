@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time, timedelta
 from typing import Any
 
 from engine.sim.request import Method
@@ -94,6 +95,10 @@ class DrillCommand:
 @dataclass(frozen=True, slots=True)
 class AnswerCommand:
     text: str
+    # Set by the answer form of a challenge's Answer button: answer that challenge only. Typed
+    # answers leave it None and go to the challenge running in the channel, if the user is in
+    # it, or else to the user's own drill.
+    challenge_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,65 @@ DrillFlowCommand = (
     | SettingsCommand
 )
 
+
+# --- team study -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeStartCommand:
+    which: str | None = None  # a drill id, a topic or "random"; None: random
+    duration: timedelta | None = None  # None: the drill's suggested time
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeJoinCommand:
+    challenge_id: int | None = None  # from a button: join only that challenge
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeStatusCommand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeEndCommand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardCommand:
+    period: str = "week"  # "week" (the last 7 days) or "all"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleShowCommand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleDailyCommand:
+    at: time  # local wall-clock time
+    zone: str  # an IANA time zone name, already checked
+    topic: str | None = None  # a topic or drill id; None: any drill
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleOffCommand:
+    pass
+
+
+ChallengeCommand = (
+    ChallengeStartCommand | ChallengeJoinCommand | ChallengeStatusCommand | ChallengeEndCommand
+)
+ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
+TeamCommand = ChallengeCommand | LeaderboardCommand | ScheduleCommand
+
 Command = (
-    TraceCommand | TraceViewCommand | ClusterCommand | LearnCommand | HelpCommand | DrillFlowCommand
+    TraceCommand
+    | TraceViewCommand
+    | ClusterCommand
+    | LearnCommand
+    | HelpCommand
+    | DrillFlowCommand
+    | TeamCommand
 )

@@ -12,6 +12,10 @@ class Actor:
     user_id: str
     display_name: str
     channel_id: str | None = None  # None in a DM (and the console's own default channel)
+    # May run a channel's admin commands (/schedule daily|off, /challenge end of another's
+    # challenge). Adapters fill it from the platform: Manage Server on Discord, a workspace
+    # admin (or a configured list) on Slack; console users are admins of their console.
+    is_admin: bool = False
 
     @property
     def user_key(self) -> str:
@@ -28,6 +32,11 @@ class Actor:
         if self.channel_id is None:
             return self.own_scope
         return f"{self.platform}:{self.workspace}:ch:{self.channel_id}"
+
+    @property
+    def board(self) -> str:
+        """The leaderboard of the workspace or server."""
+        return f"{self.platform}:{self.workspace}"
 
     @property
     def in_channel(self) -> bool:

@@ -6,7 +6,6 @@ step works after a restart and on any node. The Tutor serialises each user's com
 
 from __future__ import annotations
 
-import difflib
 import json
 import random
 from datetime import datetime, timedelta
@@ -19,12 +18,15 @@ from engine.content.models import Drill
 from engine.drills.params import draw
 from engine.drills.reviews import next_review
 from engine.drills.scoring import score
-from engine.errors import NotFoundError, RungsError, UsageError
-from engine.ports import Clock, Store, StoredSession
+from engine.errors import NotFoundError, RungsError
+from engine.ports import ClaimedJob, Clock, Store, StoredSession
 from engine.progress.summary import Attempt, summarise
 from engine.replies import Button, Buttons, ButtonStyle, Fields, Notice, NoticeLevel, Reply
+from engine.scheduling import Delivery
 from engine.tutor import drill_views as views
+from engine.tutor import jobs
 from engine.tutor.actor import Actor
+from engine.tutor.drill_pick import pick_drill
 
 MAX_SKETCH = 16_000  # characters across all /answer messages of one drill
 DOUBLE_REVEAL_WINDOW = timedelta(seconds=60)
@@ -41,7 +43,7 @@ class DrillDesk:
         user = actor.user_key
         match command:
             case t.DrillCommand(which, confirm):
-                return await self._start(user, which, confirm)
+                return await self._start(actor, which, confirm)
             case t.AnswerCommand(text):
                 return await self._answer(user, text)
             case t.RevealCommand(session_id):
@@ -58,7 +60,8 @@ class DrillDesk:
 
     # --- /drill ---------------------------------------------------------------------------------
 
-    async def _start(self, user: str, which: str | None, confirm: bool) -> Reply:
+    async def _start(self, actor: Actor, which: str | None, confirm: bool) -> Reply:
+        user = actor.user_key
         now = self._clock.now()
         drill = await self._choose(user, which, now)
         running = await self._store.running_session(user)
@@ -68,36 +71,33 @@ class DrillDesk:
                 if current is not None:
                     return views.drill_running(current, running.deadline, which, running.id)
             await self._store.abandon_session(user, now)
+            await self._store.cancel_job(jobs.nudge_key(running.id))
         params = draw(drill, f"{user}:{drill.id}:{now.isoformat()}")
         deadline = now + timedelta(minutes=drill.minutes)
         started = await self._store.start_session(user, drill.id, json.dumps(params), now, deadline)
         if started is None:
             raise RungsError("Another drill of yours started at the same moment; /reveal it first.")
+        await self._store.schedule_job(jobs.nudge_job(actor, started, deadline))
         return views.drill_started(drill, params, deadline, started)
 
+    async def nudge(self, job: ClaimedJob) -> list[Delivery]:
+        """The time's-up nudge of a drill, unless it has been revealed or dropped meanwhile."""
+        payload = json.loads(job.payload)
+        running = await self._store.running_session(str(payload["user"]))
+        if running is None or running.id != payload["session_id"]:
+            return []
+        drill = self._drill(running.drill_id)
+        return [jobs.delivery(job, views.times_up(drill, running.id))]
+
     async def _choose(self, user: str, which: str | None, now: datetime) -> Drill:
-        drills = self._content.drills
-        rng = random.Random(f"{user}:{now.isoformat()}")  # noqa: S311 - not a secret
-        if which in (None, "random"):
-            return drills[rng.choice(sorted(drills))]
         if which == "due":
             due = [r for r in await self._store.reviews(user) if r.due <= now]
             if not due:
                 raise NotFoundError("No review is due. /progress shows when the next one is.")
-            return drills[due[0].drill_id]
-        assert which is not None
-        if which in drills:
-            return drills[which]
-        in_topic = sorted(d.id for d in drills.values() if d.topic == which)
-        if in_topic:
-            return drills[rng.choice(in_topic)]
-        names = [*drills, *{d.topic for d in drills.values()}]
-        close = difflib.get_close_matches(which, names, n=1, cutoff=0.6)
-        hint = f" Did you mean /drill {close[0]}?" if close else ""
-        raise UsageError(
-            f"There is no drill or topic '{which[:40]}'.{hint}",
-            "Usage: /drill [id | topic | random | due]; /help drill",
-        )
+            return self._drill(due[0].drill_id)
+        rng = random.Random(f"{user}:{now.isoformat()}")  # noqa: S311 - not a secret
+        usage = "Usage: /drill [id | topic | random | due]; /help drill"
+        return pick_drill(self._content, which, rng, "/drill", usage)
 
     # --- /answer, /reveal -------------------------------------------------------------------------
 
@@ -130,6 +130,7 @@ class DrillDesk:
             running.id, now, verdict.covered, verdict.total, missed
         ):
             return Reply((Notice("That drill is already revealed: its result is just above."),))
+        await self._store.cancel_job(jobs.nudge_key(running.id))
         timing = views.timing(running.deadline, now)
         return views.revealed(drill, params, verdict, timing, running.answer, running.id)
 
@@ -190,8 +191,16 @@ class DrillDesk:
         if changes:
             settings.update(changes)
             await self._store.save_settings(user, json.dumps(settings, sort_keys=True))
-        rows = (("tz", settings.get("tz", "UTC (the default)")),)
-        verb = "Saved." if changes else "Your settings (change one with /settings tz=Area/City):"
+        shown = settings.get("leaderboard", "on") != "off"
+        rows = (
+            ("tz", settings.get("tz", "UTC (the default)")),
+            ("leaderboard", "on: you are shown" if shown else "off: you are hidden"),
+        )
+        verb = (
+            "Saved."
+            if changes
+            else "Your settings (change one with /settings tz=Area/City or leaderboard=off):"
+        )
         return Reply((Notice(verb), Fields(rows)))
 
     async def _zone(self, user: str) -> ZoneInfo:
@@ -216,6 +225,9 @@ class DrillDesk:
                     ),
                 )
             )
+        running = await self._store.running_session(user)
+        if running is not None:  # its nudge names the user; nothing should wait to deliver it
+            await self._store.cancel_job(jobs.nudge_key(running.id))
         deleted = await self._store.forget_user(user)
         return Reply(
             (Notice(f"Done: {deleted} record(s) about you deleted. /progress is empty now."),)

@@ -81,6 +81,15 @@ def drill_running(drill: Drill, deadline: datetime, wanted: str | None, session_
     )
 
 
+def times_up(drill: Drill, session_id: int) -> Reply:
+    return Reply(
+        (
+            Notice(f"Time's up for {drill.title}. /reveal to see how you did."),
+            Buttons((Button("Reveal", buttons.reveal(session_id), ButtonStyle.PRIMARY),)),
+        )
+    )
+
+
 def answer_added(length: int, deadline: datetime) -> Reply:
     return Reply(
         (

@@ -14,6 +14,7 @@ import logging
 import random
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import TypeVar
 
 from engine.commands import types as t
@@ -23,8 +24,10 @@ from engine.commands.parser import parse_options, parse_text
 from engine.commands.specs import CLUSTER, Raw, usage_line
 from engine.content.loader import Content
 from engine.errors import ConflictError, NotFoundError, RungsError, UsageError
-from engine.ports import Clock, Store, StoredTrace
-from engine.replies import Reply, Visibility
+from engine.ports import ClaimedJob, Clock, Store, StoredTrace
+from engine.replies import Notice, Reply, Visibility
+from engine.scheduling import Deliver, Delivery, Sweeper
+from engine.scheduling.sweeper import POLL_S
 from engine.sim import faults, operations
 from engine.sim.codec import StateFormatError, dump_state, load_state
 from engine.sim.diagram import draw
@@ -33,9 +36,12 @@ from engine.sim.state import ClusterState, new_cluster
 from engine.sim.trace import Trace, run_request
 from engine.tutor import views
 from engine.tutor.actor import Actor
+from engine.tutor.challenge_desk import ChallengeDesk
 from engine.tutor.cluster_cache import ClusterCache
 from engine.tutor.drill_desk import DrillDesk
+from engine.tutor.job_desk import JobDesk
 from engine.tutor.locks import KeyedLocks
+from engine.tutor.schedule_desk import ScheduleDesk
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +57,9 @@ class Tutor:
         self._locks = KeyedLocks()
         self._clusters = ClusterCache()
         self._drills = DrillDesk(store, content, clock)
+        self._challenges = ChallengeDesk(store, content, clock)
+        self._schedules = ScheduleDesk(store, content, clock)
+        self._jobs = JobDesk(store, self._drills, self._challenges, self._schedules)
 
     async def handle(self, actor: Actor, command: t.Command) -> Reply:
         return await self._answer(actor, lambda: command)
@@ -70,7 +79,7 @@ class Tutor:
 
     def suggestions(self, command: str, typed: str) -> list[str]:
         """Completions for a command's free-form option (drill ids and topics, lesson topics)."""
-        if command == "drill":
+        if command in ("drill", "challenge"):
             drills = self._content.drills.values()
             names = [
                 "random",
@@ -84,6 +93,23 @@ class Tutor:
             return []
         typed = typed.lower()
         return [n for n in names if typed in n][:25]
+
+    # --- durable jobs ----------------------------------------------------------------------------
+
+    def sweeper(
+        self, platform: str, node: str, deliver: Deliver, *, poll_s: float = POLL_S
+    ) -> Sweeper:
+        """The sweeper an adapter runs for its platform: it claims this platform's due jobs,
+        hands each Delivery to `deliver` (which posts it), and finishes the job."""
+        return Sweeper(self._store, self, self._clock, platform, node, deliver, poll_s=poll_s)
+
+    async def run_job(self, job: ClaimedJob) -> list[Delivery]:
+        """What a due job delivers now; nothing if it no longer applies (a revealed drill)."""
+        return await self._jobs.run_job(job)
+
+    async def finish_job(self, job: ClaimedJob, node: str, now: datetime) -> bool:
+        """Mark a delivered job done; a daily post also schedules the next one."""
+        return await self._jobs.finish_job(job, node, now)
 
     async def _answer(self, actor: Actor, parse: Callable[[], t.Command]) -> Reply:
         """Parse and run one command and answer it, whatever goes wrong: parsing too fails
@@ -128,6 +154,8 @@ class Tutor:
                 return self._learn(topic)
             case t.HelpCommand(name):
                 return help_reply(name)
+            case t.AnswerCommand():
+                return await self._route_answer(actor, command)
             case t.ForgetMeCommand(confirm=True):
                 # The user's own practice cluster is about them too; channel clusters are shared.
                 self._clusters.take(actor.own_scope)
@@ -143,8 +171,28 @@ class Tutor:
                 | t.ForgetMeCommand()
             ):
                 return await self._drills.handle(actor, command)
+            case (
+                t.ChallengeStartCommand()
+                | t.ChallengeJoinCommand()
+                | t.ChallengeStatusCommand()
+                | t.ChallengeEndCommand()
+                | t.LeaderboardCommand()
+            ):
+                return await self._challenges.handle(actor, command)
+            case t.ScheduleShowCommand() | t.ScheduleDailyCommand() | t.ScheduleOffCommand():
+                return await self._schedules.handle(actor, command)
             case _:
                 return await self._change_cluster(actor, command, visibility)
+
+    async def _route_answer(self, actor: Actor, command: t.AnswerCommand) -> Reply:
+        route = await self._challenges.route_answer(actor, command)
+        if route.challenge is not None:
+            return await self._challenges.answer(actor, route.challenge, command.text)
+        reply = await self._drills.handle(actor, command)
+        if not route.challenge_here:
+            return reply
+        hint = Notice("That went to your own drill; /challenge join to answer the team challenge.")
+        return Reply((*reply.blocks, hint), reply.visibility)
 
     async def _trace(self, actor: Actor, request: Request, visibility: Visibility) -> Reply:
         latencies = self._content.latencies
@@ -231,7 +279,7 @@ def _scope(actor: Actor, command: t.Command) -> str | None:
     behind its traces; /forget-me deletes the user's own cluster."""
     if isinstance(command, t.ForgetMeCommand):
         return actor.own_scope
-    if isinstance(command, t.DrillFlowCommand | t.LearnCommand | t.HelpCommand):
+    if isinstance(command, t.DrillFlowCommand | t.TeamCommand | t.LearnCommand | t.HelpCommand):
         return None
     return actor.cluster_scope
 

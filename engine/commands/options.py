@@ -1,0 +1,87 @@
+"""The shapes of command specs, and the converters several spec modules share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from engine.commands import types as t
+
+Raw = str | int | float | bool
+Converter = Callable[[Raw], Any]
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]{0,39}")
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    name: str
+    help: str
+    convert: Converter
+    required: bool = False
+    choices: tuple[str, ...] = ()  # fixed values, for platform pickers
+    rest: bool = False  # takes the rest of the line (free text)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    summary: str
+    usage: str  # the argument part, e.g. "<METHOD> <path>"
+    build: Callable[[Mapping[str, Any]], t.Command] | None = None
+    options: tuple[OptionSpec, ...] = ()
+    keyword: bool = False  # options are given as key=value (only /cluster set)
+    subcommands: tuple[CommandSpec, ...] = ()
+    default_sub: str | None = None
+    examples: tuple[str, ...] = ()
+    details: tuple[str, ...] = field(default=())
+    # Options only a platform's form fills in (a modal's hidden context, like the challenge an
+    # Answer button was for): accepted as structured options, never typed, never registered as
+    # a slash-command option and left out of help.
+    form_options: tuple[OptionSpec, ...] = ()
+
+    def sub(self, name: str) -> CommandSpec | None:
+        return next((s for s in self.subcommands if s.name == name), None)
+
+
+def usage_line(spec: CommandSpec, parent: CommandSpec | None = None) -> str:
+    name = f"/{parent.name} {spec.name}" if parent else f"/{spec.name}"
+    return f"{name} {spec.usage}".rstrip()
+
+
+def word(raw: Raw) -> str:
+    text = str(raw).strip().lower()
+    if not _WORD.fullmatch(text):
+        raise ValueError(f"'{text[:40]}' is not a name (letters, digits and hyphens)")
+    return text
+
+
+def choice(*choices: str) -> Converter:
+    def convert(raw: Raw) -> str:
+        text = str(raw).strip().lower()
+        if text not in choices:
+            raise ValueError(f"'{text[:20]}' is not one of {', '.join(choices)}")
+        return text
+
+    return convert
+
+
+def timezone_name(raw: Raw) -> str:
+    text = str(raw).strip()
+    if re.fullmatch(r"[A-Za-z0-9_+\-/]{1,40}", text) and not text.startswith("/"):
+        try:
+            return ZoneInfo(text).key
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise ValueError(f"'{text[:40]}' is not a time zone; use a name like Europe/Berlin or UTC")
+
+
+def record_id(raw: Raw) -> int:
+    """A stored record's id, as a form carries it."""
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise ValueError(f"'{text[:20]}' is not an id")
+    return int(text)

@@ -1,0 +1,110 @@
+"""The team-study command specs: /challenge, /leaderboard, /schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.commands import types as t
+from engine.commands.options import CommandSpec, OptionSpec, Raw, choice, timezone_name, word
+from engine.team.daily import parse_clock_time
+from engine.team.duration import looks_like_duration, parse_duration
+
+
+def _duration(raw: Raw) -> Any:
+    return parse_duration(str(raw))
+
+
+def _clock_time(raw: Raw) -> Any:
+    return parse_clock_time(str(raw))
+
+
+def _build_start(values: Mapping[str, Any]) -> t.Command:
+    """`/challenge start 90s` gives only a duration: read it as one, not as a drill."""
+    which, duration = values.get("drill"), values.get("duration")
+    if which is not None and duration is None and looks_like_duration(which):
+        return t.ChallengeStartCommand(None, parse_duration(which))
+    return t.ChallengeStartCommand(which, duration)
+
+
+CHALLENGE = CommandSpec(
+    name="challenge",
+    summary="a timed team challenge in this channel",
+    usage="start [drill] [duration] | join | status | end",
+    default_sub="status",
+    subcommands=(
+        CommandSpec(
+            "start",
+            "post a drill to the channel with a shared deadline",
+            "[id | topic | random] [duration]",
+            _build_start,
+            (
+                OptionSpec("drill", "a drill id, a topic, or random", word),
+                OptionSpec(
+                    "duration", "like 90s, 7m or 1h (10s-60m; default: the drill's)", _duration
+                ),
+            ),
+            examples=("/challenge start", "/challenge start caching 5m", "/challenge start 90s"),
+        ),
+        CommandSpec(
+            "join", "take part (answering joins you too)", "", lambda v: t.ChallengeJoinCommand()
+        ),
+        CommandSpec(
+            "status",
+            "who has answered, and the time left",
+            "",
+            lambda v: t.ChallengeStatusCommand(),
+        ),
+        CommandSpec(
+            "end",
+            "reveal now (the starter or an admin)",
+            "",
+            lambda v: t.ChallengeEndCommand(),
+        ),
+    ),
+    examples=("/challenge status",),
+)
+
+LEADERBOARD = CommandSpec(
+    name="leaderboard",
+    summary="points from team challenges: 1 per item you covered, +2 for the best",
+    usage="[week | all]",
+    build=lambda v: t.LeaderboardCommand(v.get("period", "week")),
+    options=(
+        OptionSpec(
+            "period",
+            "week (the last 7 days, the default) or all",
+            choice("week", "all"),
+            choices=("week", "all"),
+        ),
+    ),
+    examples=("/leaderboard", "/leaderboard all"),
+)
+
+SCHEDULE = CommandSpec(
+    name="schedule",
+    summary="a daily drill posted to this channel",
+    usage="daily <HH:MM> <Area/City> [topic] | off | show",
+    default_sub="show",
+    subcommands=(
+        CommandSpec(
+            "show", "the channel's daily drill, if any", "", lambda v: t.ScheduleShowCommand()
+        ),
+        CommandSpec(
+            "daily",
+            "post a drill every day at a local time (channel admins)",
+            "<HH:MM> <Area/City> [topic]",
+            lambda v: t.ScheduleDailyCommand(v["time"], v["tz"], v.get("topic")),
+            (
+                OptionSpec("time", "local time of day, like 09:00", _clock_time, True),
+                OptionSpec("tz", "time zone, like Europe/Berlin or UTC", timezone_name, True),
+                OptionSpec("topic", "a topic or drill id (default: any drill)", word),
+            ),
+            examples=("/schedule daily 09:00 Europe/Berlin", "/schedule daily 17:30 UTC caching"),
+        ),
+        CommandSpec(
+            "off", "stop the daily drill (channel admins)", "", lambda v: t.ScheduleOffCommand()
+        ),
+    ),
+    examples=("/schedule",),
+)

@@ -1,0 +1,1 @@
+"""Team study, pure: challenge durations, the team's combined coverage and the points."""

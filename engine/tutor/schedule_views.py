@@ -1,0 +1,88 @@
+"""Replies of the daily drill: the schedule, and the post itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from engine.commands import buttons
+from engine.content.models import Drill
+from engine.drills.params import render
+from engine.replies import (
+    Button,
+    Buttons,
+    ButtonStyle,
+    Deadline,
+    Heading,
+    Notice,
+    Paragraph,
+    Reply,
+    Span,
+    SpanStyle,
+    Visibility,
+)
+
+
+def describe(at: str, zone: str, topic: str | None) -> str:
+    about = f" on {topic}" if topic else ""
+    return f"every day at {at} {zone}{about}"
+
+
+def schedule_set(at: str, zone: str, topic: str | None, first: datetime) -> Reply:
+    local = first.astimezone(ZoneInfo(zone))
+    return Reply(
+        (
+            Notice(f"Daily drill set: {describe(at, zone, topic)}. First post {local:%a %d %b}."),
+            Deadline(first, "First post"),
+        ),
+        Visibility.PUBLIC,
+    )
+
+
+def schedule_shown(at: str, zone: str, topic: str | None, upcoming: datetime) -> Reply:
+    return Reply(
+        (
+            Notice(f"Daily drill here: {describe(at, zone, topic)}."),
+            Deadline(upcoming, "Next post"),
+        ),
+        Visibility.PUBLIC,
+    )
+
+
+def no_schedule() -> Reply:
+    return Reply(
+        (
+            Notice(
+                "No daily drill here. A channel admin can set one: "
+                "/schedule daily 09:00 Europe/Berlin [topic]"
+            ),
+        )
+    )
+
+
+def schedule_off() -> Reply:
+    return Reply((Notice("Daily drill stopped: no more posts here."),), Visibility.PUBLIC)
+
+
+def daily_post(drill: Drill, params: Mapping[str, float]) -> Reply:
+    blocks: list[Any] = [
+        Heading(f"Daily drill: {drill.title}"),
+        Paragraph.of(Span(render(drill.prompt, params), SpanStyle.STRONG)),
+        Paragraph.of(
+            f"Suggested time: {drill.minutes} minutes. Start it on your own, or as a team "
+            "challenge here."
+        ),
+    ]
+    if drill.params:
+        blocks.append(Paragraph.of("(Your own attempt draws its own numbers.)"))
+    blocks.append(
+        Buttons(
+            (
+                Button("Start", buttons.drill_start(drill.id), ButtonStyle.PRIMARY),
+                Button("Team challenge", buttons.challenge_start(drill.id)),
+            )
+        )
+    )
+    return Reply(tuple(blocks), Visibility.PUBLIC)
