@@ -8,7 +8,7 @@ COPY engine ./engine
 COPY bot ./bot
 COPY content ./content
 # The wheel carries the content, so the runtime stage needs no source tree.
-RUN python -m venv /opt/rungs && /opt/rungs/bin/pip install ".[discord,postgres]"
+RUN python -m venv /opt/rungs && /opt/rungs/bin/pip install ".[discord,slack,postgres]"
 
 FROM python:3.11.10-slim-bookworm
 RUN groupadd --gid 10001 rungs && useradd --create-home --uid 10001 --gid 10001 rungs \

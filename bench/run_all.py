@@ -25,6 +25,8 @@ BENCHMARKS = (
     "scoring.py",
     "drill_cycle.py",
     "discord_interactions.py",
+    "slack_commands.py",
+    "jobs_sweep.py",
 )
 
 

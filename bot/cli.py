@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.console.app import Console, Speaker, choose_runner, valid_name
+from bot.console.app import Console, Speaker, choose_runner, serve, valid_name
+from bot.logs import setup_logging
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings, data_dir
 
@@ -37,11 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     if getattr(args, "db", None):
         settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(settings.log_level)
     try:
         if args.command == "content":
             return _content_check(args.dir or settings.content_dir)
@@ -49,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_one_shot(settings, args))
         if args.command == "discord":
             return asyncio.run(_discord(settings, args))
+        if args.command == "slack":
+            return _slack(settings, args)
         return asyncio.run(_console(settings, args))
     except KeyboardInterrupt:
         return 130
@@ -79,11 +79,32 @@ def _parser() -> argparse.ArgumentParser:
         "--shard-ids", type=_shard_ids, help="the shards this process runs, e.g. 0,1"
     )
     discord_cmd.add_argument("--db", type=Path, help="SQLite file (default: RUNGS_DATABASE_URL)")
+    _add_slack(commands)
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate the content folder")
     check.add_argument("dir", nargs="?", type=Path, help="content folder (default: shipped)")
     return parser
+
+
+def _add_slack(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    slack = commands.add_parser(
+        "slack", help="run the Slack app: Socket Mode, or --http for replicas behind a balancer"
+    )
+    slack.add_argument(
+        "action",
+        nargs="?",
+        choices=("run", "manifest"),
+        default="run",
+        help="run (default), or print the app manifest to create the app from",
+    )
+    slack.add_argument("--http", action="store_true", help="HTTP mode (SLACK_SIGNING_SECRET)")
+    slack.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
+    slack.add_argument("--host", default="0.0.0.0", help="HTTP mode: address (default 0.0.0.0)")  # noqa: S104
+    slack.add_argument(
+        "--url", help="manifest: the public https address for HTTP mode (default: Socket Mode)"
+    )
+    slack.add_argument("--db", type=Path, help="SQLite file (default: RUNGS_DATABASE_URL)")
 
 
 def _add_identity(parser: argparse.ArgumentParser) -> None:
@@ -118,7 +139,7 @@ def _content_check(directory: Path | None) -> int:
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
     async with running_tutor(settings) as (tutor, clock):
         console = Console(tutor, clock, _speaker(args), sys.stdout)
-        await choose_runner(data_dir() / "history")(console)
+        await serve(console, tutor, choose_runner(data_dir() / "history"))
     return 0
 
 
@@ -170,4 +191,27 @@ async def _discord(settings: Settings, args: argparse.Namespace) -> int:
     if shards and (args.shard_count is None or max(shards) >= args.shard_count):
         raise StartupError("--shard-ids needs --shard-count larger than every id")
     await run.run(settings, args.shard_count, shards)
+    return 0
+
+
+def _slack(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action == "manifest":
+        from bot.slack_app.manifest import manifest
+
+        if args.url is not None and not args.url.startswith("https://"):
+            raise StartupError("--url takes the public https:// address Slack will call")
+        print(json.dumps(manifest(args.url), indent=2))
+        return 0
+    try:
+        from bot.slack_app import run
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("slack_bolt", "slack_sdk", "aiohttp"):
+            raise  # a bug of ours, not a missing extra
+        raise StartupError("the Slack app needs slack-bolt: pip install 'rungs[slack]'") from exc
+    if args.http:
+        if not 0 < args.port < 65536:
+            raise StartupError("--port takes a port number from 1 to 65535")
+        asyncio.run(run.run_http(settings, args.host, args.port))
+    else:
+        asyncio.run(run.run_socket_mode(settings))
     return 0

@@ -41,6 +41,28 @@ class Settings(BaseSettings):
     discord_gateway_url: str = Field(
         default="wss://gateway.discord.gg/", description="Discord gateway address"
     )
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "RUNGS_SLACK_BOT_TOKEN"),
+        description="Slack bot token, xoxb-… (SLACK_BOT_TOKEN)",
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_APP_TOKEN", "RUNGS_SLACK_APP_TOKEN"),
+        description="Slack app-level token for Socket Mode, xapp-… (SLACK_APP_TOKEN)",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "RUNGS_SLACK_SIGNING_SECRET"),
+        description="Slack signing secret for HTTP mode (SLACK_SIGNING_SECRET)",
+    )
+    slack_admins: str = Field(
+        default="",
+        description="Slack user ids, comma-separated, who may set daily drills (besides admins)",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="Slack Web API base address"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="logging level"
     )

@@ -62,6 +62,18 @@ HOSTILE = (
 )
 
 
+# Slack's own mention syntax and mrkdwn, as a user might type them (Slack-only pings too).
+SLACK_USER = "U024BE7LH"
+SLACK_HOSTILE = (
+    "<!channel> <!here> <!everyone> <!subteam^S0614TZR7|@devs> <@U999> <#C123|general>\n"
+    "@channel @here @everyone @devs but mail@example.com stays.\n"
+    "&lt;!here&gt; is text, & stays &amp; too; <https://evil.example|click me>\n"
+    "<!date^1392734382^{date_num}|fake>\n"
+    ">>> not a quote\n> not a quote\n*not bold* _not italic_ ~not struck~ `not code`\n"
+    "```\nnot a fence\n``` snake_case_name :white_check_mark:\n"
+)
+
+
 def _steps(hops: tuple[tuple[str, str, float], ...]) -> tuple[TraceStep, ...]:
     total, cumulative, steps = len(hops), 0.0, []
     for n, (component, text, latency) in enumerate(hops, start=1):
@@ -275,4 +287,59 @@ SAMPLES: dict[str, Reply] = {
     ),
     "every_block": _every_block(),
     "empty": Reply(()),
+    # Added for Slack: its mention and mrkdwn syntax, and cases the others did not need.
+    "mention_slack": Reply(
+        (
+            Paragraph.of(
+                Span(SLACK_USER, SpanStyle.MENTION),
+                " started a challenge; ",
+                Span(" W012A3CDE ", SpanStyle.MENTION),
+                " joined, ",
+                Span("<!channel>", SpanStyle.MENTION),
+                " did not.",
+            ),
+        ),
+        Visibility.PUBLIC,
+    ),
+    "user_text_slack_pings": Reply(
+        (
+            Heading("<!here> " + SLACK_HOSTILE[:60]),
+            Paragraph.of("Your sketch: ", Span(SLACK_HOSTILE, SpanStyle.USER_TEXT)),
+            Paragraph.of("@", Span("channel", SpanStyle.USER_TEXT), " <", Span("!here>")),
+            Paragraph.of(
+                Span("*strong* with a star", SpanStyle.STRONG), Span(" @", SpanStyle.CODE)
+            ),
+            Fields(((SLACK_HOSTILE[:40], SLACK_HOSTILE),)),
+            Checklist((ChecklistItem(SLACK_HOSTILE[:50], True, SLACK_HOSTILE[50:120]),)),
+            Preformatted(SLACK_HOSTILE),
+            Notice(SLACK_HOSTILE[:80], NoticeLevel.ERROR),
+            Deadline(DEADLINE, "<!channel> due"),
+            Buttons((Button("<!channel> @here", buttons.reveal(42)),)),
+        ),
+        Visibility.PUBLIC,
+    ),
+    "buttons_duplicate_ids": Reply(
+        (
+            Buttons((Button("Reveal", buttons.reveal(42)), Button("Again", buttons.reveal(42)))),
+            Paragraph.of("Between the rows."),
+            Buttons(
+                (Button("Reveal too", buttons.reveal(42)), Button("Rate", buttons.rate("good", 42)))
+            ),
+        )
+    ),
+    "long_line_of_markup": Reply(
+        (
+            Paragraph(
+                tuple(
+                    Span(text, style)
+                    for i in range(300)
+                    for text, style in (
+                        (f"bold & <{i}> ", SpanStyle.STRONG),
+                        (f"code {i} ", SpanStyle.CODE),
+                        ("_typed_ @here & <x> ", SpanStyle.USER_TEXT),
+                    )
+                )
+            ),
+        )
+    ),
 }

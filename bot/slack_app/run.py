@@ -1,0 +1,145 @@
+"""Running the Slack app: Socket Mode (no public URL) or HTTP (replicas behind a balancer)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import StartupError, running_tutor
+from bot.settings import Settings
+from bot.slack_app.admins import AdminCheck, parse_admins
+from bot.slack_app.app import build_app
+from bot.slack_app.deliveries import sweeping
+from bot.slack_app.responses import ResponseSender
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+RATE_LIMIT_RETRIES = 3
+
+
+def web_client(settings: Settings, token: str) -> AsyncWebClient:
+    """A Web API client at the configured address that waits and retries when Slack answers
+    429 with Retry-After, as Slack asks."""
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    client.retry_handlers.append(
+        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
+    )
+    return client
+
+
+def _secret(value: object, name: str, prefix: str, purpose: str) -> str:
+    text = value.get_secret_value() if value is not None else ""  # type: ignore[attr-defined]
+    if not text:
+        raise StartupError(f"{name} is not set: {purpose} (see the README, Slack).")
+    if prefix and not text.startswith(prefix):
+        raise StartupError(f"{name} does not look right: it starts with {prefix}… ({purpose}).")
+    return str(text)
+
+
+def bot_token(settings: Settings) -> str:
+    return _secret(
+        settings.slack_bot_token,
+        "SLACK_BOT_TOKEN",
+        "xoxb-",
+        "the app's Bot User OAuth Token, from OAuth & Permissions",
+    )
+
+
+async def check_bot_token(client: AsyncWebClient) -> str:
+    """Ask Slack who we are before taking any request, so a wrong token stops start-up."""
+    try:
+        identity = await client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown error") if exc.response else "unknown error"
+        raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({error}): check the token.") from exc
+    return str(identity.get("team", "") or identity.get("team_id", ""))
+
+
+async def run_socket_mode(settings: Settings) -> None:
+    token = bot_token(settings)
+    app_token = _secret(
+        settings.slack_app_token,
+        "SLACK_APP_TOKEN",
+        "xapp-",
+        "an app-level token with connections:write, from Basic Information",
+    )
+    async with running_tutor(settings) as (tutor, clock):
+        client = web_client(settings, token)
+        team = await check_bot_token(client)
+        # Socket Mode needs no signing secret: the connection itself is authenticated.
+        responses = ResponseSender()
+        app = build_app(tutor, clock, client, None, responses, admin_check(settings))
+        handler = AsyncSocketModeHandler(app, app_token=app_token)
+        try:
+            await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped upstream
+        except SlackApiError as exc:
+            raise StartupError(
+                "Slack refused SLACK_APP_TOKEN: check the app-level token "
+                "and that Socket Mode is on."
+            ) from exc
+        log.warning("Rungs is connected to Slack (%s) in Socket Mode", team)
+        try:
+            async with sweeping(tutor, client, clock):
+                await _until_stopped()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]  # untyped upstream
+            await responses.close()
+
+
+async def run_http(settings: Settings, host: str, port: int) -> None:
+    token = bot_token(settings)
+    secret = _secret(
+        settings.slack_signing_secret,
+        "SLACK_SIGNING_SECRET",
+        "",
+        "the Signing Secret, from Basic Information",
+    )
+    async with running_tutor(settings) as (tutor, clock):
+        client = web_client(settings, token)
+        team = await check_bot_token(client)
+        responses = ResponseSender()
+        app = build_app(tutor, clock, client, secret, responses, admin_check(settings))
+        web_app = http_app(app.web_app(path=EVENTS_PATH))
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        log.warning("Rungs serves Slack (%s) on http://%s:%d%s", team, host, port, EVENTS_PATH)
+        try:
+            async with sweeping(tutor, client, clock):
+                await _until_stopped()
+        finally:
+            await runner.cleanup()
+            await responses.close()
+
+
+def admin_check(settings: Settings) -> AdminCheck:
+    return AdminCheck(parse_admins(settings.slack_admins))
+
+
+def http_app(web_app: web.Application) -> web.Application:
+    """Bolt's own aiohttp server, plus a health check for the load balancer."""
+
+    async def healthy(_: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    web_app.router.add_get(HEALTH_PATH, healthy)
+    return web_app
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every loop
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
