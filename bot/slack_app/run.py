@@ -65,6 +65,18 @@ async def check_bot_token(client: AsyncWebClient) -> str:
     return str(identity.get("team", "") or identity.get("team_id", ""))
 
 
+async def check_app_token(client: AsyncWebClient, app_token: str) -> None:
+    """Ask for a connection once before connecting: slack_sdk's own connect retries a refused
+    token for ever, so a wrong token would hang start-up instead of stopping it."""
+    try:
+        await client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        raise StartupError(
+            "Slack refused SLACK_APP_TOKEN: check the app-level token (connections:write) "
+            "and that Socket Mode is on."
+        ) from exc
+
+
 async def run_socket_mode(settings: Settings) -> None:
     token = bot_token(settings)
     app_token = _secret(
@@ -79,14 +91,9 @@ async def run_socket_mode(settings: Settings) -> None:
         # Socket Mode needs no signing secret: the connection itself is authenticated.
         responses = ResponseSender()
         app = build_app(tutor, clock, client, None, responses, admin_check(settings))
+        await check_app_token(client, app_token)
         handler = AsyncSocketModeHandler(app, app_token=app_token)
-        try:
-            await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped upstream
-        except SlackApiError as exc:
-            raise StartupError(
-                "Slack refused SLACK_APP_TOKEN: check the app-level token "
-                "and that Socket Mode is on."
-            ) from exc
+        await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped upstream
         log.warning("Rungs is connected to Slack (%s) in Socket Mode", team)
         try:
             async with sweeping(tutor, client, clock):

@@ -260,3 +260,16 @@ async def test_a_rate_limited_post_is_retried(fake: FakeSlack, replica: Replica)
     refused = [c for c in fake.calls_to("views.publish") if c.status == 429]
     assert len(refused) == 1
     assert published.at - refused[0].at >= 1.0
+
+
+async def test_buttons_still_work_after_a_restart(
+    fake: FakeSlack, tmp_path: Path, content: Content
+) -> None:
+    db = tmp_path / "restart.db"
+    async with http_replica(fake, db, content) as before:
+        await slash(fake, before.url, "/trace", "GET /u/7")
+    message = latest(fake)
+    async with http_replica(fake, db, content) as after:
+        await click(fake, after.url, message, "r1:ts:")
+        await fake.wait_for(RESPONSE_URL, nth=2)
+    assert "2/" in texts(fake.message(CHANNEL_ID, message["ts"]))

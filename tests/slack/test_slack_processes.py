@@ -130,3 +130,20 @@ async def test_a_refused_bot_token_stops_start_up(fake: FakeSlack, tmp_path: Pat
     assert process.returncode == 2
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in errors.decode()
     assert "xoxb-0-wrong" not in errors.decode()
+
+
+async def test_a_refused_app_token_stops_socket_mode(fake: FakeSlack, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RUNGS_"))}
+    env |= {
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_APP_TOKEN": "xapp-1-wrong",
+        "RUNGS_SLACK_API_URL": fake.api_url,
+        "RUNGS_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}",
+    }
+    process = await asyncio.create_subprocess_exec(
+        str(RUNGS), "slack", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, errors = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert "Slack refused SLACK_APP_TOKEN" in errors.decode()
+    assert "xapp-1-wrong" not in errors.decode()
