@@ -131,7 +131,12 @@ async def rungs_process(fake: FakeSlack, db: Path, *args: str) -> AsyncIterator[
     finally:
         if process.returncode is None:
             process.terminate()
-        await asyncio.wait_for(process.wait(), 10)
+        try:
+            await asyncio.wait_for(process.wait(), 10)
+        finally:
+            if process.returncode is None:  # never leave a server behind
+                process.kill()
+                await process.wait()
 
 
 async def _until_healthy(url: str, process: asyncio.subprocess.Process) -> None:

@@ -25,6 +25,17 @@ async def fake() -> AsyncIterator[FakeSlack]:
         yield slack
 
 
+async def finished(process: asyncio.subprocess.Process) -> str:
+    """Its standard error once it exits; killed (never left behind) if it does not in 30 s."""
+    try:
+        _, errors = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    return errors.decode()
+
+
 def latest(fake: FakeSlack) -> JSON:
     return fake.messages_in(CHANNEL_ID)[-1]
 
@@ -102,7 +113,7 @@ async def test_socket_mode_serves_the_same_commands(fake: FakeSlack, tmp_path: P
     finally:
         if process.returncode is None:
             process.terminate()
-        _, errors = await asyncio.wait_for(process.communicate(), 10)
+        errors = (await finished(process)).encode()
     assert process.returncode == 0, errors.decode()[-800:]
     assert fake.bot_token not in errors.decode()
 
@@ -126,10 +137,10 @@ async def test_a_refused_bot_token_stops_start_up(fake: FakeSlack, tmp_path: Pat
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    _, errors = await asyncio.wait_for(process.communicate(), 30)
+    errors = await finished(process)
     assert process.returncode == 2
-    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in errors.decode()
-    assert "xoxb-0-wrong" not in errors.decode()
+    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in errors
+    assert "xoxb-0-wrong" not in errors
 
 
 async def test_a_refused_app_token_stops_socket_mode(fake: FakeSlack, tmp_path: Path) -> None:
@@ -143,7 +154,7 @@ async def test_a_refused_app_token_stops_socket_mode(fake: FakeSlack, tmp_path: 
     process = await asyncio.create_subprocess_exec(
         str(RUNGS), "slack", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    _, errors = await asyncio.wait_for(process.communicate(), 30)
+    errors = await finished(process)
     assert process.returncode == 2
-    assert "Slack refused SLACK_APP_TOKEN" in errors.decode()
-    assert "xapp-1-wrong" not in errors.decode()
+    assert "Slack refused SLACK_APP_TOKEN" in errors
+    assert "xapp-1-wrong" not in errors
