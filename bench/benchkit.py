@@ -7,6 +7,8 @@ because the scripts are run as `python bench/<name>.py`).
 from __future__ import annotations
 
 import argparse
+import asyncio
+import gc
 import math
 import os
 import platform
@@ -15,12 +17,16 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from random import Random
+from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +150,88 @@ def fail(message: str) -> None:
     """The run did not measure what it claims to: stop loudly with a non-zero status."""
     print(f"\nBENCHMARK INVALID: {message}", file=sys.stderr)
     raise SystemExit(2)
+
+
+# -- open loops: arrivals at their scheduled moments, whatever is still in flight ------------------
+
+
+def poisson_arrivals(
+    rng: Random, rate: float, duration_s: float, draw: Callable[[Random], T]
+) -> list[tuple[int, T]]:
+    """Arrivals of a Poisson process of `rate` per second over `duration_s`, drawn in advance:
+    (nanoseconds after the start, what `draw(rng)` gave for that arrival)."""
+    schedule: list[tuple[int, T]] = []
+    at = 0.0
+    while (at := at + rng.expovariate(rate)) < duration_s:
+        schedule.append((int(at * 1e9), draw(rng)))
+    return schedule
+
+
+async def fire_on_time(
+    schedule: Sequence[tuple[int, T]],
+    arrive: Callable[[int, int, T], None],
+    lead_ns: int = 5_000_000,
+) -> int:
+    """Play the clients of an open loop: a thread sleeps to each arrival (µs-precise, unlike the
+    event loop's millisecond timers) and wakes the loop, as a request on a socket would, to call
+    `arrive(due_ns, offset_ns, item)` in it. Starts `lead_ns` from now; returns that start
+    (`perf_counter_ns`) once the last arrival is handed over."""
+    loop = asyncio.get_running_loop()
+    start = time.perf_counter_ns() + lead_ns
+
+    def arrivals() -> None:
+        for offset, item in schedule:
+            wait = start + offset - time.perf_counter_ns()
+            if wait > 0:
+                time.sleep(wait / 1e9)
+            loop.call_soon_threadsafe(arrive, start + offset, offset, item)
+
+    await asyncio.to_thread(arrivals)
+    return start
+
+
+class InFlight:
+    """The tasks arrivals started, kept until they finish (the loop holds only weak references
+    to running tasks)."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def start(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def finish(self) -> None:
+        """Wait for every task, including those started while waiting."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks)
+
+
+class GcPauses:
+    """Collector pauses while active: (generation, ns) for every collection."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, int]] = []
+        self._began = 0
+
+    def _callback(self, phase: str, details: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter_ns()
+        else:
+            self.pauses.append((details["generation"], time.perf_counter_ns() - self._began))
+
+    def __enter__(self) -> GcPauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+    @property
+    def full(self) -> int:
+        return sum(1 for generation, _ in self.pauses if generation == 2)
+
+    @property
+    def longest_ns(self) -> int:
+        return max((ns for _, ns in self.pauses), default=0)

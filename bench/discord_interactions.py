@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/discord_interactions.py [--quick] [--profile]
 
-The fake Discord of the end-to-end tests (tests/fakes/fake_discord.py: REST v10 + gateway v10
+The fake Discord of the end-to-end tests (tests/fakes/fake_discord/: REST v10 + gateway v10
 on loopback) runs in a child process of its own, so that building, sending and answering 200
 interactions a second takes neither the bots' event loop nor their GIL; a thread there plays the
 users. The bots run in this process, one at a time, each started as the tests start the real
@@ -25,10 +25,12 @@ runs both bots (in alternating order), each after a discarded warm-up; headline 
 medians of the repetitions. Both bots and the fake share this machine's cores.
 
 For orientation, each latency is split in three with one clock (CLOCK_MONOTONIC, shared by the
-two processes): dispatch -> the bot's `on_interaction` starts (gateway, discord.py's parsing),
--> the bot calls `interaction.response.send_message` (the handler's own work), -> the POST
-reaches the fake (discord.py's request, the HTTP hop). The stamps come from a subclass of each
-bot and a wrapper around `send_message`, about a microsecond each.
+two processes): dispatch -> the bot's handler starts (the gateway and the parsing: the baseline's
+`on_interaction` gets the `discord.Interaction` discord.py built, Rungs' `RungsDiscord.answer`
+gets the event's JSON), -> the bot hands its callback to discord.py's webhook adapter (the
+handler's own work, building the JSON included), -> the POST reaches the fake (discord.py's
+request, the HTTP hop). The stamps come from a subclass of each bot and a wrapper around
+`AsyncWebhookAdapter.create_interaction_response`, about a microsecond each.
 
 `--profile` adds one Rungs run under cProfile (this process only: the bot, not the fake) and
 prints where its time goes.
@@ -57,8 +59,21 @@ from random import Random
 from typing import Any
 
 import discord
-from benchkit import REPO, check, fail, header, info, median, ms, percentile, summary
-from tutor_throughput import GcPauses
+from benchkit import (
+    REPO,
+    GcPauses,
+    InFlight,
+    check,
+    fail,
+    fire_on_time,
+    header,
+    info,
+    median,
+    ms,
+    percentile,
+    poisson_arrivals,
+    summary,
+)
 
 from bot.discord_app.client import RungsDiscord
 from bot.discord_app.run import point_at
@@ -124,8 +139,7 @@ async def one_live_session(fake: Any) -> bool:
     """Wait until exactly one bot is connected (the previous one's session has closed)."""
     end = time.perf_counter() + 5.0
     while time.perf_counter() < end:
-        live = [s for s in fake._sessions.values() if s.alive and s.connection is not None]
-        if len(live) == 1:
+        if len(fake.live_shards()) == 1:
             return True
         await asyncio.sleep(0.01)
     return False
@@ -135,14 +149,13 @@ async def offer_load(
     fake: Any, people: list[Any], *, expect: str, seed: int, warmup_s: float, measure_s: float
 ) -> dict[str, Any]:
     """One open-loop run: Poisson arrivals drawn in advance, fired on time by a thread."""
-    rng = Random(seed)
     guild = fake.guilds[0].id
-    schedule: list[tuple[float, Any]] = []  # (seconds after start, payload)
-    at = 0.0
-    while (at := at + rng.expovariate(OFFERED_RATE)) < warmup_s + measure_s:
+
+    def draw(rng: Random) -> Any:
         user, key = people[rng.randrange(USERS)], rng.randrange(KEYS)
-        payload = fake.slash("trace", {"method": "GET", "path": f"/u/{key}"}, user, guild)
-        schedule.append((at, payload))
+        return fake.slash("trace", {"method": "GET", "path": f"/u/{key}"}, user, guild)
+
+    schedule = poisson_arrivals(Random(seed), OFFERED_RATE, warmup_s + measure_s, draw)
     # The fake keeps every interaction, message and frame: move that history out of the
     # collector's sight, or its full collections (100-200 ms by the fifth run) stall the users.
     gc.collect()
@@ -150,33 +163,20 @@ async def offer_load(
     if not await one_live_session(fake):
         return {"error": "no single live gateway session to dispatch to"}
     first = len(fake.callbacks.items)
-    fired: dict[str, float] = {}  # interaction id -> scheduled arrival
-    pending: set[asyncio.Task[None]] = set()
-    loop = asyncio.get_running_loop()
+    fired: dict[str, float] = {}  # interaction id -> scheduled arrival (perf_counter seconds)
+    in_flight = InFlight()
 
     async def fire(due: float, payload: Any) -> None:
         fired[await fake.dispatch_interaction(payload)] = due
 
-    def arrive(due: float, payload: Any) -> None:
-        task = loop.create_task(fire(due, payload))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-
-    def arrivals(start: float) -> None:
-        """The users: sleep to each arrival (µs-precise, unlike the loop's timers) and wake the
-        fake's loop, as a socket would."""
-        for offset, payload in schedule:
-            wait = start + offset - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
-            loop.call_soon_threadsafe(arrive, start + offset, payload)
+    def arrive(due_ns: int, offset_ns: int, payload: Any) -> None:
+        in_flight.start(fire(due_ns / 1e9, payload))
 
     cpu_before = time.process_time()
-    start = time.perf_counter() + 0.005
+    began = time.perf_counter()
     with GcPauses() as pauses:
-        await asyncio.to_thread(arrivals, start)
-        while pending:
-            await asyncio.gather(*pending)
+        start = await fire_on_time(schedule, arrive) / 1e9
+        await in_flight.finish()
         answered = {c.interaction_id for c in fake.callbacks.items[first:]}
         end = time.perf_counter() + DRAIN_S
         for missing in set(fired) - answered:  # usually none by now; tally() counts any left
@@ -185,7 +185,7 @@ async def offer_load(
             except TimeoutError:
                 break
     result = tally(fake, fake.callbacks.items[first:], fired, start + warmup_s, expect)
-    result["fake_cpu"] = (time.process_time() - cpu_before) / (time.perf_counter() - start)
+    result["fake_cpu"] = (time.process_time() - cpu_before) / (time.perf_counter() - began)
     result["fake_gc"] = (pauses.full, pauses.longest_ns / 1e9)
     return result
 
@@ -231,8 +231,9 @@ def answered_as_expected(callback: Any, expect: str) -> bool:
 
 
 class Stamps:
-    """When each interaction reached a bot's `on_interaction`, and when the bot called
-    `send_message` (perf_counter: CLOCK_MONOTONIC, the fake's process reads the same clock)."""
+    """When each interaction reached a bot's handler, and when the bot handed its
+    callback to discord.py (perf_counter: CLOCK_MONOTONIC, the fake's process reads the same
+    clock)."""
 
     def __init__(self) -> None:
         self.entered: dict[str, float] = {}
@@ -246,14 +247,22 @@ class Stamps:
 STAMPS = Stamps()
 
 
-def stamp_send_message() -> None:
-    original = discord.InteractionResponse.send_message
+def stamp_callbacks() -> None:
+    """Stamp the moment a bot hands its callback to discord.py's webhook adapter: both bots get
+    there, the baseline through `interaction.response.send_message`, Rungs directly."""
+    adapter = discord.webhook.async_.AsyncWebhookAdapter
+    original = adapter.create_interaction_response
 
-    async def send_message(self: discord.InteractionResponse, *args: Any, **kwargs: Any) -> Any:
-        STAMPS.replying[str(self._parent.id)] = time.perf_counter()
-        return await original(self, *args, **kwargs)
+    def create_interaction_response(
+        self: discord.webhook.async_.AsyncWebhookAdapter,
+        interaction_id: int,
+        token: str,
+        **kwargs: Any,
+    ) -> Any:
+        STAMPS.replying[str(interaction_id)] = time.perf_counter()
+        return original(self, interaction_id, token, **kwargs)
 
-    discord.InteractionResponse.send_message = send_message  # type: ignore[method-assign]
+    adapter.create_interaction_response = create_interaction_response  # type: ignore[method-assign]
 
 
 class Baseline(discord.Client):
@@ -270,9 +279,9 @@ class StampedBaseline(Baseline):
 
 
 class StampedRungs(RungsDiscord):
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        STAMPS.entered[str(interaction.id)] = time.perf_counter()
-        await super().on_interaction(interaction)
+    async def answer(self, payload: dict[str, Any]) -> None:
+        STAMPS.entered[str(payload["id"])] = time.perf_counter()
+        await super().answer(payload)
 
 
 def intents() -> discord.Intents:
@@ -319,7 +328,7 @@ class Run:
     due_p99: float  # from the scheduled arrival (firing lateness included)
     lateness_p99: float  # scheduled arrival -> dispatch
     achieved: float  # measured interactions / (last callback - window start)
-    legs: tuple[float, float, float]  # p50 of: -> on_interaction, -> send_message, -> the POST
+    legs: tuple[float, float, float]  # p50 of: -> the handler, -> the callback, -> the POST
     tutor_p50: float  # Rungs only: Tutor.handle_options inside the bot (0 for the baseline)
     bot_cpu: float  # this process's CPU (all threads) per interaction fired
     bot_gc: tuple[int, float]  # this process: full collections, longest pause
@@ -450,7 +459,7 @@ async def measure(
     conn: Connection, store: SqliteStore, plan: Plan, token: str, profile: bool
 ) -> tuple[list[Run], list[Run]]:
     tutor = TimedTutor(Tutor(store, load_content(), SystemClock()))
-    stamp_send_message()
+    stamp_callbacks()
     settle_garbage_collector()  # as `rungs` does once it has started
 
     def rungs() -> discord.Client:

@@ -38,9 +38,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from random import Random
 
-from benchkit import check, fail, header, info, median, ms, parse_args, percentile, summary
+from benchkit import (
+    GcPauses,
+    InFlight,
+    check,
+    fail,
+    fire_on_time,
+    header,
+    info,
+    median,
+    ms,
+    parse_args,
+    percentile,
+    poisson_arrivals,
+    summary,
+)
 from scoring import texts_for
-from tutor_throughput import GcPauses
 
 from bot.runtime import settle_garbage_collector
 from engine.content.loader import load_content
@@ -168,11 +181,10 @@ async def closed_loop(cycles: Cycles, warmup_s: float, measure_s: float, seed: i
 
 
 async def open_loop(cycles: Cycles, warmup_s: float, measure_s: float, seed: int) -> OpenResult:
-    rng = Random(seed)
-    schedule: list[tuple[int, int, int]] = []  # (ns after start, preferred user, choice)
-    at = 0.0
-    while (at := at + rng.expovariate(OFFERED_RATE)) < warmup_s + measure_s:
-        schedule.append((int(at * 1e9), rng.randrange(USERS), rng.randrange(cycles.choices)))
+    def draw(rng: Random) -> tuple[int, int]:
+        return rng.randrange(USERS), rng.randrange(cycles.choices)  # (preferred user, choice)
+
+    schedule = poisson_arrivals(Random(seed), OFFERED_RATE, warmup_s + measure_s, draw)
     warmup_ns = int(warmup_s * 1e9)
     samples = Samples()
     lags: list[int] = []
@@ -180,8 +192,7 @@ async def open_loop(cycles: Cycles, warmup_s: float, measure_s: float, seed: int
     moved = waited = 0
     busy = [False] * USERS
     queue: deque[tuple[int, int, bool]] = deque()  # arrivals that found every user busy
-    pending: set[asyncio.Task[None]] = set()
-    loop = asyncio.get_running_loop()
+    in_flight = InFlight()
 
     async def cycle(u: int, choice: int, due: int, measured: bool) -> None:
         nonlocal last_done
@@ -197,8 +208,10 @@ async def open_loop(cycles: Cycles, warmup_s: float, measure_s: float, seed: int
                 return
             choice, due, measured = queue.popleft()  # this user takes the oldest waiting one
 
-    def arrive(due: int, preferred: int, choice: int, measured: bool) -> None:
+    def arrive(due: int, offset: int, wanted: tuple[int, int]) -> None:
         nonlocal moved, waited
+        preferred, choice = wanted
+        measured = offset >= warmup_ns
         free = (u for u in ((preferred + k) % USERS for k in range(USERS)) if not busy[u])
         u = next(free, None)
         if u is None:
@@ -207,25 +220,10 @@ async def open_loop(cycles: Cycles, warmup_s: float, measure_s: float, seed: int
             return
         moved += int(measured and u != preferred)
         busy[u] = True
-        task = loop.create_task(cycle(u, choice, due, measured))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
+        in_flight.start(cycle(u, choice, due, measured))
 
-    def arrivals(start: int) -> None:
-        """A thread plays the clients: it sleeps to each arrival (µs-precise, unlike the event
-        loop's millisecond timers) and wakes the loop as a request on a socket would."""
-        for offset, preferred, choice in schedule:
-            wait = start + offset - time.perf_counter_ns()
-            if wait > 0:
-                time.sleep(wait / 1e9)
-            loop.call_soon_threadsafe(
-                arrive, start + offset, preferred, choice, offset >= warmup_ns
-            )
-
-    start = time.perf_counter_ns() + 5_000_000
-    await asyncio.to_thread(arrivals, start)
-    while pending:
-        await asyncio.gather(*pending)
+    start = await fire_on_time(schedule, arrive)
+    await in_flight.finish()
     if queue:
         fail("arrivals left waiting after every cycle finished")
     window_start = start + warmup_ns

@@ -24,7 +24,6 @@ garbage collector's pauses, a usual source of tail latency.
 from __future__ import annotations
 
 import asyncio
-import gc
 import sqlite3
 import tempfile
 import time
@@ -36,7 +35,22 @@ from pathlib import Path
 from random import Random
 
 import aiosqlite
-from benchkit import check, fail, header, info, median, ms, parse_args, percentile, summary, us
+from benchkit import (
+    GcPauses,
+    InFlight,
+    check,
+    fail,
+    fire_on_time,
+    header,
+    info,
+    median,
+    ms,
+    parse_args,
+    percentile,
+    poisson_arrivals,
+    summary,
+    us,
+)
 
 from bot.runtime import settle_garbage_collector
 from engine.content.loader import load_content
@@ -118,17 +132,16 @@ async def closed_loop(op: Op, warmup_s: float, measure_s: float, seed: int) -> C
 
 
 async def open_loop(op: Op, warmup_s: float, measure_s: float, seed: int) -> OpenResult:
-    rng = Random(seed)
-    schedule: list[tuple[int, int, int]] = []  # (ns after start, user, key), drawn in advance
-    at = 0.0
-    while (at := at + rng.expovariate(OFFERED_RATE)) < warmup_s + measure_s:
-        schedule.append((int(at * 1e9), rng.randrange(USERS), rng.randrange(KEYS)))
+    def draw(rng: Random) -> tuple[int, int]:
+        return rng.randrange(USERS), rng.randrange(KEYS)  # (user, key)
+
+    schedule = poisson_arrivals(Random(seed), OFFERED_RATE, warmup_s + measure_s, draw)
     warmup_ns = int(warmup_s * 1e9)
     latencies: list[int] = []
     lags: list[int] = []
     services: list[int] = []
     last_done = 0
-    pending: set[asyncio.Task[None]] = set()
+    in_flight = InFlight()
 
     async def fire(due: int, u: int, key: int, measured: bool) -> None:
         nonlocal last_done
@@ -141,26 +154,11 @@ async def open_loop(op: Op, warmup_s: float, measure_s: float, seed: int) -> Ope
             services.append(done - fired)
             last_done = max(last_done, done)
 
-    loop = asyncio.get_running_loop()
+    def arrive(due: int, offset: int, who: tuple[int, int]) -> None:
+        in_flight.start(fire(due, *who, offset >= warmup_ns))
 
-    def arrive(due: int, u: int, key: int, measured: bool) -> None:
-        task = loop.create_task(fire(due, u, key, measured))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-
-    def arrivals(start: int) -> None:
-        """A thread plays the clients: it sleeps to each arrival (µs-precise, unlike the event
-        loop's millisecond timers) and wakes the loop as a request on a socket would."""
-        for offset, u, key in schedule:
-            wait = start + offset - time.perf_counter_ns()
-            if wait > 0:
-                time.sleep(wait / 1e9)
-            loop.call_soon_threadsafe(arrive, start + offset, u, key, offset >= warmup_ns)
-
-    start = time.perf_counter_ns() + 5_000_000
-    await asyncio.to_thread(arrivals, start)
-    while pending:
-        await asyncio.gather(*pending)
+    start = await fire_on_time(schedule, arrive)
+    await in_flight.finish()
     if not latencies:
         fail("open loop measured no command")
     window_start = start + warmup_ns
@@ -288,35 +286,6 @@ def store_op(store: SqliteStore, state: str, trace: str) -> Op:
             fail("store-only save conflicted; each task has its own scope")
 
     return op
-
-
-class GcPauses:
-    """Collector pauses while active: (generation, ns) for every collection."""
-
-    def __init__(self) -> None:
-        self.pauses: list[tuple[int, int]] = []
-        self._began = 0
-
-    def _callback(self, phase: str, details: dict[str, int]) -> None:
-        if phase == "start":
-            self._began = time.perf_counter_ns()
-        else:
-            self.pauses.append((details["generation"], time.perf_counter_ns() - self._began))
-
-    def __enter__(self) -> GcPauses:
-        gc.callbacks.append(self._callback)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        gc.callbacks.remove(self._callback)
-
-    @property
-    def full(self) -> int:
-        return sum(1 for generation, _ in self.pauses if generation == 2)
-
-    @property
-    def longest_ns(self) -> int:
-        return max((ns for _, ns in self.pauses), default=0)
 
 
 async def main() -> None:

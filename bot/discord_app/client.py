@@ -1,9 +1,13 @@
 """The Discord adapter: interactions in, Tutor replies out. No rules and no state here.
 
-Every slash command, button and modal arrives through `on_interaction` and is handed to the
-Tutor as structured options or a button id; the state lives in the store, so buttons work after
-a restart and on any process. The first response goes out within Discord's 3 seconds: if the
-Tutor is slow, the interaction is deferred and the reply follows.
+Every slash command, button and modal arrives as an INTERACTION_CREATE on a gateway shard and
+is handed to the Tutor as structured options or a button id; the state lives in the store, so
+buttons work after a restart and on any process. The first response goes out within Discord's
+3 seconds: if the Tutor is slow, the interaction is deferred and the reply follows.
+
+discord.py runs the gateway (shards, heartbeats, resumes) and the HTTP layer (sessions, rate
+limits, retries); the interactions are read from Discord's JSON (`incoming`) and answered with
+JSON (`wire`), since Rungs uses none of the objects discord.py would build for them.
 """
 
 from __future__ import annotations
@@ -16,18 +20,28 @@ from typing import Any
 
 import discord
 
-from bot.discord_app.render import DiscordMessage, render
+from bot.discord_app import wire
+from bot.discord_app.incoming import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    JSON,
+    MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
+    Incoming,
+    flatten,
+    modal_text,
+)
+from bot.discord_app.render import render
 from engine.commands import buttons
 from engine.commands.types import TraceViewCommand
 from engine.errors import UsageError
 from engine.ports import Clock
 from engine.replies import Reply
-from engine.tutor import Actor, Tutor
+from engine.tutor import Tutor
 
 log = logging.getLogger(__name__)
 
 DEFER_AFTER_S = 2.0  # answer within Discord's 3 s: past this, defer and follow up
-ANSWER_MODAL = "r1:am"
 PERSONAL = {
     "drill",
     "answer",
@@ -52,19 +66,31 @@ class RungsDiscord(discord.AutoShardedClient):
         self._tutor = tutor
         self._clock = clock
         self._seen: OrderedDict[int, None] = OrderedDict()  # interaction ids already handled
+        self._answering: set[asyncio.Task[None]] = set()
+        # Every shard's gateway hands INTERACTION_CREATE to this state's parsers: take it as
+        # JSON instead of letting discord.py build a `discord.Interaction` nobody reads.
+        self._connection.parsers["INTERACTION_CREATE"] = self._interaction_created
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if self._already_seen(interaction.id):
-            log.info("interaction %s delivered twice; handled once", interaction.id)
-            return
+    def _interaction_created(self, payload: JSON) -> None:
+        task = asyncio.get_running_loop().create_task(self.answer(payload))
+        self._answering.add(task)  # the loop keeps only a weak reference to a running task
+        task.add_done_callback(self._answering.discard)
+
+    async def answer(self, payload: JSON) -> None:
+        """Answer one interaction; a failure is logged and answered, and the bot carries on."""
+        interaction_id = payload.get("id")
         try:
+            interaction = Incoming.parse(payload)
+            if self._already_seen(interaction.id):
+                log.info("interaction %s delivered twice; handled once", interaction.id)
+                return
             await self._route(interaction)
         except discord.HTTPException as exc:  # e.g. 10062 too late, 40060 already acknowledged
             log.warning(
-                "Discord refused the response to interaction %s: %s", interaction.id, exc.code
+                "Discord refused the response to interaction %s: %s", interaction_id, exc.code
             )
         except Exception:
-            log.exception("interaction %s failed", interaction.id)
+            log.exception("interaction %s failed", interaction_id)
 
     def _already_seen(self, interaction_id: int) -> bool:
         if interaction_id in self._seen:
@@ -74,109 +100,62 @@ class RungsDiscord(discord.AutoShardedClient):
             self._seen.popitem(last=False)
         return False
 
-    async def _route(self, interaction: discord.Interaction) -> None:
-        data: dict[str, Any] = dict(interaction.data or {})
-        kind = interaction.type
-        if kind is discord.InteractionType.autocomplete:
-            await self._autocomplete(interaction, data)
+    async def _route(self, interaction: Incoming) -> None:
+        data, kind = interaction.data, interaction.type
+        if kind == AUTOCOMPLETE:
+            await self._autocomplete(interaction)
             return
-        actor = actor_of(interaction)
-        if kind is discord.InteractionType.application_command:
+        actor = interaction.actor()
+        if kind == APPLICATION_COMMAND:
             name, sub, options = flatten(data)
             if name == "answer" and "text" not in options:
-                await interaction.response.send_modal(AnswerModal())
+                await wire.callback(self.http, interaction, wire.MODAL, wire.ANSWER_MODAL)
                 return
             work = self._tutor.handle_options(actor, name, sub, options)
             await self._respond(interaction, work, private=name in PERSONAL, edit=False)
-        elif kind is discord.InteractionType.component:
+        elif kind == MESSAGE_COMPONENT:
             custom_id = str(data.get("custom_id", ""))
             if custom_id == buttons.drill_answer():
-                await interaction.response.send_modal(AnswerModal())
+                await wire.callback(self.http, interaction, wire.MODAL, wire.ANSWER_MODAL)
                 return
             edit = _is_trace_view(custom_id)
             work = self._tutor.handle_button(actor, custom_id)
             await self._respond(interaction, work, private=not edit, edit=edit)
-        elif kind is discord.InteractionType.modal_submit:
-            text = modal_text(data)
+        elif kind == MODAL_SUBMIT:
+            text = modal_text(data, wire.SKETCH_INPUT_ID)
             work = self._tutor.handle_options(actor, "answer", None, {"text": text})
             await self._respond(interaction, work, private=True, edit=False)
 
     async def _respond(
-        self, interaction: discord.Interaction, work: Awaitable[Reply], private: bool, edit: bool
+        self, interaction: Incoming, work: Awaitable[Reply], private: bool, edit: bool
     ) -> None:
-        task = asyncio.ensure_future(work)
-        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
-        if not done:
-            if edit:
-                await interaction.response.defer()
-            else:
-                await interaction.response.defer(ephemeral=private, thinking=True)
-            message = render(await task, self._clock.now())
-            kwargs = _edit_kwargs(message)
-            await interaction.edit_original_response(**kwargs)
-            _forget_view(kwargs)
-            return
-        message = render(task.result(), self._clock.now())
-        kwargs = _edit_kwargs(message) if edit else _send_kwargs(message)
-        if edit:
-            await interaction.response.edit_message(**kwargs)
-        else:
-            await interaction.response.send_message(**kwargs)
-        _forget_view(kwargs)
+        """Answer with the Tutor's reply; if it is not ready within `DEFER_AFTER_S`, defer
+        first and replace the loading message once it is."""
+        deferring: asyncio.Task[None] | None = None
 
-    async def _autocomplete(self, interaction: discord.Interaction, data: dict[str, Any]) -> None:
-        name, _, options = flatten(data)
+        def defer() -> None:
+            nonlocal deferring
+            kind, data = wire.deferral(private=private, edit=edit)
+            deferring = asyncio.ensure_future(wire.callback(self.http, interaction, kind, data))
+
+        timer = asyncio.get_running_loop().call_later(DEFER_AFTER_S, defer)
+        try:
+            reply = await work
+        finally:
+            timer.cancel()
+        message = render(reply, self._clock.now())
+        if deferring is not None:
+            await deferring
+            await wire.edit_original(self.http, interaction, wire.message_data(message, edit=True))
+            return
+        kind = wire.UPDATE_MESSAGE if edit else wire.CHANNEL_MESSAGE
+        await wire.callback(self.http, interaction, kind, wire.message_data(message, edit=edit))
+
+    async def _autocomplete(self, interaction: Incoming) -> None:
+        name, _, options = flatten(interaction.data)
         typed = str(next(iter(options.values()), "")).lower()
         choices = self._tutor.suggestions(name, typed)
-        await interaction.response.autocomplete(
-            [discord.app_commands.Choice(name=c, value=c) for c in choices[:25]]
-        )
-
-
-class AnswerModal(discord.ui.Modal, title="Your sketch"):
-    sketch: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Your answer",
-        style=discord.TextStyle.paragraph,
-        max_length=4000,
-        custom_id="sketch",
-    )
-
-    def __init__(self) -> None:
-        super().__init__(custom_id=ANSWER_MODAL, timeout=None)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        """Handled in RungsDiscord.on_interaction, like every interaction."""
-
-
-def actor_of(interaction: discord.Interaction) -> Actor:
-    user = interaction.user
-    in_dm = interaction.guild_id is None
-    return Actor(
-        platform="discord",
-        workspace=str(interaction.guild_id) if not in_dm else "dm",
-        user_id=str(user.id),
-        display_name=user.display_name[:40],
-        channel_id=None if in_dm else str(interaction.channel_id),
-    )
-
-
-def flatten(data: dict[str, Any]) -> tuple[str, str | None, dict[str, str | int | float | bool]]:
-    """(command, subcommand, options) from an application command's data."""
-    name = str(data.get("name", ""))
-    options: list[dict[str, Any]] = list(data.get("options", []))
-    sub = None
-    if options and options[0].get("type") == 1:  # a subcommand
-        sub = str(options[0]["name"])
-        options = list(options[0].get("options", []))
-    return name, sub, {str(o["name"]): o["value"] for o in options if "value" in o}
-
-
-def modal_text(data: dict[str, Any]) -> str:
-    for row in data.get("components", []):
-        for component in row.get("components", [row.get("component", {})]):
-            if component.get("custom_id") == "sketch":
-                return str(component.get("value", ""))
-    return ""
+        await wire.callback(self.http, interaction, wire.AUTOCOMPLETE_RESULT, wire.choices(choices))
 
 
 def _is_trace_view(custom_id: str) -> bool:
@@ -185,50 +164,3 @@ def _is_trace_view(custom_id: str) -> bool:
         return isinstance(buttons.parse_button(custom_id), TraceViewCommand)
     except UsageError:  # the Tutor answers an unreadable id
         return False
-
-
-def _view(message: DiscordMessage) -> discord.ui.View | None:
-    if not message.components:
-        return None
-    view = discord.ui.View(timeout=None)
-    for row_index, row in enumerate(message.components):
-        for button in row["components"]:
-            view.add_item(
-                discord.ui.Button(
-                    style=discord.ButtonStyle(button["style"]),
-                    label=button["label"],
-                    custom_id=button["custom_id"],
-                    row=row_index,
-                )
-            )
-    return view
-
-
-def _forget_view(kwargs: dict[str, Any]) -> None:
-    """Buttons are answered in on_interaction from their ids, so discord.py need not keep the
-    view in memory (it would keep one per message, forever)."""
-    view = kwargs.get("view")
-    if view is not None:
-        view.stop()
-
-
-def _send_kwargs(message: DiscordMessage) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {
-        "content": message.content or None,
-        "embeds": [discord.Embed.from_dict(e) for e in message.embeds],
-        "ephemeral": message.ephemeral,
-        "allowed_mentions": discord.AllowedMentions.none(),
-    }
-    view = _view(message)
-    if view is not None:
-        kwargs["view"] = view
-    return kwargs
-
-
-def _edit_kwargs(message: DiscordMessage) -> dict[str, Any]:
-    return {
-        "content": message.content or None,
-        "embeds": [discord.Embed.from_dict(e) for e in message.embeds],
-        "view": _view(message),
-        "allowed_mentions": discord.AllowedMentions.none(),
-    }

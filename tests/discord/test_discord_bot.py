@@ -6,100 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-discord = pytest.importorskip("discord", reason="discord.py (the discord extra) is not installed")
+# "discord.app_commands", not "discord": without discord.py, this very folder (tests/discord)
+# would be imported as a namespace package called discord.
+pytest.importorskip(
+    "discord.app_commands", reason="discord.py (the discord extra) is not installed"
+)
 
-from fakes.fake_discord import FakeDiscord  # noqa: E402
+from discord_harness import EPHEMERAL, Bot, buttons_of, press, start_bot, text_of
+from fakes.fake_discord import FakeDiscord
 
-from bot.discord_app.client import RungsDiscord  # noqa: E402
-from bot.discord_app.run import point_at  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from engine.content.loader import Content  # noqa: E402
-from engine.ports import SystemClock  # noqa: E402
-from engine.storage.sqlite import SqliteStore  # noqa: E402
-from engine.tutor import Tutor  # noqa: E402
-
-EPHEMERAL = 1 << 6
-
-
-@dataclass
-class Bot:
-    client: RungsDiscord
-    store: SqliteStore
-    task: asyncio.Task[None]
-
-    async def stop(self) -> None:
-        await self.client.close()
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
-        await self.store.close()
-
-
-async def start_bot(fake: FakeDiscord, db: Path, content: Content) -> Bot:
-    store = await SqliteStore.open(db)
-    client = RungsDiscord(
-        Tutor(store, content, SystemClock()), SystemClock(), shard_count=1, guild_ready_timeout=0.1
-    )
-
-    async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
-        return None
-
-    client.before_identify_hook = no_wait  # type: ignore[method-assign]
-    await client.login(fake.token)
-    task = asyncio.create_task(client.connect(reconnect=False))
-    await asyncio.wait_for(client.wait_until_ready(), 10)
-    return Bot(client, store, task)
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        settings = Settings(
-            discord_api_base=server.base_url, discord_gateway_url=str(server.gateway_url)
-        )
-        monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-        monkeypatch.setattr(
-            discord.gateway.DiscordWebSocket,
-            "DEFAULT_GATEWAY",
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-        )
-        point_at(settings)  # what `rungs discord` does with RUNGS_DISCORD_API_BASE and _GATEWAY_URL
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, tmp_path: Path, content: Content) -> AsyncIterator[Bot]:
-    running = await start_bot(fake, tmp_path / "bot.db", content)
-    yield running
-    await running.stop()
-
-
-def buttons_of(message: dict[str, Any]) -> dict[str, str]:
-    return {
-        c["label"]: c["custom_id"]
-        for row in message.get("components", [])
-        for c in row.get("components", [])
-    }
-
-
-def text_of(data: dict[str, Any]) -> str:
-    parts = [data.get("content") or ""]
-    for embed in data.get("embeds", []):
-        parts += [embed.get("title", ""), embed.get("description", "")]
-        parts += [f"{f['name']} {f['value']}" for f in embed.get("fields", [])]
-        parts.append(embed.get("footer", {}).get("text", ""))
-    return "\n".join(parts)
-
-
-async def press(fake: FakeDiscord, label: str, message: dict[str, Any]) -> Any:
-    interaction = await fake.dispatch_interaction(fake.button(buttons_of(message)[label], message))
-    return await fake.wait_for_callback(interaction)
+from bot.settings import Settings
+from engine.content.loader import Content
 
 
 async def test_trace_replies_with_steps_and_next_edits_the_message(

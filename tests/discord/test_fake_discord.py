@@ -1,4 +1,4 @@
-"""The fake Discord (tests/fakes/fake_discord.py) proved against the real discord.py.
+"""The fake Discord (tests/fakes/fake_discord/) proved against the real discord.py.
 
 A real ``discord.Client`` with an ``app_commands.CommandTree`` logs in over REST and connects over
 the gateway to the fake on loopback; the tests push interactions and read what discord.py sent

@@ -1,0 +1,116 @@
+"""Interaction answers as Discord's JSON, sent with discord.py's own HTTP layer.
+
+The renderer already produces Discord's JSON (`DiscordMessage`), so the answer is built from it
+directly and sent through discord.py's webhook adapter: the same route, rate-limit handling (429
+with `Retry-After` is waited out and retried) and errors (`NotFound` 10062, `HTTPException`
+40060) as `interaction.response.send_message` and friends, minus the objects those build and
+throw away on every answer: `discord.ui.View` and `Button`s, `Embed`s and their `to_dict()`, the
+`InteractionCallbackResponse` and `Message` parsed from Discord's answer, and a view registered
+in discord.py's view store. The JSON matches what discord.py sends for the same message, except
+for fields it spells out at their defaults (`tts`, `disabled`, an embed's `flags`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+import discord
+from discord.http import MultipartParameters
+from discord.webhook.async_ import async_context
+
+from bot.discord_app.incoming import Incoming
+from bot.discord_app.render import DiscordMessage
+
+JSON = dict[str, Any]
+
+EPHEMERAL = 1 << 6
+# Interaction callback types.
+CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
+AUTOCOMPLETE_RESULT, MODAL = 8, 9
+
+ANSWER_MODAL_ID = "r1:am"
+SKETCH_INPUT_ID = "sketch"
+ANSWER_MODAL: JSON = {
+    "custom_id": ANSWER_MODAL_ID,
+    "title": "Your sketch",
+    "components": [
+        {
+            "type": 1,
+            "components": [
+                {
+                    "type": 4,
+                    "style": 2,  # paragraph
+                    "label": "Your answer",
+                    "custom_id": SKETCH_INPUT_ID,
+                    "required": True,
+                    "max_length": 4000,
+                }
+            ],
+        }
+    ],
+}
+
+
+def message_data(message: DiscordMessage, *, edit: bool) -> JSON:
+    """The `data` of a new message (type 4) or of an edit (type 7, or an `@original` PATCH).
+
+    An edit always names its components, so that buttons the new reply does not have go away;
+    a message's visibility is fixed when it is created, so only a new one carries the flag.
+    """
+    data: JSON = {
+        "content": message.content or None,
+        "embeds": message.embeds,
+        "allowed_mentions": message.allowed_mentions,
+    }
+    if edit or message.components:
+        data["components"] = message.components
+    if message.ephemeral and not edit:
+        data["flags"] = EPHEMERAL
+    return data
+
+
+async def callback(
+    http: discord.http.HTTPClient, interaction: Incoming, kind: int, data: JSON | None = None
+) -> None:
+    """The interaction's one callback (`POST /interactions/{id}/{token}/callback`)."""
+    payload: JSON = {"type": kind} if data is None else {"type": kind, "data": data}
+    await async_context.get().create_interaction_response(
+        interaction.id,
+        interaction.token,
+        session=session_of(http),
+        proxy=http.proxy,
+        proxy_auth=http.proxy_auth,
+        params=MultipartParameters(payload=payload, multipart=None, files=None),
+    )
+
+
+async def edit_original(http: discord.http.HTTPClient, interaction: Incoming, data: JSON) -> None:
+    """Replace the message a deferred callback left loading (`PATCH …/messages/@original`)."""
+    await async_context.get().edit_original_interaction_response(
+        interaction.application_id,
+        interaction.token,
+        session=session_of(http),
+        proxy=http.proxy,
+        proxy_auth=http.proxy_auth,
+        payload=data,
+    )
+
+
+def session_of(http: discord.http.HTTPClient) -> aiohttp.ClientSession:
+    """The bot's HTTP session, opened at login: the one `discord.Interaction` answers with."""
+    session: aiohttp.ClientSession = http._HTTPClient__session  # type: ignore[attr-defined]
+    return session
+
+
+def deferral(*, private: bool, edit: bool) -> tuple[int, JSON | None]:
+    """The deferred callback: "thinking…" for a new message (ephemeral when private), or a
+    silent acknowledgement for a message that will be edited in place."""
+    if edit:
+        return DEFERRED_UPDATE, None
+    return DEFERRED_MESSAGE, {"flags": EPHEMERAL} if private else None
+
+
+def choices(names: list[str]) -> JSON:
+    """Autocomplete suggestions (at most 25), each offered under its own name."""
+    return {"choices": [{"name": name, "value": name} for name in names[:25]]}
