@@ -13,6 +13,7 @@ JSON (`wire`), since Rungs uses none of the objects discord.py would build for t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable
@@ -21,6 +22,7 @@ from typing import Any
 import discord
 
 from bot.discord_app import wire
+from bot.discord_app.deliveries import sweeping
 from bot.discord_app.incoming import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -67,9 +69,19 @@ class RungsDiscord(discord.AutoShardedClient):
         self._clock = clock
         self._seen: OrderedDict[int, None] = OrderedDict()  # interaction ids already handled
         self._answering: set[asyncio.Task[None]] = set()
+        self._jobs = contextlib.AsyncExitStack()  # the sweeper, from login to close
         # Every shard's gateway hands INTERACTION_CREATE to this state's parsers: take it as
         # JSON instead of letting discord.py build a `discord.Interaction` nobody reads.
         self._connection.parsers["INTERACTION_CREATE"] = self._interaction_created
+
+    async def setup_hook(self) -> None:
+        """After login, before the gateway: start posting what falls due (reveals, daily
+        drills, nudges), beginning with whatever fell due while no process was running."""
+        await self._jobs.enter_async_context(sweeping(self._tutor, self.http, self._clock))
+
+    async def close(self) -> None:
+        await self._jobs.aclose()
+        await super().close()
 
     def _interaction_created(self, payload: JSON) -> None:
         task = asyncio.get_running_loop().create_task(self.answer(payload))
@@ -109,21 +121,25 @@ class RungsDiscord(discord.AutoShardedClient):
         if kind == APPLICATION_COMMAND:
             name, sub, options = flatten(data)
             if name == "answer" and "text" not in options:
-                await wire.callback(self.http, interaction, wire.MODAL, wire.ANSWER_MODAL)
+                modal = wire.answer_modal(buttons.drill_answer())
+                await wire.callback(self.http, interaction, wire.MODAL, modal)
                 return
             work = self._tutor.handle_options(actor, name, sub, options)
             await self._respond(interaction, work, private=name in PERSONAL, edit=False)
         elif kind == MESSAGE_COMPONENT:
             custom_id = str(data.get("custom_id", ""))
-            if custom_id == buttons.drill_answer():
-                await wire.callback(self.http, interaction, wire.MODAL, wire.ANSWER_MODAL)
+            if buttons.answer_form(custom_id) is not None:  # a drill's or a challenge's Answer
+                modal = wire.answer_modal(custom_id)
+                await wire.callback(self.http, interaction, wire.MODAL, modal)
                 return
             edit = _is_trace_view(custom_id)
             work = self._tutor.handle_button(actor, custom_id)
             await self._respond(interaction, work, private=not edit, edit=edit)
         elif kind == MODAL_SUBMIT:
             text = modal_text(data, wire.SKETCH_INPUT_ID)
-            work = self._tutor.handle_options(actor, "answer", None, {"text": text})
+            form = buttons.answer_form(str(data.get("custom_id", ""))) or buttons.AnswerForm(None)
+            options = {"text": text, **form.options}
+            work = self._tutor.handle_options(actor, "answer", None, options)
             await self._respond(interaction, work, private=True, edit=False)
 
     async def _respond(

@@ -19,6 +19,8 @@ Options = dict[str, str | int | float | bool]
 # Interaction types (Discord's numbers).
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 DISPLAY_NAME = 40  # characters of a display name kept in trace texts
+# Permission bits (Discord's numbers) that make a member an admin of Rungs' channel settings.
+ADMINISTRATOR, MANAGE_GUILD = 1 << 3, 1 << 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class Incoming:
     channel_id: str | None
     user_id: str
     display_name: str  # as discord.py's: the server nickname, else the global name, else the name
+    permissions: int = 0  # the member's permissions in the channel (none in a DM)
 
     @classmethod
     def parse(cls, payload: JSON) -> Incoming:
@@ -52,6 +55,7 @@ class Incoming:
             display_name=str(
                 member.get("nick") or user.get("global_name") or user.get("username") or ""
             ),
+            permissions=_permissions(member.get("permissions")),
         )
 
     def actor(self) -> Actor:
@@ -63,7 +67,18 @@ class Incoming:
             user_id=self.user_id,
             display_name=self.display_name[:DISPLAY_NAME],
             channel_id=None if in_dm else self.channel_id,
+            # Manage Server (or Administrator) may set a channel's daily drill and end others'
+            # challenges: Discord's own word for "runs this server".
+            is_admin=not in_dm and bool(self.permissions & (ADMINISTRATOR | MANAGE_GUILD)),
         )
+
+
+def _permissions(value: object) -> int:
+    """Discord sends the permission bitfield as a decimal string."""
+    try:
+        return int(str(value)) if value is not None else 0
+    except ValueError:
+        return 0
 
 
 def flatten(data: JSON) -> tuple[str, str | None, Options]:

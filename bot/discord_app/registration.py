@@ -7,7 +7,7 @@ from typing import Any
 from engine.commands.specs import COMMANDS, CommandSpec, OptionSpec
 
 SUB_COMMAND, STRING = 1, 3
-AUTOCOMPLETE = {("drill", "which"), ("learn", "topic")}
+AUTOCOMPLETE = {("drill", "which"), ("learn", "topic"), ("challenge", "drill")}
 MAX_TEXT = 4_000
 
 

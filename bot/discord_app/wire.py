@@ -29,27 +29,31 @@ EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
 
-ANSWER_MODAL_ID = "r1:am"
 SKETCH_INPUT_ID = "sketch"
-ANSWER_MODAL: JSON = {
-    "custom_id": ANSWER_MODAL_ID,
-    "title": "Your sketch",
-    "components": [
-        {
-            "type": 1,
-            "components": [
-                {
-                    "type": 4,
-                    "style": 2,  # paragraph
-                    "label": "Your answer",
-                    "custom_id": SKETCH_INPUT_ID,
-                    "required": True,
-                    "max_length": 4000,
-                }
-            ],
-        }
-    ],
-}
+
+
+def answer_modal(form: str) -> JSON:
+    """The answer form; its custom_id is the engine id of what it answers (a drill, or a
+    challenge), so whichever process receives the submission can route it."""
+    return {
+        "custom_id": form,
+        "title": "Your sketch",
+        "components": [
+            {
+                "type": 1,
+                "components": [
+                    {
+                        "type": 4,
+                        "style": 2,  # paragraph
+                        "label": "Your answer",
+                        "custom_id": SKETCH_INPUT_ID,
+                        "required": True,
+                        "max_length": 4000,
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def message_data(message: DiscordMessage, *, edit: bool) -> JSON:

@@ -19,7 +19,7 @@ from fakes.fake_discord import Callback, FakeDiscord
 
 from bot.discord_app.client import RungsDiscord
 from engine.content.loader import Content
-from engine.ports import SystemClock
+from engine.ports import Clock, SystemClock
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Tutor
 
@@ -42,12 +42,15 @@ class Bot:
         await self.store.close()
 
 
-async def start_bot(fake: FakeDiscord, db: Path, content: Content) -> Bot:
+async def start_bot(
+    fake: FakeDiscord, db: Path, content: Content, clock: Clock | None = None
+) -> Bot:
     """The real client in this process, started as `rungs discord` starts it, minus the waits
     that only slow a test down (the 2-s guild-ready delay, the identify pause)."""
+    clock = clock or SystemClock()
     store = await SqliteStore.open(db)
     client = RungsDiscord(
-        Tutor(store, content, SystemClock()), SystemClock(), shard_count=1, guild_ready_timeout=0.1
+        Tutor(store, content, clock), clock, shard_count=1, guild_ready_timeout=0.1
     )
 
     async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:

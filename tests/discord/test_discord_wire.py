@@ -121,7 +121,8 @@ async def test_the_answer_modal_is_what_discord_py_would_send() -> None:
             custom_id=wire.SKETCH_INPUT_ID,
         )
 
-    assert AnswerModal(custom_id=wire.ANSWER_MODAL_ID).to_dict() == wire.ANSWER_MODAL
+    for form in ("r1:an", "r1:ca:42"):  # a drill's and a challenge's
+        assert AnswerModal(custom_id=form).to_dict() == wire.answer_modal(form)
 
 
 @pytest.mark.parametrize("where", ["guild", "guild-nickname", "dm", "dm-no-global-name"])

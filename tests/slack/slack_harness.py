@@ -10,7 +10,6 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,20 +45,6 @@ def settings_for(fake: FakeSlack, db: Path) -> Settings:
 class Replica:
     url: str  # where Slack sends requests: http://127.0.0.1:PORT/slack/events
     store: SqliteStore
-
-
-class ShiftedClock:
-    """The system clock, moved forward on demand: deadlines fall due without real waiting.
-    (Slack's request signatures keep using the real time.)"""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += timedelta(seconds=seconds)
 
 
 @asynccontextmanager

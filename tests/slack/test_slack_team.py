@@ -12,7 +12,8 @@ import pytest
 pytest.importorskip("slack_bolt", reason="slack-bolt (the slack extra) is not installed")
 
 from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, FakeSlack
-from slack_harness import JSON, Replica, ShiftedClock, action_id_for, http_replica, texts
+from shifted_clock import ShiftedClock
+from slack_harness import JSON, Replica, action_id_for, http_replica, texts
 
 from engine.content.loader import Content
 

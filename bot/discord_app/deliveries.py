@@ -1,0 +1,67 @@
+"""Posting what falls due (a challenge's reveal, a daily drill, a time's-up nudge) to Discord.
+
+The sweeper (engine/scheduling) claims due jobs; this only posts them, through discord.py's HTTP
+layer (its rate limits and retries). A failed post raises, so the job stays claimed and is tried
+again after its lease."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import discord
+from discord.http import Route
+
+from bot.discord_app.render import render
+from engine.ports import Clock
+from engine.scheduling.delivery import Delivery, node_id
+from engine.tutor import Tutor
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+
+
+class DiscordDeliverer:
+    def __init__(self, http: discord.http.HTTPClient, clock: Clock) -> None:
+        self._http = http
+        self._clock = clock
+
+    async def __call__(self, delivery: Delivery) -> None:
+        message = render(delivery.reply, self._clock.now())
+        payload: dict[str, Any] = {
+            "content": message.content or None,
+            "embeds": message.embeds,
+            "components": message.components,
+            "allowed_mentions": {"parse": []},  # nothing posted by a job pings anyone
+        }
+        if delivery.user_id is not None:  # for one user only: Discord has no ephemeral post
+            dm = await self._http.start_private_message(int(delivery.user_id))
+            channel_id = int(dm["id"])
+        elif delivery.channel_id is not None:
+            channel_id = int(delivery.channel_id)
+        else:
+            log.warning("job %s has nowhere to post on Discord; dropped", delivery.job_key)
+            return
+        route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
+        await self._http.request(route, json=payload)
+
+
+@asynccontextmanager
+async def sweeping(
+    tutor: Tutor, http: discord.http.HTTPClient, clock: Clock
+) -> AsyncIterator[None]:
+    """Deliver due jobs while the bot runs; the first sweep posts whatever fell due while
+    nothing was running (marked late). Every process sweeps: the store's claims make sure each
+    job is posted by one of them."""
+    stop = asyncio.Event()
+    sweeper = tutor.sweeper(PLATFORM, node_id(), DiscordDeliverer(http, clock))
+    task = asyncio.create_task(sweeper.run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task

@@ -1,0 +1,128 @@
+"""Team study on Discord, with the real bot and its sweeper against the fake Discord: a timed
+challenge answered privately through the form and revealed in the channel at its deadline, the
+Manage Server rule for daily drills, and the personal time's-up nudge by DM."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip(
+    "discord.app_commands", reason="discord.py (the discord extra) is not installed"
+)
+
+from discord_harness import EPHEMERAL, JSON, Bot, buttons_of, press, start_bot, text_of
+from fakes.fake_discord import Callback, FakeDiscord
+from shifted_clock import ShiftedClock
+
+from engine.content.loader import Content
+
+MANAGE_GUILD = str(1 << 5)
+STRONG = (
+    "Put a load balancer in front of several stateless app servers, move sessions to Redis, "
+    "health checks pull dead servers out, autoscale on CPU, and scale the database with read "
+    "replicas and a cache."
+)
+
+
+@pytest.fixture
+def clock() -> ShiftedClock:
+    return ShiftedClock()
+
+
+@pytest.fixture
+async def team_bot(
+    fake: FakeDiscord, tmp_path: Path, content: Content, clock: ShiftedClock
+) -> AsyncIterator[Bot]:
+    bot = await start_bot(fake, tmp_path / "team.db", content, clock)
+    yield bot
+    await bot.stop()
+
+
+async def command(
+    fake: FakeDiscord, name: str, options: dict[str, Any], user: JSON, permissions: str = "0"
+) -> Callback:
+    """A slash command in the first server's channel, by a member with these permissions."""
+    payload = fake.slash(name, options, user, fake.guilds[0].id)
+    payload["member"]["permissions"] = permissions
+    return await fake.wait_for_callback(await fake.dispatch_interaction(payload))
+
+
+async def answer(fake: FakeDiscord, message: JSON, user: JSON, text: str) -> Callback:
+    guild = fake.guilds[0].id
+    opened = await press(fake, "Answer", message, user=user, guild_id=guild)
+    assert opened.type == 9  # the answer form
+    modal = fake.modal_for(opened.interaction_id)
+    assert modal["custom_id"].startswith("r1:ca:")  # it remembers which challenge
+    submitted = await fake.dispatch_interaction(
+        fake.modal_submit(modal, {"sketch": text}, user=user, guild_id=guild)
+    )
+    return await fake.wait_for_callback(submitted)
+
+
+def posted_in(channel_id: str) -> Any:
+    def match(call: Any) -> bool:
+        return call.method == "POST" and call.path == f"/channels/{channel_id}/messages"
+
+    return match
+
+
+async def test_a_challenge_is_answered_privately_and_revealed_at_its_deadline(
+    fake: FakeDiscord, team_bot: Bot, clock: ShiftedClock
+) -> None:
+    ana, ben = fake.new_user("ana"), fake.new_user("ben")
+    started = await command(
+        fake, "challenge start", {"drill": "a-cpu-at-80", "duration": "2m"}, ana
+    )
+    assert not started.data.get("flags", 0) & EPHEMERAL  # the channel sees the prompt
+    assert "<t:" in text_of(started.data)  # Discord's own countdown
+    assert {"Join", "Answer"} <= set(buttons_of(started.data))
+    assert started.message is not None
+
+    noted = await answer(fake, started.message, ana, STRONG)
+    assert noted.data["flags"] & EPHEMERAL  # nobody else sees it
+    await answer(fake, started.message, ben, "a bigger server")
+
+    clock.advance(121)
+    channel = fake.guilds[0].channel_id
+    reveal = await fake.wait_for(posted_in(channel), timeout=5)
+    assert reveal.status == 200, reveal.response
+    shown = text_of(reveal.body).lower()
+    assert "together you covered" in shown
+    assert re.search(r"ana covered \d+/10", shown)  # each participant's coverage
+    assert re.search(r"ben covered \d+/10", shown)
+    assert reveal.body["allowed_mentions"] == {"parse": []}
+
+    board = await command(fake, "leaderboard", {"period": "week"}, ben)
+    lines = text_of(board.data).lower()
+    assert lines.index("ana") < lines.index("ben")
+
+
+async def test_a_daily_drill_needs_manage_server(fake: FakeDiscord, team_bot: Bot) -> None:
+    member, boss = fake.new_user("member"), fake.new_user("boss")
+    options = {"time": "09:00", "tz": "Europe/Berlin"}
+    refused = await command(fake, "schedule daily", options, member)
+    assert "admin" in text_of(refused.data).lower()
+    allowed = await command(fake, "schedule daily", options, boss, permissions=MANAGE_GUILD)
+    assert "09:00" in text_of(allowed.data)
+    shown = await command(fake, "schedule show", {}, member)
+    assert "Europe/Berlin" in text_of(shown.data)
+
+
+async def test_a_drill_nudges_its_learner_by_dm_when_time_is_up(
+    fake: FakeDiscord, team_bot: Bot, clock: ShiftedClock
+) -> None:
+    ana = fake.new_user("ana")
+    started = await command(fake, "drill", {"which": "a-cpu-at-80"}, ana)
+    assert started.data["flags"] & EPHEMERAL
+    clock.advance(60 * 60)
+    opened = await fake.wait_for(
+        lambda call: call.method == "POST" and call.path == "/users/@me/channels", timeout=5
+    )
+    dm = str(opened.response["id"])
+    nudge = await fake.wait_for(posted_in(dm), timeout=5)
+    assert "Time's up" in text_of(nudge.body)
