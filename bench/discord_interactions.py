@@ -10,7 +10,9 @@ client (`point_at(settings)`, login, connect, `guild_ready_timeout=0.1`, no iden
 
 - Rungs: `bot.discord_app.client.RungsDiscord` over a Tutor on the SQLite file store (temp file,
   `SqliteStore.open`), after `settle_garbage_collector()` as `rungs` does (the setting is the
-  process's, so the baseline runs with it too);
+  process's, so the baseline runs with it too). As in `rungs discord`, a trace is answered before
+  its cluster is saved (`Tutor.save_after_reply`); every save after a reply that failed or lost
+  a race is counted from the Tutor's log and must be none;
 - baseline: a plain `discord.Client` (the same intents) whose `on_interaction` only does
   `await interaction.response.send_message("ok")`: what discord.py and the transport cost.
 
@@ -44,6 +46,7 @@ import contextlib
 import cProfile
 import gc
 import io
+import logging
 import multiprocessing
 import pstats
 import resource
@@ -294,8 +297,24 @@ async def no_identify_wait(shard_id: int | None, *, initial: bool = False) -> No
     return None
 
 
+class LostSaves(logging.Handler):
+    """Counts the Tutor's warnings and errors: a cluster save after the reply that failed or
+    found the scope saved by someone else logs one (and the trace it answered is not kept)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+LOST_SAVES = LostSaves()
+
+
 class TimedTutor:
-    """The Tutor as RungsDiscord sees it, timing `handle_options` (lock waits included)."""
+    """The Tutor as RungsDiscord sees it, timing `handle_options` (lock waits included, the
+    save that follows the reply not: `save_after_reply` and the rest pass through)."""
 
     def __init__(self, tutor: Tutor) -> None:
         self._tutor = tutor
@@ -459,11 +478,12 @@ async def measure(
     conn: Connection, store: SqliteStore, plan: Plan, token: str, profile: bool
 ) -> tuple[list[Run], list[Run]]:
     tutor = TimedTutor(Tutor(store, load_content(), SystemClock()))
+    logging.getLogger("engine.tutor").addHandler(LOST_SAVES)
     stamp_callbacks()
     settle_garbage_collector()  # as `rungs` does once it has started
 
     def rungs() -> discord.Client:
-        # TimedTutor stands in for the Tutor: it has the one method the adapter calls here.
+        # TimedTutor stands in for the Tutor: it times handle_options, passes the rest through.
         return StampedRungs(tutor, SystemClock(), shard_count=1, guild_ready_timeout=0.1)  # type: ignore[arg-type]
 
     def baseline() -> discord.Client:
@@ -541,6 +561,8 @@ def report(rungs: list[Run], baseline: list[Run]) -> None:
         ratio <= TARGET_RATIO,
     )
     info("Tutor.handle_options p50 inside Rungs' handler", at_ms(rungs, lambda r: r.tutor_p50))
+    lost = LOST_SAVES.count
+    check("Rungs: saves after the reply lost", str(lost), "0", lost == 0)
     every = rungs + baseline
     print("the harness and the machine (all runs):")
     info("firing lateness p99, scheduled -> dispatch", at_ms(every, lambda r: r.lateness_p99))

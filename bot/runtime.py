@@ -38,9 +38,11 @@ async def running_tutor(settings: Settings) -> AsyncIterator[tuple[Tutor, Clock]
         raise StartupError(str(exc)) from exc
     clock = SystemClock()
     settle_garbage_collector()
+    tutor = Tutor(store, content, clock)
     try:
-        yield Tutor(store, content, clock), clock
+        yield tutor, clock
     finally:
+        await tutor.saved()  # a reply sent just before shutdown still gets its save
         await store.close()
 
 

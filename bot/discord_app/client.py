@@ -146,7 +146,10 @@ class RungsDiscord(discord.AutoShardedClient):
         self, interaction: Incoming, work: Awaitable[Reply], private: bool, edit: bool
     ) -> None:
         """Answer with the Tutor's reply; if it is not ready within `DEFER_AFTER_S`, defer
-        first and replace the loading message once it is."""
+        first and replace the loading message once it is.
+
+        A trace or a /cluster change is answered before its cluster is saved: the Tutor saves
+        it in a task of its own, awaited here once the answer is sent (it never raises)."""
         deferring: asyncio.Task[None] | None = None
 
         def defer() -> None:
@@ -156,16 +159,21 @@ class RungsDiscord(discord.AutoShardedClient):
 
         timer = asyncio.get_running_loop().call_later(DEFER_AFTER_S, defer)
         try:
-            reply = await work
+            with self._tutor.save_after_reply() as saved:
+                reply = await work
         finally:
             timer.cancel()
-        message = render(reply, self._clock.now())
-        if deferring is not None:
-            await deferring
-            await wire.edit_original(self.http, interaction, wire.message_data(message, edit=True))
-            return
-        kind = wire.UPDATE_MESSAGE if edit else wire.CHANNEL_MESSAGE
-        await wire.callback(self.http, interaction, kind, wire.message_data(message, edit=edit))
+        try:
+            message = render(reply, self._clock.now())
+            if deferring is not None:
+                await deferring
+                data = wire.message_data(message, edit=True)
+                await wire.edit_original(self.http, interaction, data)
+                return
+            kind = wire.UPDATE_MESSAGE if edit else wire.CHANNEL_MESSAGE
+            await wire.callback(self.http, interaction, kind, wire.message_data(message, edit=edit))
+        finally:
+            await saved
 
     async def _autocomplete(self, interaction: Incoming) -> None:
         name, _, options = flatten(interaction.data)

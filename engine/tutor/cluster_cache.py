@@ -2,7 +2,9 @@
 
 A trace then costs one write instead of a read and a write, and no decoding. The cache never
 decides what is current: a save names the version it started from, so if another process saved
-in between, the save fails, the Tutor reloads from the store and runs the command again.
+in between, the save fails, the Tutor reloads from the store and runs the command again. A
+cluster saved after its reply (`Tutor.save_after_reply`) comes back only once it is saved: a
+failed save leaves the scope out of the cache, so its next command reloads from the store.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ class ClusterCache:
         back only once the change is saved, so a failed change can never leave a half-changed
         cluster behind."""
         return self._items.pop(scope, None)
+
+    def drop(self, scope: str) -> None:
+        self._items.pop(scope, None)
 
     def put(self, scope: str, version: int, state: ClusterState) -> None:
         self._items[scope] = (version, state)

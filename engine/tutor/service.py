@@ -3,19 +3,19 @@
 Commands of one user, and of one cluster scope, run one at a time in this process; across
 processes the store's optimistic versioning keeps concurrent saves from losing each other's
 changes. Domain errors become friendly replies; anything else is logged with a correlation id
-and answered generically, and the Tutor keeps serving.
+and answered generically, and the Tutor keeps serving. Every command is saved before it is
+answered, except cluster changes inside `save_after_reply()` (an adapter's opt-in).
 """
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import logging
-import random
 import secrets
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TypeVar
+from functools import partial
 
 from engine.commands import types as t
 from engine.commands.buttons import parse_button
@@ -23,30 +23,27 @@ from engine.commands.help import help_reply
 from engine.commands.parser import parse_options, parse_text
 from engine.commands.specs import CLUSTER, Raw, usage_line
 from engine.content.loader import Content
-from engine.errors import ConflictError, NotFoundError, RungsError, UsageError
-from engine.ports import ClaimedJob, Clock, Store, StoredTrace
+from engine.errors import NotFoundError, RungsError, UsageError
+from engine.ports import ClaimedJob, Clock, Store
 from engine.replies import Notice, Reply, Visibility
 from engine.scheduling import Deliver, Delivery, Sweeper
 from engine.scheduling.sweeper import POLL_S
 from engine.sim import faults, operations
-from engine.sim.codec import StateFormatError, dump_state, load_state
 from engine.sim.diagram import draw
 from engine.sim.request import Request
-from engine.sim.state import ClusterState, new_cluster
+from engine.sim.state import ClusterState
 from engine.sim.trace import Trace, run_request
-from engine.tutor import views
+from engine.tutor import after_reply, views
 from engine.tutor.actor import Actor
+from engine.tutor.after_reply import PendingSaves
 from engine.tutor.challenge_desk import ChallengeDesk
-from engine.tutor.cluster_cache import ClusterCache
+from engine.tutor.cluster_desk import ClusterDesk, UnsavedUpdates, Updates
 from engine.tutor.drill_desk import DrillDesk
 from engine.tutor.job_desk import JobDesk
-from engine.tutor.locks import KeyedLocks
+from engine.tutor.locks import Held, KeyedLocks
 from engine.tutor.schedule_desk import ScheduleDesk
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
-SAVE_ATTEMPTS = 12  # optimistic retries when another process saved the same cluster first
 
 
 class Tutor:
@@ -55,7 +52,7 @@ class Tutor:
         self._content = content
         self._clock = clock
         self._locks = KeyedLocks()
-        self._clusters = ClusterCache()
+        self._clusters = ClusterDesk(store, clock)
         self._drills = DrillDesk(store, content, clock)
         self._challenges = ChallengeDesk(store, content, clock)
         self._schedules = ScheduleDesk(store, content, clock)
@@ -76,6 +73,32 @@ class Tutor:
     ) -> Reply:
         """Structured options, as Discord slash commands and modals deliver them."""
         return await self._answer(actor, lambda: parse_options(name, subcommand, options))
+
+    def save_after_reply(self) -> AbstractContextManager[PendingSaves]:
+        """Answer cluster changes before saving them, for commands handled inside this block:
+        an opt-in for an adapter that must answer fast (Discord). Other commands (drills,
+        progress, settings, challenges, /cluster show) still save before they answer.
+
+            with tutor.save_after_reply() as saved:
+                reply = await tutor.handle_options(actor, "trace", None, options)
+            await send(reply)
+            await saved  # optional: the saves run anyway; this waits for them and never raises
+
+        A /trace or /cluster change returns its reply once the change is made; its save runs
+        in a task that holds the scope's lock until it is done, so the scope's commands and
+        saves stay in order and the next one starts from the saved cluster. The trade-off is
+        durability: a crash between the reply and the save loses that change (a trace that
+        was shown is not kept). If another process saved the scope first (two processes serve
+        one channel only during a shard handover), the reply has already gone out: the save is
+        logged with a reference and dropped, and the next command reloads the cluster. Either
+        way the lost trace's buttons find no trace, or a later one that took its number.
+        """
+        return after_reply.opened(self)
+
+    async def saved(self) -> None:
+        """Wait for the saves still running after their replies (see save_after_reply); a
+        runner awaits this before it closes the store."""
+        await after_reply.all_saved()
 
     def suggestions(self, command: str, typed: str) -> list[str]:
         """Completions for a command's free-form option (drill ids and topics, lesson topics)."""
@@ -120,9 +143,9 @@ class Tutor:
             scope = _scope(actor, command)
             async with self._locks.hold(actor.user_key):
                 if scope is None:
-                    return await self._dispatch(actor, command)
-                async with self._locks.hold(scope):
-                    return await self._dispatch(actor, command)
+                    return await self._dispatch(actor, command, self._clusters)
+                async with self._locks.hold(scope) as held:
+                    return await self._in_scope(actor, command, held)
         except UsageError as exc:
             return views.error_reply(exc.message, exc.usage)
         except RungsError as exc:
@@ -133,11 +156,24 @@ class Tutor:
             log.exception("command %s failed [ref %s]", kind, correlation_id)
             return views.internal_error_reply(correlation_id)
 
-    async def _dispatch(self, actor: Actor, command: t.Command) -> Reply:
+    async def _in_scope(self, actor: Actor, command: t.Command, held: Held) -> Reply:
+        """Run a command that holds its scope's lock. Inside `save_after_reply()`, a cluster
+        change is answered unsaved and its save takes the lock over (`after_reply`)."""
+        pending = after_reply.pending_for(self)
+        if pending is None:
+            return await self._dispatch(actor, command, self._clusters)
+        updates = UnsavedUpdates(self._clusters)
+        reply = await self._dispatch(actor, command, updates)
+        if updates.unsaved is not None:
+            save = partial(self._clusters.save_after_reply, updates.unsaved)
+            pending.start(save, held.hand_over())
+        return reply
+
+    async def _dispatch(self, actor: Actor, command: t.Command, clusters: Updates) -> Reply:
         visibility = Visibility.PUBLIC if actor.in_channel else Visibility.PRIVATE
         match command:
             case t.TraceCommand(method, path):
-                return await self._trace(actor, Request(method, path), visibility)
+                return await self._trace(actor, Request(method, path), visibility, clusters)
             case t.TraceViewCommand(trace_no, cursor):
                 document = await self._store.load_trace(actor.cluster_scope, trace_no)
                 if document is None:
@@ -147,8 +183,7 @@ class Tutor:
                     )
                 return views.stored_trace_reply(trace_no, document, cursor, visibility)
             case t.ClusterShowCommand():
-                stored = await self._store.load_cluster(actor.cluster_scope)
-                state = self._decode(stored.document) if stored else new_cluster()
+                state = await self._clusters.load(actor.cluster_scope)
                 return views.cluster_reply(self._cluster_title(actor), draw(state), visibility)
             case t.LearnCommand(topic):
                 return self._learn(topic)
@@ -158,8 +193,7 @@ class Tutor:
                 return await self._route_answer(actor, command)
             case t.ForgetMeCommand(confirm=True):
                 # The user's own practice cluster is about them too; channel clusters are shared.
-                self._clusters.take(actor.own_scope)
-                await self._store.delete_cluster(actor.own_scope)
+                await self._clusters.delete(actor.own_scope)
                 return await self._drills.handle(actor, command)
             case (
                 t.DrillCommand()
@@ -182,7 +216,7 @@ class Tutor:
             case t.ScheduleShowCommand() | t.ScheduleDailyCommand() | t.ScheduleOffCommand():
                 return await self._schedules.handle(actor, command)
             case _:
-                return await self._change_cluster(actor, command, visibility)
+                return await self._change_cluster(actor, command, visibility, clusters)
 
     async def _route_answer(self, actor: Actor, command: t.AnswerCommand) -> Reply:
         route = await self._challenges.route_answer(actor, command)
@@ -194,65 +228,31 @@ class Tutor:
         hint = Notice("That went to your own drill; /challenge join to answer the team challenge.")
         return Reply((*reply.blocks, hint), reply.visibility)
 
-    async def _trace(self, actor: Actor, request: Request, visibility: Visibility) -> Reply:
+    async def _trace(
+        self, actor: Actor, request: Request, visibility: Visibility, clusters: Updates
+    ) -> Reply:
         latencies = self._content.latencies
 
         def step(state: ClusterState) -> Trace:
             return run_request(state, request, actor.display_name, latencies)
 
-        trace = await self._update(actor.cluster_scope, step)
+        trace = await clusters.update(actor.cluster_scope, step)
         return views.fresh_trace_reply(trace, visibility)
 
     async def _change_cluster(
-        self, actor: Actor, command: t.Command, visibility: Visibility
+        self, actor: Actor, command: t.Command, visibility: Visibility, clusters: Updates
     ) -> Reply:
         def change(state: ClusterState) -> str:
             return _apply(state, command)
 
         try:
-            text = await self._update(actor.cluster_scope, change)
+            text = await clusters.update(actor.cluster_scope, change)
         except NotFoundError as exc:
             usage = _NODE_USAGE.get(type(command))
             if usage is None:
                 raise
             raise UsageError(exc.message, usage) from None
         return views.change_reply(text, visibility)
-
-    async def _update(self, scope: str, change: Callable[[ClusterState], T]) -> T:
-        """Change a cluster and save it (with the trace, if the change made one).
-
-        The first attempt starts from the cached cluster when there is one; if another process
-        saved in between, the save fails and the next attempts start from a fresh load, after
-        a short random pause. The change function is pure, so running it again is safe."""
-        for attempt in range(SAVE_ATTEMPTS):
-            cached = self._clusters.take(scope) if attempt == 0 else None
-            if cached is not None:
-                version, state = cached
-            else:
-                stored = await self._store.load_cluster(scope)
-                version = stored.version if stored else 0
-                state = self._decode(stored.document) if stored else new_cluster()
-            result = change(state)
-            trace = None
-            if isinstance(result, Trace):
-                trace = StoredTrace(result.trace_no, views.trace_document(result))
-            saved = await self._store.save_cluster(
-                scope, dump_state(state), version, self._clock.now(), trace
-            )
-            if saved:
-                self._clusters.put(scope, version + 1, state)
-                return result
-            # Back off for a random moment so that racing nodes stop colliding in lockstep.
-            await asyncio.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))  # noqa: S311
-        raise ConflictError("This channel's cluster is busy; try again in a moment.")
-
-    def _decode(self, document: str) -> ClusterState:
-        try:
-            return load_state(document)
-        except StateFormatError:
-            # A cluster is a sandbox, not progress: start a fresh one rather than fail forever.
-            log.warning("unreadable cluster state replaced with a fresh cluster")
-            return new_cluster()
 
     def _cluster_title(self, actor: Actor) -> str:
         where = f"#{actor.channel_id}" if actor.channel_id else f"{actor.display_name}'s own"

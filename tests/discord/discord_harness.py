@@ -32,6 +32,7 @@ START_TIMEOUT_S = 30.0  # a process imports discord.py and loads the content fir
 @dataclass
 class Bot:
     client: RungsDiscord
+    tutor: Tutor
     store: SqliteStore
     task: asyncio.Task[None]
 
@@ -39,6 +40,7 @@ class Bot:
         await self.client.close()
         self.task.cancel()
         await asyncio.gather(self.task, return_exceptions=True)
+        await self.tutor.saved()  # as `rungs discord` does before it closes the store
         await self.store.close()
 
 
@@ -49,9 +51,8 @@ async def start_bot(
     that only slow a test down (the 2-s guild-ready delay, the identify pause)."""
     clock = clock or SystemClock()
     store = await SqliteStore.open(db)
-    client = RungsDiscord(
-        Tutor(store, content, clock), clock, shard_count=1, guild_ready_timeout=0.1
-    )
+    tutor = Tutor(store, content, clock)
+    client = RungsDiscord(tutor, clock, shard_count=1, guild_ready_timeout=0.1)
 
     async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
         return None
@@ -60,7 +61,7 @@ async def start_bot(
     await client.login(fake.token)
     task = asyncio.create_task(client.connect(reconnect=False))
     await asyncio.wait_for(client.wait_until_ready(), 10)
-    return Bot(client, store, task)
+    return Bot(client, tutor, store, task)
 
 
 @asynccontextmanager

@@ -89,9 +89,8 @@ async def test_a_slow_command_is_deferred_in_time(
 ) -> None:
     locker = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
     locker.execute("BEGIN IMMEDIATE")  # another writer holds the database for a while
-    interaction = await fake.dispatch_interaction(
-        fake.slash("trace", {"method": "GET", "path": "/u/9"})
-    )
+    # A drill saves its session before it answers (a trace answers first, see below).
+    interaction = await fake.dispatch_interaction(fake.slash("drill", {"which": "a-cpu-at-80"}))
     first = await fake.wait_for_callback(interaction)
     assert first.type == 5  # deferred within the 3 seconds
     assert first.elapsed < 3
@@ -99,7 +98,27 @@ async def test_a_slow_command_is_deferred_in_time(
     locker.execute("COMMIT")
     locker.close()
     edit = await fake.wait_for_webhook(interaction, method="PATCH", timeout=8)
-    assert "1/11" in text_of(edit.body)
+    assert "Drill:" in text_of(edit.body)
+
+
+async def test_a_trace_is_answered_before_its_cluster_is_saved(
+    fake: FakeDiscord, bot: Bot, tmp_path: Path
+) -> None:
+    locker = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # the trace's save waits; its answer does not
+    try:
+        interaction = await fake.dispatch_interaction(
+            fake.slash("trace", {"method": "GET", "path": "/u/9"})
+        )
+        reply = await fake.wait_for_callback(interaction, timeout=2)
+        assert reply.type == 4
+        assert "1/11" in text_of(reply.data)
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
+    assert reply.message is not None
+    step = await press(fake, "Next", reply.message)  # the trace was saved once the lock went
+    assert "2/11" in text_of(step.data)
 
 
 async def test_a_second_delivery_is_answered_once(fake: FakeDiscord, bot: Bot) -> None:
