@@ -170,13 +170,8 @@ async def serve(console: Console, tutor: Tutor, runner: Runner) -> None:
         await sweeper.sweep_once()
     except Exception:  # a busy or broken database must not keep the console from starting
         log.exception("the start-up sweep failed; the sweeper will try again")
-    stop = asyncio.Event()
-    sweeping = asyncio.create_task(sweeper.run(stop))
-    try:
+    async with sweeper.running():
         await runner(console)
-    finally:
-        stop.set()
-        await sweeping
 
 
 def choose_runner(history: Path) -> Runner:

@@ -22,7 +22,7 @@ from typing import Any
 import discord
 
 from bot.discord_app import wire
-from bot.discord_app.deliveries import sweeping
+from bot.discord_app.deliveries import PLATFORM, DiscordDeliverer
 from bot.discord_app.incoming import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -35,10 +35,9 @@ from bot.discord_app.incoming import (
 )
 from bot.discord_app.render import render
 from engine.commands import buttons
-from engine.commands.types import TraceViewCommand
-from engine.errors import UsageError
 from engine.ports import Clock
 from engine.replies import Reply
+from engine.scheduling.delivery import node_id
 from engine.tutor import Tutor
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,9 @@ class RungsDiscord(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """After login, before the gateway: start posting what falls due (reveals, daily
         drills, nudges), beginning with whatever fell due while no process was running."""
-        await self._jobs.enter_async_context(sweeping(self._tutor, self.http, self._clock))
+        deliver = DiscordDeliverer(self.http, self._clock)
+        sweeper = self._tutor.sweeper(PLATFORM, node_id(), deliver)  # one per process
+        await self._jobs.enter_async_context(sweeper.running())
 
     async def close(self) -> None:
         await self._jobs.aclose()
@@ -132,7 +133,7 @@ class RungsDiscord(discord.AutoShardedClient):
                 modal = wire.answer_modal(custom_id)
                 await wire.callback(self.http, interaction, wire.MODAL, modal)
                 return
-            edit = _is_trace_view(custom_id)
+            edit = buttons.edits_its_message(custom_id)
             work = self._tutor.handle_button(actor, custom_id)
             await self._respond(interaction, work, private=not edit, edit=edit)
         elif kind == MODAL_SUBMIT:
@@ -180,11 +181,3 @@ class RungsDiscord(discord.AutoShardedClient):
         typed = str(next(iter(options.values()), "")).lower()
         choices = self._tutor.suggestions(name, typed)
         await wire.callback(self.http, interaction, wire.AUTOCOMPLETE_RESULT, wire.choices(choices))
-
-
-def _is_trace_view(custom_id: str) -> bool:
-    """Trace steps edit their own message; every other button answers with a new one."""
-    try:
-        return isinstance(buttons.parse_button(custom_id), TraceViewCommand)
-    except UsageError:  # the Tutor answers an unreadable id
-        return False

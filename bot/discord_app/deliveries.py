@@ -6,10 +6,7 @@ again after its lease."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
@@ -17,8 +14,7 @@ from discord.http import Route
 
 from bot.discord_app.render import render
 from engine.ports import Clock
-from engine.scheduling.delivery import Delivery, node_id
-from engine.tutor import Tutor
+from engine.scheduling.delivery import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +44,3 @@ class DiscordDeliverer:
             return
         route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
         await self._http.request(route, json=payload)
-
-
-@asynccontextmanager
-async def sweeping(
-    tutor: Tutor, http: discord.http.HTTPClient, clock: Clock
-) -> AsyncIterator[None]:
-    """Deliver due jobs while the bot runs; the first sweep posts whatever fell due while
-    nothing was running (marked late). Every process sweeps: the store's claims make sure each
-    job is posted by one of them."""
-    stop = asyncio.Event()
-    sweeper = tutor.sweeper(PLATFORM, node_id(), DiscordDeliverer(http, clock))
-    task = asyncio.create_task(sweeper.run(stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task

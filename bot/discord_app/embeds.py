@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.discord_app import limits as lim
 from bot.discord_app.escape import FENCE_OVERHEAD, fence
+from bot.text_budget import water_level
 
 JSON = dict[str, Any]
 
@@ -68,7 +69,7 @@ def fit_budget(drafts: list[Draft]) -> None:
     lengths = [len(text) for draft in drafts for text in draft.texts()]
     overhead = sum(draft.overhead() for draft in drafts) + _SPLIT_RESERVE
     if sum(lengths) + overhead > lim.TOTAL:
-        level = lim.water_level(lengths, lim.TOTAL - overhead)
+        level = water_level(lengths, lim.TOTAL - overhead)
         for draft in drafts:
             draft.cap(level)
 

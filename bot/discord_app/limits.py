@@ -6,8 +6,6 @@ Sources: reference/platforms.md §2c (discord-api-docs). A message over any of t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 CONTENT = 2000
 EMBEDS = 10
 TITLE = 256
@@ -71,19 +69,3 @@ def split_text(text: str, limit: int, breaks: str = "\n ") -> list[str]:
         text = text[at + skip :]
     pieces.append(text)
     return [piece for piece in pieces if piece]
-
-
-def water_level(lengths: Sequence[int], budget: int) -> int:
-    """The largest cap such that the lengths, each cut to the cap, add up to at most `budget`.
-
-    Cutting only what is longer than the cap shrinks the biggest texts and keeps short ones
-    (a notice after a huge diagram) whole.
-    """
-    remaining, count = max(budget, 0), len(lengths)
-    for length in sorted(lengths):
-        share = remaining // count
-        if length > share:
-            return share
-        remaining -= length
-        count -= 1
-    return max(lengths, default=0)

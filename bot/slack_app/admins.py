@@ -9,17 +9,23 @@ import time
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from engine.commands.parser import parse_text
+from engine.commands.types import ADMIN_GATED
+from engine.errors import RungsError
+
 log = logging.getLogger(__name__)
 
 CACHE_S = 300.0  # a role change shows within five minutes; users.info is not asked every time
 CACHE_SIZE = 2_048
-# Only these need the answer, so other commands never wait for users.info.
-_ADMIN_COMMANDS = ("/schedule daily", "/schedule off", "/challenge end")
 
 
 def needs_admin(line: str) -> bool:
-    words = " ".join(line.split()[:2]).lower()
-    return words.startswith(_ADMIN_COMMANDS)
+    """Only the engine's admin-gated commands wait for users.info; a line that does not parse
+    gets its usage reply from the Tutor, no admin check needed."""
+    try:
+        return isinstance(parse_text(line), ADMIN_GATED)
+    except RungsError:
+        return False
 
 
 class AdminCheck:

@@ -25,8 +25,7 @@ from bot.slack_app.admins import AdminCheck, needs_admin
 from bot.slack_app.render import SlackMessage, engine_id, render
 from bot.slack_app.responses import ResponseSender
 from engine.commands import buttons
-from engine.commands.types import ProgressCommand, TraceViewCommand
-from engine.errors import UsageError
+from engine.commands.types import ProgressCommand
 from engine.ports import Clock
 from engine.replies import Reply
 from engine.tutor import Actor, Tutor
@@ -111,7 +110,7 @@ class SlackAdapter:
                 return
             reply = await self._tutor.handle_button(actor, button)
             if response_url:
-                await self._send(response_url, reply, replace=_is_trace_view(button))
+                await self._send(response_url, reply, replace=buttons.edits_its_message(button))
             else:  # a button in the App Home: no message to answer, so write to the DM
                 await self._post_to_user(client, actor, reply)
         except Exception:  # noqa: BLE001 - _apologise logs it with its traceback
@@ -215,14 +214,6 @@ def response_body(message: SlackMessage, replace: bool) -> dict[str, Any]:
 def _wants_answer_form(line: str) -> bool:
     """`/answer` with nothing after it opens the answer form, like the Answer button."""
     return line.strip() == "/answer"
-
-
-def _is_trace_view(engine_id: str) -> bool:
-    """Trace steps replace their own message; every other button answers with a new one."""
-    try:
-        return isinstance(buttons.parse_button(engine_id), TraceViewCommand)
-    except UsageError:  # the Tutor answers an unreadable id
-        return False
 
 
 def _log_failure(what: str) -> str:

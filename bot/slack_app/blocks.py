@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.slack_app import limits as lim
 from bot.slack_app.escape import FENCE_OVERHEAD, fence
+from bot.text_budget import water_level
 
 JSON = dict[str, Any]
 _FIELD_MARKUP = len("**\n")
@@ -59,7 +60,7 @@ def fit_budget(parts: list[Part], reserve: int) -> None:
     overhead = reserve + sum(_overhead(part) for part in parts)
     if sum(lengths) + overhead <= lim.TOTAL_TEXT:
         return
-    level = lim.water_level(lengths, lim.TOTAL_TEXT - overhead)
+    level = water_level(lengths, lim.TOTAL_TEXT - overhead)
     for part, name in texts:
         setattr(part, name, lim.truncate(getattr(part, name), max(level, 1)))
 

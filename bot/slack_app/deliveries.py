@@ -5,18 +5,14 @@ the job stays claimed and is tried again after its lease."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_app.actors import PLATFORM, is_dm
+from bot.slack_app.actors import is_dm
 from bot.slack_app.render import render
 from engine.ports import Clock
-from engine.scheduling.delivery import Delivery, node_id
-from engine.tutor import Tutor
+from engine.scheduling.delivery import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +41,3 @@ class SlackDeliverer:
         await self._client.chat_postMessage(
             channel=channel, text=message.text, blocks=message.blocks
         )
-
-
-@asynccontextmanager
-async def sweeping(tutor: Tutor, client: AsyncWebClient, clock: Clock) -> AsyncIterator[None]:
-    """Deliver due jobs while the app runs; the first sweep posts whatever fell due while
-    nothing was running (marked late)."""
-    stop = asyncio.Event()
-    sweeper = tutor.sweeper(PLATFORM, node_id(), SlackDeliverer(client, clock))
-    task = asyncio.create_task(sweeper.run(stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task

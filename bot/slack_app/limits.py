@@ -129,19 +129,3 @@ def _break(text: str, limit: int, breaks: str) -> tuple[int, int]:
         if at := safe(text, limit, spans):
             return at, 0
     return limit, 0  # only a token longer than a piece could get here, and none is
-
-
-def water_level(lengths: Sequence[int], budget: int) -> int:
-    """The largest cap such that the lengths, each cut to the cap, add up to at most `budget`.
-
-    Cutting only what is longer than the cap shrinks the biggest texts and keeps short ones
-    (a notice after a huge diagram) whole.
-    """
-    remaining, count = max(budget, 0), len(lengths)
-    for length in sorted(lengths):
-        share = remaining // count
-        if length > share:
-            return share
-        remaining -= length
-        count -= 1
-    return max(lengths, default=0)

@@ -15,10 +15,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings
+from bot.slack_app.actors import PLATFORM
 from bot.slack_app.admins import AdminCheck, parse_admins
 from bot.slack_app.app import build_app
-from bot.slack_app.deliveries import sweeping
+from bot.slack_app.deliveries import SlackDeliverer
 from bot.slack_app.responses import ResponseSender
+from engine.ports import Clock
+from engine.scheduling.delivery import node_id
+from engine.scheduling.sweeper import Sweeper
+from engine.tutor import Tutor
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +101,7 @@ async def run_socket_mode(settings: Settings) -> None:
         await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped upstream
         log.warning("Rungs is connected to Slack (%s) in Socket Mode", team)
         try:
-            async with sweeping(tutor, client, clock):
+            async with sweeper_for(tutor, client, clock).running():
                 await _until_stopped()
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]  # untyped upstream
@@ -122,11 +127,17 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         await web.TCPSite(runner, host, port).start()
         log.warning("Rungs serves Slack (%s) on http://%s:%d%s", team, host, port, EVENTS_PATH)
         try:
-            async with sweeping(tutor, client, clock):
+            async with sweeper_for(tutor, client, clock).running():
                 await _until_stopped()
         finally:
             await runner.cleanup()
             await responses.close()
+
+
+def sweeper_for(tutor: Tutor, client: AsyncWebClient, clock: Clock) -> Sweeper:
+    """Posts reveals, daily drills and nudges as they fall due (every replica runs one; the
+    store's claims make sure each job is posted once)."""
+    return tutor.sweeper(PLATFORM, node_id(), SlackDeliverer(client, clock))
 
 
 def admin_check(settings: Settings) -> AdminCheck:

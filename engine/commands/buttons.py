@@ -89,6 +89,15 @@ def answer_form(action_id: str) -> AnswerForm | None:
     return None
 
 
+def edits_its_message(action_id: str) -> bool:
+    """Trace steps replace the message they sit on; every other button answers with a new
+    message. An unreadable id is False: the Tutor answers it with a new message."""
+    try:
+        return isinstance(parse_button(action_id), t.TraceViewCommand)
+    except UsageError:
+        return False
+
+
 def parse_button(action_id: str) -> t.Command:
     parts = action_id.split(":")
     if len(action_id) > MAX_LENGTH or len(parts) < 2 or parts[0] != VERSION:

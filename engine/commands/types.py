@@ -199,3 +199,8 @@ Command = (
     | DrillFlowCommand
     | TeamCommand
 )
+
+
+# The commands whose answer depends on `Actor.is_admin` (a channel's schedule; ending someone
+# else's challenge). A platform where finding out costs a call asks only for these.
+ADMIN_GATED: tuple[type, ...] = (ScheduleDailyCommand, ScheduleOffCommand, ChallengeEndCommand)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -66,6 +67,18 @@ class Sweeper:
         self._lease = lease
         self._grace = grace
         self._poll_s = poll_s
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Sweep in the background for as long as the block runs (an adapter's whole life);
+        the first sweep posts whatever fell due while nothing was running."""
+        stop = asyncio.Event()
+        task = asyncio.create_task(self.run(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
 
     async def run(self, stop: asyncio.Event) -> None:
         """Sweep until `stop` is set: a sweep, then a sleep until the next job falls due or the

@@ -20,6 +20,7 @@ from bot.discord_app import limits as lim
 from bot.discord_app.embeds import ERROR_COLOUR, WARNING_COLOUR
 from bot.discord_app.render import DiscordMessage
 from bot.discord_app.render import render as discord_render
+from bot.text_budget import water_level
 from engine.replies import (
     Button,
     Buttons,
@@ -438,7 +439,7 @@ def test_split_keeps_every_piece_within_the_limit(text: str, limit: int) -> None
 
 @given(st.lists(st.integers(0, 5000), max_size=40), st.integers(0, 6000))
 def test_the_water_level_fits_the_budget(lengths: list[int], budget: int) -> None:
-    level = lim.water_level(lengths, budget)
+    level = water_level(lengths, budget)
     if sum(lengths) <= budget:
         assert level >= max(lengths, default=0)
     else:  # the highest level that fits

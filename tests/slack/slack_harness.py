@@ -19,9 +19,8 @@ from fakes.fake_slack import FakeSlack
 from bot.settings import Settings
 from bot.slack_app.admins import AdminCheck
 from bot.slack_app.app import build_app
-from bot.slack_app.deliveries import sweeping
 from bot.slack_app.responses import ResponseSender
-from bot.slack_app.run import EVENTS_PATH, HEALTH_PATH, http_app, web_client
+from bot.slack_app.run import EVENTS_PATH, HEALTH_PATH, http_app, sweeper_for, web_client
 from engine.content.loader import Content
 from engine.ports import Clock, SystemClock
 from engine.storage.sqlite import SqliteStore
@@ -70,12 +69,25 @@ async def http_replica(
     await site.start()
     port = runner.addresses[0][1]
     try:
-        async with sweeping(tutor, client, clock):
+        async with sweeper_for(tutor, client, clock).running():
             yield Replica(f"http://127.0.0.1:{port}{EVENTS_PATH}", store)
     finally:
         await runner.cleanup()
         await responses.close()
         await store.close()
+
+
+def rungs_env(fake: FakeSlack, db: Path, **credentials: str) -> dict[str, str]:
+    """The environment of a `rungs slack` process: this one's, minus any Slack or Rungs
+    setting of the developer's shell, pointed at the fake, with the bot token and
+    `credentials` (the others a mode needs, or wrong ones)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RUNGS_"))}
+    return env | {
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "RUNGS_SLACK_API_URL": fake.api_url,
+        "RUNGS_DATABASE_URL": f"sqlite:///{db}",
+        **credentials,
+    }
 
 
 def free_port() -> int:
@@ -89,13 +101,7 @@ async def rungs_process(fake: FakeSlack, db: Path, *args: str) -> AsyncIterator[
     """The documented command, `rungs slack --http --port N`, as a real process; yields its
     events URL once its health check answers."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RUNGS_"))}
-    env |= {
-        "SLACK_BOT_TOKEN": fake.bot_token,
-        "SLACK_SIGNING_SECRET": fake.signing_secret,
-        "RUNGS_SLACK_API_URL": fake.api_url,
-        "RUNGS_DATABASE_URL": f"sqlite:///{db}",
-    }
+    env = rungs_env(fake, db, SLACK_SIGNING_SECRET=fake.signing_secret)
     process = await asyncio.create_subprocess_exec(
         str(RUNGS),
         "slack",

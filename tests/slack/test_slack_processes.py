@@ -4,7 +4,6 @@ replicas on one database behave as one app; Socket Mode works with the same hand
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 pytest.importorskip("slack_bolt", reason="slack-bolt (the slack extra) is not installed")
 
 from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, FakeSlack
-from slack_harness import JSON, RUNGS, action_id_for, free_port, rungs_process, texts
+from slack_harness import JSON, RUNGS, action_id_for, free_port, rungs_env, rungs_process, texts
 
 START_TIMEOUT_S = 15.0
 
@@ -87,13 +86,7 @@ async def test_two_replicas_on_one_database_behave_as_one(fake: FakeSlack, tmp_p
 
 
 async def test_socket_mode_serves_the_same_commands(fake: FakeSlack, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RUNGS_"))}
-    env |= {
-        "SLACK_BOT_TOKEN": fake.bot_token,
-        "SLACK_APP_TOKEN": fake.app_token,
-        "RUNGS_SLACK_API_URL": fake.api_url,
-        "RUNGS_DATABASE_URL": f"sqlite:///{tmp_path / 'socket.db'}",
-    }
+    env = rungs_env(fake, tmp_path / "socket.db", SLACK_APP_TOKEN=fake.app_token)
     process = await asyncio.create_subprocess_exec(
         str(RUNGS), "slack", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -119,13 +112,12 @@ async def test_socket_mode_serves_the_same_commands(fake: FakeSlack, tmp_path: P
 
 
 async def test_a_refused_bot_token_stops_start_up(fake: FakeSlack, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RUNGS_"))}
-    env |= {
-        "SLACK_BOT_TOKEN": "xoxb-0-wrong",
-        "SLACK_SIGNING_SECRET": fake.signing_secret,
-        "RUNGS_SLACK_API_URL": fake.api_url,
-        "RUNGS_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}",
-    }
+    env = rungs_env(
+        fake,
+        tmp_path / "r.db",
+        SLACK_BOT_TOKEN="xoxb-0-wrong",
+        SLACK_SIGNING_SECRET=fake.signing_secret,
+    )
     # The fake answers in this event loop, so the process is awaited, never waited on.
     process = await asyncio.create_subprocess_exec(
         str(RUNGS),
@@ -144,13 +136,7 @@ async def test_a_refused_bot_token_stops_start_up(fake: FakeSlack, tmp_path: Pat
 
 
 async def test_a_refused_app_token_stops_socket_mode(fake: FakeSlack, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RUNGS_"))}
-    env |= {
-        "SLACK_BOT_TOKEN": fake.bot_token,
-        "SLACK_APP_TOKEN": "xapp-1-wrong",
-        "RUNGS_SLACK_API_URL": fake.api_url,
-        "RUNGS_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}",
-    }
+    env = rungs_env(fake, tmp_path / "r.db", SLACK_APP_TOKEN="xapp-1-wrong")
     process = await asyncio.create_subprocess_exec(
         str(RUNGS), "slack", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )

@@ -15,6 +15,7 @@ from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, FakeSlack
 from shifted_clock import ShiftedClock
 from slack_harness import JSON, Replica, action_id_for, http_replica, texts
 
+from bot.slack_app.admins import needs_admin
 from engine.content.loader import Content
 
 ANA = {"user_id": "U0ANA", "user_name": "ana"}
@@ -159,3 +160,19 @@ async def test_a_drill_nudges_its_learner_when_time_is_up(
     assert nudge.ok, nudge.response
     assert nudge.body["user"] == ANA["user_id"]
     assert nudge.body["channel"] == CHANNEL_ID
+
+
+@pytest.mark.parametrize(
+    ("line", "asks"),
+    [
+        ("/schedule daily 09:00 Europe/Berlin", True),
+        ("/schedule off", True),
+        ("/challenge end", True),
+        ("/schedule", False),
+        ("/challenge status", False),
+        ("/trace GET /u/7", False),
+        ("/schedule daily 25:00 Nowhere/City", False),  # refused by the parser first
+    ],
+)
+def test_only_admin_gated_commands_ask_slack_who_is_an_admin(line: str, asks: bool) -> None:
+    assert needs_admin(line) is asks
