@@ -14,8 +14,7 @@ from engine.pictures.diagram import ClusterDiagram, Node
 
 WIDTH = 800
 MARGIN = 20
-GUTTER = 92  # tier names on the left
-LEFT = MARGIN + GUTTER
+LEFT = MARGIN
 RIGHT = WIDTH - MARGIN
 TOP = 60  # below the title
 NODE_H = 60
@@ -23,10 +22,11 @@ CLIENT_H = 44
 LINK = 44  # vertical room for a bus between two tiers
 SPLIT_LINK = 60  # below the app servers: two buses, to the cache and to the databases
 GAP = 10
-GROUP_PAD = 8
+GROUP_PAD = 6
 GROUP_LABEL = 18
 WIDE = 150  # a node box's width when there is room
 NARROW = 68  # below this a box drops its detail line
+COMPACT = 110  # below this a box uses short names and tags
 MAX_ROW = 8  # app servers per row before a second, staggered row
 
 
@@ -62,6 +62,8 @@ class Slot:
 class DiagramLayout:
     slots: dict[str, Slot] = field(default_factory=dict)
     tiers: list[tuple[str, int, int]] = field(default_factory=list)  # name, y0, y1
+    # Where each tier's leftmost box starts: its name goes left of it, where there is room.
+    tier_left: dict[str, int] = field(default_factory=dict)
     groups: list[tuple[str, Box]] = field(default_factory=list)
     bus_apps: int = 0  # between the balancers and the app servers
     bus_data: int = 0  # below the app servers
@@ -77,6 +79,17 @@ class DiagramLayout:
 
 def layout(diagram: ClusterDiagram) -> DiagramLayout:
     out = DiagramLayout()
+    _fill(out, diagram)
+    for name, y0, y1 in out.tiers:
+        lefts = [s.box.x0 for s in out.slots.values() if y0 <= s.box.y0 < y1]
+        lefts += [f.x0 for _, f in out.groups if y0 <= f.y0 < y1]
+        if out.no_cache is not None and y0 <= out.no_cache.y0 < y1:
+            lefts.append(out.no_cache.x0)
+        out.tier_left[name] = min(lefts, default=RIGHT)
+    return out
+
+
+def _fill(out: DiagramLayout, diagram: ClusterDiagram) -> None:
     y = _row(out, "client", [diagram.client], TOP, CLIENT_H, 140)
     y = _row(out, "balancer", list(diagram.balancers), y + LINK, NODE_H, 180)
     out.bus_apps = y + LINK // 2
@@ -84,9 +97,7 @@ def layout(diagram: ClusterDiagram) -> DiagramLayout:
     out.bus_data = y + SPLIT_LINK // 2
     y = _cache(out, diagram, y + SPLIT_LINK)
     out.bus_db = y + LINK // 2
-    y = _data(out, diagram, y + LINK)
-    out.bottom = y
-    return out
+    out.bottom = _data(out, diagram, y + LINK)
 
 
 def _centred(count: int, box_w: int, gap: int) -> list[int]:
@@ -96,8 +107,10 @@ def _centred(count: int, box_w: int, gap: int) -> list[int]:
     return [start + i * (box_w + gap) for i in range(count)]
 
 
-def _row(out: DiagramLayout, tier: str, nodes: list[Node], y: int, h: int, w: int) -> int:
-    for x, node in zip(_centred(len(nodes), w, 3 * GAP), nodes, strict=True):
+def _row(
+    out: DiagramLayout, tier: str, nodes: list[Node], y: int, h: int, w: int, gap: int = 3 * GAP
+) -> int:
+    for x, node in zip(_centred(len(nodes), w, gap), nodes, strict=True):
         out.slots[node.id] = Slot(node, Box(x, y, x + w, y + h))
     out.tiers.append((tier, y, y + h))
     return y + h
@@ -106,8 +119,9 @@ def _row(out: DiagramLayout, tier: str, nodes: list[Node], y: int, h: int, w: in
 def _apps(out: DiagramLayout, nodes: list[Node], y: int) -> int:
     room = RIGHT - LEFT
     if len(nodes) <= MAX_ROW:
-        w = min(WIDE, (room - GAP * (len(nodes) - 1)) // len(nodes))
-        return _row(out, "app servers", nodes, y, NODE_H, w)
+        gap = 2 * GAP
+        w = min(WIDE, (room - gap * (len(nodes) - 1)) // len(nodes))
+        return _row(out, "app servers", nodes, y, NODE_H, w, gap)
     # Two rows, the second shifted by half a step, so each link passes between two boxes.
     per_row = math.ceil(len(nodes) / 2)
     pitch = room / (per_row + 0.5)
@@ -141,7 +155,8 @@ def _data(out: DiagramLayout, diagram: ClusterDiagram, y: int) -> int:
     group_w = min(room, (room - GAP * (count - 1)) // count)
     sizes = [1 + len(g.replicas) for g in diagram.shards]
     inner = group_w - 2 * GROUP_PAD - GAP  # the lane takes GAP on the left
-    cols = max(1, min(max(sizes), (inner + GAP) // (NARROW + GAP)))
+    # A group in one row when it fits, else in one column: the primary above its replicas.
+    cols = max(sizes) if max(sizes) * (NARROW + GAP) - GAP <= inner else 1
     box_w = min(WIDE, (inner - GAP * (cols - 1)) // cols)
     rows = math.ceil(max(sizes) / cols)
     height = GROUP_LABEL + rows * NODE_H + (rows - 1) * GAP + 2 * GROUP_PAD
@@ -167,6 +182,6 @@ def _group_nodes(
     for position, node in enumerate(nodes):
         row, col = divmod(position, cols)
         x = left + col * (box_w + GAP)
-        top = frame.y0 + GROUP_LABEL + GROUP_PAD + row * (NODE_H + GAP)
+        top = frame.y0 + GROUP_PAD + row * (NODE_H + GAP)  # the label goes below
         box = Box(x, top, x + box_w, top + NODE_H)
         out.slots[node.id] = Slot(node, box, index, from_side=row > 0)

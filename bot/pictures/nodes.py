@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PIL import ImageDraw
 
-from bot.pictures.layout import MARGIN, NARROW, RIGHT, Box, DiagramLayout, Slot
+from bot.pictures.layout import COMPACT, MARGIN, RIGHT, Box, DiagramLayout, Slot
 from bot.pictures.routes import links
 from bot.pictures.shapes import box_outline, hatch, polyline
-from bot.pictures.text import Fonts, shorten
+from bot.pictures.text import Fonts, shorten, width
 from bot.pictures.theme import FAINT, INK, MUTED, PANEL, RULE, Border, state_style, tint
 from engine.pictures.diagram import Node
 from engine.pictures.states import NodeState, Role
@@ -22,14 +22,16 @@ def draw_title(draw: ImageDraw.ImageDraw, fonts: Fonts, title: str) -> None:
 
 def draw_structure(draw: ImageDraw.ImageDraw, fonts: Fonts, out: DiagramLayout) -> None:
     for name, y0, y1 in out.tiers:
-        draw.text((MARGIN, (y0 + y1) // 2), name.upper(), fill=MUTED, font=fonts.tag, anchor="lm")
+        label = name.upper()
+        if MARGIN + width(fonts.tag, label) + 10 <= out.tier_left[name]:
+            draw.text((MARGIN, (y0 + y1) // 2), label, fill=MUTED, font=fonts.tag, anchor="lm")
     for points in links(out):
         polyline(draw, points, FAINT, 1)
     for label, frame in out.groups:
         draw.rounded_rectangle(
             [frame.x0, frame.y0, frame.x1, frame.y1], radius=8, fill=PANEL, outline=RULE
         )
-        draw.text((frame.x0 + 8, frame.y0 + 4), label, fill=MUTED, font=fonts.small)
+        draw.text((frame.x0 + 8, frame.y1 - 4), label, fill=MUTED, font=fonts.small, anchor="ls")
     for points in links(out):  # again over the frames, so links into a group stay visible
         if points[-1][1] > min((f.y0 for _, f in out.groups), default=10**6):
             polyline(draw, points, FAINT, 1)
@@ -47,26 +49,23 @@ def draw_node(draw: ImageDraw.ImageDraw, fonts: Fonts, slot: Slot) -> None:
     if style.hatched:
         hatch(draw, Box(box.x0 + 3, box.y0 + 3, box.x1 - 3, box.y1 - 3), tint(style.edge, 0.55))
     _border(draw, box, style.edge, style.border)
-    compact = box.w < 110
-    name_font = fonts.small_name if compact else fonts.name
-    room = box.w - 12
-    head = f"{style.symbol} {display_name(slot)}"
-    draw.text((box.x0 + 6, box.y0 + 6), shorten(name_font, head, room), fill=INK, font=name_font)
+    compact = box.w < COMPACT
+    name_font = fonts.tiny_name if compact else fonts.name
+    room = box.w - 10
+    name = display_name(slot, compact)
+    head = name if compact else f"{style.symbol} {name}"
+    draw.text((box.x0 + 5, box.y0 + 6), shorten(name_font, head, room), fill=INK, font=name_font)
     if node.role is Role.CLIENT:
-        draw.text(
-            (box.x0 + 6, box.y0 + 25),
-            shorten(fonts.small, node.detail, room),
-            fill=MUTED,
-            font=fonts.small,
-        )
-        return
-    tag = short_tag(node.state) if compact else style.tag
-    draw.text(
-        (box.x0 + 6, box.y0 + 26), shorten(fonts.tag, tag, room), fill=style.text, font=fonts.tag
-    )
-    if node.detail and box.w >= NARROW:
         detail = shorten(fonts.small, node.detail, room)
-        draw.text((box.x0 + 6, box.y0 + 41), detail, fill=MUTED, font=fonts.small)
+        draw.text((box.x0 + 5, box.y0 + 25), detail, fill=MUTED, font=fonts.small)
+        return
+    tag = f"{style.symbol} {short_tag(node.state)}" if compact else style.tag
+    tag_font = fonts.tag
+    draw.text((box.x0 + 5, box.y0 + 25), shorten(tag_font, tag, room), fill=style.text,
+              font=tag_font)
+    detail = shorten(fonts.small, node.detail, room)
+    if detail and (detail == node.detail or len(detail) >= 8):  # a stub of a word says nothing
+        draw.text((box.x0 + 5, box.y0 + 41), detail, fill=MUTED, font=fonts.small)
 
 
 def _border(
@@ -83,16 +82,18 @@ def _border(
         box_outline(draw, box, colour, 2, _DASH[kind])
 
 
-def display_name(slot: Slot) -> str:
-    """Inside a shard's frame, `shard-2-replica-0` is simply `replica-0`."""
+def display_name(slot: Slot, compact: bool = False) -> str:
+    """Inside a shard's frame, `shard-2-replica-0` is simply `replica-0` (`rep-0` when the
+    boxes are small)."""
     node = slot.node
-    if node.role is Role.REPLICA and "-replica-" in node.id:
-        return "replica-" + node.id.rsplit("-", 1)[1]
+    if node.role is Role.REPLICA:
+        number = node.id.rsplit("-", 1)[1]
+        return f"rep-{number}" if compact else f"replica-{number}"
     return node.id
 
 
 def short_tag(state: NodeState) -> str:
-    return {NodeState.DOWN_IN_ROTATION: "DOWN·IN ROT.", NodeState.OUT_OF_ROTATION: "OUT"}.get(
+    return {NodeState.DOWN_IN_ROTATION: "DOWN", NodeState.OUT_OF_ROTATION: "OUT"}.get(
         state, state_style(state).tag
     )
 

@@ -93,6 +93,8 @@ def links(out: DiagramLayout) -> list[list[Point]]:
             for b in by_role.get(lower, []):
                 if upper is Role.PRIMARY and a.group != b.group:
                     continue
+                if b.from_side and upper is Role.APP:  # the group's lane shows only in use
+                    continue
                 lines.append(_down(out, a, b))
     return lines
 

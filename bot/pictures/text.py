@@ -22,6 +22,7 @@ class Fonts:
     title: Font
     name: Font
     small_name: Font
+    tiny_name: Font
     body: Font
     small: Font
     tag: Font
@@ -36,6 +37,7 @@ def load_fonts(scale: float = 1.0) -> Fonts:
         title=face(BOLD, 17),
         name=face(BOLD, 14),
         small_name=face(BOLD, 12),
+        tiny_name=face(BOLD, 11),
         body=face(REGULAR, 13),
         small=face(REGULAR, 12),
         tag=face(BOLD, 10),

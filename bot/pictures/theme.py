@@ -19,6 +19,7 @@ INK = (28, 28, 30)
 MUTED = (96, 96, 104)
 FAINT = (190, 190, 196)
 RULE = (222, 222, 228)
+GRID = (236, 236, 240)
 PAPER = (255, 255, 255)
 PANEL = (246, 246, 248)
 
@@ -32,8 +33,9 @@ VERMILLION = (213, 94, 0)
 PURPLE = (204, 121, 167)
 BLACK = (0, 0, 0)
 
-# Series colours for charts, in order; each series also gets its own dash pattern.
-SERIES = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, (90, 90, 90))
+# Series colours for charts, in order; each series also gets its own dash pattern. Vermillion is
+# kept for the bottleneck.
+SERIES = (BLUE, ORANGE, GREEN, PURPLE, SKY, (90, 90, 90))
 
 
 class Border(StrEnum):
@@ -61,13 +63,14 @@ def state_style(state: NodeState) -> StateStyle:
         case NodeState.SLOW:
             return StateStyle("SLOW", "◷", ORANGE, (253, 241, 214), (128, 84, 0), Border.SOLID)
         case NodeState.DOWN_IN_ROTATION:
+            # Solid border: the balancer still counts it in; ⚠: requests still go to it.
             return StateStyle(
-                "DOWN · STILL IN ROTATION",
-                "✕",
+                "DOWN · IN ROTATION",
+                "⚠",
                 VERMILLION,
                 (251, 228, 214),
                 (158, 64, 0),
-                Border.DASHED,
+                Border.SOLID,
                 hatched=True,
             )
         case NodeState.DOWN:

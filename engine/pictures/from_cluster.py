@@ -74,8 +74,9 @@ def trace_path(state: ClusterState, trace: Trace, lat: Latencies) -> TracePath:
 
 def _trace_title(path: TracePath) -> str:
     client = f" (~{path.client_ms:.0f} ms for {path.user})" if path.client_ms is not None else ""
+    stale = " · stale read" if any(s.mark is HopMark.STALE for s in path.steps) else ""
     return (
-        f"{path.request} · {path.outcome.value} · {path.status} · "
+        f"{path.request} · {path.outcome.value}{stale} · {path.status} · "
         f"{path.total_ms:.1f} ms in the cluster{client}"
     )
 
@@ -129,14 +130,16 @@ def _app_node(state: ClusterState, index: int, server: AppServer) -> Node:
     busy = in_flight(state, index)
     load = f"{busy} in flight" if busy else f"{server.served} served"
     if server.alive and server.in_rotation and server.slow_ms:
-        return Node(name, Role.APP, NodeState.SLOW, f"+{server.slow_ms:.0f} ms · {load}")
+        return Node(name, Role.APP, NodeState.SLOW, f"+{server.slow_ms:.0f} ms each")
     if server.alive and server.in_rotation:
         return Node(name, Role.APP, NodeState.UP, load)
     if server.alive:
         checks = f"{server.rises} of {cfg.rise} checks passed"
         return Node(name, Role.APP, NodeState.RISING, checks)
     if server.in_rotation:
-        checks = f"{server.fails} of {cfg.fall} failed checks"
+        checks = (
+            f"{server.fails} of {cfg.fall} checks failed" if server.fails else "no check failed yet"
+        )
         return Node(name, Role.APP, NodeState.DOWN_IN_ROTATION, checks)
     return Node(name, Role.APP, NodeState.DOWN, "out of rotation")
 
@@ -156,11 +159,11 @@ def _replica_node(name: str, alive: bool, behind: int, served_stale: bool, lag: 
     if not alive:
         return Node(name, Role.REPLICA, NodeState.DOWN, "replica")
     if served_stale:
-        return Node(name, Role.REPLICA, NodeState.STALE, f"returned an old row · lag {lag} ms")
+        return Node(name, Role.REPLICA, NodeState.STALE, "served an old row")
     if behind:
         writes = "write" if behind == 1 else "writes"
         return Node(name, Role.REPLICA, NodeState.STALE, f"{behind} {writes} behind")
-    return Node(name, Role.REPLICA, NodeState.UP, f"replica · lag {lag} ms")
+    return Node(name, Role.REPLICA, NodeState.UP, f"lag {lag} ms")
 
 
 def _writes_behind(state: ClusterState, shard: int) -> int:
