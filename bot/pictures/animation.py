@@ -12,7 +12,7 @@ from PIL import Image
 
 from bot.pictures import footer
 from bot.pictures.diagram import background
-from bot.pictures.path import draw_path
+from bot.pictures.path import draw_path, place
 from bot.pictures.text import load_fonts
 from engine.pictures.diagram import TraceAnimation
 
@@ -25,10 +25,11 @@ def frames(animation: TraceAnimation) -> list[Image.Image]:
     fonts = load_fonts()
     base, out, frame = background(animation.diagram, fonts, animated=True)
     path = animation.path
+    placed = place(out, path, fonts)
     images = []
     for step in path.steps:
         image = base.copy()
-        draw_path(image, fonts, out, path, current=step.number)
+        draw_path(image, fonts, out, placed, current=step.number)
         footer.draw_sentence(image, fonts, path, step.number, frame.middle_y)
         images.append(image)
     return images
@@ -40,7 +41,7 @@ def frame(animation: TraceAnimation, number: int) -> Image.Image:
         raise ValueError(f"step {number} is not in 1..{animation.frame_count}")
     fonts = load_fonts()
     image, out, layout_frame = background(animation.diagram, fonts, animated=True)
-    draw_path(image, fonts, out, animation.path, current=number)
+    draw_path(image, fonts, out, place(out, animation.path, fonts), current=number)
     footer.draw_sentence(image, fonts, animation.path, number, layout_frame.middle_y)
     return image
 

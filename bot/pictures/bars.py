@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from PIL import ImageDraw
 
-from engine.pictures.chart import BarPanel
 from bot.pictures.layout import Box
 from bot.pictures.shapes import hatch, polyline
 from bot.pictures.text import Fonts, shorten, width
 from bot.pictures.theme import BLUE, INK, MUTED, ORANGE, PANEL, PAPER, RULE, VERMILLION, tint
 from bot.pictures.ticks import nice_ticks, number
+from engine.pictures.chart import BarPanel
 
 BAR_ROW = 34
 BAR_H = 18
@@ -38,18 +38,27 @@ def draw_bars(draw: ImageDraw.ImageDraw, fonts: Fonts, panel: BarPanel, area: Bo
     for tick in ticks:
         x = x_of(tick)
         draw.line([(x, track.y0), (x, track.y1)], fill=RULE)
-        draw.text((x, track.y1 + 4), number(tick, panel.unit), fill=MUTED, font=fonts.small,
-                  anchor="mt")
+        draw.text(
+            (x, track.y1 + 4), number(tick, panel.unit), fill=MUTED, font=fonts.small, anchor="mt"
+        )
     limit = min((t.value for t in panel.thresholds), default=None)
     for index, bar in enumerate(panel.bars):
         cy = track.y0 + index * BAR_ROW + BAR_ROW // 2
-        _bar(draw, fonts, bar.label, bar.value, bar.note, bar.emphasis, limit, panel.unit,
-             (area.x0, track.x0, x_of(bar.value), cy))
+        _bar(
+            draw,
+            fonts,
+            bar.label,
+            bar.value,
+            bar.note,
+            bar.emphasis,
+            limit,
+            panel.unit,
+            (area.x0, track.x0, x_of(bar.value), cy),
+        )
     for threshold in panel.thresholds:
         x = x_of(threshold.value)
         polyline(draw, [(x, track.y0 - 4), (x, track.y1)], INK, 1, (6, 4))
-        draw.text((x + 4, track.y0 - 2), threshold.label, fill=INK, font=fonts.small,
-                  anchor="lb")
+        draw.text((x + 4, track.y0 - 2), threshold.label, fill=INK, font=fonts.small, anchor="lb")
 
 
 def _value_width(fonts: Fonts, value: float, note: str, emphasis: bool, unit: str) -> int:
@@ -73,8 +82,9 @@ def _bar(
     near = limit is not None and not over and value >= 0.8 * limit
     colour = VERMILLION if over else ORANGE if near else BLUE
     draw.text((left, cy), label, fill=INK, font=fonts.name, anchor="lm")
-    draw.rectangle([x0, cy - BAR_H // 2, x0 + (x1 - x0 if x1 > x0 else 0), cy + BAR_H // 2],
-                   fill=PANEL)
+    draw.rectangle(
+        [x0, cy - BAR_H // 2, x0 + (x1 - x0 if x1 > x0 else 0), cy + BAR_H // 2], fill=PANEL
+    )
     box = Box(x0, cy - BAR_H // 2, max(x0 + 2, x1), cy + BAR_H // 2)
     draw.rectangle([box.x0, box.y0, box.x1, box.y1], fill=tint(colour, 0.15 if over else 0.0))
     if over:
@@ -87,5 +97,10 @@ def _bar(
     draw.text((box.x1 + 6, cy), text, fill=(158, 64, 0) if over else INK, font=font, anchor="lm")
     if note:
         after = box.x1 + 14 + text_w
-        draw.text((after, cy), shorten(fonts.small, note, 790 - after), fill=MUTED,
-                  font=fonts.small, anchor="lm")
+        draw.text(
+            (after, cy),
+            shorten(fonts.small, note, 790 - after),
+            fill=MUTED,
+            font=fonts.small,
+            anchor="lm",
+        )

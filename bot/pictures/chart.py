@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from engine.pictures.chart import BarPanel, Chart, LinePanel, Marker
-from engine.pictures.states import MarkerKind
 from bot.pictures.bars import bars_height, draw_bars
 from bot.pictures.layout import MARGIN, WIDTH, Box
 from bot.pictures.plot import Scale, draw_panel, legend_width, y_range
@@ -17,6 +15,8 @@ from bot.pictures.shapes import polyline
 from bot.pictures.text import Fonts, load_fonts, shorten, width
 from bot.pictures.theme import GRID, INK, MUTED, PAPER, SKY, VERMILLION, tint
 from bot.pictures.ticks import nice_ticks, number
+from engine.pictures.chart import BarPanel, Chart, LinePanel, Marker
+from engine.pictures.states import MarkerKind
 
 AXIS_LEFT = 62  # room for the y tick labels
 PLOT_H = 140
@@ -163,5 +163,6 @@ def _x_axis(
         draw.line([(x, y), (x, y + 4)], fill=MUTED)
         draw.text((x, y + 6), number(tick), fill=MUTED, font=fonts.small, anchor="mt")
     label = chart.x_label + (f" ({chart.x_unit})" if chart.x_unit else "")
-    draw.text(((scale.box.x0 + scale.box.x1) // 2, y + 24), label, fill=INK, font=fonts.small,
-              anchor="mt")
+    draw.text(
+        ((scale.box.x0 + scale.box.x1) // 2, y + 24), label, fill=INK, font=fonts.small, anchor="mt"
+    )

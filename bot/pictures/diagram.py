@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 from bot.pictures import footer
 from bot.pictures.layout import WIDTH, DiagramLayout, layout
 from bot.pictures.nodes import draw_node, draw_structure, draw_title
-from bot.pictures.path import draw_path
+from bot.pictures.path import draw_path, place
 from bot.pictures.text import Fonts, load_fonts
 from bot.pictures.theme import PAPER
 from engine.pictures.diagram import ClusterDiagram
@@ -56,6 +56,6 @@ def draw_diagram(diagram: ClusterDiagram) -> Image.Image:
     fonts = load_fonts()
     image, out, frame = background(diagram, fonts, animated=False)
     if diagram.path is not None:
-        draw_path(image, fonts, out, diagram.path)
+        draw_path(image, fonts, out, place(out, diagram.path, fonts))
         footer.draw_steps(image, fonts, diagram.path, frame.middle_y)
     return image

@@ -61,8 +61,9 @@ def draw_node(draw: ImageDraw.ImageDraw, fonts: Fonts, slot: Slot) -> None:
         return
     tag = f"{style.symbol} {short_tag(node.state)}" if compact else style.tag
     tag_font = fonts.tag
-    draw.text((box.x0 + 5, box.y0 + 25), shorten(tag_font, tag, room), fill=style.text,
-              font=tag_font)
+    draw.text(
+        (box.x0 + 5, box.y0 + 25), shorten(tag_font, tag, room), fill=style.text, font=tag_font
+    )
     detail = shorten(fonts.small, node.detail, room)
     if detail and (detail == node.detail or len(detail) >= 8):  # a stub of a word says nothing
         draw.text((box.x0 + 5, box.y0 + 41), detail, fill=MUTED, font=fonts.small)

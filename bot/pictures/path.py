@@ -70,15 +70,20 @@ def _boxes(out: DiagramLayout) -> list[Box]:
 
 
 def _along(points: list[Point]) -> list[Point]:
-    """Spots on the line, from near its arrowhead back to its start."""
-    spots = [point_at(points, 1.0 - i / 60)[0] for i in range(60)]
-    length = sum(abs(x1 - x0) + abs(y1 - y0) for (x0, y0), (x1, y1) in itertools.pairwise(points))
-    keep = [p for p in spots if abs(p[0] - points[-1][0]) + abs(p[1] - points[-1][1]) >= 18]
-    if not length:
-        return [points[0]]
-    keep = keep or [point_at(points, 0.5)[0]]
-    # Then beside the line, for when every spot on it is taken.
-    return keep + [(x + dx, y) for x, y in keep[::3] for dx in (2 * _R + 2, -2 * _R - 2)]
+    """Spots on the line every 4 pixels, from near its arrowhead back to its start; then the
+    same spots beside the line, for when every spot on it is taken."""
+    spots: list[Point] = []
+    walked = 0
+    for (x1, y1), (x0, y0) in itertools.pairwise(reversed(points)):
+        length = abs(x1 - x0) + abs(y1 - y0)
+        for d in range(-walked % 4, length, 4):
+            if walked + d >= 18:  # clear of the arrowhead
+                t = d / length
+                spots.append((round(x1 + (x0 - x1) * t), round(y1 + (y0 - y1) * t)))
+        walked += length
+    if not spots:
+        spots = [point_at(points, 0.5)[0]]
+    return spots + [(x + dx, y) for x, y in spots[::3] for dx in (2 * _R + 2, -2 * _R - 2)]
 
 
 def _around(box: Box) -> list[Point]:
@@ -103,12 +108,12 @@ def draw_path(
     image: Image.Image,
     fonts: Fonts,
     out: DiagramLayout,
-    path: TracePath,
+    placed: list[Placed],
     current: int | None = None,
 ) -> None:
-    """Draw every step; `current` is a step number to highlight (None: all drawn as done)."""
+    """Draw every step as `place` laid them out; `current` is a step number to highlight
+    (None: every step drawn as done)."""
     draw = ImageDraw.Draw(image)
-    placed = place(out, path, fonts)
     order = sorted(placed, key=lambda p: p.step.number == current)
     for item in order:
         _draw_lines(draw, item, _phase(item.step.number, current))

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from engine.pictures.chart import LinePanel, Series
 from bot.pictures.layout import Box
 from bot.pictures.shapes import polyline
 from bot.pictures.text import Fonts, shorten, width
 from bot.pictures.theme import INK, MUTED, PAPER, RGB, RULE, SERIES, VERMILLION
 from bot.pictures.ticks import nice_ticks, number
+from engine.pictures.chart import LinePanel, Series
 
 SUPER = 3
 DASHES: tuple[tuple[int, int] | None, ...] = (None, (9, 5), (2, 4), (14, 4), (5, 3), (2, 7))
@@ -40,9 +40,7 @@ class Scale:
 
 
 def y_range(panel: LinePanel) -> tuple[float, list[float]]:
-    top = max(
-        [y for s in panel.series for _, y in s.points] + [t.value for t in panel.thresholds]
-    )
+    top = max([y for s in panel.series for _, y in s.points] + [t.value for t in panel.thresholds])
     if panel.y_max is not None and top <= panel.y_max:
         ticks = nice_ticks(0.0, panel.y_max)  # a fixed scale (coverage out of 100%)
     else:
@@ -101,7 +99,7 @@ def _lines(image: Image.Image, panel: LinePanel, scale: Scale) -> None:
             for px, py in points:
                 r = line_w
                 draw.ellipse([px - r, py - r, px + r, py + r], fill=colour)
-    small = layer.resize((w, h), Image.Resampling.LANCZOS)
+    small = layer.reduce(SUPER)  # each pixel the mean of SUPER x SUPER: supersampling
     image.paste(small, (box.x0 - pad, box.y0 - pad), small)
 
 
@@ -109,9 +107,7 @@ def _end_labels(
     draw: ImageDraw.ImageDraw, fonts: Fonts, panel: LinePanel, scale: Scale, right: int
 ) -> None:
     """Each series' name at the right end of its line, nudged apart so none overlap."""
-    wanted = sorted(
-        (scale.y(s.points[-1][1]), index, s) for index, s in enumerate(panel.series)
-    )
+    wanted = sorted((scale.y(s.points[-1][1]), index, s) for index, s in enumerate(panel.series))
     placed: list[float] = []
     for y, _, _ in wanted:
         placed.append(max(y, placed[-1] + LABEL_GAP) if placed else y)
@@ -121,7 +117,9 @@ def _end_labels(
     for (_, index, series), y in zip(wanted, placed, strict=True):
         colour, dash = series_style(index, series.emphasis)
         x = scale.box.x1 + 8
-        polyline(draw, [(x, round(y)), (x + 16, round(y))], colour, 3 if series.emphasis else 2, dash)
+        polyline(
+            draw, [(x, round(y)), (x + 16, round(y))], colour, 3 if series.emphasis else 2, dash
+        )
         label = _series_label(series)
         font = fonts.small_name if series.emphasis else fonts.small
         room = right - (x + 20) - 4

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import assert_never
 
-from engine.pictures import Chart, ClusterDiagram, Picture, TraceAnimation
 from bot.pictures import animation, encode
 from bot.pictures.chart import draw_chart
 from bot.pictures.diagram import draw_diagram
+from engine.pictures import Chart, ClusterDiagram, Picture, TraceAnimation
 
 PNG = "image/png"
 GIF = "image/gif"

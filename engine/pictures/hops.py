@@ -66,7 +66,7 @@ def path_steps(
                 source=source,
                 targets=targets,
                 mark=mark,
-                label=_label(rest, source, row.text),
+                label="replication" if row.asynchronous else _label(rest, source, row.text),
                 sentence=row.text,
                 latency_ms=0.0 if row.asynchronous else row.latency_ms,
                 cumulative_ms=row.cumulative_ms,

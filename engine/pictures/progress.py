@@ -10,7 +10,9 @@ from engine.pictures.charts import chart
 TREND_WINDOW = 3  # the same three attempts the text trend compares
 
 
-def progress_chart(attempts: Sequence[tuple[int, int]], title: str = "Coverage per attempt") -> Chart:
+def progress_chart(
+    attempts: Sequence[tuple[int, int]], title: str = "Coverage per attempt"
+) -> Chart:
     """`attempts`: (covered, total) per revealed drill, oldest first; at least one."""
     if not attempts:
         raise ValueError("a progress chart needs at least one attempt")

@@ -104,7 +104,7 @@ def big_cluster(content: Content) -> ClusterState:
 
 # -- load charts, by hand, with figures shaped like the analytic model's --------------------------
 
-SECONDS = range(0, 121)
+SECONDS = range(121)
 OFFERED = 8_000.0  # req/s, 95% reads
 REPLICA_CAPACITY = 4_000.0  # reads/s of two replicas
 RESTART_AT, WARM_TAU = 30, 35.0
