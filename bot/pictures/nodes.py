@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PIL import ImageDraw
 
 from bot.pictures.layout import COMPACT, MARGIN, RIGHT, Box, DiagramLayout, Slot
@@ -13,6 +15,7 @@ from engine.pictures.diagram import Node
 from engine.pictures.states import NodeState, Role
 
 _DASH = {Border.DASHED: (7, 4), Border.DOTTED: (2, 3)}
+_REPLICA = re.compile(r"^(?:shard-\d+-)?replica-(\d+)$")
 
 
 def draw_title(draw: ImageDraw.ImageDraw, fonts: Fonts, title: str) -> None:
@@ -47,7 +50,7 @@ def draw_node(draw: ImageDraw.ImageDraw, fonts: Fonts, slot: Slot) -> None:
     corners = [box.x0, box.y0, box.x1, box.y1]
     draw.rounded_rectangle(corners, radius=6, fill=style.fill)
     if style.hatched:
-        hatch(draw, Box(box.x0 + 3, box.y0 + 3, box.x1 - 3, box.y1 - 3), tint(style.edge, 0.55))
+        hatch(draw, Box(box.x0 + 3, box.y0 + 3, box.x1 - 3, box.y1 - 3), tint(style.edge, 0.72))
     _border(draw, box, style.edge, style.border)
     compact = box.w < COMPACT
     name_font = fonts.tiny_name if compact else fonts.name
@@ -85,12 +88,11 @@ def _border(
 
 def display_name(slot: Slot, compact: bool = False) -> str:
     """Inside a shard's frame, `shard-2-replica-0` is simply `replica-0` (`rep-0` when the
-    boxes are small)."""
-    node = slot.node
-    if node.role is Role.REPLICA:
-        number = node.id.rsplit("-", 1)[1]
-        return f"rep-{number}" if compact else f"replica-{number}"
-    return node.id
+    boxes are small); other names stay as they are."""
+    match = _REPLICA.match(slot.node.id)
+    if match is None:
+        return slot.node.id
+    return f"rep-{match[1]}" if compact else f"replica-{match[1]}"
 
 
 def short_tag(state: NodeState) -> str:

@@ -102,6 +102,41 @@ def big_cluster(content: Content) -> ClusterState:
     return state
 
 
+def after_failover() -> ClusterDiagram:
+    """By hand, for states the simulation does not produce yet (issue 12 brings failover and
+    balancer pairs): a fenced old primary, a promoted replica, a server out of rotation."""
+    from engine.pictures.describe import describe_cluster
+    from engine.pictures.diagram import Node, ShardGroup
+    from engine.pictures.states import NodeState, Role
+
+    balancers = (
+        Node("lb-0", Role.BALANCER, NodeState.UP, "haproxy · active"),
+        Node("lb-1", Role.BALANCER, NodeState.UP, "haproxy · standby"),
+    )
+    apps = (
+        Node("app-0", Role.APP, NodeState.UP, "12 served"),
+        Node("app-1", Role.APP, NodeState.OUT_OF_ROTATION, "draining"),
+        Node("app-2", Role.APP, NodeState.UP, "11 served"),
+    )
+    caches = (Node("cache", Role.CACHE, NodeState.UP, "40/100 keys · TTL 300 s"),)
+    shards = (
+        ShardGroup(
+            "database",
+            Node("replica-0", Role.PRIMARY, NodeState.UP, "promoted at t = 12 s"),
+            (
+                Node("db", Role.REPLICA, NodeState.FENCED, "old primary, 3 writes lost"),
+                Node("replica-1", Role.REPLICA, NodeState.UP, "follows replica-0"),
+            ),
+        ),
+    )
+    caption = ("balancer pair, haproxy, round-robin", "failover: replica-0 promoted")
+    alt = describe_cluster(balancers, apps, caches, shards, caption)
+    client = Node("client", Role.CLIENT, NodeState.UP, "your requests")
+    return ClusterDiagram(
+        "After a failover (drawn by hand)", client, balancers, apps, caches, shards, caption, alt
+    )
+
+
 # -- load charts, by hand, with figures shaped like the analytic model's --------------------------
 
 SECONDS = range(121)
@@ -261,6 +296,7 @@ CASES: dict[str, Case] = {
     "write-with-replication": _traced(write_with_replication, False),
     "every-state": _shown(every_state),
     "big-cluster": _shown(big_cluster),
+    "after-failover": lambda content: after_failover(),
     "load-past-saturation": lambda content: saturation_chart(),
     "scenario-stampede": lambda content: stampede_chart(),
     "progress": lambda content: progress(),
