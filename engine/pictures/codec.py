@@ -1,0 +1,37 @@
+"""Pictures as JSON documents, so that a stored trace can be drawn again at any step.
+
+A picture is rendered only when a reply is shown and its bytes are never stored; what may be
+stored (beside a trace, for its Next and Previous buttons) is this description of it. Loading
+validates the whole document, and anything unexpected is a `PictureFormatError`.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated
+
+import orjson
+from pydantic import Field, TypeAdapter, ValidationError
+
+from engine.pictures import Picture
+
+
+class PictureFormatError(ValueError):
+    """A stored picture document that is not one this version can draw."""
+
+
+@functools.cache
+def _adapter() -> TypeAdapter[Picture]:
+    # Built on first use (about 20 ms): the console never pays for it.
+    return TypeAdapter(Annotated[Picture, Field(discriminator="kind")])
+
+
+def dump_picture(picture: Picture) -> str:
+    return orjson.dumps(_adapter().dump_python(picture, mode="json")).decode()
+
+
+def load_picture(document: str) -> Picture:
+    try:
+        return _adapter().validate_python(orjson.loads(document))
+    except (orjson.JSONDecodeError, ValidationError, ValueError) as error:
+        raise PictureFormatError(f"not a picture document: {str(error)[:200]}") from error

@@ -1,0 +1,222 @@
+"""Pictures of the simulation: the cluster's nodes and states, and a trace's path on them.
+
+The only module of `engine.pictures` that reads `engine.sim`: when the simulation changes
+(new node states, named balancers, failover), this is the one place to follow it. Read-only:
+nothing here changes the cluster or the trace.
+"""
+
+from __future__ import annotations
+
+from engine.pictures.describe import describe_cluster, describe_path, fit
+from engine.pictures.diagram import ClusterDiagram, Node, ShardGroup, TraceAnimation, TracePath
+from engine.pictures.hops import Row, path_steps
+from engine.pictures.states import HopMark, NodeState, Outcome, Role
+from engine.sim.balancer import in_flight
+from engine.sim.hashing import shard_of
+from engine.sim.latency import Latencies
+from engine.sim.nodes import app_name, primary_name, replica_name
+from engine.sim.state import AppServer, ClusterState
+from engine.sim.trace import Outcome as SimOutcome
+from engine.sim.trace import Trace
+
+_OUTCOMES = {
+    SimOutcome.HIT: Outcome.HIT,
+    SimOutcome.MISS: Outcome.MISS,
+    SimOutcome.UNCACHED: Outcome.UNCACHED,
+    SimOutcome.WRITE: Outcome.WRITE,
+    SimOutcome.FAILED: Outcome.FAILED,
+}
+# Words of a step's sentence that say a replica answered with old data (engine/sim/reads.py).
+_STALE_WORDS = "a stale read"
+
+
+def cluster_diagram(state: ClusterState, title: str = "") -> ClusterDiagram:
+    """The cluster as `/cluster show` draws it: every tier, each node with its state."""
+    return _diagram(state, title or f"Cluster at t = {state.now_ms / 1000:.2f} s", None, "")
+
+
+def trace_diagram(state: ClusterState, trace: Trace, lat: Latencies) -> ClusterDiagram:
+    """The cluster just after `trace` ran, with the request's path drawn on it."""
+    path = trace_path(state, trace, lat)
+    stale = {s.source for s in path.steps if s.mark is HopMark.STALE}
+    return _diagram(state, _trace_title(path), path, trace.user, stale)
+
+
+def trace_animation(state: ClusterState, trace: Trace, lat: Latencies) -> TraceAnimation:
+    diagram = trace_diagram(state, trace, lat)
+    path = diagram.path
+    assert path is not None
+    alt = f"Animation in {len(path.steps)} steps. {describe_path(path)}"
+    return TraceAnimation(diagram, fit(alt))
+
+
+def trace_path(state: ClusterState, trace: Trace, lat: Latencies) -> TracePath:
+    roles = _roles(state)
+    down = {node.id for node in _nodes(state, set()) if node.state.is_down}
+    rows = [
+        Row(s.component, s.text, s.latency_ms, s.cumulative_ms, s.asynchronous) for s in trace.steps
+    ]
+    failed = trace.outcome is SimOutcome.FAILED
+    hit = trace.outcome is SimOutcome.HIT
+    steps = path_steps(rows, roles, down, _replicas_by_primary(state), hit, failed, _STALE_WORDS)
+    answered = trace.status != "no response"
+    return TracePath(
+        request=trace.request.line,
+        user=trace.user,
+        outcome=_OUTCOMES[trace.outcome],
+        status=trace.status,
+        total_ms=trace.total_ms,
+        client_ms=trace.total_ms + lat.client_rtt_ms if answered else None,
+        steps=steps,
+        summary=trace.summary,
+    )
+
+
+def _trace_title(path: TracePath) -> str:
+    client = f" (~{path.client_ms:.0f} ms for {path.user})" if path.client_ms is not None else ""
+    stale = " · stale read" if any(s.mark is HopMark.STALE for s in path.steps) else ""
+    return (
+        f"{path.request} · {path.outcome.value}{stale} · {path.status} · "
+        f"{path.total_ms:.1f} ms in the cluster{client}"
+    )
+
+
+def _diagram(
+    state: ClusterState,
+    title: str,
+    path: TracePath | None,
+    user: str,
+    stale: set[str] | None = None,
+) -> ClusterDiagram:
+    nodes = _nodes(state, stale or set())
+    client = Node("client", Role.CLIENT, NodeState.UP, user or "your requests")
+    balancers = tuple(n for n in nodes if n.role is Role.BALANCER)
+    apps = tuple(n for n in nodes if n.role is Role.APP)
+    caches = tuple(n for n in nodes if n.role is Role.CACHE)
+    shards = _shard_groups(state, {n.id: n for n in nodes})
+    caption = _caption(state)
+    alt = describe_cluster(balancers, apps, caches, shards, caption)
+    if path is not None:
+        alt = describe_path(path) + " Cluster: " + alt
+    return ClusterDiagram(
+        title, client, balancers, apps, caches, shards, caption, fit(alt), path=path
+    )
+
+
+def _nodes(state: ClusterState, stale: set[str]) -> list[Node]:
+    cfg = state.config
+    lb_detail = f"{cfg.layer.upper()} · {cfg.lb}"
+    nodes = [
+        Node("lb", Role.BALANCER, NodeState.UP if state.lb_alive else NodeState.DOWN, lb_detail)
+    ]
+    nodes.extend(_app_node(state, i, s) for i, s in enumerate(state.servers))
+    if cfg.cache:
+        nodes.append(_cache_node(state))
+    for shard, group in enumerate(state.replicas):
+        primary = primary_name(state, shard)
+        alive = state.primaries[shard].alive
+        nodes.append(
+            Node(primary, Role.PRIMARY, NodeState.UP if alive else NodeState.DOWN, "primary")
+        )
+        behind = _writes_behind(state, shard)
+        for r, replica in enumerate(group):
+            name = replica_name(state, shard, r)
+            nodes.append(_replica_node(name, replica.alive, behind, name in stale, cfg.lag))
+    return nodes
+
+
+def _app_node(state: ClusterState, index: int, server: AppServer) -> Node:
+    cfg, name = state.config, app_name(index)
+    busy = in_flight(state, index)
+    load = f"{busy} in flight" if busy else f"{server.served} served"
+    if server.alive and server.in_rotation and server.slow_ms:
+        return Node(name, Role.APP, NodeState.SLOW, f"+{server.slow_ms:.0f} ms each")
+    if server.alive and server.in_rotation:
+        return Node(name, Role.APP, NodeState.UP, load)
+    if server.alive:
+        checks = f"{server.rises} of {cfg.rise} checks passed"
+        return Node(name, Role.APP, NodeState.RISING, checks)
+    if server.in_rotation:
+        checks = (
+            f"{server.fails} of {cfg.fall} checks failed" if server.fails else "no check failed yet"
+        )
+        return Node(name, Role.APP, NodeState.DOWN_IN_ROTATION, checks)
+    return Node(name, Role.APP, NodeState.DOWN, "out of rotation")
+
+
+def _cache_node(state: ClusterState) -> Node:
+    cfg = state.config
+    if not state.cache_alive:
+        return Node("cache", Role.CACHE, NodeState.DOWN, "reads fall through")
+    keys = f"{len(state.cache)}/{cfg.cache} keys · TTL {cfg.ttl} s"
+    if state.stale:
+        copies = "copy" if len(state.stale) == 1 else "copies"
+        return Node("cache", Role.CACHE, NodeState.STALE, f"{len(state.stale)} stale {copies}")
+    return Node("cache", Role.CACHE, NodeState.UP, keys)
+
+
+def _replica_node(name: str, alive: bool, behind: int, served_stale: bool, lag: int) -> Node:
+    if not alive:
+        return Node(name, Role.REPLICA, NodeState.DOWN, "replica")
+    if served_stale:
+        return Node(name, Role.REPLICA, NodeState.STALE, "served an old row")
+    if behind:
+        writes = "write" if behind == 1 else "writes"
+        return Node(name, Role.REPLICA, NodeState.STALE, f"{behind} {writes} behind")
+    return Node(name, Role.REPLICA, NodeState.UP, f"lag {lag} ms")
+
+
+def _writes_behind(state: ClusterState, shard: int) -> int:
+    """Writes to this shard's primary that its replicas have not applied yet."""
+    cfg, now = state.config, state.now_ms
+    return sum(
+        1
+        for key, at in state.recent_writes.items()
+        if now - at < cfg.lag and shard_of(key, cfg.shards) == shard
+    )
+
+
+def _shard_groups(state: ClusterState, nodes: dict[str, Node]) -> tuple[ShardGroup, ...]:
+    groups = []
+    for shard, replicas in enumerate(state.replicas):
+        label = "database" if state.config.shards == 1 else f"shard {shard}"
+        primary = nodes[primary_name(state, shard)]
+        names = [replica_name(state, shard, r) for r in range(len(replicas))]
+        groups.append(ShardGroup(label, primary, tuple(nodes[n] for n in names)))
+    return tuple(groups)
+
+
+def _roles(state: ClusterState) -> dict[str, Role]:
+    roles = {"client": Role.CLIENT}
+    roles.update({n.id: n.role for n in _nodes(state, set())})
+    return roles
+
+
+def _replicas_by_primary(state: ClusterState) -> dict[str, tuple[str, ...]]:
+    """Each primary's live replicas: where its writes stream after the response."""
+    return {
+        primary_name(state, shard): tuple(
+            replica_name(state, shard, r) for r, node in enumerate(group) if node.alive
+        )
+        for shard, group in enumerate(state.replicas)
+    }
+
+
+def _caption(state: ClusterState) -> tuple[str, ...]:
+    cfg, stats = state.config, state.stats
+    sessions = "sticky sessions" if cfg.sticky else "stateless servers"
+    checks = f"health checks every {cfg.interval} s, fall {cfg.fall}, rise {cfg.rise}"
+    cache = f"cache {cfg.cache} keys, LRU, TTL {cfg.ttl} s" if cfg.cache else "no cache (cache=0)"
+    replicas = (
+        f"{cfg.replicas} replica(s) per database, lag {cfg.lag} ms"
+        if cfg.replicas
+        else ("no read replicas")
+    )
+    shards = f"{cfg.shards} shards by hash of the key" if cfg.shards > 1 else "one database"
+    ryw = "read-your-writes on" if cfg.ryw else "read-your-writes off"
+    return (
+        f"balancer {cfg.layer.upper()}, {cfg.lb} · {sessions} · {checks}",
+        f"{cache} · {shards} · {replicas} · {ryw}",
+        f"t = {state.now_ms / 1000:.2f} s · {stats.requests} requests · {stats.db_reads} DB "
+        f"reads · {stats.db_writes} writes · {stats.errors} failed · seed {state.seed}",
+    )
