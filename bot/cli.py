@@ -1,4 +1,4 @@
-"""The `rungs` command line: console, trace, content check."""
+"""The `rungs` command line: console, trace, content check, the platforms, database operations."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.console.app import Console, Speaker, choose_runner, serve, valid_name
+from bot.db_commands import add_db_parser, run_db
 from bot.logs import setup_logging
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings, data_dir
@@ -49,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_discord(settings, args))
         if args.command == "slack":
             return _slack(settings, args)
+        if args.command == "db":
+            return run_db(settings, args)
         return asyncio.run(_console(settings, args))
     except KeyboardInterrupt:
         return 130
@@ -80,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     discord_cmd.add_argument("--db", type=Path, help="SQLite file (default: RUNGS_DATABASE_URL)")
     _add_slack(commands)
+    add_db_parser(commands)
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate the content folder")
