@@ -27,6 +27,7 @@ BENCHMARKS = (
     "discord_interactions.py",
     "slack_commands.py",
     "jobs_sweep.py",
+    "db_copy.py",
 )
 
 

@@ -147,14 +147,9 @@ class PostgresSide:
     ) -> AsyncIterator[list[Row]]:
         names = ", ".join(quoted(c) for c in columns)
         query = f"SELECT {names} FROM {quoted(table)}"  # noqa: S608 - names from the schema, quoted
-        rows: list[Row] = []
-        async for record in self._db.cursor(query, prefetch=batch):
-            rows.append(tuple(record))
-            if len(rows) >= batch:
-                yield rows
-                rows = []
-        if rows:
-            yield rows
+        cursor = await self._db.cursor(query)
+        while records := await cursor.fetch(batch):
+            yield [tuple(record) for record in records]
 
     async def high_water(self, table: Table) -> int | None:
         sequence = self._sequences.get(table.name)

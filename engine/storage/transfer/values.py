@@ -2,8 +2,8 @@
 
 SQLite keeps an instant as ISO 8601 UTC text and a flag as 0 or 1; PostgreSQL as timestamptz
 and boolean. A value is converted for the target by its column's kind, and every row is hashed
-in a canonical form of those kinds on both sides (an instant as UTC text with microseconds, a
-flag as 0 or 1), so a row reads back equal whichever dialect holds it.
+in a canonical form of those kinds on both sides (an instant as microseconds since 1970, a flag as
+0 or 1), so a row reads back equal whichever dialect holds it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -23,6 +22,8 @@ Row = tuple[object, ...]
 Convert = Callable[[object], object]
 
 _MODULUS = 1 << 128
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _instant(value: object) -> datetime:
@@ -33,13 +34,13 @@ def _instant(value: object) -> datetime:
     else:
         raise TypeError(f"{type(value).__name__} is not an instant")
     # SQLite's own clock functions (datetime('now')) write UTC without an offset.
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
 def _sqlite_instant(value: object) -> str:
     # The text the SQLite store writes (engine/storage/sqlite_times.py), so that text order
     # stays time order among copied rows and rows written later.
-    return value if isinstance(value, str) else _instant(value).isoformat()
+    return value if isinstance(value, str) else _instant(value).astimezone(UTC).isoformat()
 
 
 def _flag(value: object) -> bool:
@@ -92,6 +93,8 @@ def _identity(value: object) -> object:
     return value
 
 
+# Text and integers reach either dialect as they are; to PostgreSQL they are checked first, so a
+# wrong type is refused here, by column, rather than by the driver with the value in its message.
 _TO_POSTGRES: dict[Kind, Convert] = {
     "int": _whole,
     "float": _number,
@@ -105,29 +108,29 @@ _TO_POSTGRES: dict[Kind, Convert] = {
 }
 
 _TO_SQLITE: dict[Kind, Convert] = {
-    "int": _whole,
-    "float": _number,
-    "text": _text,
+    "int": _identity,
+    "float": _identity,
+    "text": _identity,
     "bytes": _blob,
     "bool": lambda value: int(_flag(value)),
     "timestamp": _sqlite_instant,
-    "json": _json_text,
+    "json": _identity,
     "decimal": lambda value: str(_decimal(value)),
     "any": _identity,
 }
 
+# Integers and text are hashed as they are: the two sides must then hold the very same types.
 _CANONICAL: dict[Kind, Convert] = {
-    "int": _whole,
+    "int": _identity,
     "float": lambda value: repr(_number(value)),
-    "text": _text,
+    "text": _identity,
     "bytes": lambda value: _blob(value).hex(),
     "bool": lambda value: int(_flag(value)),
-    "timestamp": lambda value: _instant(value).isoformat(timespec="microseconds"),
+    "timestamp": lambda value: (_instant(value) - _EPOCH) // _MICROSECOND,
     "json": lambda value: json.dumps(json.loads(_text(value)), sort_keys=True),
     "decimal": lambda value: str(_decimal(value).normalize()),
     "any": repr,
 }
-
 
 _WHAT: dict[Kind, str] = {
     "int": "an integer",
@@ -141,46 +144,50 @@ _WHAT: dict[Kind, str] = {
     "any": "a value",
 }
 
+Steps = tuple[tuple[int, Convert], ...]  # (column index, conversion), identities left out
 
-@dataclass(frozen=True, slots=True)
+
 class RowShape:
-    """How the rows of one table are converted for the target and put in canonical form."""
+    """How the rows of one table are converted for the target and put in canonical form. Only
+    the columns that need it are touched: most are text or integers, which pass as they are."""
 
-    table: str
-    columns: tuple[str, ...]
-    kinds: tuple[Kind, ...]
+    def __init__(self, table: str, columns: tuple[str, ...], kinds: tuple[Kind, ...]) -> None:
+        self.table, self.columns, self.kinds = table, columns, kinds
+        self._steps: dict[str, Steps] = {
+            "postgres": self._plan(_TO_POSTGRES),
+            "sqlite": self._plan(_TO_SQLITE),
+            "canonical": self._plan(_CANONICAL),
+        }
+
+    def _plan(self, conversions: dict[Kind, Convert]) -> Steps:
+        found = ((i, conversions[kind]) for i, kind in enumerate(self.kinds))
+        return tuple((i, convert) for i, convert in found if convert is not _identity)
 
     def for_target(self, dialect: Dialect, rows: Sequence[Row]) -> list[Row]:
-        table = _TO_POSTGRES if dialect == "postgres" else _TO_SQLITE
-        converters = [table[kind] for kind in self.kinds]
-        return [self._apply(converters, row) for row in rows]
+        steps = self._steps[dialect]
+        return [self._apply(steps, row) for row in rows] if steps else list(rows)
 
     def canonical(self, row: Row) -> Row:
-        return self._apply([_CANONICAL[kind] for kind in self.kinds], row)
+        return self._apply(self._steps["canonical"], row)
 
-    def _apply(self, converters: Sequence[Convert], row: Row) -> Row:
+    def _apply(self, steps: Steps, row: Row) -> Row:
+        if not steps:
+            return row
+        converted = list(row)
+        index = 0
         try:
-            return tuple(
-                None if value is None else convert(value)
-                for convert, value in zip(converters, row, strict=True)
-            )
-        except (TypeError, ValueError):
-            raise self._refusal(converters, row) from None
-
-    def _refusal(self, converters: Sequence[Convert], row: Row) -> TransferError:
-        """Which column of the row is wrong, and what it should be; never the value itself, which
-        may be someone's answer (so neither is the exception's own message, which quotes it)."""
-        for name, kind, convert, value in zip(
-            self.columns, self.kinds, converters, row, strict=True
-        ):
-            try:
+            for index, convert in steps:
+                value = converted[index]
                 if value is not None:
-                    convert(value)
-            except (TypeError, ValueError):
-                return TransferError(
-                    f"a row of {self.table} cannot be copied: its {name} is not {_WHAT[kind]}"
-                )
-        return TransferError(f"a row of {self.table} cannot be copied")
+                    converted[index] = convert(value)
+        except (TypeError, ValueError):
+            # Which column is wrong and what it should be; never the value itself, which may be
+            # someone's answer (nor the exception's own message, which quotes it).
+            raise TransferError(
+                f"a row of {self.table} cannot be copied: its {self.columns[index]} is not "
+                f"{_WHAT[self.kinds[index]]}"
+            ) from None
+        return tuple(converted)
 
 
 class Checksum:
