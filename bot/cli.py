@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     if getattr(args, "db", None):
         settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         if args.command == "content":
             return _content_check(args.dir or settings.content_dir)
