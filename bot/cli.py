@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         "--shard-ids", type=_shard_ids, help="the shards this process runs, e.g. 0,1"
     )
     discord_cmd.add_argument("--db", type=Path, help="SQLite file (default: RUNGS_DATABASE_URL)")
+    discord_cmd.add_argument(
+        "--http", action="store_true", help="serve the interactions endpoint (DISCORD_PUBLIC_KEY)"
+    )
+    discord_cmd.add_argument("--port", type=int, default=8080, help="HTTP mode: port (8080)")
+    discord_cmd.add_argument("--host", default="0.0.0.0", help="HTTP mode: address (0.0.0.0)")  # noqa: S104
     _add_slack(commands)
     add_db_parser(commands)
     content = commands.add_parser("content", help="content tools")
@@ -190,6 +195,13 @@ async def _discord(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if args.action == "invite":
         print(await run.invite(settings))
+        return 0
+    if args.http:
+        from bot.discord_app import http_mode
+
+        if not 0 < args.port < 65536:
+            raise StartupError("--port takes a port number from 1 to 65535")
+        await http_mode.run_http(settings, args.host, args.port)
         return 0
     shards = args.shard_ids
     if shards and (args.shard_count is None or max(shards) >= args.shard_count):
