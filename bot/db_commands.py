@@ -1,5 +1,6 @@
 """`rungs db upgrade | copy SOURCE_URL TARGET_URL | backup PATH`: the database's operations, as
-one-shot commands that print what they did (engine/storage/transfer does the work)."""
+one-shot commands that print what they did (engine/storage/transfer does the work, imported
+only when one runs: the console's start-up does not pay for it)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,14 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.runtime import StartupError
 from bot.settings import Settings
 from engine.storage import POSTGRES_SCHEMES, StoreOpenError, UnsupportedDatabaseError
-from engine.storage.transfer import (
-    TableCopy,
-    TransferError,
-    backup_database,
-    copy_database,
-    upgrade,
-)
+
+if TYPE_CHECKING:
+    from engine.storage.transfer import TableCopy
 
 
 def add_db_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,6 +38,8 @@ def add_db_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def run_db(settings: Settings, args: argparse.Namespace) -> int:
     """Run one `rungs db` command; 0 when it did what it says, 1 when it could not."""
+    from engine.storage.transfer import TransferError
+
     try:
         if args.db_command == "upgrade":
             return asyncio.run(_upgrade(settings.database_url))
@@ -54,6 +54,8 @@ def run_db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _upgrade(url: str) -> int:
+    from engine.storage.transfer import upgrade
+
     before, after = await upgrade(url)
     applied = [n for n in after.applied if n not in before.applied]
     if applied:
@@ -66,6 +68,8 @@ async def _upgrade(url: str) -> int:
 
 
 async def _copy(source: str, target: str, *, replace: bool) -> int:
+    from engine.storage.transfer import copy_database
+
     print(f"Copying {shown(source)} -> {shown(target)}")
 
     def progress(table: TableCopy) -> None:
@@ -83,6 +87,8 @@ async def _copy(source: str, target: str, *, replace: bool) -> int:
 
 
 async def _backup(url: str, path: Path) -> int:
+    from engine.storage.transfer import backup_database
+
     report = await backup_database(url, path)
     size = report.bytes / 1_000_000
     print(f"Backed up {shown(url)} to {report.path} ({report.pages:,} pages, {size:.1f} MB).")
