@@ -76,7 +76,7 @@ class InteractionsEndpointClient:
         )
         full = {**payload, "id": interaction_id, "token": token}
         state = InteractionState(interaction_id, token, full, time.perf_counter())
-        self.fake.interactions[interaction_id] = self.fake._by_token[token] = state  # noqa: SLF001
+        self.fake.interactions[interaction_id] = self.fake._by_token[token] = state
         return state, json.dumps(full).encode()
 
     async def deliver(self, payload: JSON) -> Callback:
@@ -94,12 +94,12 @@ class InteractionsEndpointClient:
             self.fake.callbacks.add(callback)
             return callback
         try:
-            message = self.fake._accept_callback(state, callback, [])  # noqa: SLF001
+            message = self.fake._accept_callback(state, callback, [])
         except DiscordError as error:  # too late, a wrong type, a bad body: as Discord would
             callback.status, callback.response = error.status, error.body()
             self.fake.callbacks.add(callback)
             return callback
-        reply = self.fake._callback_response(state, callback.type, message)  # noqa: SLF001
+        reply = self.fake._callback_response(state, callback.type, message)
         callback.status, callback.response = 200, reply
         callback.message = copy.deepcopy(message)
         self.fake.callbacks.add(callback)
