@@ -20,6 +20,9 @@ from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings, data_dir
 
 log = logging.getLogger("rungs")
+# What the extras bring: a ModuleNotFoundError naming one of them is a missing extra, not a bug.
+DISCORD_EXTRA = ("discord", "yarl", "nacl", "prometheus_client")
+SLACK_EXTRA = ("slack_bolt", "slack_sdk", "aiohttp", "prometheus_client")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,9 +184,9 @@ def _shard_ids(text: str) -> list[int]:
 
 async def _discord(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        from bot.discord_app import run
+        from bot.discord_app import http_mode, run
     except ModuleNotFoundError as exc:
-        if (exc.name or "").partition(".")[0] not in ("discord", "yarl"):
+        if (exc.name or "").partition(".")[0] not in DISCORD_EXTRA:
             raise  # a bug of ours, not a missing extra
         raise StartupError(
             "the Discord bot needs discord.py: pip install 'rungs[discord]'"
@@ -197,8 +200,6 @@ async def _discord(settings: Settings, args: argparse.Namespace) -> int:
         print(await run.invite(settings))
         return 0
     if args.http:
-        from bot.discord_app import http_mode
-
         if not 0 < args.port < 65536:
             raise StartupError("--port takes a port number from 1 to 65535")
         await http_mode.run_http(settings, args.host, args.port)
@@ -221,7 +222,7 @@ def _slack(settings: Settings, args: argparse.Namespace) -> int:
     try:
         from bot.slack_app import run
     except ModuleNotFoundError as exc:
-        if (exc.name or "").partition(".")[0] not in ("slack_bolt", "slack_sdk", "aiohttp"):
+        if (exc.name or "").partition(".")[0] not in SLACK_EXTRA:
             raise  # a bug of ours, not a missing extra
         raise StartupError("the Slack app needs slack-bolt: pip install 'rungs[slack]'") from exc
     if args.http:

@@ -57,6 +57,10 @@ class Metrics:
             buckets=COMMAND_BUCKETS,
             registry=r,
         )
+        self._job_metrics(r)
+        self._platform_metrics(r)
+
+    def _job_metrics(self, r: CollectorRegistry) -> None:
         self._jobs_due = Gauge(
             "rungs_jobs_due", "Jobs due and undelivered at the last sweep", ["platform"], registry=r
         )
@@ -82,6 +86,8 @@ class Metrics:
             ["platform", "kind", "outcome"],
             registry=r,
         )
+
+    def _platform_metrics(self, r: CollectorRegistry) -> None:
         self._requests = Counter(
             "rungs_platform_requests",
             "Platform API requests by status class (2xx, 4xx, 429, 5xx; error: no answer)",
