@@ -42,14 +42,14 @@ class Verifier:
         self._key = public_key(public_key_hex)
         self._clock = clock
         self._window = window_s
-        self._seen: OrderedDict[str, float] = OrderedDict()  # signature -> its timestamp
+        self._seen: OrderedDict[str, int] = OrderedDict()  # signature -> its timestamp
 
     def check(self, signature: str | None, timestamp: str | None, body: bytes) -> Refusal | None:
         """None when the request is Discord's, new and recent; else why it is refused."""
         if not signature or not timestamp:
             return Refusal("missing signature headers")
         try:
-            signed_at = float(timestamp)
+            signed_at = int(timestamp)  # Discord's are whole seconds ("nan" is no time at all)
             raw_signature = bytes.fromhex(signature)
         except ValueError:
             return Refusal("malformed signature headers")
@@ -67,6 +67,11 @@ class Verifier:
             return Refusal("replayed request")
         self._seen[signature] = signed_at
         return None
+
+    @property
+    def remembered(self) -> int:
+        """How many signatures it holds to tell a replay by: those of the last window only."""
+        return len(self._seen)
 
     def _forget_before(self, horizon: float) -> None:
         # Signatures come in about time order, so the oldest are first; a late one left behind
