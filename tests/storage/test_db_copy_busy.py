@@ -81,6 +81,10 @@ async def test_copy_while_another_process_writes(tmp_path: Path) -> None:
     assert writer.stdout is not None
     try:
         assert await writer.stdout.readline() == b"writing\n"
+        deadline = time.monotonic() + WAIT_S
+        while busy_rows(db) < 10:  # some of its rows are in before the snapshot, too
+            assert time.monotonic() < deadline, "the writer never wrote"
+            await asyncio.sleep(0.01)
         committed_during_copy: list[int] = []
 
         def progress(table: TableCopy) -> None:
