@@ -86,7 +86,7 @@ async def test_a_pause_holds_bytes_and_delivers_them_in_order_after_restore(
     proxy.pause()
     writer.write(b"two three")
     await writer.drain()
-    await proxy.wait_for(lambda p: p.held == 9)
+    await proxy.wait_for(lambda p: p.held > 0)  # the proxy holds them (or their first part)
     assert bytes(target.received) == b"one "  # nothing reached the target meanwhile
     late_reader, late_writer = await connect(proxy)  # a new connection waits as well
     await proxy.wait_for(lambda p: p.accepted == 2)
