@@ -28,6 +28,7 @@ BENCHMARKS = (
     "slack_commands.py",
     "jobs_sweep.py",
     "pictures.py",
+    "db_copy.py",
 )
 
 

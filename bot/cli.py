@@ -1,4 +1,4 @@
-"""The `rungs` command line: console, trace, content check."""
+"""The `rungs` command line: console, trace, content check, the platforms, database operations."""
 
 from __future__ import annotations
 
@@ -14,11 +14,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.console.app import Console, Speaker, choose_runner, serve, valid_name
+from bot.db_commands import add_db_parser, run_db
 from bot.logs import setup_logging
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings, data_dir
 
 log = logging.getLogger("rungs")
+# What the extras bring: a ModuleNotFoundError naming one of them is a missing extra, not a bug.
+DISCORD_EXTRA = ("discord", "yarl", "nacl", "prometheus_client")
+SLACK_EXTRA = ("slack_bolt", "slack_sdk", "aiohttp", "prometheus_client")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     if getattr(args, "db", None):
         settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     try:
         if args.command == "content":
             return _content_check(args.dir or settings.content_dir)
@@ -49,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_discord(settings, args))
         if args.command == "slack":
             return _slack(settings, args)
+        if args.command == "db":
+            return run_db(settings, args)
         return asyncio.run(_console(settings, args))
     except KeyboardInterrupt:
         return 130
@@ -79,7 +85,13 @@ def _parser() -> argparse.ArgumentParser:
         "--shard-ids", type=_shard_ids, help="the shards this process runs, e.g. 0,1"
     )
     discord_cmd.add_argument("--db", type=Path, help="SQLite file (default: RUNGS_DATABASE_URL)")
+    discord_cmd.add_argument(
+        "--http", action="store_true", help="serve the interactions endpoint (DISCORD_PUBLIC_KEY)"
+    )
+    discord_cmd.add_argument("--port", type=int, default=8080, help="HTTP mode: port (8080)")
+    discord_cmd.add_argument("--host", default="0.0.0.0", help="HTTP mode: address (0.0.0.0)")  # noqa: S104
     _add_slack(commands)
+    add_db_parser(commands)
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate the content folder")
@@ -172,9 +184,9 @@ def _shard_ids(text: str) -> list[int]:
 
 async def _discord(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        from bot.discord_app import run
+        from bot.discord_app import http_mode, run
     except ModuleNotFoundError as exc:
-        if (exc.name or "").partition(".")[0] not in ("discord", "yarl"):
+        if (exc.name or "").partition(".")[0] not in DISCORD_EXTRA:
             raise  # a bug of ours, not a missing extra
         raise StartupError(
             "the Discord bot needs discord.py: pip install 'rungs[discord]'"
@@ -186,6 +198,11 @@ async def _discord(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if args.action == "invite":
         print(await run.invite(settings))
+        return 0
+    if args.http:
+        if not 0 < args.port < 65536:
+            raise StartupError("--port takes a port number from 1 to 65535")
+        await http_mode.run_http(settings, args.host, args.port)
         return 0
     shards = args.shard_ids
     if shards and (args.shard_count is None or max(shards) >= args.shard_count):
@@ -205,7 +222,7 @@ def _slack(settings: Settings, args: argparse.Namespace) -> int:
     try:
         from bot.slack_app import run
     except ModuleNotFoundError as exc:
-        if (exc.name or "").partition(".")[0] not in ("slack_bolt", "slack_sdk", "aiohttp"):
+        if (exc.name or "").partition(".")[0] not in SLACK_EXTRA:
             raise  # a bug of ours, not a missing extra
         raise StartupError("the Slack app needs slack-bolt: pip install 'rungs[slack]'") from exc
     if args.http:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "rungs"
@@ -66,8 +66,28 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="logging level"
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="log lines as text, or as one JSON object each"
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="serve Prometheus metrics on this port (HTTP modes: else on their own port)",
+    )
+    metrics_host: str = Field(
+        default="0.0.0.0",  # noqa: S104 - a container's scraper comes from outside it
+        description="the address the metrics port listens on",
+    )
+    discord_public_key: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DISCORD_PUBLIC_KEY", "RUNGS_DISCORD_PUBLIC_KEY"),
+        description="the application's public key, for Discord's HTTP interactions (hex)",
+    )
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "log_format", mode="before")
     @classmethod
-    def _upper(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value
+    def _case(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "log_level" else value.lower()

@@ -10,6 +10,7 @@ import yarl
 
 from bot.discord_app.client import RungsDiscord
 from bot.discord_app.registration import command_payloads
+from bot.metrics import Metrics, metrics_endpoint
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings
 
@@ -41,7 +42,8 @@ async def run(settings: Settings, shard_count: int | None, shard_ids: list[int] 
     async with running_tutor(settings) as (tutor, clock):
         client = RungsDiscord(tutor, clock, shard_count=shard_count or 1, shard_ids=shard_ids)
         try:
-            await client.start(token)
+            async with metrics_endpoint(Metrics(), settings):
+                await client.start(token)
         except discord.LoginFailure as exc:
             raise StartupError("Discord refused DISCORD_TOKEN: check the bot's token.") from exc
         finally:

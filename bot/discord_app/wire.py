@@ -19,6 +19,7 @@ import discord
 from discord.http import MultipartParameters
 from discord.webhook.async_ import async_context
 
+from bot.discord_app.http_response import answered_in_body
 from bot.discord_app.incoming import Incoming
 from bot.discord_app.render import DiscordMessage
 
@@ -77,8 +78,11 @@ def message_data(message: DiscordMessage, *, edit: bool) -> JSON:
 async def callback(
     http: discord.http.HTTPClient, interaction: Incoming, kind: int, data: JSON | None = None
 ) -> None:
-    """The interaction's one callback (`POST /interactions/{id}/{token}/callback`)."""
+    """The interaction's one callback (`POST /interactions/{id}/{token}/callback`), or in
+    HTTP mode the body of the HTTP response (http_response.py)."""
     payload: JSON = {"type": kind} if data is None else {"type": kind, "data": data}
+    if await answered_in_body(interaction.id, payload):
+        return
     await async_context.get().create_interaction_response(
         interaction.id,
         interaction.token,

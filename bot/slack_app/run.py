@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.metrics import Metrics, add_route, metrics_endpoint
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings
 from bot.slack_app.actors import PLATFORM
@@ -101,7 +102,10 @@ async def run_socket_mode(settings: Settings) -> None:
         await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped upstream
         log.warning("Rungs is connected to Slack (%s) in Socket Mode", team)
         try:
-            async with sweeper_for(tutor, client, clock).running():
+            async with (
+                metrics_endpoint(Metrics(), settings),
+                sweeper_for(tutor, client, clock).running(),
+            ):
                 await _until_stopped()
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]  # untyped upstream
@@ -122,12 +126,17 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         responses = ResponseSender()
         app = build_app(tutor, clock, client, secret, responses, admin_check(settings))
         web_app = http_app(app.web_app(path=EVENTS_PATH))
+        metrics = Metrics()
+        add_route(web_app, metrics, settings)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         log.warning("Rungs serves Slack (%s) on http://%s:%d%s", team, host, port, EVENTS_PATH)
         try:
-            async with sweeper_for(tutor, client, clock).running():
+            async with (
+                metrics_endpoint(metrics, settings),
+                sweeper_for(tutor, client, clock).running(),
+            ):
                 await _until_stopped()
         finally:
             await runner.cleanup()

@@ -1,0 +1,157 @@
+"""`rungs discord --http`: Discord's interactions endpoint instead of a gateway connection, so
+that the bot runs as stateless replicas behind a load balancer, as Slack's HTTP mode does.
+
+Discord POSTs each interaction, signed (signature.py), to `POST /discord/interactions`; a PING
+is answered with PONG; anything else goes through the gateway client's own handler path
+(`RungsDiscord.answer`: JSON in through incoming.py, JSON out through wire.py), whose first
+callback becomes the HTTP response (http_response.py) and whose follow-ups go to the webhook
+REST API. The bot logs in over REST, without a gateway session, so its sweeper posts reveals,
+daily drills and nudges as in gateway mode. `GET /healthz` is for the load balancer and
+`/metrics` for Prometheus (or RUNGS_METRICS_PORT).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import json
+import logging
+import signal
+from typing import Any
+
+import discord
+from aiohttp import web
+
+from bot.discord_app.client import RungsDiscord
+from bot.discord_app.http_response import InitialResponse, expect
+from bot.discord_app.run import point_at, token_of
+from bot.discord_app.signature import PublicKeyError, Verifier
+from bot.metrics import Metrics, add_route, metrics_endpoint
+from bot.runtime import StartupError, running_tutor
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+INTERACTIONS_PATH = "/discord/interactions"
+HEALTH_PATH = "/healthz"
+PING, PONG = 1, 1
+RESPONSE_DEADLINE_S = 3.0  # Discord's: past this it gives up on the request
+MAX_BODY = 1 << 20  # interactions are small; a megabyte is far more than any
+
+
+class InteractionsEndpoint:
+    """The aiohttp handler of the endpoint: verify, then answer through the client."""
+
+    def __init__(self, client: RungsDiscord, verifier: Verifier) -> None:
+        self._client = client
+        self._verifier = verifier
+        self._answering: set[asyncio.Task[None]] = set()
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        refusal = self._verifier.check(
+            request.headers.get("X-Signature-Ed25519"),
+            request.headers.get("X-Signature-Timestamp"),
+            body,
+        )
+        if refusal is not None:
+            log.info("refused an interaction request: %s", refusal.reason)
+            return web.json_response({"error": refusal.reason}, status=401)
+        try:
+            payload = json.loads(body)
+            kind, interaction_id = int(payload["type"]), int(payload.get("id", 0))
+        except (ValueError, TypeError, KeyError, AttributeError):  # not JSON, or not an object
+            return web.json_response({"error": "not an interaction"}, status=400)
+        if kind == PING:
+            return web.json_response({"type": PONG})
+        return await self._answer(request, payload, interaction_id)
+
+    async def _answer(
+        self, request: web.Request, payload: dict[str, Any], interaction_id: int
+    ) -> web.StreamResponse:
+        loop = asyncio.get_running_loop()
+        pending = InitialResponse(interaction_id, loop.create_future())
+        context = contextvars.copy_context()
+        context.run(expect, pending)
+        task = loop.create_task(self._client.answer(payload), context=context)
+        self._answering.add(task)  # it goes on after the response: follow-ups, saves
+        task.add_done_callback(self._answering.discard)
+        try:
+            watched: list[asyncio.Future[Any]] = [pending.body, task]
+            await asyncio.wait(watched, timeout=RESPONSE_DEADLINE_S, return_when="FIRST_COMPLETED")
+            if not pending.body.done():
+                log.warning("interaction %s had no response in time", interaction_id)
+                return web.json_response({"error": "no response"}, status=500)
+            response = web.json_response(pending.body.result())
+            await response.prepare(request)
+            await response.write_eof()
+            pending.delivered = True
+            return response
+        finally:
+            pending.written.set()
+
+    async def drain(self) -> None:
+        """Let the interactions in hand finish (their follow-ups and saves) before closing."""
+        if self._answering:
+            await asyncio.wait(set(self._answering), timeout=RESPONSE_DEADLINE_S * 5)
+
+
+def verifier_for(settings: Settings) -> Verifier:
+    if not settings.discord_public_key:
+        raise StartupError(
+            "DISCORD_PUBLIC_KEY is not set: HTTP mode checks every request against the "
+            "application's Public Key (developer portal, General Information)."
+        )
+    try:
+        return Verifier(settings.discord_public_key)
+    except PublicKeyError as exc:
+        raise StartupError(str(exc)) from exc
+
+
+def interactions_app(endpoint: InteractionsEndpoint) -> web.Application:
+    async def healthy(_: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application(client_max_size=MAX_BODY)
+    app.router.add_post(INTERACTIONS_PATH, endpoint.handle)
+    app.router.add_get(HEALTH_PATH, healthy)
+    return app
+
+
+async def run_http(settings: Settings, host: str, port: int) -> None:
+    token = token_of(settings)
+    verifier = verifier_for(settings)
+    point_at(settings)
+    async with running_tutor(settings) as (tutor, clock):
+        client = RungsDiscord(tutor, clock)
+        try:
+            await client.login(token)  # over REST; setup_hook starts the sweeper
+        except discord.LoginFailure as exc:
+            await client.close()
+            raise StartupError("Discord refused DISCORD_TOKEN: check the bot's token.") from exc
+        endpoint = InteractionsEndpoint(client, verifier)
+        app = interactions_app(endpoint)
+        metrics = Metrics()
+        add_route(app, metrics, settings)
+        runner = web.AppRunner(app, access_log=None)
+        try:
+            await runner.setup()
+            await web.TCPSite(runner, host, port).start()
+            log.warning("Rungs serves Discord interactions on http://%s:%d%s", host, port,
+                        INTERACTIONS_PATH)  # fmt: skip
+            async with metrics_endpoint(metrics, settings):
+                await _until_stopped()
+        finally:
+            await runner.cleanup()  # no new requests; then what is in hand
+            await endpoint.drain()
+            await client.close()
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every loop
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
