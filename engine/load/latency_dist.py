@@ -1,0 +1,150 @@
+"""End-to-end latency: the distribution of a request's time through a path of stations.
+
+How tiers compose: a request's time is its path's fixed delays (network round trips, the
+balancer's parsing: content/latency.yaml) plus, at each station it visits, a wait (none with
+probability 1 - P(wait), else exponential with rate theta) and an exponential service time.
+The stations are taken as independent, which is exact for Poisson flows through M/M/1 stations
+in tandem (Burke, Reich) and close for the feed-forward network here; the discrete-event check
+in tests/load measures it. A sum of independent exponential phases has a closed-form density
+(partial fractions of the product of their Laplace transforms), so P(T > t) is a short sum of
+exponentials: no sampling, no convolution grid. The whole traffic is a mixture over paths
+(hit, miss, write; which server, which replica), each shifted by its fixed delay; its quantiles
+come from bisection on that mixture.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Poles closer than this (relative) are pulled apart: the same station visited twice (a cache
+# GET and the SET after a miss) would otherwise be a double pole. The shift changes the
+# distribution by about this fraction; survival(0) == 1 is checked to catch any loss.
+_POLE_GAP = 1e-4
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One station on a path: its P(wait), the wait's rate, and this class's service rate."""
+
+    p_wait: float
+    theta: float
+    mu: float
+
+    @property
+    def mean(self) -> float:
+        wait = self.p_wait / self.theta if self.p_wait > 0 and self.theta > 0 else 0.0
+        return wait + 1 / self.mu
+
+
+@dataclass(frozen=True, slots=True)
+class Phases:
+    """P(T > t) = sum of coef * exp(-rate * t), for the random part T of one path."""
+
+    terms: tuple[tuple[float, float], ...]
+
+    def survival(self, t: float) -> float:
+        if t <= 0:
+            return 1.0
+        return min(1.0, max(0.0, sum(c * math.exp(-r * t) for c, r in self.terms)))
+
+
+def phases(visits: Sequence[Visit]) -> Phases:
+    """The partial-fraction form of the sum of the visits' waits and services."""
+    poles: list[float] = []
+    zeros: list[tuple[float, float]] = []  # factors (a*s + b) of the numerator
+    for v in visits:
+        poles.append(v.mu)
+        if v.p_wait > 1e-12 and math.isfinite(v.theta):
+            # mu/(mu+s) * ((1-P) + P theta/(theta+s)) = mu ((1-P) s + theta) / ((mu+s)(theta+s))
+            poles.append(v.theta)
+            zeros.append((1 - v.p_wait, v.theta))
+    poles = _separate(poles)
+    gain = 1.0  # chosen so that the transform is 1 at s = 0 (a probability distribution)
+    for p in poles:
+        gain *= p
+    for _, b in zeros:
+        gain /= b
+    terms = []
+    for j, p in enumerate(poles):
+        numerator = gain
+        for a, b in zeros:
+            numerator *= b - a * p
+        denominator = 1.0
+        for i, other in enumerate(poles):
+            if i != j:
+                denominator *= other - p
+        terms.append((numerator / denominator / p, p))
+    result = Phases(tuple(terms))
+    if abs(sum(c for c, _ in terms) - 1) > 1e-6:  # numerical trouble: fall back to the mean
+        mean = sum(v.mean for v in visits)
+        return Phases(((1.0, 1 / mean),))
+    return result
+
+
+def _separate(poles: list[float]) -> list[float]:
+    ordered = sorted(poles)
+    for i in range(1, len(ordered)):
+        floor = ordered[i - 1] * (1 + _POLE_GAP)
+        if ordered[i] < floor:
+            ordered[i] = floor
+    return ordered
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """A share of the traffic: its fixed delay plus a random part (or a fixed total time, for
+    requests stuck behind a saturated station: they wait until the timeout)."""
+
+    weight: float
+    fixed: float
+    random: Phases | None
+    mean_random: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Mixture:
+    branches: tuple[Branch, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(b.weight for b in self.branches)
+
+    def survival(self, t: float) -> float:
+        total = self.total
+        if total <= 0:
+            return 0.0
+        s = 0.0
+        for b in self.branches:
+            if b.random is None:
+                s += b.weight if t < b.fixed else 0.0
+            else:
+                s += b.weight * b.random.survival(t - b.fixed)
+        return s / total
+
+    def mean(self) -> float:
+        total = self.total
+        if total <= 0:
+            return 0.0
+        return sum(b.weight * (b.fixed + b.mean_random) for b in self.branches) / total
+
+    def quantile(self, q: float) -> float:
+        """The q-quantile, to a relative 1e-4, by bisection on the survival function."""
+        if not self.branches or self.total <= 0:
+            return 0.0
+        tail = 1 - q
+        lo = min(b.fixed for b in self.branches)
+        hi = max(b.fixed + (30 * b.mean_random if b.random else 0.0) for b in self.branches)
+        hi = max(hi, lo + 1e-6)
+        while self.survival(hi) > tail:
+            hi *= 2
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if self.survival(mid) > tail:
+                lo = mid
+            else:
+                hi = mid
+            if hi - lo <= 1e-4 * hi:
+                break
+        return (lo + hi) / 2
