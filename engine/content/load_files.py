@@ -78,8 +78,7 @@ def _capacities(
         _basis(CAPACITY, section, getattr(f, section).basis, source_ids, problems)
     for node in ("lb", "cache", "db_read", "db_write", "replica_apply"):
         _basis(CAPACITY, f"nodes.{node}", getattr(f.nodes, node).basis, source_ids, problems)
-    for price in ("vm_vcpu_hour", "db_vcpu_hour", "cache_node_hour", "cdn_per_10k_requests",
-                  "cdn_per_gb"):
+    for price in ("vm_vcpu_hour", "db_vcpu_hour", "cache_node_hour", "cdn_per_10k_requests"):
         _basis(CAPACITY, f"prices.{price}", getattr(f.prices, price).basis, source_ids, problems)
     if f.app.cores not in f.app.sizes:
         problems.append((CAPACITY, "app.cores", "must be one of app.sizes"))
@@ -107,13 +106,12 @@ def _capacities(
         ryw_reads_per_write=f.read_your_writes.reads_per_write,
         l1_keys=f.local_cache.keys,
         l1_ttl_s=f.local_cache.ttl_s,
-        edge=Edge(f.edge.cacheable_share, f.edge.ttl_s, f.edge.pops, f.edge.response_kb),
+        edge=Edge(f.edge.cacheable_share, f.edge.ttl_s, f.edge.pops),
         prices=Prices(
             f.prices.vm_vcpu_hour.usd,
             f.prices.db_vcpu_hour.usd,
             f.prices.cache_node_hour.usd,
             f.prices.cdn_per_10k_requests.usd,
-            f.prices.cdn_per_gb.usd,
         ),
         latencies=lat,
     )

@@ -63,7 +63,6 @@ class EdgeModel(Sourced):
     cacheable_share: float = Field(ge=0, le=1)
     ttl_s: float = Field(gt=0, le=86_400)
     pops: int = Field(ge=1, le=1_000)
-    response_kb: float = Field(gt=0, le=100_000)
 
 
 class PriceModel(Sourced):
@@ -75,7 +74,6 @@ class PricesModel(Strict):
     db_vcpu_hour: PriceModel
     cache_node_hour: PriceModel
     cdn_per_10k_requests: PriceModel
-    cdn_per_gb: PriceModel
 
 
 class CapacityFile(Strict):

@@ -137,7 +137,7 @@ def facts(report: LoadReport, timeout: float) -> tuple[str, ...]:
         )
     elif report.cache_state == "down":
         out.append(f"the cache is down: all {_count(report.db_reads)} reads/s reach the databases")
-    else:
+    elif report.cache_state == "none":
         out.append(f"no cache: all {_count(report.db_reads)} reads/s reach the databases")
     if report.edge_share:
         out.append(f"the CDN answers {report.edge_share:.0%} of requests at the edge")

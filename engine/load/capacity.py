@@ -25,13 +25,12 @@ class NodeCapacity:
 
 @dataclass(frozen=True, slots=True)
 class Prices:
-    """On-demand list prices, $/hour, and the CDN's per-request and per-GB prices."""
+    """On-demand list prices, $/hour, and the CDN's per-request fee."""
 
     vm_vcpu_hour: float  # app servers and self-run balancers (c5 family, linear in vCPUs)
     db_vcpu_hour: float  # managed PostgreSQL (db.m6g family)
     cache_node_hour: float  # one managed Redis node
     cdn_per_10k_requests: float
-    cdn_per_gb: float
 
     def monthly(self, per_hour: float) -> float:
         return per_hour * HOURS_PER_MONTH
@@ -44,7 +43,6 @@ class Edge:
     cacheable_share: float  # share of reads whose responses are public and cacheable
     ttl_s: float
     pops: int  # points of presence, each with its own copy
-    response_kb: float  # mean response size, for the per-GB price
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ class Demand:
     db_reads: float = 0.0  # reads/s that reach a database
     failed: dict[str, float] = field(default_factory=dict)  # reason -> requests/s
     apply_rho: dict[str, float] = field(default_factory=dict)  # shard -> replay thread load
-    cache_state: str = "up"  # up, down (failing fast) or none
+    cache_state: str = "unreached"  # up, down (failing fast), none, or unreached (failed first)
 
     @property
     def origin(self) -> float:
@@ -189,6 +189,7 @@ def _cache(
     if not top.cache_alive:
         d.cache_state = "down"
         return reads
+    d.cache_state = "up"
     traffic = d.traffic
     pop = popularity(traffic.keys, traffic.zipf)
     base = hit if hit is not None else hit_ratio(pop, reads, top.cache_keys, top.ttl_s)

@@ -63,8 +63,9 @@ def bill(top: Topology, traffic: Traffic, caps: Capacities) -> Bill:
         )
     )
     if top.cdn:
+        # Only what the CDN adds: its request fee. The bytes leave the cloud either way (from
+        # the origin or from the edge), so data transfer is in neither bill.
         requests = traffic.rate * SECONDS_PER_MONTH
-        gigabytes = requests * caps.edge.response_kb / 1e6  # every response leaves the edge
-        usd = requests / 1e4 * p.cdn_per_10k_requests + gigabytes * p.cdn_per_gb
-        lines.append(BillLine("CDN (all month at this rate)", 0, usd))
+        usd = requests / 1e4 * p.cdn_per_10k_requests
+        lines.append(BillLine("CDN request fees (all month at this rate)", 0, usd))
     return Bill(tuple(lines))

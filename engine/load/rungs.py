@@ -174,7 +174,8 @@ def _add_cache(top: Topology, traffic: Traffic, caps: Capacities) -> tuple[Topol
 def _grow_cache(top: Topology, traffic: Traffic, caps: Capacities) -> tuple[Topology, str] | None:
     if not top.cache_nodes or top.cache_keys >= traffic.keys:
         return None
-    keys = min(traffic.keys, top.cache_keys * 10)
+    # First use the memory the nodes already have, then ten times more.
+    keys = min(traffic.keys, max(top.cache_keys * 10, caps.cache_keys_per_node * top.cache_nodes))
     nodes = max(top.cache_nodes, math.ceil(keys / caps.cache_keys_per_node))
     after = replace(top, cache_keys=keys, cache_nodes=nodes)
     return after, f"{top.cache_keys:,} -> {keys:,} keys in the cache"

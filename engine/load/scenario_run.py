@@ -43,6 +43,7 @@ class Step:
     lag_s: float
     backlog_s: float  # the longest wait a backlog adds anywhere
     reason: str  # the main cause of this second's errors ("" when none)
+    cache_state: str  # up, down, none, or unreached (the request failed before it)
 
 
 @dataclass(slots=True)
@@ -138,6 +139,7 @@ def _step(
         lag_s=lag,
         backlog_s=max(delays.values(), default=0.0),
         reason=_reason(d, delays, shed_rate, timed_out, errors),
+        cache_state=d.cache_state,
     )
 
 

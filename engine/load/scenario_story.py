@@ -95,6 +95,7 @@ def _effects(steps: list[Step], caps: Capacities, trigger_end: float) -> list[Mo
     out += _slow_spells(steps, caps)
     out += _metastable(steps, trigger_end)
     out += _lag_spells(steps)
+    out += _warm_up(steps)
     return out
 
 
@@ -129,7 +130,7 @@ def _error_spells(steps: list[Step]) -> list[Moment]:
 
 
 def _slow_spells(steps: list[Step], caps: Capacities) -> list[Moment]:
-    """p99 past the objective while nothing fails yet; a spell ends after 10 s back under 80%
+    """p99 past the objective while nothing fails yet; a spell ends after 30 s back under 80%
     of the objective (noise near the line would otherwise repeat the sentence)."""
     limit = caps.p99_objective_s * 1000
     out, on, calm = [], False, 0
@@ -141,8 +142,27 @@ def _slow_spells(steps: list[Step], caps: Capacities) -> list[Moment]:
                                    "objective, before anything fails", "effect"))
         elif on:
             calm = calm + 1 if s.p99_ms < 0.8 * limit else 0
-            on = calm < 10
+            on = calm < 30
     return out
+
+
+def _warm_up(steps: list[Step]) -> list[Moment]:
+    """After the cache comes back empty: when its hit ratio is back to 95% of where it was."""
+    before = steps[0].hit_ratio if steps else 0.0
+    down = next((i for i, s in enumerate(steps) if s.cache_state == "down"), None)
+    if not before or down is None:
+        return []
+    back = next((i for i in range(down, len(steps)) if steps[i].cache_state == "up"), None)
+    if back is None:
+        return []
+    for s in steps[back:]:
+        if s.hit_ratio >= 0.95 * before:
+            took = s.t - steps[back].t
+            return [Moment(s.t, (
+                f"The cache is warm again: hit ratio {s.hit_ratio:.0%}, {took:.0f} s after it "
+                "came back; the hot keys returned first, the long tail last"
+            ), "effect")]
+    return []
 
 
 def _lag_spells(steps: list[Step]) -> list[Moment]:
