@@ -31,7 +31,7 @@ QUERIES = [
 ]
 
 
-def _timed(fn, repeat: int) -> list[float]:  # noqa: ANN001
+def _timed(fn, repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
         start = time.perf_counter_ns()
@@ -48,8 +48,14 @@ def _cold() -> float:
         "t = time.perf_counter(); run_load(parse_load(['50k']), "
         "default_topology(c.load.capacities), c.load); print(time.perf_counter() - t)"
     )
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 check=True).stdout) for _ in range(3)]
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
     return benchkit.median(runs) * 1e9
 
 
@@ -67,10 +73,17 @@ def main() -> None:
         run_load(query, top, load)
         times = _timed(lambda query=query: run_load(query, top, load), repeat)
         all_times += times
-        benchkit.info(f"  /load {q}", f"p50 {benchkit.ms(benchkit.percentile(times, 50))}, "
-                      f"p99 {benchkit.ms(benchkit.percentile(times, 99))}")
-    benchkit.check("/load p99 over all queries", benchkit.ms(benchkit.percentile(all_times, 99)),
-                   "<= 20 ms", benchkit.percentile(all_times, 99) <= 20e6)
+        benchkit.info(
+            f"  /load {q}",
+            f"p50 {benchkit.ms(benchkit.percentile(times, 50))}, "
+            f"p99 {benchkit.ms(benchkit.percentile(times, 99))}",
+        )
+    benchkit.check(
+        "/load p99 over all queries",
+        benchkit.ms(benchkit.percentile(all_times, 99)),
+        "<= 20 ms",
+        benchkit.percentile(all_times, 99) <= 20e6,
+    )
     benchkit.info("/load cold (first call in a fresh process)", benchkit.ms(_cold()))
     print("/scenario (run_scenario: simulation, time line, series)")
     worst = 0.0
@@ -79,17 +92,22 @@ def main() -> None:
         times = _timed(lambda s=scenario: run_scenario(s, load.capacities), 5 if args.quick else 15)
         per_120 = benchkit.median(times) * 120 / scenario.duration_s
         worst = max(worst, per_120)
-        benchkit.info(f"  {name} ({scenario.duration_s} s)",
-                      f"median {benchkit.ms(benchkit.median(times))} "
-                      f"({benchkit.ms(per_120)} per 120 s)")
-    benchkit.check("/scenario, slowest per 120 simulated s", benchkit.ms(worst), "<= 100 ms",
-                   worst <= 100e6)
+        benchkit.info(
+            f"  {name} ({scenario.duration_s} s)",
+            f"median {benchkit.ms(benchkit.median(times))} ({benchkit.ms(per_120)} per 120 s)",
+        )
+    benchkit.check(
+        "/scenario, slowest per 120 simulated s", benchkit.ms(worst), "<= 100 ms", worst <= 100e6
+    )
     state = new_climb(top)
     view(state, load)
     times = _timed(lambda: view(state, load), repeat)
-    benchkit.check("/climb view p99 (verdict + 6 rung previews)",
-                   benchkit.ms(benchkit.percentile(times, 99)), "<= 20 ms",
-                   benchkit.percentile(times, 99) <= 20e6)
+    benchkit.check(
+        "/climb view p99 (verdict + 6 rung previews)",
+        benchkit.ms(benchkit.percentile(times, 99)),
+        "<= 20 ms",
+        benchkit.percentile(times, 99) <= 20e6,
+    )
     benchkit.summary()
 
 

@@ -23,7 +23,10 @@ from engine.sim.latency import Latencies
 M = TypeVar("M", bound=BaseModel)
 Problems = list[tuple[str, str, str]]
 CAPACITY, RUNGS, FOLLOW_UPS, SCENARIOS = (
-    "capacity.yaml", "rungs.yaml", "under_load.yaml", "scenarios",
+    "capacity.yaml",
+    "rungs.yaml",
+    "under_load.yaml",
+    "scenarios",
 )
 
 
@@ -39,7 +42,9 @@ def load_load_content(
     rungs = _rungs(_read(folder / RUNGS, RUNGS, RungsFile, problems), source_ids, problems)
     scenarios = _scenarios(folder, caps, source_ids, problems)
     follow_ups = _follow_ups(
-        _read(folder / FOLLOW_UPS, FOLLOW_UPS, FollowUpsFile, problems), drills, scenarios,
+        _read(folder / FOLLOW_UPS, FOLLOW_UPS, FollowUpsFile, problems),
+        drills,
+        scenarios,
         problems,
     )
     if caps is None or rungs is None:
@@ -73,8 +78,15 @@ def _basis(name: str, where: str, basis: str, source_ids: set[str], problems: Pr
 def _capacities(
     f: CapacityFile, source_ids: set[str], lat: Latencies | None, problems: Problems
 ) -> Capacities | None:
-    for section in ("app", "database", "cache_memory", "objectives", "read_your_writes",
-                    "local_cache", "edge"):
+    for section in (
+        "app",
+        "database",
+        "cache_memory",
+        "objectives",
+        "read_your_writes",
+        "local_cache",
+        "edge",
+    ):
         _basis(CAPACITY, section, getattr(f, section).basis, source_ids, problems)
     for node in ("lb", "cache", "db_read", "db_write", "replica_apply"):
         _basis(CAPACITY, f"nodes.{node}", getattr(f.nodes, node).basis, source_ids, problems)
@@ -156,8 +168,13 @@ def _rungs(
             if source not in source_ids:
                 problems.append((RUNGS, f"rungs.{i}.sources.{j}", f"unknown source '{source}'"))
         out[RungId(rung.id)] = RungText(
-            RungId(rung.id), rung.label, tuple(Tier(t) for t in rung.relieves), rung.rank,
-            rung.why, rung.not_fixed, tuple(rung.sources),
+            RungId(rung.id),
+            rung.label,
+            tuple(Tier(t) for t in rung.relieves),
+            rung.rank,
+            rung.why,
+            rung.not_fixed,
+            tuple(rung.sources),
         )
     for missing in sorted(known - {r.value for r in out}):
         problems.append((RUNGS, "rungs", f"no words for the rung '{missing}'"))

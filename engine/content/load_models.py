@@ -204,7 +204,12 @@ class MitigateModel(_EventModel):
 
 
 EventModel = Annotated[
-    SpikeModel | KillModel | ReviveModel | RestartModel | PromoteModel | HotKeyModel
+    SpikeModel
+    | KillModel
+    | ReviveModel
+    | RestartModel
+    | PromoteModel
+    | HotKeyModel
     | MitigateModel,
     Field(discriminator="do"),
 ]

@@ -44,12 +44,17 @@ def scenario_of(
         problems.append((name, "traffic.reads", "both sides of R:W must be at least 1"))
         return None
     traffic = Traffic(
-        f.traffic.rate, reads / (reads + writes), f.traffic.keys, f.traffic.zipf,
+        f.traffic.rate,
+        reads / (reads + writes),
+        f.traffic.keys,
+        f.traffic.zipf,
         float(f.duration_s),
     )
     c = f.clients
     clients = Clients(
-        c.timeout_ms / 1000, c.retries, c.backoff_ms / 1000,
+        c.timeout_ms / 1000,
+        c.retries,
+        c.backoff_ms / 1000,
         c.queue_timeout_ms / 1000 if c.queue_timeout_ms else None,
     )
     nodes = node_names(top)
@@ -57,22 +62,33 @@ def scenario_of(
     for i, model in enumerate(f.events):
         where = f"events.{i}"
         if model.at >= f.duration_s:
-            problems.append((name, f"{where}.at", f"{model.at:g} s is past the end ({f.duration_s} s)"))
+            problems.append(
+                (name, f"{where}.at", f"{model.at:g} s is past the end ({f.duration_s} s)")
+            )
         node = getattr(model, "node", None)
         if node is not None and node not in nodes:
             problems.append((name, f"{where}.node", f"no node '{node}' in this cluster"))
         if isinstance(model, MitigateModel) and model.cores and model.cores not in caps.app_sizes:
-            problems.append((name, f"{where}.cores", f"no app server size with {model.cores} vCPUs"))
+            problems.append(
+                (name, f"{where}.cores", f"no app server size with {model.cores} vCPUs")
+            )
         if isinstance(model, PromoteModel) and (model.shard >= top.shards or not top.replicas):
             problems.append((name, f"{where}.shard", "that shard has no replica to promote"))
         events.append(_event(model))
     if len(problems) > before:
         return None
     return Scenario(
-        id=f.id, title=f.title, summary=f.summary, seed=f.seed, duration_s=f.duration_s,
-        topology=top, traffic=traffic, clients=clients,
+        id=f.id,
+        title=f.title,
+        summary=f.summary,
+        seed=f.seed,
+        duration_s=f.duration_s,
+        topology=top,
+        traffic=traffic,
+        clients=clients,
         events=tuple(sorted(events, key=lambda e: e.at)),
-        vip_failover_s=f.cluster.vip_failover_s, sources=tuple(f.sources),
+        vip_failover_s=f.cluster.vip_failover_s,
+        sources=tuple(f.sources),
     )
 
 
@@ -125,5 +141,7 @@ def _event(m: object) -> Event:
         return HotKey(m.at, m.share, note)
     if isinstance(m, MitigateModel):
         queue = m.queue_timeout_ms / 1000 if m.queue_timeout_ms else None
-        return Mitigate(m.at, m.l1, m.retries, queue, m.servers, m.cores, m.replicas, m.shards, note)
+        return Mitigate(
+            m.at, m.l1, m.retries, queue, m.servers, m.cores, m.replicas, m.shards, note
+        )
     raise TypeError(f"unknown event model {type(m).__name__}")

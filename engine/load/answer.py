@@ -80,8 +80,14 @@ def _row(t: TierLoad, v: Verdict) -> TierRow:
     marked = v.first is not None and v.first.tier is t.tier and not v.first.lag
     marked = marked and v.status is not Status.OK
     return TierRow(
-        t.tier.label, t.nodes, t.rate, t.capacity, t.rho, t.busy,
-        t.wait_p99 * 1000 if math.isfinite(t.wait_p99) else math.inf, marked,
+        t.tier.label,
+        t.nodes,
+        t.rate,
+        t.capacity,
+        t.rho,
+        t.busy,
+        t.wait_p99 * 1000 if math.isfinite(t.wait_p99) else math.inf,
+        marked,
     )
 
 
@@ -115,9 +121,8 @@ def paragraph(report: LoadReport, v: Verdict, rungs: tuple[RungOption, ...]) -> 
     if report.errors > 0:
         text += f" {_count(report.errors)} requests/s fail or time out."
     if v.status is not Status.OK and first is not None and not first.lag:
-        text += (
-            " One node fewer in that tier and it would " + ("still hold." if v.survives_one_failure
-                                                            else "be past 100%.")
+        text += " One node fewer in that tier and it would " + (
+            "still hold." if v.survives_one_failure else "be past 100%."
         )
     if rungs:
         best = rungs[0]

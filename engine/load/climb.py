@@ -27,8 +27,14 @@ RATES = (500.0, 1_000.0, 2_000.0, 5_000.0, 10_000.0, 20_000.0, 50_000.0, 100_000
 BUDGET_USD = 15_000.0  # per month
 MAX_OFFERS = 6
 MAX_MOVES = 40
-_ALSO = (RungId.ADD_REPLICA, RungId.SHARD, RungId.SCALE_OUT_APP, RungId.ADD_CACHE_NODE,
-         RungId.CDN, RungId.PAIR_LB)  # plausible moves offered beside the right ones
+_ALSO = (
+    RungId.ADD_REPLICA,
+    RungId.SHARD,
+    RungId.SCALE_OUT_APP,
+    RungId.ADD_CACHE_NODE,
+    RungId.CDN,
+    RungId.PAIR_LB,
+)  # plausible moves offered beside the right ones
 
 
 class ClimbStatus(StrEnum):
@@ -85,8 +91,11 @@ class ClimbView:
 
 
 def new_climb(
-    topology: Topology, reads: tuple[int, int] = (100, 1), keys: int = 1_000_000,
-    zipf: float = 1.0, budget_usd: float = BUDGET_USD,
+    topology: Topology,
+    reads: tuple[int, int] = (100, 1),
+    keys: int = 1_000_000,
+    zipf: float = 1.0,
+    budget_usd: float = BUDGET_USD,
 ) -> ClimbState:
     return ClimbState(topology, reads[0], reads[1], keys, zipf, budget_usd=budget_usd)
 
@@ -101,8 +110,8 @@ def view(state: ClimbState, content: LoadContent) -> ClimbView:
     report = analyse(state.topology, traffic, caps)
     v = verdict(report, state.topology, caps)
     ok = holds(v)
-    offered: list[RungId] = [] if state.status is not ClimbStatus.PLAYING else _offer_ids(
-        report, state.topology, v
+    offered: list[RungId] = (
+        [] if state.status is not ClimbStatus.PLAYING else _offer_ids(report, state.topology, v)
     )
     found = options(report, state.topology, caps, content.rungs, v, offered)
     usd = bill(state.topology, traffic, caps).usd_month
@@ -146,8 +155,10 @@ def raise_load(state: ClimbState, content: LoadContent) -> ClimbState:
     if not current.holds:
         first = current.verdict.first
         where = f" ({first.tier.label})" if first else ""
-        raise UsageError(f"The cluster does not hold {state.rate:,.0f} requests/s yet{where}: "
-                         "climb a rung first.")
+        raise UsageError(
+            f"The cluster does not hold {state.rate:,.0f} requests/s yet{where}: "
+            "climb a rung first."
+        )
     held = max(state.held, state.rate)
     if state.step + 1 >= len(RATES):
         return replace(state, held=held, status=ClimbStatus.WON)
@@ -181,26 +192,50 @@ def _judge(current: ClimbView, option: RungOption, content: LoadContent) -> Clim
     text = content.rungs[option.rung]
     state = current.state
     if option.rung is RungId.PAIR_LB:
-        return ClimbMove(state.rate, option.rung, tier.value if tier else "", True,
-                         "removed a single point of failure (no capacity gained)",
-                         option.usd_after)
+        return ClimbMove(
+            state.rate,
+            option.rung,
+            tier.value if tier else "",
+            True,
+            "removed a single point of failure (no capacity gained)",
+            option.usd_after,
+        )
     if tier is None or tier not in text.relieves:
         where = tier.label if tier else "nothing"
-        return ClimbMove(state.rate, option.rung, tier.value if tier else "", False,
-                         f"{text.label.lower()} while the {where} were what broke first",
-                         option.usd_after)
+        return ClimbMove(
+            state.rate,
+            option.rung,
+            tier.value if tier else "",
+            False,
+            f"{text.label.lower()} while the {where} were what broke first",
+            option.usd_after,
+        )
     cheaper = [
-        o for o in current.offers
-        if o.fixes and tier in content.rungs[o.rung].relieves
-        and content.rungs[o.rung].rank < text.rank and o.usd_delta <= option.usd_delta
+        o
+        for o in current.offers
+        if o.fixes
+        and tier in content.rungs[o.rung].relieves
+        and content.rungs[o.rung].rank < text.rank
+        and o.usd_delta <= option.usd_delta
     ]
     if cheaper:
-        return ClimbMove(state.rate, option.rung, tier.value, False,
-                         f"{text.label.lower()} before {cheaper[0].label.lower()}, which fixed "
-                         "it for less", option.usd_after)
+        return ClimbMove(
+            state.rate,
+            option.rung,
+            tier.value,
+            False,
+            f"{text.label.lower()} before {cheaper[0].label.lower()}, which fixed it for less",
+            option.usd_after,
+        )
     if not option.fixes:
-        return ClimbMove(state.rate, option.rung, tier.value, False,
-                         f"{text.label.lower()} did not fix the {tier.label}", option.usd_after)
+        return ClimbMove(
+            state.rate,
+            option.rung,
+            tier.value,
+            False,
+            f"{text.label.lower()} did not fix the {tier.label}",
+            option.usd_after,
+        )
     return ClimbMove(state.rate, option.rung, tier.value, True, "", option.usd_after)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from engine.load.catalogue import RungId
-from engine.load.climb import ClimbMove, ClimbState, ClimbStatus, RATES
+from engine.load.climb import RATES, ClimbMove, ClimbState, ClimbStatus
 from engine.load.topology import AppNode, Topology
 
 FORMAT = 1

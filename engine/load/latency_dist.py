@@ -87,8 +87,7 @@ def _separate(poles: list[float]) -> list[float]:
     ordered = sorted(poles)
     for i in range(1, len(ordered)):
         floor = ordered[i - 1] * (1 + _POLE_GAP)
-        if ordered[i] < floor:
-            ordered[i] = floor
+        ordered[i] = max(ordered[i], floor)
     return ordered
 
 
@@ -113,7 +112,8 @@ class Mixture:
     _total: float = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        terms, steps = [], []
+        terms: list[tuple[float, float, float]] = []
+        steps: list[tuple[float, float]] = []
         for b in self.branches:
             steps.append((b.weight, b.fixed))
             if b.random is not None:

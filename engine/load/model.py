@@ -121,9 +121,7 @@ def _quantile(mix: Mixture, q: float) -> float:
     return mix.quantile(q) if mix.branches else 0.0
 
 
-def _pass_through(
-    found: list[Path], queues: dict[str, Queue]
-) -> tuple[dict[str, float], float]:
+def _pass_through(found: list[Path], queues: dict[str, Queue]) -> tuple[dict[str, float], float]:
     """Per node, the share of its offered path traffic that gets past the nodes before it; and
     the share of all requests answered. A saturated node passes 1/rho of what it is offered."""
     seen: dict[str, list[float]] = {}

@@ -72,9 +72,7 @@ def cache_name(top: Topology, index: int) -> str:
     return "cache" if top.cache_nodes == 1 else f"cache-{index}"
 
 
-def demand(
-    top: Topology, traffic: Traffic, caps: Capacities, hit: float | None = None
-) -> Demand:
+def demand(top: Topology, traffic: Traffic, caps: Capacities, hit: float | None = None) -> Demand:
     """Offered load per node. `hit` overrides the steady-state hit ratio (a warming cache)."""
     d = Demand(traffic)
     _edge(d, top, caps)
@@ -85,7 +83,10 @@ def demand(
         name = "lb" if top.lb_nodes == 1 else f"lb-{i}"
         rate = d.origin / top.lb_nodes
         d.nodes[name] = NodeDemand(
-            name, Tier.LB, caps.lb.workers, {"request": Flow(rate, caps.lb.service)},
+            name,
+            Tier.LB,
+            caps.lb.workers,
+            {"request": Flow(rate, caps.lb.service)},
             caps.lb.ops_per_s,
         )
     if not _app(d, top, caps):
@@ -133,7 +134,11 @@ def _app(d: Demand, top: Topology, caps: Capacities) -> bool:
         d.app_slow[name] = slow_ms / 1000
         flow = Flow(d.origin * share, caps.app_cpu)
         d.nodes[name] = NodeDemand(
-            name, Tier.APP, top.app_cores, {"request": flow}, caps.app_capacity(top.app_cores),
+            name,
+            Tier.APP,
+            top.app_cores,
+            {"request": flow},
+            caps.app_capacity(top.app_cores),
             len(members),
         )
     if top.l1:
@@ -165,7 +170,7 @@ def _l1_share(d: Demand, caps: Capacities, servers: int) -> float:
     traffic = d.traffic
     pop = popularity(traffic.keys, traffic.zipf)
     reads = d.origin * traffic.read_share / servers
-    share, left = 0.0, caps.l1_keys
+    share, left = 0.0, float(caps.l1_keys)
     for count, p in pop.groups:
         if left <= 0:
             break
@@ -221,11 +226,10 @@ def _cache_shares(
     if k == 1:
         return [1.0]
     shares = [0.0] * k
-    placed, rank = 0.0, 0
-    for count, p in groups:
-        if rank >= _HOT_KEYS_PLACED or count != 1:
+    placed = 0.0
+    for rank, (count, p) in enumerate(groups, start=1):
+        if rank > _HOT_KEYS_PLACED or count != 1:
             break
-        rank += 1
         weight = p * (1 - hot_share) + (hot_share if rank == 1 else 0.0)
         shares[stable_hash(f"key:{rank}") % k] += weight
         placed += weight

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from engine.load.capacity import Capacities
-from engine.load.latency_dist import Branch, Mixture, Visit, phases
+from engine.load.latency_dist import Branch, Mixture, Phases, Visit, phases
 from engine.load.network import Demand
 from engine.load.queueing import Queue
 from engine.load.topology import Topology
@@ -41,9 +41,7 @@ def paths(d: Demand, top: Topology, caps: Capacities) -> list[Path]:
     return [p for p in out if p.weight > 0]
 
 
-def _app_choices(
-    d: Demand, top: Topology, caps: Capacities
-) -> Iterator[tuple[str, float, float]]:
+def _app_choices(d: Demand, top: Topology, caps: Capacities) -> Iterator[tuple[str, float, float]]:
     """(server group, share, fixed extra): identical servers are one group (network.demand),
     so a big fleet is one path, not one per server."""
     lat = caps.latencies
@@ -117,36 +115,38 @@ def _write_paths(
 
 
 def mixture(
-    found: list[Path], d: Demand, queues: dict[str, Queue], timeout: float,
+    found: list[Path],
+    d: Demand,
+    queues: dict[str, Queue],
+    timeout: float,
     delays: dict[str, float] | None = None,
 ) -> Mixture:
     """The latency distribution of the requests that are answered. A path through a saturated
     station is answered, if at all, at the timeout. `delays` adds a backlog's wait per node
     (the scenario's queues that have not drained yet)."""
     branches: list[Branch] = []
-    cache: dict[tuple[tuple[str, str], ...], tuple[object, float, float]] = {}
+    cache: dict[tuple[tuple[str, str], ...], tuple[Phases | None, float]] = {}
     for path in found:
         extra = sum((delays or {}).get(node, 0.0) for node, _ in path.visits)
         key = path.visits
         if key not in cache:
             cache[key] = _random_part(path, d, queues)
-        random, mean, _ = cache[key]
+        random, mean = cache[key]
         fixed = path.fixed + extra
         if random is None or fixed >= timeout:
             branches.append(Branch(path.weight, timeout, None))
         else:
-            branches.append(Branch(path.weight, fixed, random, mean))  # type: ignore[arg-type]
+            branches.append(Branch(path.weight, fixed, random, mean))
     return Mixture(tuple(branches))
 
 
-def _random_part(
-    path: Path, d: Demand, queues: dict[str, Queue]
-) -> tuple[object, float, float]:
+def _random_part(path: Path, d: Demand, queues: dict[str, Queue]) -> tuple[Phases | None, float]:
+    """The path's waits and services as exponential phases (None through a saturated node)."""
     visits = []
     for node, work in path.visits:
         queue = queues[node]
         if queue.saturated:
-            return None, 0.0, 0.0
+            return None, 0.0
         service = d.nodes[node].flows[work].service
         visits.append(Visit(queue.p_wait, queue.theta, 1 / service))
-    return phases(visits), sum(v.mean for v in visits), 0.0
+    return phases(visits), float(sum(v.mean for v in visits))

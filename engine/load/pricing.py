@@ -52,7 +52,9 @@ def bill(top: Topology, traffic: Traffic, caps: Capacities) -> Bill:
     ]
     caches = cache_nodes_needed(top, caps)
     if caches:
-        lines.append(BillLine(f"cache nodes x{caches}", caches, caches * p.monthly(p.cache_node_hour)))
+        lines.append(
+            BillLine(f"cache nodes x{caches}", caches, caches * p.monthly(p.cache_node_hour))
+        )
     data = top.shards * (1 + top.replicas)
     lines.append(
         BillLine(

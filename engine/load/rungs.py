@@ -154,7 +154,9 @@ def _scale_up_app(top: Topology, traffic: Traffic, caps: Capacities) -> tuple[To
     return after, f"{top.app_cores} -> {after.app_cores} vCPUs per app server"
 
 
-def _scale_out_app(top: Topology, traffic: Traffic, caps: Capacities) -> tuple[Topology, str] | None:
+def _scale_out_app(
+    top: Topology, traffic: Traffic, caps: Capacities
+) -> tuple[Topology, str] | None:
     rho = _hottest(top, traffic, caps, Tier.APP)
     want = max(top.servers + 1, math.ceil(top.servers * rho / caps.utilisation_target))
     if top.servers >= MAX_SERVERS:
@@ -185,7 +187,9 @@ def _add_cache_node(
     top: Topology, traffic: Traffic, caps: Capacities
 ) -> tuple[Topology, str] | None:
     def step(t: Topology) -> Topology | None:
-        return replace(t, cache_nodes=t.cache_nodes + 1) if t.cache_nodes < MAX_CACHE_NODES else None
+        return (
+            replace(t, cache_nodes=t.cache_nodes + 1) if t.cache_nodes < MAX_CACHE_NODES else None
+        )
 
     if not top.cache_nodes:
         return None

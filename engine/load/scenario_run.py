@@ -59,7 +59,7 @@ class _Flow:
 
 def simulate(scenario: Scenario, caps: Capacities) -> tuple[list[Step], list[tuple[float, str]]]:
     """The steps and the events as they happened: (t, sentence)."""
-    rng = random.Random(scenario.seed)
+    rng = random.Random(scenario.seed)  # noqa: S311 - arrival noise, not secrets
     state = start(scenario)
     flow = _Flow(lag_s=scenario.topology.lag_ms / 1000)
     events = list(scenario.events)
@@ -92,7 +92,11 @@ def _timers(state: RunState, t: float) -> list[tuple[float, str]]:
 
 
 def _step(
-    scenario: Scenario, caps: Capacities, state: RunState, flow: _Flow, rng: random.Random,
+    scenario: Scenario,
+    caps: Capacities,
+    state: RunState,
+    flow: _Flow,
+    rng: random.Random,
     index: int,
 ) -> Step:
     base = scenario.traffic.rate * state.multiplier(index * STEP_S)
@@ -100,8 +104,12 @@ def _step(
     attempts = [fresh, *flow.due.pop(index, [])]
     offered = sum(attempts)
     traffic = Traffic(
-        offered, scenario.traffic.read_share, scenario.traffic.keys, scenario.traffic.zipf,
-        STEP_S, state.hot_share,
+        offered,
+        scenario.traffic.read_share,
+        scenario.traffic.keys,
+        scenario.traffic.zipf,
+        STEP_S,
+        state.hot_share,
     )
     hit = _warming_hit(state, traffic, flow)
     d = demand(state.top, traffic, caps, hit)
@@ -204,8 +212,13 @@ def _upstream(found: list[Path], queues: dict[str, Queue]) -> dict[str, float]:
 
 
 def _schedule_retries(
-    flow: _Flow, state: RunState, attempts: list[float], offered: float, fast: float,
-    slow: float, index: int,
+    flow: _Flow,
+    state: RunState,
+    attempts: list[float],
+    offered: float,
+    fast: float,
+    slow: float,
+    index: int,
 ) -> None:
     clients = state.clients
     if not clients.retries or offered <= 0:

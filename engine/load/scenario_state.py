@@ -44,8 +44,14 @@ def start(scenario: Scenario) -> RunState:
     return RunState(scenario.topology, scenario.clients)
 
 
-def apply_event(state: RunState, event: Event, t: float, vip_failover_s: float,
-                writes_by_primary: dict[str, float], lag_s: float) -> str:
+def apply_event(
+    state: RunState,
+    event: Event,
+    t: float,
+    vip_failover_s: float,
+    writes_by_primary: dict[str, float],
+    lag_s: float,
+) -> str:
     """Change the state; returns what happened, in a sentence (the timeline's event line)."""
     match event:
         case Spike():
@@ -71,8 +77,14 @@ def apply_event(state: RunState, event: Event, t: float, vip_failover_s: float,
             assert_never(event)
 
 
-def _kill(state: RunState, node: str, t: float, vip_s: float,
-          writes_by_primary: dict[str, float], lag_s: float) -> str:
+def _kill(
+    state: RunState,
+    node: str,
+    t: float,
+    vip_s: float,
+    writes_by_primary: dict[str, float],
+    lag_s: float,
+) -> str:
     top = state.top
     if node == "lb":
         if top.lb_standby:
@@ -152,7 +164,9 @@ def _promote(state: RunState, shard: int) -> str:
     primaries = list(top.primaries_alive)
     primaries[shard] = True
     state.top = replace(
-        top, primaries_alive=tuple(primaries), replicas_alive=tuple(groups),
+        top,
+        primaries_alive=tuple(primaries),
+        replicas_alive=tuple(groups),
         replicas=max(len(g) for g in groups),
     )
     name = f"replica-{chosen}" if top.shards == 1 else f"shard-{shard}-replica-{chosen}"
@@ -173,9 +187,7 @@ def _mitigate(state: RunState, m: Mitigate) -> str:
         said.append(f"clients retry at most {m.retries} time{'s' if m.retries != 1 else ''}")
     if m.queue_timeout_s is not None:
         state.clients = replace(state.clients, queue_timeout_s=m.queue_timeout_s)
-        said.append(
-            f"servers drop requests queued longer than {m.queue_timeout_s * 1000:.0f} ms"
-        )
+        said.append(f"servers drop requests queued longer than {m.queue_timeout_s * 1000:.0f} ms")
     if m.servers is not None:
         before = state.top.servers
         state.top = state.top.with_servers(m.servers)

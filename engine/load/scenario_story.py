@@ -106,9 +106,15 @@ def _saturation(steps: list[Step], tier: Tier) -> list[Moment]:
         if not on and rho >= 1:
             on = True
             text = tier.verb("saturates", "saturate").capitalize()
-            out.append(Moment(s.t, f"{text}: offered {rho:.0%} of what "
-                                   f"{'they' if tier.plural else 'it'} can serve, so a backlog "
-                                   "builds", "effect"))
+            out.append(
+                Moment(
+                    s.t,
+                    f"{text}: offered {rho:.0%} of what "
+                    f"{'they' if tier.plural else 'it'} can serve, so a backlog "
+                    "builds",
+                    "effect",
+                )
+            )
         elif on and s.busy.get(tier.value, 0.0) < 1:
             on = False
             text = tier.verb("has", "have").capitalize()
@@ -138,8 +144,14 @@ def _slow_spells(steps: list[Step], caps: Capacities) -> list[Moment]:
         failing = s.errors / max(s.offered, 1) >= _ERRORS_ON
         if not on and s.p99_ms > limit and not failing:
             on, calm = True, 0
-            out.append(Moment(s.t, f"p99 rises to {s.p99_ms:.0f} ms, past the {limit:.0f} ms "
-                                   "objective, before anything fails", "effect"))
+            out.append(
+                Moment(
+                    s.t,
+                    f"p99 rises to {s.p99_ms:.0f} ms, past the {limit:.0f} ms "
+                    "objective, before anything fails",
+                    "effect",
+                )
+            )
         elif on:
             calm = calm + 1 if s.p99_ms < 0.8 * limit else 0
             on = calm < 30
@@ -158,10 +170,16 @@ def _warm_up(steps: list[Step]) -> list[Moment]:
     for s in steps[back:]:
         if s.hit_ratio >= 0.95 * before:
             took = s.t - steps[back].t
-            return [Moment(s.t, (
-                f"The cache is warm again: hit ratio {s.hit_ratio:.0%}, {took:.0f} s after it "
-                "came back; the hot keys returned first, the long tail last"
-            ), "effect")]
+            return [
+                Moment(
+                    s.t,
+                    (
+                        f"The cache is warm again: hit ratio {s.hit_ratio:.0%}, {took:.0f} s "
+                        "after it came back; the hot keys returned first, the long tail last"
+                    ),
+                    "effect",
+                )
+            ]
     return []
 
 
@@ -169,10 +187,17 @@ def _lag_spells(steps: list[Step]) -> list[Moment]:
     for s in steps:
         if s.lag_s >= 1:
             worst = max(x.lag_s for x in steps)
-            return [Moment(s.t, (
-                "Replica lag passes 1 s: each replica replays every write on one thread and "
-                f"falls behind (it reaches {worst:.0f} s); reads from replicas are that stale"
-            ), "effect")]
+            return [
+                Moment(
+                    s.t,
+                    (
+                        "Replica lag passes 1 s: each replica replays every write on one thread "
+                        f"and falls behind (it reaches {worst:.0f} s); reads from replicas are "
+                        "that stale"
+                    ),
+                    "effect",
+                )
+            ]
     return []
 
 
@@ -192,12 +217,18 @@ def _metastable(steps: list[Step], trigger_end: float) -> list[Moment]:
     for s in steps:
         if s.t >= trigger_end + 20 and s.errors >= 0.5 * s.offered and s.offered > 0:
             ratio = s.offered / max(s.fresh, 1)
-            return [Moment(s.t, (
-                f"The trigger has been gone for {s.t - trigger_end:.0f} s, yet "
-                f"{s.errors / s.offered:.0%} of requests fail: retries keep the offered load at "
-                f"{ratio:.1f}x the new traffic and every server is busy with requests whose "
-                "clients have given up. A metastable failure"
-            ), "effect")]
+            return [
+                Moment(
+                    s.t,
+                    (
+                        f"The trigger has been gone for {s.t - trigger_end:.0f} s, yet "
+                        f"{s.errors / s.offered:.0%} of requests fail: retries keep the offered "
+                        f"load at {ratio:.1f}x the new traffic and every server is busy with "
+                        "requests whose clients have given up. A metastable failure"
+                    ),
+                    "effect",
+                )
+            ]
         if s.t >= trigger_end + 20:
             return []
     return []

@@ -86,8 +86,15 @@ def _order(report: LoadReport) -> tuple[Breakpoint, ...]:
     for rep in report.replication:
         if rep.apply_rho > 0:
             rate = report.traffic.rate / rep.apply_rho
-            points.append(Breakpoint(f"{REPLAY} on {rep.shard}'s replicas", Tier.REPLICA,
-                                     rep.apply_rho, rate, lag=True))
+            points.append(
+                Breakpoint(
+                    f"{REPLAY} on {rep.shard}'s replicas",
+                    Tier.REPLICA,
+                    rep.apply_rho,
+                    rate,
+                    lag=True,
+                )
+            )
     return tuple(sorted(points, key=lambda p: p.saturates_at))
 
 

@@ -39,7 +39,7 @@ class Popularity:
 
     def top_share(self, k: int) -> float:
         """The share of requests that go to the k most popular keys."""
-        total, left = 0.0, k
+        total, left = 0.0, float(k)
         for count, p in self.groups:
             take = min(count, left)
             total += take * p
@@ -70,7 +70,7 @@ def _power_sum(start: int, end: int, s: float) -> float:
     lo, hi = start - 0.5, end + 0.5
     if abs(s - 1.0) < 1e-12:
         return math.log(hi / lo)
-    return (hi ** (1 - s) - lo ** (1 - s)) / (1 - s)
+    return float((hi ** (1 - s) - lo ** (1 - s)) / (1 - s))
 
 
 def key_hit(rate: float, t_char: float, ttl: float) -> float:

@@ -64,9 +64,9 @@ def _nodes(top: Topology) -> _Net:
     return _Net(names, {n: i + 1 for i, n in enumerate(names)}, servers)
 
 
-def _zipf_sampler(traffic: Traffic, rng: random.Random):  # noqa: ANN202
+def _zipf_sampler(traffic: Traffic, rng: random.Random):
     keys = min(traffic.keys, _SAMPLED_KEYS)
-    weights = [i ** -traffic.zipf for i in range(1, keys + 1)]
+    weights = [i**-traffic.zipf for i in range(1, keys + 1)]
     total = sum(weights)
     cumulative, acc = [], 0.0
     for w in weights:
@@ -106,29 +106,32 @@ def run_des(
             return net.index[replica_name(top, s, rng.randrange(top.replicas))]
         return net.index[primary_name(top, s)]
 
-    def route_hit(ind, sim):  # noqa: ANN001, ANN202, ARG001
+    def route_hit(ind, sim):
         return [app(), cache()]
 
-    def route_miss(ind, sim):  # noqa: ANN001, ANN202, ARG001
+    def route_miss(ind, sim):
         if not caches:
             return [app(), db_read()]
         c = cache()
         return [app(), c, db_read(), c]
 
-    def route_write(ind, sim):  # noqa: ANN001, ANN202, ARG001
+    def route_write(ind, sim):
         primary = net.index[primary_name(top, rng.randrange(top.shards))]
         return [app(), primary, cache()] if caches else [app(), primary]
 
-    def route_replay(ind, sim):  # noqa: ANN001, ANN202, ARG001
+    def route_replay(ind, sim):
         return []
 
     h = hit if caches else 0.0
-    rates = {"hit": traffic.rate * reads * h, "miss": traffic.rate * reads * (1 - h),
-             "write": traffic.rate * writes}
+    rates = {
+        "hit": traffic.rate * reads * h,
+        "miss": traffic.rate * reads * (1 - h),
+        "write": traffic.rate * writes,
+    }
     classes = [c for c, r in rates.items() if r > 0]
     n = len(net.names)
 
-    def arrival(rate: float):  # noqa: ANN202
+    def arrival(rate: float):
         return ciw.dists.Exponential(rate)
 
     arrivals: dict[str, list[object]] = {}
@@ -187,8 +190,13 @@ def _fixed(kind: str, top: Topology, caps: Capacities, cached: bool) -> float:
 
 
 def _measure(
-    sim: ciw.Simulation, net: _Net, top: Topology, traffic: Traffic, caps: Capacities,
-    warmup: float, horizon: float,
+    sim: ciw.Simulation,
+    net: _Net,
+    top: Topology,
+    traffic: Traffic,
+    caps: Capacities,
+    warmup: float,
+    horizon: float,
 ) -> DesResult:
     records = sim.get_all_records()
     busy = [0.0] * len(net.names)
@@ -211,9 +219,7 @@ def _measure(
         trip[3] = {"hit": 1.0, "miss": 2.0, "write": 3.0}[r.customer_class]
     overload = {name: arrived[i] / max(done[i], 1) for i, name in enumerate(net.names)}
     window = horizon - warmup
-    utilisation = {
-        name: busy[i] / (net.servers[i] * window) for i, name in enumerate(net.names)
-    }
+    utilisation = {name: busy[i] / (net.servers[i] * window) for i, name in enumerate(net.names)}
     cached = bool(top.cache_nodes and top.cache_keys)
     kinds = {1.0: "hit", 2.0: "miss", 3.0: "write"}
     fixed = {k: _fixed(v, top, caps, cached) for k, v in kinds.items()}
@@ -230,4 +236,3 @@ def _measure(
         completed=len(times),
         overload=overload,
     )
-

@@ -15,7 +15,9 @@ from engine.load.verdict import verdict
 REQUESTS = 15_000  # per configuration: one to two seconds of ciw each (the bench runs 60k)
 
 
-def tier_utilisation(report: LoadReport, des_util: dict[str, float], tier: Tier) -> tuple[float, float]:
+def tier_utilisation(
+    report: LoadReport, des_util: dict[str, float], tier: Tier
+) -> tuple[float, float]:
     members = [n for n in report.nodes if n.tier is tier]
     analytic = sum(n.rho * n.count for n in members) / sum(n.count for n in members)
     names = [k for k in des_util if _tier_of(k) is tier]
@@ -44,8 +46,15 @@ def test_below_saturation_agrees(caps: Capacities, name: str) -> None:
     config = next(c for c in below_saturation(caps) if c.name == name)
     report = analyse(config.top, config.traffic, caps)
     horizon = REQUESTS / config.traffic.rate
-    des = run_des(config.top, config.traffic, caps, report.hit_ratio, seed=7,
-                  horizon=horizon, warmup=horizon * 0.1)
+    des = run_des(
+        config.top,
+        config.traffic,
+        caps,
+        report.hit_ratio,
+        seed=7,
+        horizon=horizon,
+        warmup=horizon * 0.1,
+    )
     assert des.completed > REQUESTS * 0.8
     for tier in report.tiers:
         analytic, simulated = tier_utilisation(report, des.utilisation, tier.tier)
@@ -58,10 +67,19 @@ def test_past_saturation_the_same_tier_breaks_first(caps: Capacities) -> None:
     config = next(c for c in past_saturation(caps) if c.name.startswith("primary"))
     report = analyse(config.top, config.traffic, caps)
     first = verdict(report, config.top, caps).first
-    assert first is not None and first.tier is Tier.PRIMARY and first.rho > 1
+    assert first is not None
+    assert first.tier is Tier.PRIMARY
+    assert first.rho > 1
     horizon = 8_000 / config.traffic.rate
-    des = run_des(config.top, config.traffic, caps, report.hit_ratio, seed=3,
-                  horizon=horizon, warmup=horizon * 0.2)
+    des = run_des(
+        config.top,
+        config.traffic,
+        caps,
+        report.hit_ratio,
+        seed=3,
+        horizon=horizon,
+        warmup=horizon * 0.2,
+    )
     by_tier: dict[Tier, float] = {}
     for node, factor in des.overload.items():
         tier = _tier_of(node)

@@ -46,8 +46,14 @@ def simulate_lru(keys: int, s: float, capacity: int, ttl: float, rate: float, se
 
 @pytest.mark.parametrize(
     ("s", "capacity", "ttl"),
-    [(0.8, 100, 1e9), (1.0, 500, 1e9), (1.2, 50, 1e9), (1.0, 500, 2.0), (0.8, 2000, 5.0),
-     (1.0, 100, 0.5)],
+    [
+        (0.8, 100, 1e9),
+        (1.0, 500, 1e9),
+        (1.2, 50, 1e9),
+        (1.0, 500, 2.0),
+        (0.8, 2000, 5.0),
+        (1.0, 100, 0.5),
+    ],
 )
 def test_che_matches_an_lru_simulation(s: float, capacity: int, ttl: float) -> None:
     keys, rate = 10_000, 5_000.0
@@ -57,8 +63,16 @@ def test_che_matches_an_lru_simulation(s: float, capacity: int, ttl: float) -> N
 
 @pytest.mark.parametrize(
     ("s", "fraction", "expected"),
-    [(0.8, 0.001, 0.10), (0.8, 0.01, 0.23), (0.8, 0.1, 0.49), (1.0, 0.001, 0.40),
-     (1.0, 0.01, 0.59), (1.0, 0.1, 0.78), (1.2, 0.001, 0.76), (1.2, 0.01, 0.88)],
+    [
+        (0.8, 0.001, 0.10),
+        (0.8, 0.01, 0.23),
+        (0.8, 0.1, 0.49),
+        (1.0, 0.001, 0.40),
+        (1.0, 0.01, 0.59),
+        (1.0, 0.1, 0.78),
+        (1.2, 0.001, 0.76),
+        (1.2, 0.01, 0.88),
+    ],
 )
 def test_subject_table_for_a_million_keys(s: float, fraction: float, expected: float) -> None:
     keys = 1_000_000

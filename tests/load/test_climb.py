@@ -42,10 +42,12 @@ def play_well(state: ClimbState, load: LoadContent) -> ClimbState:
 
 def test_a_well_played_climb_reaches_the_target(load: LoadContent) -> None:
     state = play_well(new_climb(default_topology(load.capacities)), load)
-    assert state.status is ClimbStatus.WON and state.held == RATES[-1]
+    assert state.status is ClimbStatus.WON
+    assert state.held == RATES[-1]
     assert all(m.in_order for m in state.moves)
     s = score(state, load)
-    assert s.usd_month < state.budget_usd and s.per_kusd > 0
+    assert s.usd_month < state.budget_usd
+    assert s.per_kusd > 0
     lines = debrief(state, load)
     assert "Held 100,000 of 100,000" in lines[0]
     spof = state.topology.lb_nodes == 1 and not state.topology.lb_standby
@@ -72,14 +74,16 @@ def test_out_of_order_moves_are_named_in_the_debrief(load: LoadContent) -> None:
         state = raise_load(state, load)  # the app servers break first at 10k
     state = choose(state, "shard", load)
     move = state.moves[-1]
-    assert not move.in_order and move.bottleneck == "app"
+    assert not move.in_order
+    assert move.bottleneck == "app"
     assert any("Out of order" in line and "shard" in line.lower() for line in debrief(state, load))
 
 
 def test_running_out_of_budget_ends_the_game(load: LoadContent) -> None:
     state = replace(new_climb(default_topology(load.capacities)), budget_usd=1_500.0)
     state = play_well(state, load)
-    assert state.status is ClimbStatus.BROKE and state.held < RATES[-1]
+    assert state.status is ClimbStatus.BROKE
+    assert state.held < RATES[-1]
     with pytest.raises(UsageError, match="over"):
         raise_load(state, load)
 
@@ -89,7 +93,12 @@ def test_ending_and_the_codec(load: LoadContent) -> None:
     assert load_climb(dump_climb(state)) == state
     playing = new_climb(default_topology(load.capacities))
     assert end(playing).status is ClimbStatus.ENDED
-    for bad in ("", "{}", '{"format": 9, "climb": {}}', '{"format": 1, "climb": {"step": 99}}',
-                dump_climb(state).replace('"scale-up-app"', '"teleport"')):
+    for bad in (
+        "",
+        "{}",
+        '{"format": 9, "climb": {}}',
+        '{"format": 1, "climb": {"step": 99}}',
+        dump_climb(state).replace('"scale-up-app"', '"teleport"'),
+    ):
         with pytest.raises(ClimbFormatError):
             load_climb(bad)

@@ -10,9 +10,11 @@ from engine.load.follow_up import under_load
 
 def test_the_read_ladder_runs_the_drawn_traffic(load: LoadContent) -> None:
     follow = under_load("b-read-ladder", {"qps": 40_000.0, "ratio": 200.0}, load)
-    assert follow is not None and follow.load is not None
+    assert follow is not None
+    assert follow.load is not None
     assert follow.command == "/load 40000 reads=200:1"
-    assert follow.load.rate == 40_000 and follow.load.reads == 200
+    assert follow.load.rate == 40_000
+    assert follow.load.reads == 200
 
 
 def test_the_seed_drills_have_their_follow_ups(content: Content, load: LoadContent) -> None:
@@ -23,7 +25,8 @@ def test_the_seed_drills_have_their_follow_ups(content: Content, load: LoadConte
     }
     for drill, scenario in expected.items():
         follow = under_load(drill, draw(content.drills[drill], "seed"), load)
-        assert follow is not None and follow.scenario == scenario
+        assert follow is not None
+        assert follow.scenario == scenario
         assert scenario in load.scenarios
 
 

@@ -27,10 +27,13 @@ def test_drill_b_numbers(load: LoadContent) -> None:
     assert traffic.reads == pytest.approx(49_505, abs=1)
     assert traffic.writes == pytest.approx(495, abs=1)
     assert answer.verdict.status is Status.SATURATED
-    assert answer.verdict.first is not None and answer.verdict.first.tier is Tier.APP
-    assert answer.rungs and answer.rungs[0].rung in (RungId.SCALE_OUT_APP, RungId.SCALE_UP_APP)
+    assert answer.verdict.first is not None
+    assert answer.verdict.first.tier is Tier.APP
+    assert answer.rungs
+    assert answer.rungs[0].rung in (RungId.SCALE_OUT_APP, RungId.SCALE_UP_APP)
     assert answer.rungs[0].usd_delta > 0
-    assert "◀ breaks first" in answer.table and "app servers" in answer.table
+    assert "◀ breaks first" in answer.table
+    assert "app servers" in answer.table
     assert answer.paragraph.startswith("The app servers break first")
     assert answer.report.errors > 40_000  # past saturation most requests time out
 
@@ -50,8 +53,12 @@ def test_the_channel_cluster_is_what_load_sees(caps: Capacities) -> None:
     state = new_cluster(ClusterConfig(servers=4, replicas=2, cache=500, ttl=60))
     faults.kill(state, "app-1")
     top = topology_of(state, caps)
-    assert top.servers == 4 and top.cache_keys == 500 and top.ttl_s == 60 and top.replicas == 2
-    assert not top.app[1].alive and top.app[1].in_rotation  # not pulled out yet
+    assert top.servers == 4
+    assert top.cache_keys == 500
+    assert top.ttl_s == 60
+    assert top.replicas == 2
+    assert not top.app[1].alive
+    assert top.app[1].in_rotation
     report = analyse(top, Traffic(2_000, 0.99), caps)
     apps = [n for n in report.nodes if n.tier is Tier.APP]
     assert sum(n.count for n in apps) == 3  # the dead server serves nothing
@@ -64,14 +71,16 @@ def test_a_dead_balancer_is_an_outage(caps: Capacities) -> None:
     top = topology_of(state, caps)
     report = analyse(top, Traffic(1_000, 0.99), caps)
     v = verdict(report, top, caps)
-    assert v.status is Status.DOWN and report.served == 0
+    assert v.status is Status.DOWN
+    assert report.served == 0
 
 
 def test_writes_past_one_primary_and_replay(caps: Capacities) -> None:
     top = default_topology(caps).with_servers(12)
     report = analyse(top, Traffic(12_000, 0.5), caps)
     v = verdict(report, top, caps)
-    assert v.first is not None and v.first.tier in (Tier.PRIMARY, Tier.REPLICA)
+    assert v.first is not None
+    assert v.first.tier in (Tier.PRIMARY, Tier.REPLICA)
     assert report.replication[0].apply_rho > 1  # 6k writes/s on one replay thread of 2.5k
 
 
@@ -104,7 +113,12 @@ def test_bad_input_gets_a_one_line_reason(words: list[str], reason: str) -> None
 def test_options_parse() -> None:
     q = parse_load(["1.5M", "reads=10:1", "keys=10^7", "zipf=0.8", "for=10m"])
     assert (q.rate, q.reads, q.writes, q.keys, q.zipf, q.duration_s) == (
-        1.5e6, 10, 1, 10**7, 0.8, 600,
+        1.5e6,
+        10,
+        1,
+        10**7,
+        0.8,
+        600,
     )
     assert parse_load(q.command().split()[1:]) == q
 

@@ -13,8 +13,14 @@ from engine.load.queueing import Flow, erlang_c, station
 @pytest.mark.parametrize(
     ("c", "rho", "p_wait", "w_ms"),
     # subject.md 4.4, S = 10 ms: c=8 -> P_wait / W; c=1 -> W = S / (1 - rho)
-    [(8, 0.5, 0.06, 10.2), (8, 0.8, 0.46, 12.9), (8, 0.9, 0.70, 18.8), (8, 0.99, 0.97, 131),
-     (32, 0.9, 0.46, 11.4), (1, 0.8, 0.8, 50)],
+    [
+        (8, 0.5, 0.06, 10.2),
+        (8, 0.8, 0.46, 12.9),
+        (8, 0.9, 0.70, 18.8),
+        (8, 0.99, 0.97, 131),
+        (32, 0.9, 0.46, 11.4),
+        (1, 0.8, 0.8, 50),
+    ],
 )
 def test_erlang_c_matches_the_subject_table(c: int, rho: float, p_wait: float, w_ms: float) -> None:
     service = 0.010
@@ -29,7 +35,8 @@ def test_erlang_c_is_stable_for_many_servers() -> None:
 
 def test_past_capacity_the_station_is_saturated() -> None:
     q = station(4, [Flow(3_000, 0.002)])
-    assert q.saturated and q.rho == pytest.approx(1.5)
+    assert q.saturated
+    assert q.rho == pytest.approx(1.5)
 
 
 def test_mixed_service_times_raise_the_wait() -> None:
@@ -40,8 +47,12 @@ def test_mixed_service_times_raise_the_wait() -> None:
 
 
 def test_phases_match_monte_carlo_with_a_repeated_station() -> None:
-    visits = [Visit(0.3, 200.0, 1 / 0.0022), Visit(0.5, 5000.0, 80_000.0),
-              Visit(0.2, 3000.0, 5000.0), Visit(0.5, 5000.0, 80_000.0)]
+    visits = [
+        Visit(0.3, 200.0, 1 / 0.0022),
+        Visit(0.5, 5000.0, 80_000.0),
+        Visit(0.2, 3000.0, 5000.0),
+        Visit(0.5, 5000.0, 80_000.0),
+    ]
     rng = random.Random(1)
     samples = []
     for _ in range(60_000):

@@ -21,8 +21,11 @@ def run(load: LoadContent, name: str) -> ScenarioRun:
 
 
 def failing_seconds(r: ScenarioRun) -> list[float]:
-    return [t for t, e, o in zip(r.times, r.values("errors"), r.values("offered"), strict=True)
-            if o and e / o >= 0.02]
+    return [
+        t
+        for t, e, o in zip(r.times, r.values("errors"), r.values("offered"), strict=True)
+        if o and e / o >= 0.02
+    ]
 
 
 def text(r: ScenarioRun) -> str:
@@ -47,7 +50,8 @@ def test_retry_storm_outlives_its_trigger(load: LoadContent) -> None:
     r = run(load, "retry-storm")
     assert "metastable" in text(r)
     failing = failing_seconds(r)
-    assert failing[0] < 45 and 110 < failing[-1] < 130  # down from the spike to the fix
+    assert failing[0] < 45
+    assert 110 < failing[-1] < 130
     offered, fresh = r.values("offered"), r.values("fresh")
     assert offered[100] > 3 * fresh[100]  # retries, not new users, carry the load
 
@@ -55,22 +59,27 @@ def test_retry_storm_outlives_its_trigger(load: LoadContent) -> None:
 def test_a_spike_without_retries_drains_and_recovers(load: LoadContent) -> None:
     r = run(load, "traffic-spike")
     failing = failing_seconds(r)
-    assert failing and failing[-1] < 90
+    assert failing
+    assert failing[-1] < 90
     assert "recovers" in r.verdict
 
 
 def test_cache_restart_stampede_and_warm_up(load: LoadContent) -> None:
     r = run(load, "cache-restart")
     hit = r.values("hit_ratio")
-    assert hit[20] > 0.85 and hit[35] == 0 and hit[45] < hit[80]
-    assert "replicas saturate" in text(r) and "warm again" in text(r)
+    assert hit[20] > 0.85
+    assert hit[35] == 0
+    assert hit[45] < hit[80]
+    assert "replicas saturate" in text(r)
+    assert "warm again" in text(r)
     assert r.values("busy.replica")[35] == 1.0
 
 
 def test_primary_failover_gap_and_lost_writes(load: LoadContent) -> None:
     r = run(load, "primary-failover")
     failing = failing_seconds(r)
-    assert failing[0] == 30 and failing[-1] == 59  # the 30 s until the promotion
+    assert failing[0] == 30
+    assert failing[-1] == 59
     assert 0 < r.lost_writes < 100  # ~455 writes/s x 100 ms of lag
     assert "promoted" in text(r)
 
@@ -78,20 +87,24 @@ def test_primary_failover_gap_and_lost_writes(load: LoadContent) -> None:
 def test_hot_key_saturates_one_cache_node_until_the_l1(load: LoadContent) -> None:
     r = run(load, "hot-key")
     cache = r.values("busy.cache")
-    assert cache[20] < 0.8 and cache[50] == 1.0 and cache[110] < 0.8
+    assert cache[20] < 0.8
+    assert cache[50] == 1.0
+    assert cache[110] < 0.8
     assert "cache-" in text(r)
 
 
 def test_balancer_pair_shortens_the_outage(load: LoadContent) -> None:
     single = failing_seconds(run(load, "lb-dies-single"))
     paired = failing_seconds(run(load, "lb-dies-paired"))
-    assert len(single) == 60 and len(paired) == 6
+    assert len(single) == 60
+    assert len(paired) == 6
 
 
 def test_writes_need_a_shard_not_replicas(load: LoadContent) -> None:
     r = run(load, "writes-past-primary")
     primary = r.values("busy.primary")
-    assert primary[50] == 1.0 and primary[80] == 1.0  # more replicas at 60 s: no change
+    assert primary[50] == 1.0
+    assert primary[80] == 1.0
     assert primary[130] < 0.8  # two shards at 100 s
     assert max(r.values("lag")) > 10
 
@@ -114,8 +127,10 @@ def test_a_bad_event_fails_start_up_with_file_field_reason(tmp_path: Path) -> No
     folder = _copy(tmp_path)
     path = folder / "scenarios" / "hot-key.yaml"
     path.write_text(
-        path.read_text().replace("node: lb", "node: lb").replace("share: 0.3", "share: 0.3\n"
-        "    colour: red").replace("at: 70", "at: 700"),
+        path.read_text()
+        .replace("node: lb", "node: lb")
+        .replace("share: 0.3", "share: 0.3\n    colour: red")
+        .replace("at: 70", "at: 700"),
         encoding="utf-8",
     )
     bad = folder / "scenarios" / "lb-dies-single.yaml"
@@ -123,9 +138,17 @@ def test_a_bad_event_fails_start_up_with_file_field_reason(tmp_path: Path) -> No
     with pytest.raises(ContentError) as raised:
         load_content(folder)
     problems = raised.value.problems
-    assert ("scenarios/hot-key.yaml", "events.0.hot-key.colour", "Extra inputs are not permitted") in problems
-    assert any(f == "scenarios/lb-dies-single.yaml" and field == "events.0.node"
-               and "no node 'lb-7'" in why for f, field, why in problems)
+    assert (
+        "scenarios/hot-key.yaml",
+        "events.0.hot-key.colour",
+        "Extra inputs are not permitted",
+    ) in problems
+    assert any(
+        f == "scenarios/lb-dies-single.yaml"
+        and field == "events.0.node"
+        and "no node 'lb-7'" in why
+        for f, field, why in problems
+    )
 
 
 def test_a_capacity_that_does_not_fit_its_hop_is_refused(tmp_path: Path, caps: Capacities) -> None:
@@ -134,5 +157,7 @@ def test_a_capacity_that_does_not_fit_its_hop_is_refused(tmp_path: Path, caps: C
     path.write_text(path.read_text().replace("ops_per_s: 20000", "ops_per_s: 2000"), "utf-8")
     with pytest.raises(ContentError) as raised:
         load_content(folder)
-    assert any(field == "nodes.db_read" and "longer than the whole db_read_ms hop" in why
-               for _, field, why in raised.value.problems)
+    assert any(
+        field == "nodes.db_read" and "longer than the whole db_read_ms hop" in why
+        for _, field, why in raised.value.problems
+    )
