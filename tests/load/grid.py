@@ -46,7 +46,7 @@ def below_saturation(caps: Capacities) -> list[Config]:
         Config("default 4k 100:1 (app 73%)", _top(caps), Traffic(4_000, r)),
         Config("default 4.9k 100:1 (app 90%)", _top(caps), Traffic(4_900, r)),
         Config("1 server 80% (drill A)", _top(caps, servers=1), Traffic(1_450, 20 / 21)),
-        Config("1 server 8 vCPU 60%", _top(caps, servers=1, cores=8), Traffic(2_200, 20 / 21)),
+        Config("1 server, 8 vCPUs", _top(caps, servers=1, cores=8), Traffic(2_200, 20 / 21)),
         Config("no cache, 2 replicas", _top(caps, cache_keys=0, replicas=2), Traffic(3_000, r)),
         Config(
             "no replica: reads+writes on primary", _top(caps, replicas=0), Traffic(3_000, 10 / 11)
@@ -68,12 +68,12 @@ def below_saturation(caps: Capacities) -> list[Config]:
             Traffic(10_000, r, zipf=1.2),
         ),
         Config(
-            "cache 60% (one node)",
+            "one cache node, 40k/s",
             _top(caps, servers=8, cores=16, cache_keys=1_000_000),
             Traffic(40_000, 200 / 201),
         ),
         Config(
-            "cache 85% (one node)",
+            "one cache node, 58k/s",
             _top(caps, servers=10, cores=16, cache_keys=1_000_000),
             Traffic(58_000, 200 / 201),
         ),
@@ -83,12 +83,12 @@ def below_saturation(caps: Capacities) -> list[Config]:
             Traffic(60_000, 200 / 201, zipf=0.9),
         ),
         Config(
-            "replicas 80% (cache small)",
+            "replicas, small cache",
             _top(caps, servers=8, cores=8, cache_keys=1_000),
             Traffic(20_000, r),
         ),
         Config(
-            "three replicas 70%",
+            "three replicas",
             _top(caps, servers=8, cores=8, cache_keys=1_000, replicas=3),
             Traffic(24_000, r),
         ),
@@ -102,15 +102,15 @@ def below_saturation(caps: Capacities) -> list[Config]:
             _top(caps, servers=8, cores=8, cache_keys=1_000_000),
             Traffic(10_000, 5 / 6),
         ),
-        Config("16 servers 50%", _top(caps, servers=16, cache_keys=1_000_000), Traffic(15_000, r)),
-        Config("2 servers 85%", _top(caps, servers=2, cache_keys=10_000), Traffic(3_100, r)),
+        Config("16 servers", _top(caps, servers=16, cache_keys=1_000_000), Traffic(15_000, r)),
+        Config("2 servers at 85%", _top(caps, servers=2, cache_keys=10_000), Traffic(3_100, r)),
         Config(
             "4 shards 2 replicas",
             _top(caps, servers=8, cores=8, shards=4, replicas=2, cache_keys=10_000),
             Traffic(20_000, 20 / 21),
         ),
         Config(
-            "balancer 60%",
+            "balancer 60%, two cache nodes",
             _top(caps, servers=12, cores=16, cache_keys=1_000_000, cache_nodes=2),
             Traffic(60_000, 200 / 201),
         ),

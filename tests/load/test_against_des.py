@@ -40,7 +40,7 @@ def _pick(configs: list[Config], names: list[str]) -> list[Config]:
 
 @pytest.mark.parametrize(
     "name",
-    ["default 4k 100:1 (app 73%)", "no replica: reads+writes on primary", "cache 85% (one node)"],
+    ["default 4k 100:1 (app 73%)", "no replica: reads+writes on primary", "one cache node, 58k/s"],
 )
 def test_below_saturation_agrees(caps: Capacities, name: str) -> None:
     config = next(c for c in below_saturation(caps) if c.name == name)
