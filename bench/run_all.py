@@ -27,6 +27,8 @@ BENCHMARKS = (
     "discord_interactions.py",
     "slack_commands.py",
     "jobs_sweep.py",
+    "load_speed.py",
+    "load_des.py",
 )
 
 

@@ -52,9 +52,13 @@ def load_load_content(
     return LoadContent(caps, rungs, scenarios, follow_ups)
 
 
+# The C-accelerated safe loader where PyYAML has it (as the rest of the content uses).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read(path: Path, name: str, model: type[M], problems: Problems) -> M | None:
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except FileNotFoundError:
         problems.append((name, "-", f"missing file (looked in {path.parent})"))
         return None
