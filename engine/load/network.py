@@ -10,6 +10,7 @@ question about offered load).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from engine.load.capacity import Capacities
 from engine.load.queueing import Flow
@@ -227,13 +228,20 @@ def _cache_shares(
         return [1.0]
     shares = [0.0] * k
     placed = 0.0
+    owners = _placement(k)
     for rank, (count, p) in enumerate(groups, start=1):
         if rank > _HOT_KEYS_PLACED or count != 1:
             break
         weight = p * (1 - hot_share) + (hot_share if rank == 1 else 0.0)
-        shares[stable_hash(f"key:{rank}") % k] += weight
+        shares[owners[rank - 1]] += weight
         placed += weight
     return [s + (1 - placed) / k for s in shares]
+
+
+@lru_cache(maxsize=64)
+def _placement(nodes: int) -> tuple[int, ...]:
+    """The cache node of each of the hottest keys (by a stable hash of its rank)."""
+    return tuple(stable_hash(f"key:{rank}") % nodes for rank in range(1, _HOT_KEYS_PLACED + 1))
 
 
 def _database(d: Demand, top: Topology, caps: Capacities, reads: float, writes: float) -> None:
