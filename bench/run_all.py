@@ -29,6 +29,8 @@ BENCHMARKS = (
     "jobs_sweep.py",
     "pictures.py",
     "db_copy.py",
+    "load_speed.py",
+    "load_des.py",
 )
 
 

@@ -12,8 +12,10 @@ from pydantic import BaseModel, ValidationError
 
 from engine.commands.parser import parse_text
 from engine.content.drill_checks import load_drills
+from engine.content.load_files import load_load_content
 from engine.content.models import Drill, LatencyFile, LenientLesson, LenientSource, Lesson, Source
 from engine.errors import ContentError, UsageError
+from engine.load.catalogue import LoadContent
 from engine.sim.latency import Latencies
 
 M = TypeVar("M", bound=BaseModel)
@@ -29,6 +31,7 @@ class Content:
     sources: dict[str, str]  # id -> title
     latencies: Latencies
     drills: dict[str, Drill]  # by id, in file-name order
+    load: LoadContent  # capacities, prices, rungs and scenarios for /load, /scenario, /climb
 
     def find_lesson(self, topic: str) -> Lesson | None:
         lesson_id = self.topics.get(topic.lower())
@@ -59,7 +62,8 @@ def load_content(directory: Path | None = None) -> Content:
     topics = _check_lessons(lessons, source_ids, problems)
     latencies = _check_latency(latency, source_ids, problems) if latency else None
     drills = load_drills(folder, source_ids, problems)
-    if problems or latencies is None:
+    load = load_load_content(folder, source_ids, latencies, drills, problems)
+    if problems or latencies is None or load is None:
         raise ContentError(problems)
     return Content(
         lessons={lesson.id: lesson for lesson in lessons},
@@ -67,6 +71,7 @@ def load_content(directory: Path | None = None) -> Content:
         sources={s.id: s.title for s in sources},
         latencies=latencies,
         drills=drills,
+        load=load,
     )
 
 

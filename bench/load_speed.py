@@ -1,0 +1,115 @@
+"""Speed of the load model (issue #14, section 6): the analytic /load well under 20 ms p99,
+a 120-simulated-second /scenario <= 100 ms, a /climb view like any other command.
+
+Pure functions, timed in-process after one warm-up call each (caches of the Zipf grouping and
+hit ratios are kept, as they are in a running bot). Cold figures (a fresh interpreter's first
+call) are printed beside them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import benchkit
+
+from engine.content.loader import load_content
+from engine.load.answer import run_load
+from engine.load.climb import new_climb, view
+from engine.load.query import parse_load
+from engine.load.scenario_story import run_scenario
+from engine.load.topology import default_topology
+
+QUERIES = [
+    "50k reads=100:1",
+    "4000",
+    "1450 reads=20:1",
+    "8000 reads=1:1",
+    "200k reads=200:1 keys=10^7 zipf=0.9",
+    "30k reads=10:1 keys=10^6 zipf=1.2 for=10m",
+]
+
+
+def _timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter_ns()
+        fn()
+        out.append(time.perf_counter_ns() - start)
+    return out
+
+
+def _cold() -> float:
+    code = (
+        "import time; from engine.content.loader import load_content; "
+        "from engine.load.answer import run_load; from engine.load.query import parse_load; "
+        "from engine.load.topology import default_topology; c = load_content(); "
+        "t = time.perf_counter(); run_load(parse_load(['50k']), "
+        "default_topology(c.load.capacities), c.load); print(time.perf_counter() - t)"
+    )
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+    return benchkit.median(runs) * 1e9
+
+
+def main() -> None:
+    args = benchkit.parse_args(__doc__.splitlines()[0])
+    benchkit.header("load model speed", args.quick)
+    content = load_content()
+    load = content.load
+    top = default_topology(load.capacities)
+    repeat = 40 if args.quick else 200
+    print("/load (run_load: model, verdict, rungs with their previews, text)")
+    all_times: list[float] = []
+    for q in QUERIES:
+        query = parse_load(q.split())
+        run_load(query, top, load)
+        times = _timed(lambda query=query: run_load(query, top, load), repeat)
+        all_times += times
+        benchkit.info(
+            f"  /load {q}",
+            f"p50 {benchkit.ms(benchkit.percentile(times, 50))}, "
+            f"p99 {benchkit.ms(benchkit.percentile(times, 99))}",
+        )
+    benchkit.check(
+        "/load p99 over all queries",
+        benchkit.ms(benchkit.percentile(all_times, 99)),
+        "<= 20 ms",
+        benchkit.percentile(all_times, 99) <= 20e6,
+    )
+    benchkit.info("/load cold (first call in a fresh process)", benchkit.ms(_cold()))
+    print("/scenario (run_scenario: simulation, time line, series)")
+    worst = 0.0
+    for name, scenario in load.scenarios.items():
+        run_scenario(scenario, load.capacities)
+        times = _timed(lambda s=scenario: run_scenario(s, load.capacities), 5 if args.quick else 15)
+        per_120 = benchkit.median(times) * 120 / scenario.duration_s
+        worst = max(worst, per_120)
+        benchkit.info(
+            f"  {name} ({scenario.duration_s} s)",
+            f"median {benchkit.ms(benchkit.median(times))} ({benchkit.ms(per_120)} per 120 s)",
+        )
+    benchkit.check(
+        "/scenario, slowest per 120 simulated s", benchkit.ms(worst), "<= 100 ms", worst <= 100e6
+    )
+    state = new_climb(top)
+    view(state, load)
+    times = _timed(lambda: view(state, load), repeat)
+    benchkit.check(
+        "/climb view p99 (verdict + 6 rung previews)",
+        benchkit.ms(benchkit.percentile(times, 99)),
+        "<= 20 ms",
+        benchkit.percentile(times, 99) <= 20e6,
+    )
+    benchkit.summary()
+
+
+if __name__ == "__main__":
+    main()
