@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from engine.commands.parser import parse_text
 from engine.content.drill_checks import load_drills
 from engine.content.models import Drill, LatencyFile, LenientLesson, LenientSource, Lesson, Source
+from engine.content.study import StudyPath, load_study
 from engine.errors import ContentError, UsageError
 from engine.sim.latency import Latencies
 
@@ -29,6 +30,7 @@ class Content:
     sources: dict[str, str]  # id -> title
     latencies: Latencies
     drills: dict[str, Drill]  # by id, in file-name order
+    study: StudyPath  # the ladder as a path through the drills, and their hints
 
     def find_lesson(self, topic: str) -> Lesson | None:
         lesson_id = self.topics.get(topic.lower())
@@ -59,7 +61,8 @@ def load_content(directory: Path | None = None) -> Content:
     topics = _check_lessons(lessons, source_ids, problems)
     latencies = _check_latency(latency, source_ids, problems) if latency else None
     drills = load_drills(folder, source_ids, problems)
-    if problems or latencies is None:
+    study = load_study(folder, drills, topics, problems)
+    if problems or latencies is None or study is None:
         raise ContentError(problems)
     return Content(
         lessons={lesson.id: lesson for lesson in lessons},
@@ -67,6 +70,7 @@ def load_content(directory: Path | None = None) -> Content:
         sources={s.id: s.title for s in sources},
         latencies=latencies,
         drills=drills,
+        study=study,
     )
 
 
