@@ -91,13 +91,17 @@ def plan_for_interview(
         else:
             late.append(review)
     cap = max(per_day, math.ceil((len(late) + sum(load.values())) / len(days)))
+    allowed = {id(r): _days_after_last_review(r.card, days, zone) for r in late}
+    # Reviews whose last review falls inside the window have fewer days open to them: place
+    # those first; otherwise the one FSRS wanted latest takes the latest day.
+    ranked = sorted(late, key=lambda r: (-len(allowed[id(r)]), r.due, r.drill_id), reverse=True)
     moved = []
-    for review in sorted(late, key=lambda r: (r.due, r.drill_id), reverse=True):
-        reviewed_on = _last_review_day(review.card, zone)
-        free = [d for d in days if load[d] < cap and (reviewed_on is None or d > reviewed_on)]
-        day = free[-1] if free else None
-        if day is None:
-            continue  # seen on the final day already, or no room after its last review
+    for review in ranked:
+        open_days = allowed[id(review)]
+        if not open_days:
+            continue  # reviewed on the last day already: that was its review before the day
+        free = [d for d in open_days if load[d] < cap]
+        day = (free or open_days)[-1]  # over the cap only when its open days are all full
         load[day] += 1
         due = max(local_run(day, time.min, zone), now)  # today's falls due at once
         moved.append(Moved(review.drill_id, review.due, due, with_due(review.card, due)))
@@ -125,6 +129,10 @@ def plan_sentence(moved: Sequence[Moved], interview: date, unseen: int) -> str:
     return head
 
 
-def _last_review_day(card: str, zone: ZoneInfo) -> date | None:
+def _days_after_last_review(card: str, days: list[date], zone: ZoneInfo) -> list[date]:
+    """The window's days after the card's last review: never twice on one day."""
     last = Card.from_dict(json.loads(card)).last_review
-    return last.astimezone(zone).date() if last else None
+    if last is None:
+        return days
+    reviewed_on = last.astimezone(zone).date()
+    return [d for d in days if d > reviewed_on]

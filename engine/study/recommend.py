@@ -145,10 +145,12 @@ def _most_missed(
     today: date,
     zone: ZoneInfo,
 ) -> Recommendation:
-    missed = Counter(item for a in attempts if a.drill_id in latest for item in a.missed)
+    missed = Counter(
+        (a.drill_id, item) for a in attempts if a.drill_id in latest for item in a.missed
+    )
 
     def weight(drill_id: str) -> int:
-        return sum(missed[item] for item in latest[drill_id].missed)
+        return sum(missed[(drill_id, item)] for item in latest[drill_id].missed)
 
     earlier = [d for d in latest if latest[d].ended_at.astimezone(zone).date() < today]
     candidates = earlier or list(latest)
@@ -163,12 +165,12 @@ def _most_missed(
             f"{scope} has gaps left from last time, so here is the one you did longest ago ({on}).",
         )
     gaps = latest[pick].missed
-    top = max(gaps, key=lambda item: (missed[item], -gaps.index(item)))
+    top = max(gaps, key=lambda item: (missed[(pick, item)], -gaps.index(item)))
     return Recommendation(
         pick,
         Reason.MOST_MISSED,
         f"It holds the items you miss most, such as “{_label(content, pick, top)}” (missed "
-        f"{count(missed[top], 'time')}).",
+        f"{count(missed[(pick, top)], 'time')}).",
     )
 
 

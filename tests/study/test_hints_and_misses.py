@@ -45,19 +45,22 @@ def test_hints_follow_the_checklist_skipping_what_the_sketch_covers(content: Con
     assert (first.item_id, first.number) == ("a3-80-is-a-warning", 1)
     assert first.line.startswith("Hint 1 of 3: Why is 80% busy already uncomfortable?")
     second = next_hint(content, "a-cpu-at-80", covered, [first.item_id])
-    assert isinstance(second, Hint) and second.number == 2
+    assert isinstance(second, Hint)
+    assert second.number == 2
     assert second.item_id == "a4-cheap-software-wins"
 
 
 def test_a_hint_no_longer_needed_is_skipped_once_the_sketch_covers_it(content: Content) -> None:
     empty = next_hint(content, "e05-sessions", set(), [])
-    assert isinstance(empty, Hint) and empty.item_id == "e05-diagnosis"
+    assert isinstance(empty, Hint)
+    assert empty.item_id == "e05-diagnosis"
     covered = covered_by(
         content, "e05-sessions", "Each server keeps sessions in memory, so round robin loses them."
     )
     assert "e05-diagnosis" in covered
     later = next_hint(content, "e05-sessions", covered, [empty.item_id])
-    assert isinstance(later, Hint) and later.item_id == "e05-shared-store"
+    assert isinstance(later, Hint)
+    assert later.item_id == "e05-shared-store"
 
 
 def test_at_most_three_hints_a_drill(content: Content) -> None:
@@ -68,17 +71,20 @@ def test_at_most_three_hints_a_drill(content: Content) -> None:
         used.append(hint.item_id)
     assert used == ["d1-squeeze-the-primary", "d2-replicas-dont-help", "d3-absorb-bursts"]
     done = next_hint(content, "d-write-scaling", set(), used)
-    assert isinstance(done, NoHint) and done.why is NoHintWhy.USED_UP
+    assert isinstance(done, NoHint)
+    assert done.why is NoHintWhy.USED_UP
     assert "3 hints a drill" in done.message
 
 
 def test_nothing_to_hint_when_everything_is_covered_or_already_hinted(content: Content) -> None:
     everything = {item.id for item in content.drills["e12-queue-load-leveling"].checklist}
     full = next_hint(content, "e12-queue-load-leveling", everything, [])
-    assert isinstance(full, NoHint) and full.why is NoHintWhy.ALL_COVERED
+    assert isinstance(full, NoHint)
+    assert full.why is NoHintWhy.ALL_COVERED
     but_one = everything - {"e12-not-for"}
     repeat = next_hint(content, "e12-queue-load-leveling", but_one, ["e12-not-for"])
-    assert isinstance(repeat, NoHint) and repeat.why is NoHintWhy.ALREADY_HINTED
+    assert isinstance(repeat, NoHint)
+    assert repeat.why is NoHintWhy.ALREADY_HINTED
 
 
 def test_the_reveal_says_how_many_hints_were_taken(content: Content) -> None:
@@ -138,7 +144,8 @@ def test_the_items_missed_most_then_most_recently_then_ladder_order(content: Con
 def test_a_review_runs_until_each_item_is_covered_once(content: Content) -> None:
     review = misses.start_review(content, history(), limit=3)
     assert review is not None
-    assert review.current is not None and review.current.item_id == "e02-ttl-jitter"
+    assert review.current is not None
+    assert review.current.item_id == "e02-ttl-jitter"
     review = misses.answer(review, covered=False)  # not yet: to the back of the queue
     assert [t.item_id for t in review.pending] == [
         "a6-still-a-spof",
@@ -146,10 +153,12 @@ def test_a_review_runs_until_each_item_is_covered_once(content: Content) -> None
         "e02-ttl-jitter",
     ]
     review = misses.skip(review)
-    assert review.current is not None and review.current.item_id == "a10-scaling-trigger"
+    assert review.current is not None
+    assert review.current.item_id == "a10-scaling-trigger"
     for _ in range(3):
         review = misses.answer(review, covered=True)
-    assert review.finished and review.current is None
+    assert review.finished
+    assert review.current is None
     assert [t.item_id for t in review.covered] == [
         "a10-scaling-trigger",
         "e02-ttl-jitter",
@@ -164,7 +173,8 @@ def test_the_focused_prompt_is_the_drill_in_brief_and_the_items_nudge(content: C
     target = misses.MissTarget("b-read-ladder", "b4-hit-ratio-math", 3)
     prompt = misses.focused_prompt(content, target)
     assert prompt.title == "Scale the reads"
-    assert "{" not in prompt.context and "QPS" in prompt.context  # the numbers are filled in
+    assert "{" not in prompt.context
+    assert "QPS" in prompt.context
     assert prompt.question == content.study.hints["b-read-ladder"]["b4-hit-ratio-math"]
     assert prompt.text.startswith("Scale the reads (missed 3 times). Reads are the bottleneck at ")
     # The same numbers every time, so the prompt and the scoring of the answer agree.

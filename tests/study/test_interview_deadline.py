@@ -144,3 +144,22 @@ def test_what_setting_the_date_says() -> None:
         "Interview on Saturday 14 March: every drill you have rated already comes round again "
         "before then. 2 drills you have not tried yet: /drill list shows them."
     )
+
+
+def test_recently_reviewed_drills_are_placed_first_and_never_after_the_interview() -> None:
+    early = [card(NOW - timedelta(days=5), NOW + timedelta(days=30 + n), f"e{n}") for n in range(2)]
+    today = card(NOW - timedelta(hours=1), NOW + timedelta(days=20), "r")  # reviewed today
+    moved = plan_for_interview([*early, today], date(2026, 3, 5), NOW, UTC_ZONE, per_day=1)
+    # Days left: 2, 3 and 4 March; "r" may not come back today, so it is placed first and the
+    # others make room, one a day.
+    by_drill = {m.drill_id: m.due for m in moved}
+    assert by_drill == {
+        "r": datetime(2026, 3, 4, tzinfo=UTC),
+        "e1": datetime(2026, 3, 3, tzinfo=UTC),
+        "e0": NOW,
+    }
+    crowded = [
+        card(NOW - timedelta(hours=1), NOW + timedelta(days=20 + n), f"r{n}") for n in range(2)
+    ]
+    moved = plan_for_interview(crowded, date(2026, 3, 4), NOW, UTC_ZONE, per_day=1)
+    assert [m.due.date() for m in moved] == [date(2026, 3, 3)] * 2  # over the cap, not after

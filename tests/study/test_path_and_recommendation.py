@@ -59,7 +59,8 @@ def test_best_coverage_and_next_review_per_drill(content: Content) -> None:
     catalogue = build_catalogue(content, attempts, due, NOW)
     a = catalogue.standing("a-cpu-at-80")
     assert (a.attempts, a.best and (a.best.covered, a.best.total)) == (3, (8, 10))
-    assert a.best is not None and a.best.at == NOW - timedelta(days=3)
+    assert a.best is not None
+    assert a.best.at == NOW - timedelta(days=3)
     assert a.last_at == NOW - timedelta(days=1)
     assert not a.due_now
     assert drill_line(a, BERLIN) == (
@@ -173,7 +174,8 @@ def test_todays_drills_give_way_to_older_ones(content: Content) -> None:
     done = all_tried(content)
     done.append(attempt(content, "e07-cdn", 0.1, ("e07-private", "e07-latency")))  # today
     pick = recommend(content, done, [], NOW, BERLIN)
-    assert pick.reason is Reason.OLDEST and pick.drill_id != "e07-cdn"
+    assert pick.reason is Reason.OLDEST
+    assert pick.drill_id != "e07-cdn"
     assert pick.why.startswith("Apart from today's drills, none has gaps left from last time")
 
 

@@ -24,8 +24,8 @@ NEW_YORK = ZoneInfo("America/New_York")
 EIGHT = ReminderSetting(time(8, 0))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_the_setting_as_typed() -> None:
@@ -127,4 +127,5 @@ def test_the_message_names_drills_and_never_a_person() -> None:
         ["Cache stampede", "Scale the reads", "Rate limiting", "Going multi-region"]
     )
     assert text.startswith("4 reviews are due: Cache stampede, Scale the reads and 2 more drills.")
-    assert "@" not in text and "<" not in text
+    assert "@" not in text
+    assert "<" not in text

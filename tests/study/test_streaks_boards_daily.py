@@ -122,7 +122,8 @@ def test_a_midnight_the_clocks_skip_starts_the_day_at_one() -> None:
     # Chile moves its clocks from 00:00 to 01:00 on 6 September 2026: that day starts at 01:00.
     day = bounds(Period.DAY, datetime(2026, 9, 6, 15, tzinfo=UTC), SANTIAGO)
     assert day.start == datetime(2026, 9, 6, 4, tzinfo=UTC)
-    assert day.start is not None and day.start.astimezone(SANTIAGO).hour == 1
+    assert day.start is not None
+    assert day.start.astimezone(SANTIAGO).hour == 1
 
 
 def test_all_time_and_the_period_names() -> None:
@@ -146,7 +147,8 @@ def test_all_time_and_the_period_names() -> None:
 def test_the_difficulty_climbs_from_monday_to_friday(content: Content) -> None:
     week = [daily_pick(content, date(2026, 3, 2) + timedelta(days=n)) for n in range(7)]
     assert [p.difficulty for p in week] == list(WEEKDAY_LEVELS)
-    assert WEEKDAY_LEVELS[0] == "easy" and WEEKDAY_LEVELS[4] == "hard"
+    assert WEEKDAY_LEVELS[0] == "easy"
+    assert WEEKDAY_LEVELS[4] == "hard"
     assert all(content.study.rungs[p.drill_id].difficulty == p.difficulty for p in week)
     assert week[0].sentence == f"Monday's drill is easy. {RAMP}"
     assert week[4].sentence.startswith("Friday's drill is hard. The daily drill climbs")
@@ -167,7 +169,8 @@ def test_every_drill_of_a_difficulty_comes_before_any_repeats(content: Content) 
 def test_a_topic_without_that_difficulty_says_so(content: Content) -> None:
     pick = daily_pick(content, date(2026, 3, 6), "caching")  # a Friday; the caching stage
     assert content.study.rungs[pick.drill_id].stage_id == "caching"
-    assert pick.difficulty == "hard" and pick.drill_id == "e03-hot-keys"
+    assert pick.difficulty == "hard"
+    assert pick.drill_id == "e03-hot-keys"
     lone = daily_pick(content, date(2026, 3, 6), "sessions")  # one easy drill only
     assert (lone.drill_id, lone.difficulty) == ("e05-sessions", "easy")
     assert lone.sentence.startswith(

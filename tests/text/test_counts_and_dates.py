@@ -11,12 +11,15 @@ from engine.text.dates import day_label, local_label, month_label
 
 def test_singular_and_plural() -> None:
     assert [count(n, "day") for n in (0, 1, 2)] == ["0 days", "1 day", "2 days"]
-    assert count(1, "reply") == "1 reply" and count(3, "reply") == "3 replies"
+    assert count(1, "reply") == "1 reply"
+    assert count(3, "reply") == "3 replies"
     assert count(2, "person") == "2 people"
     assert count(1_200, "drill") == "1,200 drills"
     assert count(-1, "point") == "-1 points"
-    assert count(2, "datum", "data") == "2 data" and count(1, "datum", "data") == "1 datum"
-    assert plural("hint", 1) == "hint" and plural("hint", 3) == "hints"
+    assert count(2, "datum", "data") == "2 data"
+    assert count(1, "datum", "data") == "1 datum"
+    assert plural("hint", 1) == "hint"
+    assert plural("hint", 3) == "hints"
 
 
 def test_lists() -> None:
