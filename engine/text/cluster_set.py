@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def check_cluster_changes(changes: Sequence[tuple[str, object]], current_lb: str) -> None:
-    """Raise ValueError (a one-line message) when the line contradicts itself.
+def check_cluster_changes(
+    changes: Sequence[tuple[str, object]], current_lb: str | None = None
+) -> None:
+    """Raise ValueError (one clause, no full stop) when the line contradicts itself.
 
     `changes`: (key, value) in the order typed, duplicates kept; values as typed or converted
     (an LbAlgorithm reads as its value). `current_lb`: the cluster's balancing algorithm now,
-    which `weights` falls back on when the line does not set `lb`."""
+    which `weights` falls back on when the line does not set `lb`; None where it is not known
+    (the parser), which checks only what the line says."""
     seen: dict[str, object] = {}
     for key, value in changes:
         if key in seen:
@@ -28,7 +31,7 @@ def check_cluster_changes(changes: Sequence[tuple[str, object]], current_lb: str
         seen[key] = value
     if "weights" in seen:
         lb = _shown(seen["lb"]) if "lb" in seen else current_lb
-        if lb != "weighted":
+        if lb is not None and lb != "weighted":
             raise ValueError(_weights_message(lb, "lb" in seen))
 
 

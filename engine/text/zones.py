@@ -20,7 +20,7 @@ _TYPED = re.compile(r"[A-Za-z0-9_+\-/ ]{1,40}")
 _OFFSET = re.compile(r"(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?00)?", re.IGNORECASE)
 # Files in the time-zone database that are not zones anyone should pick.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
-EXAMPLE = "Write it as Area/City, like Europe/Berlin or America/New_York, or UTC."
+EXAMPLE = "write it as Area/City, like Europe/Berlin or America/New_York, or UTC"
 
 
 class TimeZoneError(ValueError):
@@ -32,13 +32,16 @@ class TimeZoneError(ValueError):
 
 
 def parse_time_zone(text: str) -> str:
-    """The canonical key of the zone `text` names, or TimeZoneError with a short message."""
+    """The canonical key of the zone `text` names, or TimeZoneError.
+
+    Messages follow the command converters' convention: one clause, no final full stop (the
+    parser capitalises it and adds one), so it can stand in a UsageError as it is."""
     typed = text.strip()
     if not typed:
-        raise TimeZoneError(f"Give a time zone. {EXAMPLE}")
+        raise TimeZoneError(f"give a time zone: {EXAMPLE}")
     shown = "".join(ch if ch.isprintable() else "?" for ch in typed[:40])
     if not _TYPED.fullmatch(typed) or typed.startswith("/") or ".." in typed:
-        raise TimeZoneError(f"'{shown}' is not a time zone. {EXAMPLE}")
+        raise TimeZoneError(f"'{shown}' is not a time zone; {EXAMPLE}")
     key = _by_folded_name().get(_fold(typed))
     if key is not None:
         try:
@@ -48,33 +51,42 @@ def parse_time_zone(text: str) -> str:
     offset = _OFFSET.fullmatch(typed)
     if offset:
         raise TimeZoneError(_offset_message(shown, offset.group(1), int(offset.group(2))))
-    suggestions = suggest(typed)
-    if suggestions:
-        options = join_words(suggestions, "or")
-        raise TimeZoneError(f"'{shown}' is not a time zone; did you mean {options}?", suggestions)
-    raise TimeZoneError(f"'{shown}' is not a time zone. {EXAMPLE}")
-
-
-def suggest(typed: str, limit: int = 3) -> tuple[str, ...]:
-    """Zones whose city is `typed` (`berlin` -> Europe/Berlin), else the closest names."""
-    folded = _fold(typed)
-    cities = _by_city().get(_squash(folded.rsplit("/", 1)[-1]), ())
+    cities = _city_zones(typed)
     if cities:
-        return cities[:limit]
+        write = join_words(cities, "or")
+        raise TimeZoneError(f"'{shown}' is a city, not a time zone: write {write}", cities)
+    close = _close_names(typed)
+    if close:
+        nearest = join_words(close, "or")
+        raise TimeZoneError(f"'{shown}' is not a time zone; the closest is {nearest}", close)
+    raise TimeZoneError(f"'{shown}' is not a time zone; {EXAMPLE}")
+
+
+def suggest(typed: str) -> tuple[str, ...]:
+    """Zones whose city is `typed` (`berlin` -> Europe/Berlin), else the closest names."""
+    return _city_zones(typed) or _close_names(typed)
+
+
+def _city_zones(typed: str, limit: int = 3) -> tuple[str, ...]:
+    city = _squash(_fold(typed).rsplit("/", 1)[-1])
+    return _by_city().get(city, ())[:limit]
+
+
+def _close_names(typed: str, limit: int = 3) -> tuple[str, ...]:
     names = _by_folded_name()
-    close = difflib.get_close_matches(folded, list(names), n=limit, cutoff=0.75)
+    close = difflib.get_close_matches(_fold(typed), list(names), n=limit, cutoff=0.75)
     return tuple(names[name] for name in close)
 
 
 def _offset_message(shown: str, sign: str, hours: int) -> str:
     # The Etc/GMT names are POSIX-style: Etc/GMT-2 is two hours *ahead* of UTC.
     if hours == 0:
-        return f"'{shown}' is UTC: write tz=UTC."
+        return f"'{shown}' is UTC: write UTC"
     posix = f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
     return (
-        f"'{shown}' is a fixed offset, which never follows daylight saving. Give your city's "
+        f"'{shown}' is a fixed offset, which never follows daylight saving: give your city's "
         f"zone (like Europe/Berlin) so times stay right all year, or {posix} for a fixed "
-        f"UTC{sign}{hours} (that name's sign is reversed)."
+        f"UTC{sign}{hours} (that name's sign is reversed)"
     )
 
 

@@ -30,7 +30,7 @@ def test_a_bare_city_is_refused_with_the_zone_it_means() -> None:
     with pytest.raises(TimeZoneError) as caught:
         parse_time_zone("berlin")
     assert caught.value.suggestions == ("Europe/Berlin",)
-    assert str(caught.value) == "'berlin' is not a time zone; did you mean Europe/Berlin?"
+    assert str(caught.value) == "'berlin' is a city, not a time zone: write Europe/Berlin"
     assert suggest("new-york") == ("America/New_York",)
     assert suggest("NewYork") == ("America/New_York",)
     assert set(suggest("istanbul")) == {"Asia/Istanbul", "Europe/Istanbul"}
@@ -40,14 +40,16 @@ def test_a_near_miss_gets_the_closest_names() -> None:
     with pytest.raises(TimeZoneError) as caught:
         parse_time_zone("Europe/Berlni")
     assert caught.value.suggestions[0] == "Europe/Berlin"
+    assert str(caught.value).startswith("'Europe/Berlni' is not a time zone; the closest is ")
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "Mars/Olympus_Mons", "../../etc/passwd", "/etc/x"])
 def test_what_is_no_zone_at_all_gets_the_example(typed: str) -> None:
     with pytest.raises(TimeZoneError) as caught:
         parse_time_zone(typed)
-    assert "Europe/Berlin" in str(caught.value)
+    assert "write it as Area/City, like Europe/Berlin" in str(caught.value)
     assert caught.value.suggestions == ()
+    assert not str(caught.value).endswith(".")  # the parser adds the full stop
 
 
 def test_a_fixed_offset_explains_the_reversed_posix_sign() -> None:
@@ -55,7 +57,7 @@ def test_a_fixed_offset_explains_the_reversed_posix_sign() -> None:
         parse_time_zone("utc+2")
     with pytest.raises(TimeZoneError, match=r"Etc/GMT\+5 for a fixed UTC-5"):
         parse_time_zone("GMT-5")
-    with pytest.raises(TimeZoneError, match="write tz=UTC"):
+    with pytest.raises(TimeZoneError, match="is UTC: write UTC"):
         parse_time_zone("utc+0")
     assert parse_time_zone("gmt+0") == "GMT+0"  # a name in the database: kept as it is
 
@@ -86,3 +88,11 @@ def test_weights_need_the_weighted_balancer() -> None:
     check_cluster_changes([("lb", LbAlgorithm("weighted")), ("weights", (3, 1, 1))], "round-robin")
     check_cluster_changes([("weights", (2, 1, 1))], "weighted")  # already weighted
     check_cluster_changes([("servers", 4), ("lb", "least-connections")], "weighted")
+
+
+def test_the_parser_without_the_cluster_checks_only_the_line() -> None:
+    check_cluster_changes([("weights", (3, 1, 1))])  # the cluster may already be weighted
+    with pytest.raises(ValueError, match="this line sets lb=round-robin"):
+        check_cluster_changes([("weights", (3, 1, 1)), ("lb", "round-robin")])
+    with pytest.raises(ValueError, match="lb is given twice"):
+        check_cluster_changes([("lb", "weighted"), ("lb", "round-robin")])
