@@ -83,13 +83,7 @@ def plan_for_interview(
     if last_day < today:
         return ()
     days = [today + timedelta(days=n) for n in range((last_day - today).days + 1)]
-    load = dict.fromkeys(days, 0)
-    late = []
-    for review in reviews:
-        if review.due < cutoff:
-            load[max(review.due.astimezone(zone).date(), today)] += 1
-        else:
-            late.append(review)
+    load, late = _split(reviews, days, cutoff, zone)
     cap = max(per_day, math.ceil((len(late) + sum(load.values())) / len(days)))
     allowed = {id(r): _days_after_last_review(r.card, days, zone) for r in late}
     # Reviews whose last review falls inside the window have fewer days open to them: place
@@ -107,6 +101,20 @@ def plan_for_interview(
         moved.append(Moved(review.drill_id, review.due, due, with_due(review.card, due)))
     order = {review.drill_id: i for i, review in enumerate(reviews)}
     return tuple(sorted(moved, key=lambda m: order[m.drill_id]))
+
+
+def _split(
+    reviews: Sequence[ScheduledReview], days: list[date], cutoff: datetime, zone: ZoneInfo
+) -> tuple[dict[date, int], list[ScheduledReview]]:
+    """Reviews a day already holds (an overdue one counts on the first day), and the late ones."""
+    load = dict.fromkeys(days, 0)
+    late = []
+    for review in reviews:
+        if review.due < cutoff:
+            load[max(review.due.astimezone(zone).date(), days[0])] += 1
+        else:
+            late.append(review)
+    return load, late
 
 
 def with_due(card: str, due: datetime) -> str:
