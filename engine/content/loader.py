@@ -14,6 +14,7 @@ from engine.commands.parser import parse_text
 from engine.content.drill_checks import load_drills
 from engine.content.load_files import load_load_content
 from engine.content.models import Drill, LatencyFile, LenientLesson, LenientSource, Lesson, Source
+from engine.content.study import StudyPath, load_study
 from engine.errors import ContentError, UsageError
 from engine.load.catalogue import LoadContent
 from engine.sim.latency import Latencies
@@ -32,6 +33,7 @@ class Content:
     latencies: Latencies
     drills: dict[str, Drill]  # by id, in file-name order
     load: LoadContent  # capacities, prices, rungs and scenarios for /load, /scenario, /climb
+    study: StudyPath  # the ladder as a path through the drills, and their hints
 
     def find_lesson(self, topic: str) -> Lesson | None:
         lesson_id = self.topics.get(topic.lower())
@@ -63,7 +65,8 @@ def load_content(directory: Path | None = None) -> Content:
     latencies = _check_latency(latency, source_ids, problems) if latency else None
     drills = load_drills(folder, source_ids, problems)
     load = load_load_content(folder, source_ids, latencies, drills, problems)
-    if problems or latencies is None or load is None:
+    study = load_study(folder, drills, topics, problems)
+    if problems or latencies is None or load is None or study is None:
         raise ContentError(problems)
     return Content(
         lessons={lesson.id: lesson for lesson in lessons},
@@ -72,6 +75,7 @@ def load_content(directory: Path | None = None) -> Content:
         latencies=latencies,
         drills=drills,
         load=load,
+        study=study,
     )
 
 

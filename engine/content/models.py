@@ -112,3 +112,37 @@ class LenientDrill(Drill):
     """A drill read past unknown keys, so its cross-references can still be checked."""
 
     model_config = ConfigDict(extra="ignore")
+
+
+# --- the study path and the hints -------------------------------------------------------------
+
+# In the order the week climbs them (see engine/study/daily.py).
+Difficulty = Annotated[str, StringConstraints(pattern=r"^(easy|medium|hard)$")]
+Nudge = Annotated[str, StringConstraints(min_length=20, max_length=220)]
+
+
+class PathTopic(Strict):
+    """A drill topic's place in a stage; every drill of the topic shares its difficulty."""
+
+    topic: Slug
+    difficulty: Difficulty
+
+
+class PathStage(Strict):
+    id: Slug
+    title: Annotated[str, StringConstraints(min_length=3, max_length=40)]
+    summary: Annotated[str, StringConstraints(min_length=10, max_length=160)]
+    lessons: list[Slug] = Field(default_factory=list, max_length=6)  # lesson ids or aliases
+    topics: list[PathTopic] = Field(min_length=1, max_length=8)
+
+
+class PathFile(Strict):
+    """`path.yaml`: the stages of the ladder, in the order a learner climbs them."""
+
+    stages: list[PathStage] = Field(min_length=1, max_length=12)
+
+
+class HintsFile(Strict):
+    """`hints.yaml`: drill id -> checklist item id -> a nudge towards that item."""
+
+    hints: dict[Slug, dict[Slug, Nudge]]
