@@ -1,0 +1,79 @@
+"""Typo tolerance: "cashe" is "cache" and "replicaton" is "replication", deterministically.
+
+Only a word nobody would mean as written is corrected, and only to a word of this drill's own
+patterns: it must be at least 5 letters, not a word of the drill's texts nor a common English
+word, and one edit (a letter added, dropped, changed, or two swapped) from exactly one pattern
+word with the same first letter; from 9 letters on, two edits. Short words are never touched:
+"lag", "cdn" and "ttl" have too many neighbours. rapidfuzz is imported on the first correction,
+not at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine.drills.clauses import stem
+
+MIN_LENGTH = 5
+TWO_EDITS_FROM = 9
+
+# Everyday words one edit away from a pattern word, which must stay what they are.
+COMMON = frozenset(
+    """share shared shares sharing sharp shark least leash leased please reply replay taken
+    wrote white whine roads rates rated later layer lower power tower cached caches casts
+    catch cause clash class close closer cloud clouds coach count court cover crash fetch
+    finer fired fixed flash fresh gates giant grade guard hence hosts house index issue
+    kinds large lines links lists loads local locks looks lives makes maybe meant merge
+    minor miser model modes money month moved mover needs nodes noted notes order other
+    owner pages parts paste patch paths peaks pools ports posts price prime proof queue
+    quite raise range reach ready relay rests right roles round route rules safer sales
+    saved scare scope score serve setup shape shift short sides sight since sized skill
+    slice slots small smart sorts space spare split spots stack stage stake state steps
+    stick still store story sword table taker tasks teams terms their there these thing
+    think those times token total touch trace track trade trust under until users value
+    views waits water where which while whole worse write years yield""".split()
+)
+
+
+class Corrector:
+    """Corrections towards one drill's pattern words; each word is worked out once."""
+
+    def __init__(self, vocabulary: Iterable[str], known: Iterable[str]) -> None:
+        self._targets: dict[str, list[str]] = {}  # first letter -> pattern words
+        targets = sorted({w for w in vocabulary if len(w) >= MIN_LENGTH - 1 and w.isalpha()})
+        for word in targets:
+            self._targets.setdefault(word[0], []).append(word)
+        self._known = {stem(w) for w in known} | {stem(w) for w in vocabulary}
+        self._known.update(stem(w) for w in COMMON)
+        self._cache: dict[str, str | None] = {}
+
+    def correct(self, word: str) -> str | None:
+        """The stem of the pattern word `word` is a typo of, or None."""
+        if word in self._cache:
+            return self._cache[word]
+        found = self._work_out(word)
+        if len(self._cache) < 50_000:
+            self._cache[word] = found
+        return found
+
+    def _work_out(self, word: str) -> str | None:
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in COMMON:
+            return None
+        if stem(word) in self._known:
+            return None
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        limit = 2 if len(word) >= TWO_EDITS_FROM else 1
+        best: set[str] = set()
+        best_distance = limit + 1
+        for target in self._targets.get(word[0], ()):
+            if abs(len(target) - len(word)) > limit:
+                continue
+            distance = DamerauLevenshtein.distance(word, target, score_cutoff=limit)
+            if distance > limit:
+                continue
+            if distance < best_distance:
+                best, best_distance = {stem(target)}, distance
+            elif distance == best_distance:
+                best.add(stem(target))
+        return next(iter(best)) if len(best) == 1 else None

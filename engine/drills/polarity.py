@@ -1,0 +1,175 @@
+"""Whether the sketch affirms what a pattern names, rejects it, or only asks about it.
+
+Rejected: a negation shortly before it in the same segment ("we don't need a cache", "no
+CDN, never shard", "instead of replicas"), or a verdict shortly after it in the same clause
+("TTL is pointless", "replicas won't help", "lag is irrelevant"), or a clause that rejects the
+one before it ("replicas have lag, so they aren't safe"; "queues add latency, so no").
+Dismissive rejections ("irrelevant", "not a concern", "is fine") also reject a *concern*:
+naming a problem in order to prevent it ("avoid a stampede", "no single point of failure")
+still shows the writer knows it. Asked: a question ("should we shard?") or a deferral ("maybe
+later if needed"). Conditional: a segment that starts with "if" or "unless" states nothing,
+so it neither rejects anything nor springs a trap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from engine.drills.clauses import Parsed
+from engine.drills.patterns import Occurrence
+
+
+class Polarity(StrEnum):
+    AFFIRMED = "affirmed"
+    REJECTED = "rejected"
+    ASKED = "asked"
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    polarity: Polarity
+    dismissive: bool = False  # rejected as unimportant, not refused as a move
+    conditional: bool = False  # in an "if ..." segment
+
+
+AFFIRMED = Stance(Polarity.AFFIRMED)
+_NEGATORS = frozenset(
+    """no not never without don't doesn't didn't won't wouldn't shouldn't can't cannot isn't
+    aren't wasn't weren't mustn't needn't nor neither dont doesnt didnt wont wouldnt shouldnt
+    cant isnt arent avoid avoiding skip skipping ditch forget none against zero""".split()
+)
+_CUE_PAIRS = frozenset(
+    {("instead", "of"), ("rather", "than"), ("no", "need"), ("no", "point"), ("stop", "using"),
+     ("get", "rid"), ("do", "away"), ("away", "with"), ("not", "use"), ("pointless", "to"),
+     ("unnecessary", "to"), ("waste", "of")}
+)  # fmt: skip
+# "not just a cache", "no more than 3": not rejections.
+_NOT_REJECTING = frozenset({"just", "only", "merely", "more", "less", "longer", "matter", "later"})
+# Words between a negation and the pattern that end the negation's reach.
+_BREAKERS = frozenset(
+    """let lets letting make makes that which who where when until unless if instead but
+    rather then cause causes allow allows mean means so lose losing""".split()
+)
+_REACH = 5  # words between a negation and what it rejects
+_DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
+_REFUSE_AFTER = tuple(
+    tuple(cue.split())
+    for cue in """pointless|unnecessary|overkill|useless|not needed|isn't needed|aren't needed|
+    not necessary|isn't necessary|won't help|doesn't help|don't help|wouldn't help|can't help|
+    not help|is a waste|are a waste|waste of|not worth|isn't worth|aren't worth|not the answer|
+    isn't the answer|not the fix|won't move the needle|won't do anything|doesn't do anything|
+    won't fix|doesn't fix|won't work|doesn't work|not required|bad idea|overrated|overpriced|
+    more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
+    reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
+    won't scale|doesn't scale|don't scale|not going to help""".replace("\n", "").split("|")
+)
+_DISMISS_AFTER = tuple(
+    tuple(cue.split())
+    for cue in """irrelevant|doesn't matter|don't matter|does not matter|not a concern|
+    not a real concern|not an issue|not a problem|isn't a problem|isn't an issue|
+    aren't a problem|is fine|are fine|be fine|negligible|never happens|won't happen|
+    can't happen|won't notice|theoretical|overblown|myth|not real|no big deal|non issue|
+    nothing to worry|working fine|work fine|works fine|not a thing|doesn't apply|
+    is always under|is always small|never exceeds|isn't a concern""".replace("\n", "").split("|")
+)
+_AFTER_GAP = 4  # words between the pattern and a verdict after it
+_PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
+_HEDGES = (("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"),
+           ("later", "if"), ("might", "consider"), ("could", "consider"), ("not", "sure"))  # fmt: skip
+_CONDITIONS = frozenset({"if", "unless", "suppose", "assuming"})
+
+
+class Reader:
+    """Stances of occurrences in one parsed sketch; per-clause facts are worked out once."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        self.parsed = parsed
+        self._rejects_previous = [self._rejects_before(i) for i in range(len(parsed.clauses))]
+        self._hedged = [self._is_hedged(i) for i in range(len(parsed.clauses))]
+
+    def stance(self, occurrence: Occurrence, concern: bool = False) -> Stance:
+        parsed = self.parsed
+        clause = parsed.clauses[occurrence.clause]
+        conditional = self._conditional(occurrence.start)
+        if clause.question or self._hedged[occurrence.clause]:
+            return Stance(Polarity.ASKED, conditional=conditional)
+        before = self._before(occurrence.start)
+        after = self._after(occurrence.end, clause.end)
+        if before == "dismiss" or after == "dismiss":
+            return Stance(Polarity.REJECTED, dismissive=True, conditional=conditional)
+        if not conditional and not concern and (before == "refuse" or after == "refuse"):
+            return Stance(Polarity.REJECTED, conditional=conditional)
+        following = occurrence.clause + 1
+        if (
+            following < len(parsed.clauses)
+            and self._rejects_previous[following]
+            and parsed.clauses[following].sentence == clause.sentence
+        ):
+            return Stance(Polarity.REJECTED, dismissive=True, conditional=conditional)
+        return Stance(Polarity.AFFIRMED, conditional=conditional)
+
+    def _before(self, start: int) -> str:
+        """"refuse", "dismiss" or "" for the words just before `start` in its segment."""
+        ws = self.parsed.words
+        segment = self.parsed.segment_of[start]
+        first = start
+        while first > 0 and self.parsed.segment_of[first - 1] == segment:
+            first -= 1
+        for index in range(start - 1, max(first, start - _REACH - 1) - 1, -1):
+            word = ws[index]
+            if any(self._has(index - len(cue) + 1, cue, first) for cue in _DISMISS_BEFORE):
+                return "dismiss"
+            nxt = ws[index + 1] if index + 1 < len(ws) else ""
+            if (word in _NEGATORS and nxt not in _NOT_REJECTING) or (
+                index > first and (ws[index - 1], word) in _CUE_PAIRS
+            ):
+                return "refuse"
+            if word in _BREAKERS:
+                return ""
+        return ""
+
+    def _has(self, at: int, cue: tuple[str, ...], first: int) -> bool:
+        ws = self.parsed.words
+        return at >= first and tuple(ws[at : at + len(cue)]) == cue
+
+    def _after(self, end: int, clause_end: int) -> str:
+        ws = self.parsed.words
+        for at in range(end, min(clause_end, end + _AFTER_GAP + 1)):
+            if any(self._has(at, cue, 0) for cue in _DISMISS_AFTER):
+                return "dismiss"
+            if any(self._has(at, cue, 0) for cue in _REFUSE_AFTER):
+                return "refuse"
+            if ws[at] in _BREAKERS:
+                return ""
+        return ""
+
+    def _conditional(self, start: int) -> bool:
+        segment = self.parsed.segment_of[start]
+        first = start
+        while first > 0 and self.parsed.segment_of[first - 1] == segment:
+            first -= 1
+        return self.parsed.words[first] in _CONDITIONS
+
+    def _rejects_before(self, index: int) -> bool:
+        """A clause like "so they aren't safe", "which is pointless" or a bare "no"."""
+        clause = self.parsed.clauses[index]
+        ws = self.parsed.words[clause.start : clause.end]
+        if ws and ws[0] in ("so", "and", "but", "because", "since", "which"):
+            ws = ws[1:]
+        if ws in (["no"], ["nope"], ["not", "needed"]):
+            return True
+        if not ws or ws[0] not in _PRONOUNS:
+            return False
+        window = ws[1:6]
+        return any(
+            tuple(window[i : i + len(cue)]) == cue
+            for cue in (*_REFUSE_AFTER, *_DISMISS_AFTER)
+            for i in range(len(window))
+        )
+
+    def _is_hedged(self, index: int) -> bool:
+        clause = self.parsed.clauses[index]
+        ws = self.parsed.words[clause.start : clause.end]
+        pairs = set(zip(ws, ws[1:], strict=False))
+        return any(hedge in pairs for hedge in _HEDGES)

@@ -1,0 +1,49 @@
+"""Whether a segment of a sketch says something, or only names terms.
+
+"- scale up: cheapest, no code change" says something; "redis, ttl, stampede" and "peak index
+cache redis hit ratio" do not. A segment says something when, beside the words that are the
+drill's own terms, it has a word that links or states ("for", "the", "is", "so", "we", ...),
+a relation sign (an arrow, "=", ":"), or at least two other words.
+"""
+
+from __future__ import annotations
+
+from engine.drills.clauses import Parsed
+
+# Words that link terms into a statement. Deliberately not "and", "or", "plus", "etc".
+LINKING = frozenset(
+    """a an the this that these those it its it's they them their we we'll we'd i i'd i'll
+    you your our us is are was were be been being do does did don't doesn't has have had
+    can could will would should must may might shall need needs to of in on at for from by
+    with without into onto over under than then so because since if when while before after
+    until unless instead rather not no never only just each every all any some more less
+    most few many much very too also first next last only there here what which who how why
+    use using used add adding put keep keeps send sends move moves go goes make makes let
+    get gets give gives take takes run runs stop stops serve serves hold holds cut cuts""".split()
+)
+NOT_TELLING = frozenset({"and", "or", "plus", "etc", "w", "vs", "e", "g", "i", "ie", "eg"})
+RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
+
+
+def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
+    """Segment number -> whether it says something. `term_words`: indices of the words that
+    stand in a match of one of the drill's patterns."""
+    others: dict[int, int] = {}
+    linked: dict[int, bool] = {}
+    bounds: dict[int, tuple[int, int]] = {}
+    for index, word in enumerate(parsed.words):
+        segment = parsed.segment_of[index]
+        first, _ = bounds.get(segment, (index, index))
+        bounds[segment] = (first, index)
+        if word in LINKING:
+            linked[segment] = True
+        elif index not in term_words and word not in NOT_TELLING and not word.isdigit():
+            others[segment] = others.get(segment, 0) + 1
+    result = {}
+    for segment, (first, last) in bounds.items():
+        if linked.get(segment) or others.get(segment, 0) >= 2:
+            result[segment] = True
+            continue
+        inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
+        result[segment] = any(sign in inner for sign in RELATIONS)
+    return result
