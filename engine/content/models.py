@@ -75,6 +75,11 @@ class ExpectedNumber(Strict):
     expr: Expression  # arithmetic over the drill's params, e.g. "qps * ratio / (ratio + 1)"
     tolerance: float = Field(default=0.05, gt=0, le=0.5)  # relative
     label: Annotated[str, StringConstraints(min_length=2, max_length=80)]  # e.g. "reads per second"
+    # Where two expected values are close ("writes per second" and "DB reads at 99%"), the
+    # number counts for this one only in a clause that also says one of these.
+    context: list[Annotated[str, StringConstraints(min_length=2, max_length=80)]] = Field(
+        default_factory=list, max_length=12
+    )
 
 
 # An evidence pattern: a phrase, or phrases joined by " ... " (a few words of one clause apart).

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from engine.content.models import ChecklistEntry, Drill, Trap
 from engine.drills.arithmetic import evaluate
 from engine.drills.clauses import Parsed
-from engine.drills.evidence import Kind, PreparedDrill, PreparedTrap, prepare
+from engine.drills.evidence import Kind, PreparedDrill, PreparedItem, PreparedTrap, prepare
 from engine.drills.numbers import near, read_numbers
 from engine.drills.patterns import Index, Occurrence, Pattern
 from engine.drills.polarity import Polarity, Reader, Stance
@@ -70,6 +70,7 @@ class _Sketch:
         self._found: dict[str, list[Occurrence]] = {}
         self._stances: dict[tuple[int, int, bool], Stance] = {}
         patterns = [p for item in prepared.items for _, p in item.patterns]
+        patterns += [p for item in prepared.items for context in item.contexts for p in context]
         patterns += [p for t in prepared.traps for s in t.signs for p in (*s.present, *s.absent)]
         terms: set[int] = set()
         for pattern in patterns:
@@ -114,7 +115,7 @@ def find_claims(drill: Drill, params: Mapping[str, float], text: str) -> Claims:
         for clause_index, clause in opposed.items():
             findings.contradicts.append(Finding(clause_index, clause, ""))
         if numeric:
-            findings.covers.extend(_numbers(item.entry, params, sketch))
+            findings.covers.extend(_numbers(item, params, sketch))
         items[item.entry.id] = findings
     return Claims(items, traps)
 
@@ -128,6 +129,13 @@ def _weigh(
     numeric: bool,
 ) -> None:
     stance = sketch.stance(occurrence, concern=kind is Kind.CONCERN)
+    segment_of = sketch.parsed.segment_of
+    if segment_of[occurrence.start] != segment_of[occurrence.end - 1]:
+        # "don't shard, sharding is for writes": a match across a comma counts only where
+        # both of its ends stand the same way.
+        last = Occurrence(occurrence.end - 1, occurrence.end, occurrence.clause)
+        if sketch.stance(last, concern=kind is Kind.CONCERN).polarity is not stance.polarity:
+            return
     if stance.polarity is Polarity.ASKED:
         findings.asked = True
         return
@@ -194,22 +202,37 @@ def _numeric(entry: ChecklistEntry, params: Mapping[str, float]) -> bool:
     return True
 
 
-def _numbers(entry: ChecklistEntry, params: Mapping[str, float], sketch: _Sketch) -> list[Finding]:
+def _numbers(item: PreparedItem, params: Mapping[str, float], sketch: _Sketch) -> list[Finding]:
     """Numbers of the sketch that are this attempt's expected values (the prompt's own
     numbers repeated are not the math), in clauses that are not questions or rejections."""
     given = tuple(params.values())
-    expected = [(evaluate(n.expr, params), n.tolerance) for n in entry.numbers]
     parsed = sketch.parsed
+    expected = [
+        (evaluate(n.expr, params), n.tolerance, context)
+        for n, context in zip(item.entry.numbers, item.contexts, strict=True)
+    ]
     found = []
     for number in read_numbers(parsed.folded):
-        if any(abs(number.value - g) <= 0.005 * abs(g) for g in given):
-            continue
-        if not any(near(number.value, value, tolerance) for value, tolerance in expected):
+        if any(abs(number.value - g) <= 1e-9 * abs(g) for g in given):  # the prompt's own
             continue
         word = parsed.word_at(number.start)
         if word is None:
             continue
+        sentence = parsed.clauses[parsed.clause_of[word]].sentence
+        if not any(
+            near(number.value, value, tolerance) and _in_context(sketch, context, sentence)
+            for value, tolerance, context in expected
+        ):
+            continue
         occurrence = Occurrence(word, word + 1, parsed.clause_of[word])
         if sketch.stance(occurrence).polarity is Polarity.AFFIRMED and sketch.tells(occurrence):
-            found.append(Finding(occurrence.clause, parsed.clauses[occurrence.clause].text, number.written))
+            clause = parsed.clauses[occurrence.clause].text
+            found.append(Finding(occurrence.clause, clause, number.written))
     return found
+
+
+def _in_context(sketch: _Sketch, context: tuple[Pattern, ...], sentence: int) -> bool:
+    if not context:
+        return True
+    clauses = sketch.parsed.clauses
+    return any(clauses[o.clause].sentence == sentence for p in context for o in sketch.find(p))

@@ -26,6 +26,7 @@ class Kind(StrEnum):
 class PreparedItem:
     entry: ChecklistEntry
     patterns: tuple[tuple[Kind, Pattern], ...]
+    contexts: tuple[tuple[Pattern, ...], ...]  # per expected number: words it needs nearby
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ def _prepare(drill: Drill) -> PreparedDrill:
         PreparedTrap(trap, tuple(_sign(group) for group in trap.signs)) for trap in drill.traps
     )
     every = [p for item in items for _, p in item.patterns]
+    every += [p for item in items for context in item.contexts for p in context]
     every += [p for trap in traps for sign in trap.signs for p in (*sign.present, *sign.absent)]
     vocabulary = {w for p in every for w in p.vocabulary}
     known = words(" ".join(_texts(drill)))
@@ -89,7 +91,8 @@ def _item(entry: ChecklistEntry) -> PreparedItem:
     patterns += [(Kind.CONCERN, text) for text in entry.concerns]
     patterns += [(Kind.WARNS_AGAINST, text) for text in entry.warns_against]
     patterns += [(Kind.WRONG, text) for text in entry.wrong]
-    return PreparedItem(entry, tuple((kind, _pattern(text)) for kind, text in patterns))
+    contexts = tuple(tuple(_pattern(text) for text in n.context) for n in entry.numbers)
+    return PreparedItem(entry, tuple((kind, _pattern(text)) for kind, text in patterns), contexts)
 
 
 def _sign(group: list[str]) -> Sign:

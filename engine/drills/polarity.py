@@ -51,6 +51,7 @@ _BREAKERS = frozenset(
     """let lets letting make makes that which who where when until unless if instead but
     rather then cause causes allow allows mean means so lose losing""".split()
 )
+_IMPERATIVE = frozenset({"we", "i", "you", "just", "can", "to", "simply", "safely"})
 _REACH = 5  # words between a negation and what it rejects
 _DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
 _REFUSE_AFTER = tuple(
@@ -75,9 +76,10 @@ _DISMISS_AFTER = tuple(
 )
 _AFTER_GAP = 4  # words between the pattern and a verdict after it
 _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
-_HEDGES = (("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"),
+_HEDGES = (("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"), ("look", "into"),
            ("later", "if"), ("might", "consider"), ("could", "consider"), ("not", "sure"))  # fmt: skip
 _CONDITIONS = frozenset({"if", "unless", "suppose", "assuming"})
+_MAIN_SUBJECTS = frozenset({"then", "we", "i", "you", "we'll", "i'd", "we'd", "i'll", "you'll"})
 
 
 class Reader:
@@ -118,9 +120,16 @@ class Reader:
             first -= 1
         for index in range(start - 1, max(first, start - _REACH - 1) - 1, -1):
             word = ws[index]
-            if any(self._has(index - len(cue) + 1, cue, first) for cue in _DISMISS_BEFORE):
+            if any(self._has(index - len(cue) + 1, cue, first) for cue in _DISMISS_BEFORE) and (
+                word != "ignore" or index == first or ws[index - 1] in _IMPERATIVE
+            ):
                 return "dismiss"
             nxt = ws[index + 1] if index + 1 < len(ws) else ""
+            earlier = ws[max(first, index - 2) : index]
+            if word in ("forget", "forgetting") and earlier and earlier[-1] in _NEGATORS:
+                return ""  # "don't forget the DNS provider" keeps it
+            if word in _NEGATORS and "why" in earlier:
+                return ""  # "why aren't we on an ALB" asks for it
             if (word in _NEGATORS and nxt not in _NOT_REJECTING) or (
                 index > first and (ws[index - 1], word) in _CUE_PAIRS
             ):
@@ -145,11 +154,19 @@ class Reader:
         return ""
 
     def _conditional(self, start: int) -> bool:
+        """Inside the condition of "if X, Y" / "if X we Y": the condition ends at the
+        segment's end or at the subject of the main clause."""
         segment = self.parsed.segment_of[start]
         first = start
         while first > 0 and self.parsed.segment_of[first - 1] == segment:
             first -= 1
-        return self.parsed.words[first] in _CONDITIONS
+        ws = self.parsed.words
+        if ws[first] not in _CONDITIONS:
+            return False
+        for index in range(first + 2, start + 1):
+            if ws[index] in _MAIN_SUBJECTS:
+                return False
+        return True
 
     def _rejects_before(self, index: int) -> bool:
         """A clause like "so they aren't safe", "which is pointless" or a bare "no"."""

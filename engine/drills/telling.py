@@ -21,13 +21,34 @@ LINKING = frozenset(
     use using used add adding put keep keeps send sends move moves go goes make makes let
     get gets give gives take takes run runs stop stops serve serves hold holds cut cuts""".split()
 )
-NOT_TELLING = frozenset({"and", "or", "plus", "etc", "w", "vs", "e", "g", "i", "ie", "eg"})
+NOT_TELLING = frozenset({"and", "or", "plus", "etc", "w", "vs", "e", "g", "ie", "eg"})
 RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
 
 
 def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
-    """Segment number -> whether it says something. `term_words`: indices of the words that
-    stand in a match of one of the drill's patterns."""
+    """Segment number -> whether what it names counts. `term_words`: indices of the words that
+    stand in a match of one of the drill's patterns.
+
+    A segment counts when it says something itself, or when its clause is not a list: a clause
+    of bare segments is a list when at least 3 of every 4 of its segments are bare ("I'd use
+    caching, replicas, sharding, CDN" credits only the caching), but "flame graph, p99, make
+    sure requests aren't waiting on the db" is one claim made in shorthand."""
+    says = _says(parsed, term_words)
+    by_clause: dict[int, list[int]] = {}
+    for index, segment in enumerate(parsed.segment_of):
+        found = by_clause.setdefault(parsed.clause_of[index], [])
+        if not found or found[-1] != segment:
+            found.append(segment)
+    result = {}
+    for segments in by_clause.values():
+        bare = sum(not says[s] for s in segments)
+        listed = bare * 4 >= len(segments) * 3
+        for segment in segments:
+            result[segment] = says[segment] or not listed
+    return result
+
+
+def _says(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     others: dict[int, int] = {}
     linked: dict[int, bool] = {}
     bounds: dict[int, tuple[int, int]] = {}
@@ -41,7 +62,9 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
             others[segment] = others.get(segment, 0) + 1
     result = {}
     for segment, (first, last) in bounds.items():
-        if linked.get(segment) or others.get(segment, 0) >= 2:
+        other = others.get(segment, 0)
+        # A long run of terms with a few stray words in it is still a run of terms.
+        if linked.get(segment) or (other >= 2 and other * 3 >= last - first + 1):
             result[segment] = True
             continue
         inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
