@@ -17,8 +17,9 @@ from functools import lru_cache
 
 import Stemmer
 
-# Words, with an English contraction kept whole ("don't", "it's"); "n+1" is "n", "1".
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Words, with an English contraction kept whole ("don't", "it's"); "n+1" is "n", "1"; "%" is
+# a word of its own ("80%", "hash(id) % 4").
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|%")
 # Clause ends inside a line: sentence ends, semicolons, spaced dashes, arrows between clauses.
 _CLAUSE_END = re.compile(r"(?<![a-z]\.[a-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.!?]+(?=\s|$)|;|\s[—–-]{1,2}\s")
 _BULLET = re.compile(r"^\s*(?:[-*•·+>]+|\(?\d{1,2}[.)]|\(?[a-h][.)])\s+")

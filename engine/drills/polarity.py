@@ -52,6 +52,9 @@ _BREAKERS = frozenset(
     rather then cause causes allow allows mean means so lose losing""".split()
 )
 _IMPERATIVE = frozenset({"we", "i", "you", "just", "can", "to", "simply", "safely"})
+_AFTER_BREAKERS = frozenset(
+    "that which who where when until unless if instead but rather then so because".split()
+)
 _REACH = 5  # words between a negation and what it rejects
 _DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
 _REFUSE_AFTER = tuple(
@@ -118,8 +121,12 @@ class Reader:
         first = start
         while first > 0 and self.parsed.segment_of[first - 1] == segment:
             first -= 1
+        folded, offsets = self.parsed.folded, self.parsed.offsets
         for index in range(start - 1, max(first, start - _REACH - 1) - 1, -1):
             word = ws[index]
+            between = folded[offsets[index][1] : offsets[index + 1][0]]
+            if ":" in between or "(" in between:
+                return ""  # "without downtime: we hash user_id" - the negation ended
             if any(self._has(index - len(cue) + 1, cue, first) for cue in _DISMISS_BEFORE) and (
                 word != "ignore" or index == first or ws[index - 1] in _IMPERATIVE
             ):
@@ -149,7 +156,7 @@ class Reader:
                 return "dismiss"
             if any(self._has(at, cue, 0) for cue in _REFUSE_AFTER):
                 return "refuse"
-            if ws[at] in _BREAKERS:
+            if ws[at] in _AFTER_BREAKERS:
                 return ""
         return ""
 
