@@ -26,6 +26,7 @@ class Finding:
     clause_index: int
     clause: str  # as the learner wrote it
     words: str  # the words (or number) that stood for the item
+    decisive: bool = False  # a wrong idea stated, or a trap: the clause contradicts, whatever else
 
 
 @dataclass(slots=True)
@@ -113,7 +114,7 @@ def find_claims(drill: Drill, params: Mapping[str, float], text: str) -> Claims:
             for occurrence in sketch.find(pattern):
                 _weigh(sketch, kind, occurrence, findings, opposed, numeric)
         for clause_index, clause in opposed.items():
-            findings.contradicts.append(Finding(clause_index, clause, ""))
+            findings.contradicts.append(Finding(clause_index, clause, "", decisive=True))
         if numeric:
             findings.covers.extend(_numbers(item, params, sketch))
         items[item.entry.id] = findings
@@ -141,7 +142,10 @@ def _weigh(
         return
     effect = _EFFECT.get((kind, stance.polarity), "")
     if effect == "contradict" and not (kind is Kind.WRONG and stance.conditional):
-        findings.contradicts.append(sketch.finding(occurrence))
+        found = sketch.finding(occurrence)
+        if kind is Kind.WRONG:
+            found = Finding(found.clause_index, found.clause, found.words, decisive=True)
+        findings.contradicts.append(found)
     elif effect == "cover" and occurrence.clause not in opposed and not numeric:
         if sketch.tells(occurrence):
             findings.covers.append(sketch.finding(occurrence))

@@ -55,6 +55,7 @@ _IMPERATIVE = frozenset({"we", "i", "you", "just", "can", "to", "simply", "safel
 _AFTER_BREAKERS = frozenset(
     "that which who where when until unless if instead but rather then so because".split()
 )
+_BARRIERS = (":", "(", "→", "->", "=")  # a negation does not reach past these
 _REACH = 5  # words between a negation and what it rejects
 _DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
 _REFUSE_AFTER = tuple(
@@ -66,7 +67,8 @@ _REFUSE_AFTER = tuple(
     won't fix|doesn't fix|won't work|doesn't work|not required|bad idea|overrated|overpriced|
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
-    won't scale|doesn't scale|don't scale|not going to help""".replace("\n", "").split("|")
+    won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
+    adds latency|add latency""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
@@ -125,7 +127,7 @@ class Reader:
         for index in range(start - 1, max(first, start - _REACH - 1) - 1, -1):
             word = ws[index]
             between = folded[offsets[index][1] : offsets[index + 1][0]]
-            if ":" in between or "(" in between:
+            if any(mark in between for mark in _BARRIERS):
                 return ""  # "without downtime: we hash user_id" - the negation ended
             if any(self._has(index - len(cue) + 1, cue, first) for cue in _DISMISS_BEFORE) and (
                 word != "ignore" or index == first or ws[index - 1] in _IMPERATIVE

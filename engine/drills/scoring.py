@@ -98,8 +98,7 @@ def score(drill: Drill, params: Mapping[str, float], text: str) -> Verdict:
 
 def _verdict(item: ChecklistEntry, claims: Claims) -> ItemVerdict:
     found = claims.items[item.id]
-    covering = _distinct(found.covers)
-    contradicting = _distinct(found.contradicts)
+    covering, contradicting = _by_clause(found.covers, found.contradicts)
     if covering and len(covering) > len(contradicting):
         matched = tuple(dict.fromkeys(f.words for f in found.covers))[:MAX_MATCHES_SHOWN]
         return ItemVerdict(item, Status.COVERED, matched, covering[0].clause)
@@ -108,8 +107,25 @@ def _verdict(item: ChecklistEntry, claims: Claims) -> ItemVerdict:
     return ItemVerdict(item, asked=found.asked, listed=found.listed)
 
 
-def _distinct(findings: list[Finding]) -> list[Finding]:
-    """One finding per clause, in text order."""
+def _by_clause(
+    covers: list[Finding], contradicts: list[Finding]
+) -> tuple[list[Finding], list[Finding]]:
+    """The first finding of each clause, on the side most of that clause's findings take (a
+    tie, a wrong idea stated or a trap sprung there is a contradiction): "the whole profile
+    under one key, not the sql text" covers."""
+    votes: dict[int, list[int]] = {}
+    for side, findings in ((0, covers), (1, contradicts)):
+        for finding in findings:
+            weight = 100 if finding.decisive else 1
+            votes.setdefault(finding.clause_index, [0, 0])[side] += weight
+    covering = {c for c, (yes, no) in votes.items() if yes > no}
+    return (
+        _first_per_clause([f for f in covers if f.clause_index in covering]),
+        _first_per_clause([f for f in contradicts if f.clause_index not in covering]),
+    )
+
+
+def _first_per_clause(findings: list[Finding]) -> list[Finding]:
     seen: dict[int, Finding] = {}
     for finding in sorted(findings, key=lambda f: f.clause_index):
         seen.setdefault(finding.clause_index, finding)

@@ -19,7 +19,8 @@ LINKING = frozenset(
     until unless instead rather not no never only just each every all any some more less
     most few many much very too also first next last only there here what which who how why
     use using used add adding put keep keeps send sends move moves go goes make makes let
-    get gets give gives take takes run runs stop stops serve serves hold holds cut cuts""".split()
+    get gets give gives take takes run runs stop stops serve serves hold holds cut cuts set
+    sets setting turn enable pick choose prefer try tell told""".split()
 )
 NOT_TELLING = frozenset({"and", "or", "plus", "etc", "w", "vs", "e", "g", "ie", "eg"})
 RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
@@ -33,7 +34,7 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     of bare segments is a list when at least 3 of every 4 of its segments are bare ("I'd use
     caching, replicas, sharding, CDN" credits only the caching), but "flame graph, p99, make
     sure requests aren't waiting on the db" is one claim made in shorthand."""
-    says = _says(parsed, term_words)
+    says, worded = _says(parsed, term_words)
     by_clause: dict[int, list[int]] = {}
     for index, segment in enumerate(parsed.segment_of):
         found = by_clause.setdefault(parsed.clause_of[index], [])
@@ -43,22 +44,31 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     for segments in by_clause.values():
         bare = sum(not says[s] for s in segments)
         listed = bare * 4 >= len(segments) * 3
+        if len(segments) == 1 and worded.get(segments[0]):
+            listed = False  # "then delete the key from Redis": a statement made of one term
         for segment in segments:
             result[segment] = says[segment] or not listed
     return result
 
 
-def _says(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
+def _says(parsed: Parsed, term_words: set[int]) -> tuple[dict[int, bool], dict[int, bool]]:
+    """Per segment: whether it says something beside its terms, and whether it has a
+    linking word at all (inside a term too)."""
     others: dict[int, int] = {}
     linked: dict[int, bool] = {}
+    worded: dict[int, bool] = {}
     bounds: dict[int, tuple[int, int]] = {}
     for index, word in enumerate(parsed.words):
         segment = parsed.segment_of[index]
         first, _ = bounds.get(segment, (index, index))
         bounds[segment] = (first, index)
         if word in LINKING:
+            worded[segment] = True
+        if index in term_words:  # "delete after commit" is one term, whatever its words
+            continue
+        if word in LINKING:
             linked[segment] = True
-        elif index not in term_words and word not in NOT_TELLING and not word.isdigit():
+        elif word not in NOT_TELLING and not word.isdigit():
             others[segment] = others.get(segment, 0) + 1
     result = {}
     for segment, (first, last) in bounds.items():
@@ -69,4 +79,4 @@ def _says(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
             continue
         inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
         result[segment] = any(sign in inner for sign in RELATIONS)
-    return result
+    return result, worded
