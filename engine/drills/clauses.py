@@ -102,7 +102,8 @@ class Parsed:
         previous = ""
         for index, (word, w_start, w_end) in enumerate(found):
             after = found[index + 1][0] if index + 1 < len(found) else ""
-            splits = word in _SPLIT_WORDS or (previous, word) in _SPLIT_PAIRS
+            hyphened = folded[w_start - 1 : w_start] == "-" or folded[w_end : w_end + 1] == "-"
+            splits = not hyphened and (word in _SPLIT_WORDS or (previous, word) in _SPLIT_PAIRS)
             if (word, after) in _SPLIT_PAIRS:
                 splits = True
             if splits and len(self.words) > clause_start and previous != word:

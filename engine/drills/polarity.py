@@ -84,7 +84,9 @@ _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", 
 _HEDGES = (("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"), ("look", "into"),
            ("later", "if"), ("might", "consider"), ("could", "consider"), ("not", "sure"))  # fmt: skip
 _CONDITIONS = frozenset({"if", "unless", "suppose", "assuming"})
-_MAIN_SUBJECTS = frozenset({"then", "we", "i", "you", "we'll", "i'd", "we'd", "i'll", "you'll"})
+_MAIN_SUBJECTS = frozenset(
+    {"then", "we", "i", "you", "we'll", "i'd", "we'd", "i'll", "you'll", "just", "simply", "always"}
+)
 
 
 class Reader:

@@ -40,11 +40,16 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
         found = by_clause.setdefault(parsed.clause_of[index], [])
         if not found or found[-1] != segment:
             found.append(segment)
+    explained = {  # sentences with a clause that says something: "jitter TTLs so keys ..."
+        parsed.clauses[c].sentence for c, segments in by_clause.items() if any(says[s] for s in segments)
+    }
     result = {}
-    for segments in by_clause.values():
+    for clause, segments in by_clause.items():
         bare = sum(not says[s] for s in segments)
         listed = bare * 4 >= len(segments) * 3
-        if len(segments) == 1 and worded.get(segments[0]):
+        if len(segments) == 1 and (
+            worded.get(segments[0]) or parsed.clauses[clause].sentence in explained
+        ):
             listed = False  # "then delete the key from Redis": a statement made of one term
         for segment in segments:
             result[segment] = says[segment] or not listed
