@@ -53,7 +53,7 @@ _BREAKERS = frozenset(
 )
 _IMPERATIVE = frozenset({"we", "i", "you", "just", "can", "to", "simply", "safely"})
 _AFTER_BREAKERS = frozenset(
-    "that which who where when until unless if instead but rather then so because".split()
+    "that who where when until unless if instead but rather then so because".split()
 )
 _BARRIERS = (":", "(", "→", "->", "=")  # a negation does not reach past these
 _REACH = 5  # words between a negation and what it rejects
@@ -68,18 +68,18 @@ _REFUSE_AFTER = tuple(
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
     won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency""".replace("\n", "").split("|")
+    adds latency|add latency|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
     for cue in """irrelevant|doesn't matter|don't matter|does not matter|not a concern|
     not a real concern|not an issue|not a problem|isn't a problem|isn't an issue|
-    aren't a problem|is fine|are fine|be fine|negligible|never happens|won't happen|
+    aren't a problem|negligible|never happens|won't happen|
     can't happen|won't notice|theoretical|overblown|myth|not real|no big deal|non issue|
     nothing to worry|working fine|work fine|works fine|not a thing|doesn't apply|
     is always under|is always small|never exceeds|isn't a concern""".replace("\n", "").split("|")
 )
-_AFTER_GAP = 4  # words between the pattern and a verdict after it
+_AFTER_GAP = 7  # words between the pattern and a verdict after it
 _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
 _HEDGES = (("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"), ("look", "into"),
            ("later", "if"), ("might", "consider"), ("could", "consider"), ("not", "sure"))  # fmt: skip
@@ -154,8 +154,19 @@ class Reader:
         return at >= first and tuple(ws[at : at + len(cue)]) == cue
 
     def _after(self, end: int, clause_end: int) -> str:
+        """A verdict shortly after, or one that opens a later segment of the clause
+        ("splitting the key means N writes, not worth it")."""
         ws = self.parsed.words
+        segment_of = self.parsed.segment_of
+        for at in range(end, clause_end):
+            if at > end and segment_of[at] != segment_of[at - 1]:
+                if any(self._has(at, cue, 0) for cue in _REFUSE_AFTER):
+                    return "refuse"
+                if any(self._has(at, cue, 0) for cue in _DISMISS_AFTER):
+                    return "dismiss"
         for at in range(end, min(clause_end, end + _AFTER_GAP + 1)):
+            if ws[at] == "fine" and (at + 1 == clause_end or segment_of[at + 1] != segment_of[at]):
+                return "dismiss"  # "80% is fine." but not "fine as an extra layer"
             if any(self._has(at, cue, 0) for cue in _DISMISS_AFTER):
                 return "dismiss"
             if any(self._has(at, cue, 0) for cue in _REFUSE_AFTER):
