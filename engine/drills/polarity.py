@@ -44,6 +44,7 @@ _CUE_PAIRS = frozenset(
      ("get", "rid"), ("do", "away"), ("away", "with"), ("not", "use"), ("pointless", "to"),
      ("unnecessary", "to"), ("waste", "of")}
 )  # fmt: skip
+_CUE_TRIPLES = frozenset({("push", "back", "on"), ("argue", "against", "a"), ("steer", "clear", "of")})
 # "not just a cache", "no more than 3": not rejections.
 _NOT_REJECTING = frozenset({"just", "only", "merely", "more", "less", "longer", "matter", "later"})
 # Words between a negation and the pattern that end the negation's reach.
@@ -56,7 +57,7 @@ _AFTER_BREAKERS = frozenset(
     "that who where when until unless if instead but rather then so because".split()
 )
 _BARRIERS = (":", "(", "→", "->", "=")  # a negation does not reach past these
-_REACH = 5  # words between a negation and what it rejects
+_REACH = 7  # words between a negation and what it rejects
 _DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
 _REFUSE_AFTER = tuple(
     tuple(cue.split())
@@ -68,7 +69,7 @@ _REFUSE_AFTER = tuple(
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
     won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency|academic|overhead|nothing|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
+    adds latency|add latency|academic|busywork|overhead|nothing|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
@@ -141,8 +142,10 @@ class Reader:
                 return ""  # "don't forget the DNS provider" keeps it
             if word in _NEGATORS and "why" in earlier:
                 return ""  # "why aren't we on an ALB" asks for it
-            if (word in _NEGATORS and nxt not in _NOT_REJECTING) or (
-                index > first and (ws[index - 1], word) in _CUE_PAIRS
+            if (
+                (word in _NEGATORS and nxt not in _NOT_REJECTING)
+                or (index > first and (ws[index - 1], word) in _CUE_PAIRS)
+                or tuple(ws[max(first, index - 2) : index + 1]) in _CUE_TRIPLES
             ):
                 return "refuse"
             if word in _BREAKERS:
