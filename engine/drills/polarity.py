@@ -69,7 +69,7 @@ _REFUSE_AFTER = tuple(
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
     won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency|academic|busywork|overhead|nothing|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
+    adds latency|add latency|academic|busywork|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
@@ -142,8 +142,9 @@ class Reader:
                 return ""  # "don't forget the DNS provider" keeps it
             if word in _NEGATORS and "why" in earlier:
                 return ""  # "why aren't we on an ALB" asks for it
+            hyphened = folded[offsets[index][1] : offsets[index][1] + 1] == "-"
             if (
-                (word in _NEGATORS and nxt not in _NOT_REJECTING)
+                (word in _NEGATORS and nxt not in _NOT_REJECTING and not hyphened)
                 or (index > first and (ws[index - 1], word) in _CUE_PAIRS)
                 or tuple(ws[max(first, index - 2) : index + 1]) in _CUE_TRIPLES
             ):
@@ -161,6 +162,8 @@ class Reader:
         ("splitting the key means N writes, not worth it")."""
         ws = self.parsed.words
         segment_of = self.parsed.segment_of
+        if end < clause_end and ws[end] == "nothing":
+            return "refuse"  # "sticky sessions solve nothing"
         for at in range(end, clause_end):
             if at > end and segment_of[at] != segment_of[at - 1]:
                 if any(self._has(at, cue, 0) for cue in _REFUSE_AFTER):
