@@ -69,7 +69,7 @@ _REFUSE_AFTER = tuple(
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
     won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency|academic|busywork|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
+    adds latency|add latency|academic|busywork|paranoia|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
@@ -78,7 +78,7 @@ _DISMISS_AFTER = tuple(
     aren't a problem|negligible|never happens|won't happen|
     can't happen|won't notice|theoretical|overblown|myth|not real|no big deal|non issue|
     nothing to worry|working fine|work fine|works fine|not a thing|doesn't apply|
-    is always under|is always small|never exceeds|isn't a concern""".replace("\n", "").split("|")
+    is always under|is always small|never exceeds|isn't a concern|really a concern""".replace("\n", "").split("|")
 )
 _AFTER_GAP = 7  # words between the pattern and a verdict after it
 _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
