@@ -37,7 +37,7 @@ AFFIRMED = Stance(Polarity.AFFIRMED)
 _NEGATORS = frozenset(
     """no not never without don't doesn't didn't won't wouldn't shouldn't can't cannot isn't
     aren't wasn't weren't mustn't needn't nor neither dont doesnt didnt wont wouldnt shouldnt
-    cant isnt arent avoid avoiding skip skipping ditch forget none against zero""".split()
+    cant isnt arent avoid avoiding skip skipping ditch forget none against zero doubt""".split()
 )
 _CUE_PAIRS = frozenset(
     {("instead", "of"), ("rather", "than"), ("no", "need"), ("no", "point"), ("stop", "using"),
@@ -57,6 +57,8 @@ _AFTER_BREAKERS = frozenset(
     "that who where when until unless if instead but rather then so because".split()
 )
 _BARRIERS = (":", "(", "→", "->", "=")  # a negation does not reach past these
+_DENIALS = frozenset({"not", "isn't", "aren't", "isnt", "arent", "doubt"})
+_LIGHT = frozenset({"really", "a", "an", "the", "just", "actually", "it's", "its", "that", "this"})
 _REACH = 7  # words between a negation and what it rejects
 _DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
 _REFUSE_AFTER = tuple(
@@ -69,7 +71,7 @@ _REFUSE_AFTER = tuple(
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
     won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency|academic|busywork|paranoia|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
+    adds latency|add latency|academic|busywork|paranoia|lying|defeats the purpose|never worth|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
@@ -143,6 +145,8 @@ class Reader:
             if word in _NEGATORS and "why" in earlier:
                 return ""  # "why aren't we on an ALB" asks for it
             hyphened = folded[offsets[index][1] : offsets[index][1] + 1] == "-"
+            if word in _DENIALS and set(ws[index + 1 : start]) <= _LIGHT:
+                return "dismiss"  # "it's not really a herd problem", "I doubt it's lag"
             if (
                 (word in _NEGATORS and nxt not in _NOT_REJECTING and not hyphened)
                 or (index > first and (ws[index - 1], word) in _CUE_PAIRS)
