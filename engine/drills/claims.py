@@ -146,6 +146,8 @@ def _weigh(
         if kind is Kind.WRONG:
             found = Finding(found.clause_index, found.clause, found.words, decisive=True)
         findings.contradicts.append(found)
+    elif effect == "cover" and stance.conditional and kind is Kind.KEYWORD:
+        return  # "if we did add a queue, ...": a move supposed, not proposed
     elif effect == "cover" and occurrence.clause not in opposed and not numeric:
         if sketch.tells(occurrence):
             findings.covers.append(sketch.finding(occurrence))
