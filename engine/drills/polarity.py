@@ -71,7 +71,7 @@ _REFUSE_AFTER = tuple(
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
     won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency|academic|busywork|paranoia|hides the problem|exaggerated|consultant talk|lying|defeats the purpose|never worth|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
+    adds latency|add latency|academic|busywork|paranoia|nice-to-have|only slow it down|hides the problem|exaggerated|consultant talk|lying|defeats the purpose|never worth|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
