@@ -26,7 +26,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•·+>]+|\(?\d{1,2}[.)]|\(?[a-h][.)])\s+")
 # Words that start a new clause: the claim after them is a different one.
 _SPLIT_WORDS = frozenset(
     {"but", "however", "although", "though", "whereas", "so", "because", "since", "otherwise",
-     "thus", "hence", "therefore", "tho", "bc", "cause", "while"}
+     "thus", "hence", "therefore", "tho", "bc", "while"}
 )  # fmt: skip
 _SPLIT_PAIRS = frozenset({("and", "then"), ("which", "means"), ("that", "means"), ("and", "so")})
 _VOWELS = frozenset("aeiouy")

@@ -54,7 +54,7 @@ _BREAKERS = frozenset(
 )
 _IMPERATIVE = frozenset({"we", "i", "you", "just", "can", "to", "simply", "safely"})
 _AFTER_BREAKERS = frozenset(
-    "that who where when until unless if instead but rather then so because".split()
+    "that who where until unless if instead but rather then so because".split()
 )
 _BARRIERS = (":", "(", "→", "->", "=")  # a negation does not reach past these
 _DENIALS = frozenset({"not", "isn't", "aren't", "isnt", "arent", "doubt"})
@@ -71,7 +71,7 @@ _REFUSE_AFTER = tuple(
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
     won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency|academic|busywork|paranoia|nice-to-have|only slow it down|hides the problem|exaggerated|consultant talk|lying|defeats the purpose|never worth|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
+    adds latency|add latency|academic|busywork|paranoia|waste|wastes|misleading|harmful|dangerous|fragile|brittle|counterproductive|cause outages|causes outages|polite name for|makes users wait|cut off requests|nice-to-have|only slow it down|hides the problem|exaggerated|consultant talk|lying|defeats the purpose|never worth|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
@@ -175,6 +175,8 @@ class Reader:
                 if any(self._has(at, cue, 0) for cue in _DISMISS_AFTER):
                     return "dismiss"
         for at in range(end, min(clause_end, end + _AFTER_GAP + 1)):
+            if segment_of[at] != segment_of[end - 1]:
+                return ""  # "retry until it works, backoff just makes users wait": not its verdict
             if ws[at] == "fine" and (at + 1 == clause_end or segment_of[at + 1] != segment_of[at]):
                 return "dismiss"  # "80% is fine." but not "fine as an extra layer"
             if any(self._has(at, cue, 0) for cue in _DISMISS_AFTER):
