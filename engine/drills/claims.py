@@ -69,7 +69,7 @@ class _Sketch:
         self.index = Index(self.parsed, alternatives, prepared.together)
         self.reader = Reader(self.parsed)
         self._found: dict[str, list[Occurrence]] = {}
-        self._stances: dict[tuple[int, int, bool], Stance] = {}
+        self._stances: dict[tuple[int, int, Kind], Stance] = {}
         patterns = [p for item in prepared.items for _, p in item.patterns]
         patterns += [p for item in prepared.items for context in item.contexts for p in context]
         patterns += [p for t in prepared.traps for s in t.signs for p in (*s.present, *s.absent)]
@@ -85,11 +85,13 @@ class _Sketch:
             found = self._found[pattern.text] = list(self.index.find(pattern))
         return found
 
-    def stance(self, occurrence: Occurrence, concern: bool = False) -> Stance:
-        key = (occurrence.start, occurrence.end, concern)
+    def stance(self, occurrence: Occurrence, kind: Kind = Kind.KEYWORD) -> Stance:
+        key = (occurrence.start, occurrence.end, kind)
         known = self._stances.get(key)
         if known is None:
-            known = self._stances[key] = self.reader.stance(occurrence, concern)
+            known = self._stances[key] = self.reader.stance(
+                occurrence, concern=kind is Kind.CONCERN, loose=kind is Kind.WARNS_AGAINST
+            )
         return known
 
     def tells(self, occurrence: Occurrence) -> bool:
@@ -129,13 +131,13 @@ def _weigh(
     opposed: dict[int, str],
     numeric: bool,
 ) -> None:
-    stance = sketch.stance(occurrence, concern=kind is Kind.CONCERN)
+    stance = sketch.stance(occurrence, kind)
     segment_of = sketch.parsed.segment_of
     if segment_of[occurrence.start] != segment_of[occurrence.end - 1]:
         # "don't shard, sharding is for writes": a match across a comma counts only where
         # both of its ends stand the same way.
         last = Occurrence(occurrence.end - 1, occurrence.end, occurrence.clause)
-        if sketch.stance(last, concern=kind is Kind.CONCERN).polarity is not stance.polarity:
+        if sketch.stance(last, kind).polarity is not stance.polarity:
             return
     if stance.polarity is Polarity.ASKED:
         findings.asked = True

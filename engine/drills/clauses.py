@@ -75,6 +75,7 @@ class Parsed:
         self.clause_of: list[int] = []
         self.segment_of: list[int] = []
         self.clauses: list[Clause] = []
+        self.explained: set[int] = set()  # clauses of bullets under a header line
         self._cut(folded)
         self.stems = [stem(w) for w in self.words]
 
@@ -82,16 +83,24 @@ class Parsed:
         sentence = 0
         segment = 0
         position = 0
+        header = False  # under a line like "what you lose:", bullets say what they are
         for line in folded.split("\n"):
             line_start, position = position, position + len(line) + 1
             bullet = _BULLET.match(line)
             begin = bullet.end() if bullet else 0
+            if not line.strip():
+                header = False
+            first_clause = len(self.clauses)
             for piece_start, piece_end in _pieces(line, begin):
                 segment = self._add_piece(
                     folded, line_start + piece_start, line_start + piece_end, sentence, segment
                 )
                 if folded[line_start + piece_end : line_start + piece_end + 1] in ".!?":
                     sentence += 1
+            if header and (bullet or line[:1].isspace()):
+                self.explained.update(range(first_clause, len(self.clauses)))
+            elif line.strip():
+                header = line.rstrip().endswith(":")
             sentence += 1
 
     def _add_piece(self, folded: str, start: int, end: int, sentence: int, segment: int) -> int:

@@ -31,7 +31,23 @@ COMMON = frozenset(
     slice slots small smart sorts space spare split spots stack stage stake state steps
     stick still store story sword table taker tasks teams terms their there these thing
     think those times token total touch trace track trade trust under until users value
-    views waits water where which while whole worse write years yield""".split()
+    views waits water where which while whole worse write years yield leaves levels
+    lever liked limbs lined lived loses lost lower lucky maker match mates meter metro
+    miles mines mixed moral motor mount mouse nails named nerve never night noise north
+    novel nurse occur offer often opens opera organ owned pains paint panel paper party
+    peace pilot pitch place plain plane plant plate point polls posed pound press pride
+    prior prize probe prone proud prove pulls punch quest quick quote radio rails rainy
+    rapid ratio razor reads rebel refer reign relax remit renew repay rider ridge rival
+    river roast robot rocky rough rover royal rural sadly saint salad scale scene sense
+    setup seven shade shall shame sharp sheet shelf shell shine shirt shock shore shown
+    sight sites sixth skill sleep slide slope smile smoke solid solve sorry sound south
+    speak speed spend spent spite spoke sport staff stand start steel stock stone stood
+    storm stuff style sugar suite super sweet swing teach tends thank theme thick third
+    three threw throw tight tired title today topic tough towns trail train treat trend
+    trial tried truck truly twice uncle union unity upper urban usage usual valid video
+    virus visit vital voice voted waste watch wheel whose woman women world worry worth
+    would wound write wrong yards young youth hosted posted folded mostly nearly partly
+    simply surely easily lately""".split()
 )
 
 

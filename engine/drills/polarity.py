@@ -59,6 +59,7 @@ _AFTER_BREAKERS = frozenset(
 _BARRIERS = (":", "(", "→", "->", "=")  # a negation does not reach past these
 _DENIALS = frozenset({"not", "isn't", "aren't", "isnt", "arent", "doubt"})
 _LIGHT = frozenset({"really", "a", "an", "the", "just", "actually", "it's", "its", "that", "this"})
+_DEFERRING = frozenset({"before", "until"})
 _REACH = 7  # words between a negation and what it rejects
 _DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
 _REFUSE_AFTER = tuple(
@@ -71,7 +72,7 @@ _REFUSE_AFTER = tuple(
     more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
     reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
     won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency|academic|busywork|paranoia|waste|wastes|misleading|harmful|dangerous|fragile|brittle|counterproductive|cause outages|causes outages|polite name for|makes users wait|cut off requests|nice-to-have|only slow it down|hides the problem|exaggerated|consultant talk|lying|defeats the purpose|never worth|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
+    adds latency|add latency|academic|busywork|paranoia|add complexity|adds complexity|do nothing|does nothing|are out|is out|waste|wastes|misleading|harmful|dangerous|fragile|brittle|counterproductive|cause outages|causes outages|polite name for|makes users wait|cut off requests|nice-to-have|only slow it down|hides the problem|exaggerated|consultant talk|lying|defeats the purpose|never worth|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
 )
 _DISMISS_AFTER = tuple(
     tuple(cue.split())
@@ -98,14 +99,32 @@ class Reader:
     def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
         self._rejects_previous = [self._rejects_before(i) for i in range(len(parsed.clauses))]
-        self._hedged = [self._is_hedged(i) for i in range(len(parsed.clauses))]
+        self._hedged = self._hedged_segments()
 
-    def stance(self, occurrence: Occurrence, concern: bool = False) -> Stance:
+    def stance(self, occurrence: Occurrence, concern: bool = False, loose: bool = False) -> Stance:
+        """`loose`: any negation just after also rejects ("replicas don't add write
+        capacity"), for what an item advises against."""
+        found = self._stance(occurrence, concern)
+        if loose and found.polarity is Polarity.AFFIRMED and self._negated_after(occurrence):
+            return Stance(Polarity.REJECTED, conditional=found.conditional)
+        return found
+
+    def _negated_after(self, occurrence: Occurrence) -> bool:
+        ws, segment_of = self.parsed.words, self.parsed.segment_of
+        stop = min(len(ws), occurrence.end + 3)
+        return any(
+            ws[at] in _NEGATORS and segment_of[at] == segment_of[occurrence.end - 1]
+            for at in range(occurrence.end, stop)
+        )
+
+    def _stance(self, occurrence: Occurrence, concern: bool) -> Stance:
         parsed = self.parsed
         clause = parsed.clauses[occurrence.clause]
         conditional = self._conditional(occurrence.start)
-        if clause.question or self._hedged[occurrence.clause]:
+        if clause.question or self.parsed.segment_of[occurrence.start] in self._hedged:
             return Stance(Polarity.ASKED, conditional=conditional)
+        if occurrence.start and parsed.words[occurrence.start - 1] in _DEFERRING:
+            return Stance(Polarity.ASKED, conditional=conditional)  # "before sharding anything"
         before = self._before(occurrence.start)
         after = self._after(occurrence.end, clause.end)
         if before == "dismiss" or after == "dismiss":
@@ -219,8 +238,11 @@ class Reader:
             for i in range(len(window))
         )
 
-    def _is_hedged(self, index: int) -> bool:
-        clause = self.parsed.clauses[index]
-        ws = self.parsed.words[clause.start : clause.end]
-        pairs = set(zip(ws, ws[1:], strict=False))
-        return any(hedge in pairs for hedge in _HEDGES)
+    def _hedged_segments(self) -> set[int]:
+        """Segments that defer or hedge: "maybe later if needed", "look into scaling"."""
+        ws, segment_of = self.parsed.words, self.parsed.segment_of
+        found = set()
+        for index in range(len(ws) - 1):
+            if segment_of[index] == segment_of[index + 1] and (ws[index], ws[index + 1]) in _HEDGES:
+                found.add(segment_of[index])
+        return found

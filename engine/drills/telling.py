@@ -20,9 +20,9 @@ LINKING = frozenset(
     most few many much very too also first next last only there here what which who how why
     use using used add adding put keep keeps send sends move moves go goes make makes let
     get gets give gives take takes run runs stop stops serve serves hold holds cut cuts set
-    sets setting turn enable pick choose prefer try tell told""".split()
+    sets setting turn enable pick choose prefer try tell told w""".split()
 )
-NOT_TELLING = frozenset({"and", "or", "plus", "etc", "w", "vs", "e", "g", "ie", "eg"})
+NOT_TELLING = frozenset({"and", "or", "plus", "etc", "vs", "e", "g", "ie", "eg"})
 RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
 
 
@@ -47,8 +47,9 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     for clause, segments in by_clause.items():
         bare = sum(not says[s] for s in segments)
         listed = bare * 4 >= len(segments) * 3
-        if len(segments) == 1 and (
-            worded.get(segments[0]) or parsed.clauses[clause].sentence in explained
+        if clause in parsed.explained or (
+            len(segments) == 1
+            and (worded.get(segments[0]) or parsed.clauses[clause].sentence in explained)
         ):
             listed = False  # "then delete the key from Redis": a statement made of one term
         for segment in segments:
