@@ -15,7 +15,7 @@ from engine.content.models import ChecklistEntry, Drill, Trap
 from engine.drills.arithmetic import evaluate
 from engine.drills.clauses import Parsed
 from engine.drills.evidence import Kind, PreparedDrill, PreparedItem, PreparedTrap, prepare
-from engine.drills.numbers import near, read_numbers
+from engine.drills.numbers import Number, near, read_numbers
 from engine.drills.patterns import Index, Occurrence, Pattern
 from engine.drills.polarity import Polarity, Reader, Stance
 from engine.drills.telling import telling_segments
@@ -61,23 +61,29 @@ class _Sketch:
     def __init__(self, prepared: PreparedDrill, text: str) -> None:
         self.parsed = Parsed(text)
         alternatives = {}
-        for index, (word, word_stem) in enumerate(zip(self.parsed.words, self.parsed.stems, strict=True)):
-            if word_stem not in prepared.vocabulary_stems:
-                corrected = prepared.corrector.correct(word)
+        vocabulary, correct = prepared.vocabulary_stems, prepared.corrector.correct
+        for index, word_stem in enumerate(self.parsed.stems):
+            if word_stem not in vocabulary:
+                corrected = correct(self.parsed.words[index])
                 if corrected is not None and corrected != word_stem:
                     alternatives[index] = corrected
         self.index = Index(self.parsed, alternatives, prepared.together)
         self.reader = Reader(self.parsed)
         self._found: dict[str, list[Occurrence]] = {}
+        self._numbers: list[Number] | None = None
         self._stances: dict[tuple[int, int, Kind], Stance] = {}
-        patterns = [p for item in prepared.items for _, p in item.patterns]
-        patterns += [p for item in prepared.items for context in item.contexts for p in context]
-        patterns += [p for t in prepared.traps for s in t.signs for p in (*s.present, *s.absent)]
         terms: set[int] = set()
-        for pattern in patterns:
+        for pattern in prepared.every:
             for occurrence in self.find(pattern):
                 terms.update(range(occurrence.start, occurrence.end))
         self.telling = telling_segments(self.parsed, terms)
+
+    @property
+    def numbers(self) -> list[Number]:
+        """The sketch's numbers and worked-out sums, read once (only numeric items ask)."""
+        if self._numbers is None:
+            self._numbers = read_numbers(self.parsed.folded)
+        return self._numbers
 
     def find(self, pattern: Pattern) -> list[Occurrence]:
         found = self._found.get(pattern.text)
@@ -95,7 +101,8 @@ class _Sketch:
         return known
 
     def tells(self, occurrence: Occurrence) -> bool:
-        return self.telling.get(self.parsed.segment_of[occurrence.start], False)
+        # A segment of a clause without any of the drill's terms is no list of terms.
+        return self.telling.get(self.parsed.segment_of[occurrence.start], True)
 
     def finding(self, occurrence: Occurrence) -> Finding:
         words = " ".join(self.parsed.words[occurrence.start : occurrence.end])
@@ -220,7 +227,7 @@ def _numbers(item: PreparedItem, params: Mapping[str, float], sketch: _Sketch) -
         for n, context in zip(item.entry.numbers, item.contexts, strict=True)
     ]
     found = []
-    for number in read_numbers(parsed.folded):
+    for number in sketch.numbers:
         if any(abs(number.value - g) <= 1e-9 * abs(g) for g in given):  # the prompt's own
             continue
         word = parsed.word_at(number.start)

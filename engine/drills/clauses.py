@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,7 +21,7 @@ import Stemmer
 # a word of its own ("80%", "hash(id) % 4").
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|%")
 # Clause ends inside a line: sentence ends, semicolons, spaced dashes, arrows between clauses.
-_CLAUSE_END = re.compile(r"(?<![a-z]\.[a-z])(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.!?]+(?=\s|$)|;|\s[—–-]{1,2}\s")
+_CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|;|\s[—–-]{1,2}\s")
 _BULLET = re.compile(r"^\s*(?:[-*•·+>]+|\(?\d{1,2}[.)]|\(?[a-h][.)])\s+")
 # Words that start a new clause: the claim after them is a different one.
 _SPLIT_WORDS = frozenset(
@@ -63,7 +63,12 @@ class Clause:
 
 
 class Parsed:
-    """The words of a sketch with their stems, offsets, clause and segment."""
+    """The words of a sketch with their stems, offsets, clause and segment.
+
+    Words are found in one pass; clause and segment boundaries are found as events (line
+    and sentence ends, semicolons, dashes, the words that start a new claim, commas) and
+    laid over the words, so a 4,000-character sketch costs a few passes in C and one light
+    loop in Python."""
 
     def __init__(self, text: str) -> None:
         folded = fold(text)
@@ -76,65 +81,77 @@ class Parsed:
         self.segment_of: list[int] = []
         self.clauses: list[Clause] = []
         self.explained: set[int] = set()  # clauses of bullets under a header line
-        self._cut(folded)
+        self._lay_out(self._pieces(folded))
         self.stems = [stem(w) for w in self.words]
 
-    def _cut(self, folded: str) -> None:
-        sentence = 0
-        segment = 0
+    def _pieces(self, folded: str) -> list[tuple[int, int, int, bool]]:
+        """(first word, end word, end character, header bullet) of each clause candidate:
+        the text between line ends, sentence ends, semicolons and spaced dashes."""
+        pieces = []
         position = 0
         header = False  # under a line like "what you lose:", bullets say what they are
         for line in folded.split("\n"):
             line_start, position = position, position + len(line) + 1
             bullet = _BULLET.match(line)
             begin = bullet.end() if bullet else 0
-            if not line.strip():
-                header = False
-            first_clause = len(self.clauses)
+            stripped = line.strip()
+            under = header and bool(bullet or line[:1].isspace())
             for piece_start, piece_end in _pieces(line, begin):
-                segment = self._add_piece(
-                    folded, line_start + piece_start, line_start + piece_end, sentence, segment
-                )
-                if folded[line_start + piece_end : line_start + piece_end + 1] in ".!?":
-                    sentence += 1
-            if header and (bullet or line[:1].isspace()):
-                self.explained.update(range(first_clause, len(self.clauses)))
-            elif line.strip():
-                header = line.rstrip().endswith(":")
-            sentence += 1
+                first = len(self.words)
+                for match in _WORD.finditer(folded, line_start + piece_start, line_start + piece_end):
+                    self.words.append(match.group())
+                    self.offsets.append(match.span())
+                if len(self.words) > first:
+                    pieces.append((first, len(self.words), line_start + piece_end, under))
+            if not stripped:
+                header = False
+            elif not under:
+                header = stripped.endswith(":")
+        return pieces
 
-    def _add_piece(self, folded: str, start: int, end: int, sentence: int, segment: int) -> int:
-        """One clause-candidate span, cut again at the words that start a new claim."""
-        found = [(m.group(0), m.start() + start, m.end() + start) for m in _WORD.finditer(folded[start:end])]
-        clause_start = len(self.words)
-        clause_char = start
-        previous = ""
-        for index, (word, w_start, w_end) in enumerate(found):
-            after = found[index + 1][0] if index + 1 < len(found) else ""
-            hyphened = folded[w_start - 1 : w_start] == "-" or folded[w_end : w_end + 1] == "-"
-            splits = not hyphened and (word in _SPLIT_WORDS or (previous, word) in _SPLIT_PAIRS)
-            if (word, after) in _SPLIT_PAIRS:
-                splits = True
-            if splits and len(self.words) > clause_start and previous != word:
-                self._close(folded, clause_start, clause_char, w_start, sentence)
-                clause_start, clause_char = len(self.words), w_start
-                segment += 1
-            elif index and _comma(folded[found[index - 1][2] : w_start]):
-                segment += 1
-            self.words.append(word)
-            self.offsets.append((w_start, w_end))
-            self.clause_of.append(len(self.clauses))
-            self.segment_of.append(segment)
-            previous = word
-        if len(self.words) > clause_start:
-            self._close(folded, clause_start, clause_char, end, sentence)
-        return segment + 1
+    def _lay_out(self, pieces: list[tuple[int, int, int, bool]]) -> None:
+        words, offsets, folded = self.words, self.offsets, self.folded
+        starts = [start for start, _ in offsets]
+        commas = {bisect_left(starts, m.end()) for m in _COMMA.finditer(folded)}
+        sentence = segment = 0
+        previous_piece_end = -1
+        for first, last, end_char, under in pieces:
+            if previous_piece_end >= 0 and not _same_sentence(folded, previous_piece_end):
+                sentence += 1
+            previous_piece_end = end_char
+            clause_first = first
+            for index in range(first, last):
+                word = words[index]
+                if index > clause_first and (
+                    (word in _SPLIT_WORDS or (words[index - 1], word) in _SPLIT_PAIRS)
+                    and words[index - 1] != word
+                    and not _hyphened(folded, *offsets[index])
+                ):
+                    self._close(clause_first, index, offsets[index][0], sentence, under)
+                    clause_first = index
+                    segment += 1
+                elif index > clause_first and index in commas:
+                    segment += 1
+                self.segment_of.append(segment)
+            self._close(clause_first, last, end_char, sentence, under)
+            segment += 1
+        self.clause_of = [0] * len(words)
+        for number, clause in enumerate(self.clauses):
+            self.clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
 
-    def _close(self, folded: str, first: int, char_start: int, char_end: int, sentence: int) -> None:
-        tail = folded[self.offsets[len(self.words) - 1][1] : char_end + 1]
-        question = "?" in tail
+    def _close(self, first: int, end: int, char_end: int, sentence: int, under: bool) -> None:
+        tail = self.folded[self.offsets[end - 1][1] : char_end + 1]
+        char_start = self.offsets[first][0]
+        if under:
+            self.explained.add(len(self.clauses))
         self.clauses.append(
-            Clause(first, len(self.words), self.text[char_start:char_end].strip(" ,.;:-—–\t"), question, sentence)
+            Clause(
+                first,
+                end,
+                self.text[char_start:char_end].strip(" ,.;:-—–\t"),
+                "?" in tail,
+                sentence,
+            )
         )
 
     def word_at(self, offset: int) -> int | None:
@@ -145,9 +162,22 @@ class Parsed:
         return index
 
 
-def _comma(gap: str) -> bool:
-    """A comma between two words, but not the one inside "50,000"."""
-    return "," in gap and any(c.isspace() for c in gap)
+def _hyphened(folded: str, start: int, end: int) -> bool:
+    """ "stale-while-revalidate": a word joined by hyphens starts no clause."""
+    return folded[start - 1 : start] == "-" or folded[end : end + 1] == "-"
+
+
+# A comma between two words, but not the one inside "50,000".
+_COMMA = re.compile(r",\s+")
+
+
+def _same_sentence(folded: str, piece_end: int) -> bool:
+    """Whether the clause end at `piece_end` (a semicolon or a dash) keeps the sentence."""
+    mark = folded[piece_end : piece_end + 1]
+    return mark not in (".", "!", "?", "\n", "")
+
+
+_ABBREVIATION = re.compile(r"(?:\be\.g|\bi\.e|\bvs|\betc|[a-z]\.[a-z])$")
 
 
 def _pieces(line: str, begin: int) -> list[tuple[int, int]]:
@@ -155,6 +185,8 @@ def _pieces(line: str, begin: int) -> list[tuple[int, int]]:
     spans = []
     start = begin
     for match in _CLAUSE_END.finditer(line, begin):
+        if match.group()[0] == "." and _ABBREVIATION.search(line, max(0, match.start() - 4), match.start()):
+            continue  # "e.g. redis", "i.e." and "a.b." do not end a sentence
         if match.start() > start:
             spans.append((start, match.start()))
         start = match.end()

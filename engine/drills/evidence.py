@@ -49,6 +49,7 @@ class PreparedDrill:
     corrector: Corrector
     vocabulary_stems: frozenset[str]  # stems of every pattern word: never corrected
     together: frozenset[str]  # one-word patterns that may be written as two or three words
+    every: tuple[Pattern, ...]  # each pattern once: items', numbers' contexts, traps'
 
 
 def prepare(drill: Drill) -> PreparedDrill:
@@ -83,6 +84,7 @@ def _prepare(drill: Drill) -> PreparedDrill:
         corrector=Corrector(vocabulary, known),
         vocabulary_stems=frozenset(s for p in every for part in p.parts for s in part),
         together=together,
+        every=tuple({p.text: p for p in every}.values()),
     )
 
 

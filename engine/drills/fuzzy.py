@@ -65,8 +65,10 @@ class Corrector:
 
     def correct(self, word: str) -> str | None:
         """The stem of the pattern word `word` is a typo of, or None."""
-        if word in self._cache:
+        try:
             return self._cache[word]
+        except KeyError:
+            pass
         found = self._work_out(word)
         if len(self._cache) < 50_000:
             self._cache[word] = found

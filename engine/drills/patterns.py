@@ -91,6 +91,9 @@ class Index:
 
     def find(self, pattern: Pattern) -> Iterator[Occurrence]:
         """Every place the pattern stands, in text order of its first word."""
+        first = pattern.parts[0][0]
+        if first not in self.positions and first not in self.runs and not pattern.together:
+            return
         clause_of = self.parsed.clause_of
         for start, end in self._part(pattern.parts[0]):
             last = end
@@ -109,12 +112,24 @@ class Index:
     def _part(self, part: tuple[str, ...]) -> Iterator[tuple[int, int]]:
         stems = self.parsed.stems
         width = len(part)
-        for start in self.positions.get(part[0], ()):
-            end = start + width
-            if width == 1 or self._same(part, start, stems):
-                yield start, end
+        starts = self.positions.get(part[0])
+        if starts is None:
+            if width == 1:
+                yield from self.runs.get(part[0], ())
+            return
         if width == 1:
+            for start in starts:
+                yield start, start + 1
             yield from self.runs.get(part[0], ())
+            return
+        second = part[1]
+        alternatives = self.alternatives
+        count = len(stems)
+        for start in starts:
+            # The second word rules out most places before the whole phrase is compared.
+            if start + 1 < count and (stems[start + 1] == second or alternatives.get(start + 1) == second):
+                if self._same(part, start, stems):
+                    yield start, start + width
 
     def _same(self, part: tuple[str, ...], start: int, stems: list[str]) -> bool:
         if start + len(part) > len(stems):

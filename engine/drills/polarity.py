@@ -13,6 +13,8 @@ so it neither rejects anything nor springs a trap.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -56,10 +58,15 @@ _IMPERATIVE = frozenset({"we", "i", "you", "just", "can", "to", "simply", "safel
 _AFTER_BREAKERS = frozenset(
     "that who where until unless if instead but rather then so because".split()
 )
-_BARRIERS = (":", "(", "→", "->", "=")  # a negation does not reach past these
+_BARRIER = re.compile(r"[:(→=]|->")  # a negation does not reach past these
 _DENIALS = frozenset({"not", "isn't", "aren't", "isnt", "arent", "doubt"})
 _LIGHT = frozenset({"really", "a", "an", "the", "just", "actually", "it's", "its", "that", "this"})
 _DEFERRING = frozenset({"before", "until"})
+_BEFORE_WORDS = frozenset(
+    {*_NEGATORS, *_BREAKERS, *_DENIALS, "forget", "forgetting", "ignore", "about"}
+    | {pair[1] for pair in _CUE_PAIRS}
+    | {triple[2] for triple in _CUE_TRIPLES}
+)
 _REACH = 7  # words between a negation and what it rejects
 _DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
 _REFUSE_AFTER = tuple(
@@ -83,10 +90,15 @@ _DISMISS_AFTER = tuple(
     nothing to worry|working fine|work fine|works fine|not a thing|doesn't apply|
     is always under|is always small|never exceeds|isn't a concern|really a concern""".replace("\n", "").split("|")
 )
-_AFTER_GAP = 7  # words between the pattern and a verdict after it
+_AFTER_GAP = 7
+_CUES_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _kind, _cues in (("dismiss", _DISMISS_AFTER), ("refuse", _REFUSE_AFTER)):  # dismissals first
+    for _cue in _cues:
+        _CUES_BY_FIRST.setdefault(_cue[0], []).append((_kind, _cue))  # words between the pattern and a verdict after it
 _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
 _HEDGES = (("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"), ("look", "into"),
            ("later", "if"), ("might", "consider"), ("could", "consider"), ("not", "sure"))  # fmt: skip
+_HEDGE_FIRSTS = frozenset(first for first, _ in _HEDGES)
 _CONDITIONS = frozenset({"if", "unless", "suppose", "assuming"})
 _MAIN_SUBJECTS = frozenset(
     {"then", "we", "i", "you", "we'll", "i'd", "we'd", "i'll", "you'll", "just", "simply", "always"}
@@ -98,7 +110,23 @@ class Reader:
 
     def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
-        self._rejects_previous = [self._rejects_before(i) for i in range(len(parsed.clauses))]
+        ws, segment_of = parsed.words, parsed.segment_of
+        self._segment_first = first = list(range(len(ws)))
+        previous = -1
+        for index, segment in enumerate(segment_of):
+            if segment == previous:
+                first[index] = first[index - 1]
+            previous = segment
+        # Words that can end a negation's reach or be one: the others are skipped quickly.
+        self._interesting = [w in _BEFORE_WORDS for w in ws]
+        self._barrier_after = [False] * len(ws)
+        starts = [start for start, _ in parsed.offsets]
+        for mark in _BARRIER.finditer(parsed.folded):
+            before = bisect_right(starts, mark.start()) - 1
+            if 0 <= before < len(ws) - 1:
+                self._barrier_after[before] = True
+        self._cues = self._cue_starts()
+        self._rejects_previous: dict[int, bool] = {}  # worked out for the clauses asked about
         self._hedged = self._hedged_segments()
 
     def stance(self, occurrence: Occurrence, concern: bool = False, loose: bool = False) -> Stance:
@@ -134,7 +162,7 @@ class Reader:
         following = occurrence.clause + 1
         if (
             following < len(parsed.clauses)
-            and self._rejects_previous[following]
+            and self._rejects(following)
             and parsed.clauses[following].sentence == clause.sentence
         ):
             return Stance(Polarity.REJECTED, dismissive=True, conditional=conditional)
@@ -143,16 +171,15 @@ class Reader:
     def _before(self, start: int) -> str:
         """"refuse", "dismiss" or "" for the words just before `start` in its segment."""
         ws = self.parsed.words
-        segment = self.parsed.segment_of[start]
-        first = start
-        while first > 0 and self.parsed.segment_of[first - 1] == segment:
-            first -= 1
+        first = self._segment_first[start]
         folded, offsets = self.parsed.folded, self.parsed.offsets
+        interesting, barrier = self._interesting, self._barrier_after
         for index in range(start - 1, max(first, start - _REACH - 1) - 1, -1):
-            word = ws[index]
-            between = folded[offsets[index][1] : offsets[index + 1][0]]
-            if any(mark in between for mark in _BARRIERS):
+            if barrier[index]:
                 return ""  # "without downtime: we hash user_id" - the negation ended
+            if not interesting[index]:
+                continue
+            word = ws[index]
             if any(self._has(index - len(cue) + 1, cue, first) for cue in _DISMISS_BEFORE) and (
                 word != "ignore" or index == first or ws[index - 1] in _IMPERATIVE
             ):
@@ -185,34 +212,41 @@ class Reader:
         ("splitting the key means N writes, not worth it")."""
         ws = self.parsed.words
         segment_of = self.parsed.segment_of
+        cues = self._cues
         if end < clause_end and ws[end] == "nothing":
             return "refuse"  # "sticky sessions solve nothing"
-        for at in range(end, clause_end):
-            if at > end and segment_of[at] != segment_of[at - 1]:
-                if any(self._has(at, cue, 0) for cue in _REFUSE_AFTER):
-                    return "refuse"
-                if any(self._has(at, cue, 0) for cue in _DISMISS_AFTER):
-                    return "dismiss"
+        for at in range(end + 1, clause_end):
+            if cues[at] and segment_of[at] != segment_of[at - 1]:
+                return cues[at]
         for at in range(end, min(clause_end, end + _AFTER_GAP + 1)):
             if segment_of[at] != segment_of[end - 1]:
                 return ""  # "retry until it works, backoff just makes users wait": not its verdict
             if ws[at] == "fine" and (at + 1 == clause_end or segment_of[at + 1] != segment_of[at]):
                 return "dismiss"  # "80% is fine." but not "fine as an extra layer"
-            if any(self._has(at, cue, 0) for cue in _DISMISS_AFTER):
-                return "dismiss"
-            if any(self._has(at, cue, 0) for cue in _REFUSE_AFTER):
-                return "refuse"
+            if cues[at]:
+                return cues[at]
             if ws[at] in _AFTER_BREAKERS:
                 return ""
         return ""
 
+    def _cue_starts(self) -> list[str]:
+        """Per word: "dismiss" or "refuse" where a verdict cue starts there, else ""."""
+        ws = self.parsed.words
+        found = [""] * len(ws)
+        by_first = _CUES_BY_FIRST
+        for index, word in enumerate(ws):
+            if word not in by_first:
+                continue
+            for kind, cue in by_first[word]:
+                if tuple(ws[index : index + len(cue)]) == cue:
+                    found[index] = kind
+                    break
+        return found
+
     def _conditional(self, start: int) -> bool:
         """Inside the condition of "if X, Y" / "if X we Y": the condition ends at the
         segment's end or at the subject of the main clause."""
-        segment = self.parsed.segment_of[start]
-        first = start
-        while first > 0 and self.parsed.segment_of[first - 1] == segment:
-            first -= 1
+        first = self._segment_first[start]
         ws = self.parsed.words
         if ws[first] not in _CONDITIONS:
             return False
@@ -221,28 +255,31 @@ class Reader:
                 return False
         return True
 
+    def _rejects(self, index: int) -> bool:
+        known = self._rejects_previous.get(index)
+        if known is None:
+            known = self._rejects_previous[index] = self._rejects_before(index)
+        return known
+
     def _rejects_before(self, index: int) -> bool:
         """A clause like "so they aren't safe", "which is pointless" or a bare "no"."""
         clause = self.parsed.clauses[index]
-        ws = self.parsed.words[clause.start : clause.end]
-        if ws and ws[0] in ("so", "and", "but", "because", "since", "which"):
-            ws = ws[1:]
-        if ws in (["no"], ["nope"], ["not", "needed"]):
+        first = clause.start
+        ws = self.parsed.words
+        if first < clause.end and ws[first] in ("so", "and", "but", "because", "since", "which"):
+            first += 1
+        if ws[first : clause.end] in (["no"], ["nope"], ["not", "needed"]):
             return True
-        if not ws or ws[0] not in _PRONOUNS:
+        if first >= clause.end or ws[first] not in _PRONOUNS:
             return False
-        window = ws[1:6]
-        return any(
-            tuple(window[i : i + len(cue)]) == cue
-            for cue in (*_REFUSE_AFTER, *_DISMISS_AFTER)
-            for i in range(len(window))
-        )
+        return any(self._cues[at] for at in range(first + 1, min(clause.end, first + 6)))
 
     def _hedged_segments(self) -> set[int]:
         """Segments that defer or hedge: "maybe later if needed", "look into scaling"."""
         ws, segment_of = self.parsed.words, self.parsed.segment_of
         found = set()
-        for index in range(len(ws) - 1):
-            if segment_of[index] == segment_of[index + 1] and (ws[index], ws[index + 1]) in _HEDGES:
-                found.add(segment_of[index])
+        for index, word in enumerate(ws[:-1]):
+            if word in _HEDGE_FIRSTS and (word, ws[index + 1]) in _HEDGES:
+                if segment_of[index] == segment_of[index + 1]:
+                    found.add(segment_of[index])
         return found

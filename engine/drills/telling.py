@@ -34,18 +34,23 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     of bare segments is a list when at least 3 of every 4 of its segments are bare ("I'd use
     caching, replicas, sharding, CDN" credits only the caching), but "flame graph, p99, make
     sure requests aren't waiting on the db" is one claim made in shorthand."""
-    says, worded = _says(parsed, term_words)
+    clauses_with_terms = {parsed.clause_of[i] for i in term_words}
+    says, worded = _says(parsed, term_words, clauses_with_terms)
     by_clause: dict[int, list[int]] = {}
-    for index, segment in enumerate(parsed.segment_of):
-        found = by_clause.setdefault(parsed.clause_of[index], [])
-        if not found or found[-1] != segment:
-            found.append(segment)
+    for clause in clauses_with_terms:
+        found = by_clause.setdefault(clause, [])
+        for index in range(parsed.clauses[clause].start, parsed.clauses[clause].end):
+            segment = parsed.segment_of[index]
+            if not found or found[-1] != segment:
+                found.append(segment)
     explained = {  # sentences with a clause that says something: "jitter TTLs so keys ..."
-        parsed.clauses[c].sentence for c, segments in by_clause.items() if any(says[s] for s in segments)
-    }
+        parsed.clauses[c].sentence
+        for c, segments in by_clause.items()
+        if any(says.get(s) for s in segments)
+    } | _telling_sentences(parsed, says)
     result = {}
     for clause, segments in by_clause.items():
-        bare = sum(not says[s] for s in segments)
+        bare = sum(not says.get(s) for s in segments)
         listed = bare * 4 >= len(segments) * 3
         if clause in parsed.explained or (
             len(segments) == 1
@@ -53,18 +58,29 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
         ):
             listed = False  # "then delete the key from Redis": a statement made of one term
         for segment in segments:
-            result[segment] = says[segment] or not listed
+            result[segment] = says.get(segment, False) or not listed
     return result
 
 
-def _says(parsed: Parsed, term_words: set[int]) -> tuple[dict[int, bool], dict[int, bool]]:
-    """Per segment: whether it says something beside its terms, and whether it has a
-    linking word at all (inside a term too)."""
+def _telling_sentences(parsed: Parsed, says: dict[int, bool]) -> set[int]:
+    """Sentences holding a clause without terms: such a clause says something by itself
+    ("so keys written together do not expire at once")."""
+    with_terms = {parsed.clause_of[i] for i in range(len(parsed.words)) if parsed.segment_of[i] in says}
+    return {c.sentence for i, c in enumerate(parsed.clauses) if i not in with_terms and c.end > c.start}
+
+
+def _says(
+    parsed: Parsed, term_words: set[int], clauses: set[int]
+) -> tuple[dict[int, bool], dict[int, bool]]:
+    """Per segment of these clauses: whether it says something beside its terms, and
+    whether it has a linking word at all (inside a term too)."""
     others: dict[int, int] = {}
     linked: dict[int, bool] = {}
     worded: dict[int, bool] = {}
     bounds: dict[int, tuple[int, int]] = {}
-    for index, word in enumerate(parsed.words):
+    indices = [i for c in sorted(clauses) for i in range(parsed.clauses[c].start, parsed.clauses[c].end)]
+    for index in indices:
+        word = parsed.words[index]
         segment = parsed.segment_of[index]
         first, _ = bounds.get(segment, (index, index))
         bounds[segment] = (first, index)
