@@ -56,7 +56,9 @@ class Corrector:
 
     def __init__(self, vocabulary: Iterable[str], known: Iterable[str]) -> None:
         self._targets: dict[str, list[str]] = {}  # first letter -> pattern words
-        targets = sorted({w for w in vocabulary if len(w) >= MIN_LENGTH - 1 and w.isalpha()})
+        targets = sorted(
+            {w for w in vocabulary if len(w) >= MIN_LENGTH and w.isalpha() and w not in COMMON}
+        )
         for word in targets:
             self._targets.setdefault(word[0], []).append(word)
         self._known = {stem(w) for w in known} | {stem(w) for w in vocabulary}
@@ -82,16 +84,16 @@ class Corrector:
         from rapidfuzz.distance import DamerauLevenshtein
 
         limit = 2 if len(word) >= TWO_EDITS_FROM else 1
-        best: set[str] = set()
-        best_distance = limit + 1
+        best: dict[tuple[int, int], set[str]] = {}  # (edits, length difference) -> stems
         for target in self._targets.get(word[0], ()):
             if abs(len(target) - len(word)) > limit:
                 continue
             distance = DamerauLevenshtein.distance(word, target, score_cutoff=limit)
-            if distance > limit:
-                continue
-            if distance < best_distance:
-                best, best_distance = {stem(target)}, distance
-            elif distance == best_distance:
-                best.add(stem(target))
-        return next(iter(best)) if len(best) == 1 else None
+            if distance <= limit:
+                best.setdefault((distance, abs(len(target) - len(word))), set()).add(stem(target))
+        if not best:
+            return None
+        # Fewest edits first, then a word of the same length ("cashe" is "cache", not "case");
+        # still two candidates: no guess.
+        closest = best[min(best)]
+        return next(iter(closest)) if len(closest) == 1 else None
