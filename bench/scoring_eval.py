@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from benchkit import REPO, check, header, summary
 
 sys.path.insert(0, str(REPO / "tests" / "drills"))
-from labelled_set import (  # noqa: E402 - the path above makes the tests' module importable
+from labelled_set import (  # the path above makes the tests' module importable
     AGREEMENT_TARGET,
     BAND_TARGETS,
     BANDS,

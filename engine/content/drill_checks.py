@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from engine.content.models import Drill, LenientDrill
+from engine.content.models import Drill, LenientDrill, Trap
 from engine.drills.arithmetic import evaluate, placeholders
 from engine.drills.patterns import valid
 
@@ -96,27 +96,32 @@ def _combinations(drill: Drill) -> list[dict[str, float]]:
 
 
 def _check_evidence(drill: Drill, name: str, problems: Problems) -> None:
-    items = {item.id for item in drill.checklist}
     for i, item in enumerate(drill.checklist):
-        kinds = ("keywords", "concerns", "warns_against", "wrong")
         if not item.numbers and not item.keywords and not item.concerns:
             problems.append((name, f"checklist.{i}", "needs keywords, concerns or numbers"))
-        for kind in kinds:
+        for kind in ("keywords", "concerns", "warns_against", "wrong"):
             for j, pattern in enumerate(getattr(item, kind)):
                 if pattern.startswith("!") or not valid(pattern):
                     problems.append((name, f"checklist.{i}.{kind}.{j}", f"bad pattern '{pattern}'"))
+    items = {item.id for item in drill.checklist}
     for i, trap in enumerate(drill.traps):
-        if not trap.signs:
-            problems.append((name, f"traps.{i}.signs", "a trap needs at least one sign"))
-        for j, sign in enumerate(trap.signs):
-            if not any(not p.startswith("!") for p in sign):
-                problems.append((name, f"traps.{i}.signs.{j}", "a sign needs a pattern without '!'"))
-            for k, pattern in enumerate(sign):
-                if not valid(pattern):
-                    problems.append((name, f"traps.{i}.signs.{j}.{k}", f"bad pattern '{pattern}'"))
-        for j, item_id in enumerate(trap.opposes):
-            if item_id not in items:
-                problems.append((name, f"traps.{i}.opposes.{j}", f"no checklist item '{item_id}'"))
+        _check_trap(trap, f"traps.{i}", items, name, problems)
+
+
+def _check_trap(trap: Trap, where: str, items: set[str], name: str, problems: Problems) -> None:
+    """Every trap has a sign that can fire (at least one pattern that is not an "!"
+    exclusion), and opposes only items of its own drill."""
+    if not trap.signs:
+        problems.append((name, f"{where}.signs", "a trap needs at least one sign"))
+    for j, sign in enumerate(trap.signs):
+        if all(p.startswith("!") for p in sign):
+            problems.append((name, f"{where}.signs.{j}", "a sign needs a pattern without '!'"))
+        for k, pattern in enumerate(sign):
+            if not valid(pattern):
+                problems.append((name, f"{where}.signs.{j}.{k}", f"bad pattern '{pattern}'"))
+    for j, item_id in enumerate(trap.opposes):
+        if item_id not in items:
+            problems.append((name, f"{where}.opposes.{j}", f"no checklist item '{item_id}'"))
 
 
 def _unique(name: str, field: str, ids: list[str], problems: Problems) -> None:

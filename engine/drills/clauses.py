@@ -98,7 +98,9 @@ class Parsed:
             under = header and bool(bullet or line[:1].isspace())
             for piece_start, piece_end in _pieces(line, begin):
                 first = len(self.words)
-                for match in _WORD.finditer(folded, line_start + piece_start, line_start + piece_end):
+                for match in _WORD.finditer(
+                    folded, line_start + piece_start, line_start + piece_end
+                ):
                     self.words.append(match.group())
                     self.offsets.append(match.span())
                 if len(self.words) > first:
@@ -185,7 +187,9 @@ def _pieces(line: str, begin: int) -> list[tuple[int, int]]:
     spans = []
     start = begin
     for match in _CLAUSE_END.finditer(line, begin):
-        if match.group()[0] == "." and _ABBREVIATION.search(line, max(0, match.start() - 4), match.start()):
+        if match.group()[0] == "." and _ABBREVIATION.search(
+            line, max(0, match.start() - 4), match.start()
+        ):
             continue  # "e.g. redis", "i.e." and "a.b." do not end a sentence
         if match.start() > start:
             spans.append((start, match.start()))

@@ -75,7 +75,9 @@ def _prepare(drill: Drill) -> PreparedDrill:
     vocabulary = {w for p in every for w in p.vocabulary}
     known = words(" ".join(_texts(drill)))
     together = frozenset(
-        p.parts[0][0] for p in every if len(p.parts) == 1 and len(p.parts[0]) == 1 and len(p.parts[0][0]) >= 5
+        p.parts[0][0]
+        for p in every
+        if len(p.parts) == 1 and len(p.parts[0]) == 1 and len(p.parts[0][0]) >= 5
     )
     return PreparedDrill(
         drill=drill,

@@ -18,7 +18,7 @@ REASON_CHARS = 140
 
 
 def suggested_rating(verdict: Verdict) -> str:
-    """"easy" from 85% covered, "good" from 60%, "hard" from 30%, else "again"; a sprung trap
+    """ "easy" from 85% covered, "good" from 60%, "hard" from 30%, else "again"; a sprung trap
     or a contradicted item keeps it below "easy"; a bare list of terms is "again"."""
     if verdict.bare_list or not verdict.total:
         return "again"
@@ -66,7 +66,9 @@ def _note(verdict: ItemVerdict) -> ItemNote:
     item = verdict.item
     reason = "" if verdict.covered else clip(item.why, REASON_CHARS)
     quote = clip(verdict.evidence, QUOTE_CHARS) if verdict.evidence else ""
-    return ItemNote(item.id, item.label, verdict.status, quote, reason, verdict.asked, verdict.listed)
+    return ItemNote(
+        item.id, item.label, verdict.status, quote, reason, verdict.asked, verdict.listed
+    )
 
 
 def clip(text: str, limit: int) -> str:

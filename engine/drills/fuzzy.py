@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.drills.clauses import stem
+from engine.drills.cues import words
 
 MIN_LENGTH = 5
 TWO_EDITS_FROM = 9
 
 # Everyday words one edit away from a pattern word, which must stay what they are.
-COMMON = frozenset(
+COMMON = words(
     """share shared shares sharing sharp shark least leash leased please reply replay taken
     wrote white whine roads rates rated later layer lower power tower cached caches casts
     catch cause clash class close closer cloud clouds coach count court cover crash fetch
@@ -47,7 +48,7 @@ COMMON = frozenset(
     trial tried truck truly twice uncle union unity upper urban usage usual valid video
     virus visit vital voice voted waste watch wheel whose woman women world worry worth
     would wound write wrong yards young youth hosted posted folded mostly nearly partly
-    simply surely easily lately""".split()
+    simply surely easily lately"""
 )
 
 

@@ -28,7 +28,9 @@ class Number:
 
 def read_numbers(folded: str) -> list[Number]:
     """Every number, then every written-out calculation (as its value), in text order."""
-    found = [Number(m.group(1).strip(), _value(m.group(1)), m.start(1)) for m in _ONE.finditer(folded)]
+    found = [
+        Number(m.group(1).strip(), _value(m.group(1)), m.start(1)) for m in _ONE.finditer(folded)
+    ]
     for match in _EXPRESSION.finditer(folded):
         value = _evaluate(match.group(1))
         if value is not None:

@@ -35,7 +35,7 @@ class Pattern:
     def of(cls, text: str) -> Pattern:
         parts = tuple(tuple(stem(w) for w in words(part)) for part in text.split(GAP))
         parts = tuple(p for p in parts if p)
-        first = words(text.split(GAP)[0])
+        first = words(text.split(GAP, 1)[0])
         together = stem("".join(first)) if len(parts) == 1 and len(first) > 1 else ""
         return cls(text, parts, together)
 
@@ -55,7 +55,9 @@ class Index:
     """Where each stem stands in a sketch, including the words written together
     ("scaleout" for "scale out") and the typo corrections made for this drill."""
 
-    def __init__(self, parsed: Parsed, alternatives: dict[int, str], together: frozenset[str]) -> None:
+    def __init__(
+        self, parsed: Parsed, alternatives: dict[int, str], together: frozenset[str]
+    ) -> None:
         self.parsed = parsed
         self.positions: dict[str, list[int]] = {}
         for index, word_stem in enumerate(parsed.stems):
@@ -127,9 +129,12 @@ class Index:
         count = len(stems)
         for start in starts:
             # The second word rules out most places before the whole phrase is compared.
-            if start + 1 < count and (stems[start + 1] == second or alternatives.get(start + 1) == second):
-                if self._same(part, start, stems):
-                    yield start, start + width
+            if (
+                start + 1 < count
+                and (stems[start + 1] == second or alternatives.get(start + 1) == second)
+                and self._same(part, start, stems)
+            ):
+                yield start, start + width
 
     def _same(self, part: tuple[str, ...], start: int, stems: list[str]) -> bool:
         if start + len(part) > len(stems):
@@ -144,7 +149,10 @@ class Index:
         """End of the first place `part` stands within MAX_GAP words after `after`."""
         best = None
         for start, end in self._part(part):
-            if after <= start <= after + MAX_GAP and self.parsed.clause_of[start] == clause:
-                if best is None or end < best:
-                    best = end
+            if (
+                after <= start <= after + MAX_GAP
+                and self.parsed.clause_of[start] == clause
+                and (best is None or end < best)
+            ):
+                best = end
         return best

@@ -13,12 +13,27 @@ so it neither rejects anything nor springs a trap.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 
 from engine.drills.clauses import Parsed
+from engine.drills.cues import (
+    AFTER_BREAKERS,
+    BARRIER,
+    BREAKERS,
+    CUE_PAIRS,
+    CUE_TRIPLES,
+    DEFERRING,
+    DENIALS,
+    DISMISS_AFTER,
+    DISMISS_BEFORE,
+    IMPERATIVE,
+    LIGHT,
+    NEGATORS,
+    NOT_REJECTING,
+    REFUSE_AFTER,
+)
 from engine.drills.patterns import Occurrence
 
 
@@ -36,68 +51,25 @@ class Stance:
 
 
 AFFIRMED = Stance(Polarity.AFFIRMED)
-_NEGATORS = frozenset(
-    """no not never without don't doesn't didn't won't wouldn't shouldn't can't cannot isn't
-    aren't wasn't weren't mustn't needn't nor neither dont doesnt didnt wont wouldnt shouldnt
-    cant isnt arent avoid avoiding skip skipping ditch forget none against zero doubt""".split()
-)
-_CUE_PAIRS = frozenset(
-    {("instead", "of"), ("rather", "than"), ("no", "need"), ("no", "point"), ("stop", "using"),
-     ("get", "rid"), ("do", "away"), ("away", "with"), ("not", "use"), ("pointless", "to"),
-     ("unnecessary", "to"), ("waste", "of")}
-)  # fmt: skip
-_CUE_TRIPLES = frozenset({("push", "back", "on"), ("argue", "against", "a"), ("steer", "clear", "of")})
-# "not just a cache", "no more than 3": not rejections.
-_NOT_REJECTING = frozenset({"just", "only", "merely", "more", "less", "longer", "matter", "later"})
-# Words between a negation and the pattern that end the negation's reach.
-_BREAKERS = frozenset(
-    """let lets letting make makes that which who where when until unless if instead but
-    rather then cause causes allow allows mean means so lose losing""".split()
-)
-_IMPERATIVE = frozenset({"we", "i", "you", "just", "can", "to", "simply", "safely"})
-_AFTER_BREAKERS = frozenset(
-    "that who where until unless if instead but rather then so because".split()
-)
-_BARRIER = re.compile(r"[:(→=]|->")  # a negation does not reach past these
-_DENIALS = frozenset({"not", "isn't", "aren't", "isnt", "arent", "doubt"})
-_LIGHT = frozenset({"really", "a", "an", "the", "just", "actually", "it's", "its", "that", "this"})
-_DEFERRING = frozenset({"before", "until"})
 _BEFORE_WORDS = frozenset(
-    {*_NEGATORS, *_BREAKERS, *_DENIALS, "forget", "forgetting", "ignore", "about"}
-    | {pair[1] for pair in _CUE_PAIRS}
-    | {triple[2] for triple in _CUE_TRIPLES}
+    {*NEGATORS, *BREAKERS, *DENIALS, "forget", "forgetting", "ignore", "about"}
+    | {pair[1] for pair in CUE_PAIRS}
+    | {triple[2] for triple in CUE_TRIPLES}
 )
 _REACH = 7  # words between a negation and what it rejects
-_DISMISS_BEFORE = (("ignore",), ("worry", "about"), ("care", "about"), ("forget", "about"))
-_REFUSE_AFTER = tuple(
-    tuple(cue.split())
-    for cue in """pointless|unnecessary|overkill|useless|not needed|isn't needed|aren't needed|
-    not necessary|isn't necessary|won't help|doesn't help|don't help|wouldn't help|can't help|
-    not help|is a waste|are a waste|waste of|not worth|isn't worth|aren't worth|not the answer|
-    isn't the answer|not the fix|won't move the needle|won't do anything|doesn't do anything|
-    won't fix|doesn't fix|won't work|doesn't work|not required|bad idea|overrated|overpriced|
-    more complexity than|not safe|aren't safe|isn't safe|mess|is wrong|mistake|not an option|
-    reckless|impossible|is only for|are only for|a trap|not for us|can wait|no good|
-    won't scale|doesn't scale|don't scale|not going to help|wasteful|unacceptable|
-    adds latency|add latency|academic|busywork|paranoia|add complexity|adds complexity|do nothing|does nothing|are out|is out|waste|wastes|misleading|harmful|dangerous|fragile|brittle|counterproductive|cause outages|causes outages|polite name for|makes users wait|cut off requests|nice-to-have|only slow it down|hides the problem|exaggerated|consultant talk|lying|defeats the purpose|never worth|overhead|over-engineering|overengineering|won't change|doesn't change|can't split|won't split""".replace("\n", "").split("|")
-)
-_DISMISS_AFTER = tuple(
-    tuple(cue.split())
-    for cue in """irrelevant|doesn't matter|don't matter|does not matter|not a concern|
-    not a real concern|not an issue|not a problem|isn't a problem|isn't an issue|
-    aren't a problem|negligible|never happens|won't happen|
-    can't happen|won't notice|theoretical|overblown|myth|not real|no big deal|non issue|
-    nothing to worry|working fine|work fine|works fine|not a thing|doesn't apply|
-    is always under|is always small|never exceeds|isn't a concern|really a concern""".replace("\n", "").split("|")
-)
 _AFTER_GAP = 7
 _CUES_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-for _kind, _cues in (("dismiss", _DISMISS_AFTER), ("refuse", _REFUSE_AFTER)):  # dismissals first
+for _kind, _cues in (("dismiss", DISMISS_AFTER), ("refuse", REFUSE_AFTER)):  # dismissals first
     for _cue in _cues:
-        _CUES_BY_FIRST.setdefault(_cue[0], []).append((_kind, _cue))  # words between the pattern and a verdict after it
+        _CUES_BY_FIRST.setdefault(_cue[0], []).append(
+            (_kind, _cue)
+        )  # words between the pattern and a verdict after it
 _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
-_HEDGES = (("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"), ("look", "into"),
-           ("later", "if"), ("might", "consider"), ("could", "consider"), ("not", "sure"))  # fmt: skip
+_HEDGES = (
+    ("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"),
+    ("look", "into"), ("later", "if"), ("might", "consider"), ("could", "consider"),
+    ("not", "sure"),
+)  # fmt: skip
 _HEDGE_FIRSTS = frozenset(first for first, _ in _HEDGES)
 _CONDITIONS = frozenset({"if", "unless", "suppose", "assuming"})
 _MAIN_SUBJECTS = frozenset(
@@ -121,7 +93,7 @@ class Reader:
         self._interesting = [w in _BEFORE_WORDS for w in ws]
         self._barrier_after = [False] * len(ws)
         starts = [start for start, _ in parsed.offsets]
-        for mark in _BARRIER.finditer(parsed.folded):
+        for mark in BARRIER.finditer(parsed.folded):
             before = bisect_right(starts, mark.start()) - 1
             if 0 <= before < len(ws) - 1:
                 self._barrier_after[before] = True
@@ -141,7 +113,7 @@ class Reader:
         ws, segment_of = self.parsed.words, self.parsed.segment_of
         stop = min(len(ws), occurrence.end + 3)
         return any(
-            ws[at] in _NEGATORS and segment_of[at] == segment_of[occurrence.end - 1]
+            ws[at] in NEGATORS and segment_of[at] == segment_of[occurrence.end - 1]
             for at in range(occurrence.end, stop)
         )
 
@@ -151,7 +123,7 @@ class Reader:
         conditional = self._conditional(occurrence.start)
         if clause.question or self.parsed.segment_of[occurrence.start] in self._hedged:
             return Stance(Polarity.ASKED, conditional=conditional)
-        if occurrence.start and parsed.words[occurrence.start - 1] in _DEFERRING:
+        if occurrence.start and parsed.words[occurrence.start - 1] in DEFERRING:
             return Stance(Polarity.ASKED, conditional=conditional)  # "before sharding anything"
         before = self._before(occurrence.start)
         after = self._after(occurrence.end, clause.end)
@@ -169,7 +141,7 @@ class Reader:
         return Stance(Polarity.AFFIRMED, conditional=conditional)
 
     def _before(self, start: int) -> str:
-        """"refuse", "dismiss" or "" for the words just before `start` in its segment."""
+        """ "refuse", "dismiss" or "" for the words just before `start` in its segment."""
         ws = self.parsed.words
         first = self._segment_first[start]
         folded, offsets = self.parsed.folded, self.parsed.offsets
@@ -180,26 +152,26 @@ class Reader:
             if not interesting[index]:
                 continue
             word = ws[index]
-            if any(self._has(index - len(cue) + 1, cue, first) for cue in _DISMISS_BEFORE) and (
-                word != "ignore" or index == first or ws[index - 1] in _IMPERATIVE
+            if any(self._has(index - len(cue) + 1, cue, first) for cue in DISMISS_BEFORE) and (
+                word != "ignore" or index == first or ws[index - 1] in IMPERATIVE
             ):
                 return "dismiss"
             nxt = ws[index + 1] if index + 1 < len(ws) else ""
             earlier = ws[max(first, index - 2) : index]
-            if word in ("forget", "forgetting") and earlier and earlier[-1] in _NEGATORS:
+            if word in ("forget", "forgetting") and earlier and earlier[-1] in NEGATORS:
                 return ""  # "don't forget the DNS provider" keeps it
-            if word in _NEGATORS and "why" in earlier:
+            if word in NEGATORS and "why" in earlier:
                 return ""  # "why aren't we on an ALB" asks for it
             hyphened = folded[offsets[index][1] : offsets[index][1] + 1] == "-"
-            if word in _DENIALS and set(ws[index + 1 : start]) <= _LIGHT:
+            if word in DENIALS and set(ws[index + 1 : start]) <= LIGHT:
                 return "dismiss"  # "it's not really a herd problem", "I doubt it's lag"
             if (
-                (word in _NEGATORS and nxt not in _NOT_REJECTING and not hyphened)
-                or (index > first and (ws[index - 1], word) in _CUE_PAIRS)
-                or tuple(ws[max(first, index - 2) : index + 1]) in _CUE_TRIPLES
+                (word in NEGATORS and nxt not in NOT_REJECTING and not hyphened)
+                or (index > first and (ws[index - 1], word) in CUE_PAIRS)
+                or tuple(ws[max(first, index - 2) : index + 1]) in CUE_TRIPLES
             ):
                 return "refuse"
-            if word in _BREAKERS:
+            if word in BREAKERS:
                 return ""
         return ""
 
@@ -225,7 +197,7 @@ class Reader:
                 return "dismiss"  # "80% is fine." but not "fine as an extra layer"
             if cues[at]:
                 return cues[at]
-            if ws[at] in _AFTER_BREAKERS:
+            if ws[at] in AFTER_BREAKERS:
                 return ""
         return ""
 
@@ -250,10 +222,7 @@ class Reader:
         ws = self.parsed.words
         if ws[first] not in _CONDITIONS:
             return False
-        for index in range(first + 2, start + 1):
-            if ws[index] in _MAIN_SUBJECTS:
-                return False
-        return True
+        return all(ws[index] not in _MAIN_SUBJECTS for index in range(first + 2, start + 1))
 
     def _rejects(self, index: int) -> bool:
         known = self._rejects_previous.get(index)
@@ -279,7 +248,10 @@ class Reader:
         ws, segment_of = self.parsed.words, self.parsed.segment_of
         found = set()
         for index, word in enumerate(ws[:-1]):
-            if word in _HEDGE_FIRSTS and (word, ws[index + 1]) in _HEDGES:
-                if segment_of[index] == segment_of[index + 1]:
-                    found.add(segment_of[index])
+            if (
+                word in _HEDGE_FIRSTS
+                and (word, ws[index + 1]) in _HEDGES
+                and segment_of[index] == segment_of[index + 1]
+            ):
+                found.add(segment_of[index])
         return found

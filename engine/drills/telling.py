@@ -9,9 +9,10 @@ a relation sign (an arrow, "=", ":"), or at least two other words.
 from __future__ import annotations
 
 from engine.drills.clauses import Parsed
+from engine.drills.cues import words
 
 # Words that link terms into a statement. Deliberately not "and", "or", "plus", "etc".
-LINKING = frozenset(
+LINKING = words(
     """a an the this that these those it its it's they them their we we'll we'd i i'd i'll
     you your our us is are was were be been being do does did don't doesn't has have had
     can could will would should must may might shall need needs to of in on at for from by
@@ -20,7 +21,7 @@ LINKING = frozenset(
     most few many much very too also first next last only there here what which who how why
     use using used add adding put keep keeps send sends move moves go goes make makes let
     get gets give gives take takes run runs stop stops serve serves hold holds cut cuts set
-    sets setting turn enable pick choose prefer try tell told w""".split()
+    sets setting turn enable pick choose prefer try tell told w"""
 )
 NOT_TELLING = frozenset({"and", "or", "plus", "etc", "vs", "e", "g", "ie", "eg"})
 RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
@@ -65,8 +66,12 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
 def _telling_sentences(parsed: Parsed, says: dict[int, bool]) -> set[int]:
     """Sentences holding a clause without terms: such a clause says something by itself
     ("so keys written together do not expire at once")."""
-    with_terms = {parsed.clause_of[i] for i in range(len(parsed.words)) if parsed.segment_of[i] in says}
-    return {c.sentence for i, c in enumerate(parsed.clauses) if i not in with_terms and c.end > c.start}
+    with_terms = {
+        parsed.clause_of[i] for i in range(len(parsed.words)) if parsed.segment_of[i] in says
+    }
+    return {
+        c.sentence for i, c in enumerate(parsed.clauses) if i not in with_terms and c.end > c.start
+    }
 
 
 def _says(
@@ -78,7 +83,9 @@ def _says(
     linked: dict[int, bool] = {}
     worded: dict[int, bool] = {}
     bounds: dict[int, tuple[int, int]] = {}
-    indices = [i for c in sorted(clauses) for i in range(parsed.clauses[c].start, parsed.clauses[c].end)]
+    indices = [
+        i for c in sorted(clauses) for i in range(parsed.clauses[c].start, parsed.clauses[c].end)
+    ]
     for index in indices:
         word = parsed.words[index]
         segment = parsed.segment_of[index]

@@ -15,7 +15,9 @@ P50K = {"qps": 50_000.0, "ratio": 100.0}
 P30K = {"qps": 30_000.0, "ratio": 100.0}
 
 
-def verdict(content: Content, drill: str, text: str, params: dict[str, float] | None = None) -> Verdict:
+def verdict(
+    content: Content, drill: str, text: str, params: dict[str, float] | None = None
+) -> Verdict:
     return score(content.drills[drill], params if params is not None else P50K, text)
 
 
@@ -28,10 +30,14 @@ def traps(v: Verdict) -> set[str]:
 
 
 def test_a_bare_list_of_terms_earns_nothing_and_says_so(content: Content) -> None:
-    v = verdict(content, READ, "peak index cache redis hit ratio ttl stampede replica lag cdn shard")
+    v = verdict(
+        content, READ, "peak index cache redis hit ratio ttl stampede replica lag cdn shard"
+    )
     assert v.covered == 0
     assert v.bare_list
-    v = verdict(content, READ, "read/write split, peak, indexes, redis, ttl, stampede, replicas, cdn")
+    v = verdict(
+        content, READ, "read/write split, peak, indexes, redis, ttl, stampede, replicas, cdn"
+    )
     assert v.covered == 0
     assert v.bare_list
 
@@ -74,10 +80,14 @@ def test_words_people_really_write(content: Content) -> None:
         "for a couple of seconds.",
     )
     assert status(lag, "b8-replication-lag") is Status.COVERED
-    copies = verdict(content, READ, "Misses go to copies of the main database that stream its changes.")
+    copies = verdict(
+        content, READ, "Misses go to copies of the main database that stream its changes."
+    )
     assert status(copies, "b7-read-replicas") is Status.COVERED
     split = verdict(
-        content, WRITE, "Splitting the rows across several primaries so each takes a share of the writes."
+        content,
+        WRITE,
+        "Splitting the rows across several primaries so each takes a share of the writes.",
     )
     assert status(split, "d5-shard") is Status.COVERED
     cashe = verdict(content, READ, "Put a cashe in front of the database so most reads stop there.")
@@ -93,7 +103,9 @@ def test_the_math_needs_this_attempts_numbers(content: Content) -> None:
     assert status(other, "b1-do-the-math") is not Status.COVERED
     right = verdict(content, READ, "At 30k QPS that is about 29.7k reads/s and 297 writes/s.", P30K)
     assert status(right, "b1-do-the-math") is Status.COVERED
-    formula = verdict(content, READ, "Reads are 30,000 × 100/101 a second, and writes the rest.", P30K)
+    formula = verdict(
+        content, READ, "Reads are 30,000 × 100/101 a second, and writes the rest.", P30K
+    )
     assert status(formula, "b1-do-the-math") is Status.COVERED
 
 
@@ -109,10 +121,14 @@ def test_a_trap_and_the_item_it_opposes_never_both_fire_on_one_clause(content: C
     v = verdict(content, READ, "I would shard the database first.")
     assert "b-trap-shard-first" in traps(v)
     assert status(v, "b10-shard-later") is Status.CONTRADICTED
-    writes = verdict(content, WRITE, "Add read replicas so each replica takes a share of the writes.")
+    writes = verdict(
+        content, WRITE, "Add read replicas so each replica takes a share of the writes."
+    )
     assert status(writes, "d2-replicas-dont-help") is Status.CONTRADICTED
     switch = verdict(content, WRITE, "Switch to multi-master so both nodes take writes.")
-    refuse = verdict(content, WRITE, "I would not use multi-master: every node still applies every write.")
+    refuse = verdict(
+        content, WRITE, "I would not use multi-master: every node still applies every write."
+    )
     assert "d-trap-multi-master" in traps(switch)
     assert status(switch, "d11-off-the-shelf") is Status.CONTRADICTED
     assert status(refuse, "d11-off-the-shelf") is Status.COVERED
@@ -122,12 +138,18 @@ def test_a_trap_and_the_item_it_opposes_never_both_fire_on_one_clause(content: C
 @pytest.mark.parametrize(
     ("drill", "text", "trap"),
     [
-        ("e08-db-failover", "With synchronous replication to a quorum, no data is lost.", "e08-trap-no-loss"),
+        (
+            "e08-db-failover",
+            "With synchronous replication to a quorum, no data is lost.",
+            "e08-trap-no-loss",
+        ),
         ("e05-sessions", "balance source is bad because of NAT", "e05-trap-ip-hash"),
         ("a-cpu-at-80", "Sticky sessions solve nothing here.", "a-trap-sticky-sessions"),
     ],
 )
-def test_traps_do_not_fire_on_correct_statements(content: Content, drill: str, text: str, trap: str) -> None:
+def test_traps_do_not_fire_on_correct_statements(
+    content: Content, drill: str, text: str, trap: str
+) -> None:
     assert trap not in traps(verdict(content, drill, text, {}))
 
 
@@ -136,10 +158,16 @@ def test_traps_do_not_fire_on_correct_statements(content: Content, drill: str, t
     [
         ("e08-db-failover", "Failover is automatic and no data is lost.", "e08-trap-no-loss"),
         ("e05-sessions", "Switch the LB to balance source so users stick.", "e05-trap-ip-hash"),
-        ("a-cpu-at-80", "Turn on sticky sessions so users keep their session.", "a-trap-sticky-sessions"),
+        (
+            "a-cpu-at-80",
+            "Turn on sticky sessions so users keep their session.",
+            "a-trap-sticky-sessions",
+        ),
     ],
 )
-def test_the_same_traps_fire_on_the_wrong_move(content: Content, drill: str, text: str, trap: str) -> None:
+def test_the_same_traps_fire_on_the_wrong_move(
+    content: Content, drill: str, text: str, trap: str
+) -> None:
     assert trap in traps(verdict(content, drill, text, {}))
 
 
@@ -147,7 +175,9 @@ def test_every_trap_has_a_sign_that_fires(content: Content) -> None:
     for drill in content.drills.values():
         for trap in drill.traps:
             sign = next(s for s in trap.signs if any(not p.startswith("!") for p in s))
-            text = "We will " + " and ".join(p.replace(" ... ", " ") for p in sign if not p.startswith("!"))
+            text = "We will " + " and ".join(
+                p.replace(" ... ", " ") for p in sign if not p.startswith("!")
+            )
             assert trap.id in traps(score(drill, drill.example_params, text)), (trap.id, text)
 
 
@@ -171,10 +201,14 @@ def test_polarity_of_a_cache(content: Content, text: str, expected: Status) -> N
 
 
 def test_replicas_in_those_sentences(content: Content) -> None:
-    assert status(verdict(content, READ, "Instead of replicas, add a cache."), "b7-read-replicas") is (
-        Status.CONTRADICTED
+    assert status(
+        verdict(content, READ, "Instead of replicas, add a cache."), "b7-read-replicas"
+    ) is (Status.CONTRADICTED)
+    asked = next(
+        i
+        for i in verdict(content, READ, "Should we add replicas?").items
+        if i.item.id == "b7-read-replicas"
     )
-    asked = next(i for i in verdict(content, READ, "Should we add replicas?").items if i.item.id == "b7-read-replicas")
     assert asked.asked
     assert not asked.covered
 
@@ -186,8 +220,12 @@ def test_a_concern_named_to_prevent_it_counts_and_dismissed_contradicts(content:
     assert status(dismiss, "b8-replication-lag") is Status.CONTRADICTED
 
 
-def test_contradicted_items_count_zero_and_the_evidence_is_the_learners_clause(content: Content) -> None:
-    v = verdict(content, READ, "We don't need a cache. Read replicas behind an internal LB take the misses.")
+def test_contradicted_items_count_zero_and_the_evidence_is_the_learners_clause(
+    content: Content,
+) -> None:
+    v = verdict(
+        content, READ, "We don't need a cache. Read replicas behind an internal LB take the misses."
+    )
     assert v.covered == sum(i.status is Status.COVERED for i in v.items)
     replicas = next(i for i in v.items if i.item.id == "b7-read-replicas")
     assert replicas.evidence == "Read replicas behind an internal LB take the misses"

@@ -94,7 +94,8 @@ def test_the_sets_are_complete_and_their_labels_name_real_items(content: Content
         for answer in answers:
             drill = content.drills[answer.drill]
             items = {i.id for i in drill.checklist}
-            assert answer.covers <= items and answer.contradicts <= items, answer.id
+            assert answer.covers <= items, answer.id
+            assert answer.contradicts <= items, answer.id
             assert answer.traps <= {t.id for t in drill.traps}, answer.id
 
 
