@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from engine.content.models import ChecklistEntry, Drill, Trap
 from engine.drills.arithmetic import compact, evaluate
-from engine.drills.claims import Claims, Finding, find_claims
+
+if TYPE_CHECKING:
+    from engine.drills.claims import Claims, Finding
 
 __all__ = ["ItemVerdict", "Status", "Verdict", "expected_numbers", "score"]
 
@@ -84,6 +87,10 @@ BARE_LIST_ITEMS = 3
 
 
 def score(drill: Drill, params: Mapping[str, float], text: str) -> Verdict:
+    # The reading machinery (stemmer tables, cue lists, rapidfuzz) loads on the first
+    # reveal, not at start-up.
+    from engine.drills.claims import find_claims
+
     claims = find_claims(drill, params, text)
     items = tuple(_verdict(item, claims) for item in drill.checklist)
     listed = sum(v.listed and not v.covered for v in items)
