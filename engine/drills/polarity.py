@@ -129,7 +129,10 @@ class Reader:
         after = self._after(occurrence.end, clause.end)
         if before == "dismiss" or after == "dismiss":
             return Stance(Polarity.REJECTED, dismissive=True, conditional=conditional)
-        if not conditional and not concern and (before == "refuse" or after == "refuse"):
+        supposing = (
+            parsed.words[clause.start] in _CONDITIONS
+        )  # "if it's IO, a bigger box buys nothing"
+        if not (conditional or supposing or concern) and "refuse" in (before, after):
             return Stance(Polarity.REJECTED, conditional=conditional)
         following = occurrence.clause + 1
         if (
