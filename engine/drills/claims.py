@@ -88,8 +88,17 @@ class _Sketch:
     def find(self, pattern: Pattern) -> list[Occurrence]:
         found = self._found.get(pattern.text)
         if found is None:
-            found = self._found[pattern.text] = list(self.index.find(pattern))
+            found = self._found[pattern.text] = self._find(pattern)
         return found
+
+    def _find(self, pattern: Pattern) -> list[Occurrence]:
+        if len(pattern.parts) == 1 and len(pattern.parts[0]) == 1:  # one word: a lookup
+            word = pattern.parts[0][0]
+            clause_of = self.parsed.clause_of
+            found = [Occurrence(i, i + 1, clause_of[i]) for i in self.index.positions.get(word, ())]
+            found += [Occurrence(s, e, clause_of[s]) for s, e in self.index.runs.get(word, ())]
+            return found
+        return list(self.index.find(pattern))
 
     def stance(self, occurrence: Occurrence, kind: Kind = Kind.KEYWORD) -> Stance:
         key = (occurrence.start, occurrence.end, kind)

@@ -75,10 +75,12 @@ REFUSE_AFTER = phrases(
 # More ways people argue against a move (written from how reviewers phrase a "no").
 REFUSE_AFTER = REFUSE_AFTER + phrases(
     """
-    is a crutch | only adds cost | adds cost | creates more problems | more problems than it solves |
+    is a crutch | only adds cost | adds cost | creates more problems |
+    more problems than it solves |
     slows everything down | is over the top | doesn't buy us anything | doesn't buy anything |
     buys nothing | gains nothing | isn't worth the complexity | not worth the complexity |
-    is a luxury | is premature | just hype | is hype | outdated | old-fashioned | is the wrong tool |
+    is a luxury | is premature | just hype | is hype | outdated | old-fashioned |
+    is the wrong tool |
     makes it worse | makes things worse | is a distraction | over-engineered | overengineered |
     too complex | too complicated | is a hassle | costs too much | is unneeded | superfluous |
     not how real systems work | nobody does that | nobody needs | no one needs | is a band-aid |

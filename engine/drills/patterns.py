@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from engine.drills.clauses import Parsed, stem, words
 
@@ -51,6 +52,12 @@ class Occurrence:
     clause: int
 
 
+@lru_cache(maxsize=64)
+def _prefixes(forms: frozenset[str]) -> frozenset[str]:
+    """The beginnings of each form (a drill's set is the same object every time)."""
+    return frozenset(form[:k] for form in forms for k in range(2, len(form)))
+
+
 class Index:
     """Where each stem stands in a sketch, including the words written together
     ("scaleout" for "scale out") and the typo corrections made for this drill."""
@@ -75,7 +82,7 @@ class Index:
         """Runs of 2-3 words that, written together, make a one-word pattern ("cache aside"
         for "cacheaside") or a phrase's together form; only runs whose first word begins one
         of those forms are stemmed."""
-        starts = {form[:k] for form in together for k in range(2, len(form))}
+        starts = _prefixes(together)
         ws = self.parsed.words
         clause_of = self.parsed.clause_of
         for index, word in enumerate(ws):

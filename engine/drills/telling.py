@@ -48,7 +48,7 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
         parsed.clauses[c].sentence
         for c, segments in by_clause.items()
         if any(says.get(s) for s in segments)
-    } | _telling_sentences(parsed, says)
+    } | _telling_sentences(parsed, clauses_with_terms)
     result = {}
     for clause, segments in by_clause.items():
         bare = sum(not says.get(s) for s in segments)
@@ -63,15 +63,10 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     return result
 
 
-def _telling_sentences(parsed: Parsed, says: dict[int, bool]) -> set[int]:
+def _telling_sentences(parsed: Parsed, with_terms: set[int]) -> set[int]:
     """Sentences holding a clause without terms: such a clause says something by itself
     ("so keys written together do not expire at once")."""
-    with_terms = {
-        parsed.clause_of[i] for i in range(len(parsed.words)) if parsed.segment_of[i] in says
-    }
-    return {
-        c.sentence for i, c in enumerate(parsed.clauses) if i not in with_terms and c.end > c.start
-    }
+    return {c.sentence for i, c in enumerate(parsed.clauses) if i not in with_terms}
 
 
 def _says(
