@@ -56,7 +56,7 @@ REPEATED_TEXTS = 16
 WARMUP_TEXTS = 200  # untimed, distinct from the timed ones
 EXTRA = WARMUP_TEXTS + REPEATED_TEXTS
 SEED = 20_261_201
-TARGET_P99_NS = 2_000_000
+TARGET_P99_NS = 5_000_000  # issue 10: scoring by claims, p99 ≤ 5 ms
 FILLER = (
     "so", "basically", "um", "I think", "then", "and", "also", "like", "probably", "we",
     "just", "maybe", "ok", "right", "stuff", "tbh", "imo", "w/", "->", "i.e.", "etc", "really",
@@ -135,7 +135,7 @@ import sys, time
 from engine.content.loader import load_content
 from engine.drills.params import draw
 from engine.drills.scoring import score
-from engine.drills.matching import stem
+from engine.drills.clauses import stem
 drill = load_content().drills[sys.argv[1]]
 params = draw(drill, "cold")
 texts = sys.stdin.read().split("\\0")
@@ -238,7 +238,7 @@ def report(
             "fresh text p50 / mean",
             f"{ms(median([r.p50_ns for r in fresh]))} / {ms(median([r.mean_ns for r in fresh]))}",
         )
-        check(f"{drill_id}: fresh text p99", f"{p99 / 1e6:.3f} ms", "≤ 2 ms", p99 <= TARGET_P99_NS)
+        check(f"{drill_id}: fresh text p99", f"{p99 / 1e6:.3f} ms", "≤ 5 ms", p99 <= TARGET_P99_NS)
         info("fresh text max (worst of all repetitions)", ms(max(r.max_ns for r in fresh)))
         info(
             "repeated text p50 / p99 (all stems cached)",

@@ -1,23 +1,13 @@
-"""Numbers drawn per attempt, the arithmetic over them, and how they are printed."""
+"""Numbers drawn per attempt; the arithmetic over them lives in `arithmetic`."""
 
 from __future__ import annotations
 
-import ast
-import operator
 import random
-import re
-from collections.abc import Callable, Mapping
-from functools import lru_cache
 
 from engine.content.models import Drill
+from engine.drills.arithmetic import compact, evaluate, placeholders, render
 
-_OPERATORS: dict[type[ast.operator], Callable[[float, float], float]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-}
-_PLACEHOLDER = re.compile(r"\{([a-z0-9_\-]+)\}")
+__all__ = ["compact", "draw", "evaluate", "example", "placeholders", "render"]
 
 
 def draw(drill: Drill, seed: str) -> dict[str, float]:
@@ -26,40 +16,6 @@ def draw(drill: Drill, seed: str) -> dict[str, float]:
     return {param.name: rng.choice(param.choices) for param in drill.params}
 
 
-def evaluate(expression: str, values: Mapping[str, float]) -> float:
-    """+ - * / and parentheses over numbers and parameter names; anything else is refused."""
-    return _eval(_parse(expression), values)
-
-
-@lru_cache(maxsize=1024)
-def _parse(expression: str) -> ast.expr:
-    return ast.parse(expression, mode="eval").body
-
-
-def _eval(node: ast.expr, values: Mapping[str, float]) -> float:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return float(node.value)
-    if isinstance(node, ast.Name) and node.id in values:
-        return float(values[node.id])
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_eval(node.operand, values)
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        return _OPERATORS[type(node.op)](_eval(node.left, values), _eval(node.right, values))
-    raise ValueError(f"not allowed in an expression: {ast.dump(node)[:60]}")
-
-
-def placeholders(text: str) -> list[str]:
-    return _PLACEHOLDER.findall(text)
-
-
-def render(text: str, values: Mapping[str, float]) -> str:
-    """Put the drawn numbers into a prompt: `{qps}` -> `80k`."""
-    return _PLACEHOLDER.sub(lambda m: compact(values[m.group(1)]), text)
-
-
-def compact(value: float) -> str:
-    """50000 -> 50k, 1500000 -> 1.5M, 495.05 -> 495."""
-    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= scale:
-            return f"{value / scale:.3g}{suffix}"
-    return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
+def example(drill: Drill) -> dict[str, float]:
+    """The values a text shows where no attempt is at hand: each parameter's example."""
+    return drill.example_params

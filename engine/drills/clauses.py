@@ -1,0 +1,199 @@
+"""A sketch cut into words, clauses and segments, once, so every pattern is a few lookups.
+
+A clause is what one claim can live in: a sentence, a bullet, a line, or a part of a sentence
+joined to the next by ";", a dash, "but", "so", "because", "and then", "which means", etc.
+A segment is a comma-separated piece of a clause: the unit the "says something" test and the
+reach of a negation use ("no CDN, never shard" rejects both; "no sharding, use a cache" only
+the first). Words keep their character offsets so the learner's own clause can be quoted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+# Words, with an English contraction kept whole ("don't", "it's"); "n+1" is "n", "1"; "%" is
+# a word of its own ("80%", "hash(id) % 4").
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|%")
+# Clause ends inside a line: sentence ends, semicolons, spaced dashes, arrows between clauses.
+_CLAUSE_END = re.compile(r"[.!?]+(?=\s|$)|;|\s[—–-]{1,2}\s")
+_BULLET = re.compile(r"^\s*(?:[-*•·+>]+|\(?\d{1,2}[.)]|\(?[a-h][.)])\s+")
+# Words that start a new clause: the claim after them is a different one.
+_SPLIT_WORDS = frozenset(
+    {"but", "however", "although", "though", "whereas", "so", "because", "since", "otherwise",
+     "thus", "hence", "therefore", "tho", "bc", "while"}
+)  # fmt: skip
+_SPLIT_PAIRS = frozenset({("and", "then"), ("which", "means"), ("that", "means"), ("and", "so")})
+_VOWELS = frozenset("aeiouy")
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """The Snowball stem, made to agree on forms it leaves apart: acronym plurals ("ttls",
+    "cdns": no vowel, so no English plural rule applies) and a final e ("queue" and "queued"
+    stem to "queue" and "queu"). Both sides of a match go through here."""
+    if len(word) > 2 and word.endswith("s") and not _VOWELS & set(word):
+        word = word[:-1]
+    return str(_stemmer.stemWord(word)).removesuffix("e") or word
+
+
+def fold(text: str) -> str:
+    """Lowercase, compatibility forms folded, curly apostrophes straightened."""
+    return unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("`", "'")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int  # first word index
+    end: int  # one past the last word index
+    text: str  # as the learner wrote it, trimmed
+    question: bool  # ends with "?"
+    sentence: int  # clauses of one sentence or bullet share this number
+
+
+class Parsed:
+    """The words of a sketch with their stems, offsets, clause and segment.
+
+    Words are found in one pass; clause and segment boundaries are found as events (line
+    and sentence ends, semicolons, dashes, the words that start a new claim, commas) and
+    laid over the words, so a 4,000-character sketch costs a few passes in C and one light
+    loop in Python."""
+
+    def __init__(self, text: str) -> None:
+        folded = fold(text)
+        self.folded = folded
+        # Clauses are quoted from the learner's text where folding kept the offsets.
+        self.text = text if len(text) == len(folded) else folded
+        self.words: list[str] = []
+        self.offsets: list[tuple[int, int]] = []
+        self.clause_of: list[int] = []
+        self.segment_of: list[int] = []
+        self.clauses: list[Clause] = []
+        self.explained: set[int] = set()  # clauses of bullets under a header line
+        self._lay_out(self._pieces(folded))
+        self.stems = [stem(w) for w in self.words]
+
+    def _pieces(self, folded: str) -> list[tuple[int, int, int, bool]]:
+        """(first word, end word, end character, header bullet) of each clause candidate:
+        the text between line ends, sentence ends, semicolons and spaced dashes."""
+        pieces = []
+        position = 0
+        header = False  # under a line like "what you lose:", bullets say what they are
+        for line in folded.split("\n"):
+            line_start, position = position, position + len(line) + 1
+            bullet = _BULLET.match(line)
+            begin = bullet.end() if bullet else 0
+            stripped = line.strip()
+            under = header and bool(bullet or line[:1].isspace())
+            for piece_start, piece_end in _pieces(line, begin):
+                first = len(self.words)
+                for match in _WORD.finditer(
+                    folded, line_start + piece_start, line_start + piece_end
+                ):
+                    self.words.append(match.group())
+                    self.offsets.append(match.span())
+                if len(self.words) > first:
+                    pieces.append((first, len(self.words), line_start + piece_end, under))
+            if not stripped:
+                header = False
+            elif not under:
+                header = stripped.endswith(":")
+        return pieces
+
+    def _lay_out(self, pieces: list[tuple[int, int, int, bool]]) -> None:
+        words, offsets, folded = self.words, self.offsets, self.folded
+        starts = [start for start, _ in offsets]
+        commas = {bisect_left(starts, m.end()) for m in _COMMA.finditer(folded)}
+        sentence = segment = 0
+        previous_piece_end = -1
+        for first, last, end_char, under in pieces:
+            if previous_piece_end >= 0 and not _same_sentence(folded, previous_piece_end):
+                sentence += 1
+            previous_piece_end = end_char
+            clause_first = first
+            for index in range(first, last):
+                word = words[index]
+                if index > clause_first and (
+                    (word in _SPLIT_WORDS or (words[index - 1], word) in _SPLIT_PAIRS)
+                    and words[index - 1] != word
+                    and not _hyphened(folded, *offsets[index])
+                ):
+                    self._close(clause_first, index, offsets[index][0], sentence, under)
+                    clause_first = index
+                    segment += 1
+                elif index > clause_first and index in commas:
+                    segment += 1
+                self.segment_of.append(segment)
+            self._close(clause_first, last, end_char, sentence, under)
+            segment += 1
+        self.clause_of = [0] * len(words)
+        for number, clause in enumerate(self.clauses):
+            self.clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
+
+    def _close(self, first: int, end: int, char_end: int, sentence: int, under: bool) -> None:
+        tail = self.folded[self.offsets[end - 1][1] : char_end + 1]
+        char_start = self.offsets[first][0]
+        if under:
+            self.explained.add(len(self.clauses))
+        self.clauses.append(
+            Clause(
+                first,
+                end,
+                self.text[char_start:char_end].strip(" ,.;:-—–\t"),
+                "?" in tail,
+                sentence,
+            )
+        )
+
+    def word_at(self, offset: int) -> int | None:
+        """The index of the word that starts at or contains character `offset`."""
+        index = bisect_right(self.offsets, (offset, len(self.folded) + 1)) - 1
+        if index < 0 or self.offsets[index][1] <= offset:
+            return None
+        return index
+
+
+def _hyphened(folded: str, start: int, end: int) -> bool:
+    """ "stale-while-revalidate": a word joined by hyphens starts no clause."""
+    return folded[start - 1 : start] == "-" or folded[end : end + 1] == "-"
+
+
+# A comma between two words, but not the one inside "50,000".
+_COMMA = re.compile(r",\s+")
+
+
+def _same_sentence(folded: str, piece_end: int) -> bool:
+    """Whether the clause end at `piece_end` (a semicolon or a dash) keeps the sentence."""
+    mark = folded[piece_end : piece_end + 1]
+    return mark not in (".", "!", "?", "\n", "")
+
+
+_ABBREVIATION = re.compile(r"(?:\be\.g|\bi\.e|\bvs|\betc|[a-z]\.[a-z])$")
+
+
+def _pieces(line: str, begin: int) -> list[tuple[int, int]]:
+    """Spans of a line between clause ends (sentence stops, semicolons, spaced dashes)."""
+    spans = []
+    start = begin
+    for match in _CLAUSE_END.finditer(line, begin):
+        if match.group()[0] == "." and _ABBREVIATION.search(
+            line, max(0, match.start() - 4), match.start()
+        ):
+            continue  # "e.g. redis", "i.e." and "a.b." do not end a sentence
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(line):
+        spans.append((start, len(line)))
+    return spans

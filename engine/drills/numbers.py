@@ -1,0 +1,87 @@
+"""Numbers in a sketch, in the forms people write them, and the arithmetic they write out.
+
+"~50k", "49.5k", "49,500" and "1.2M" are read as numbers; "50,000 × 100/101" and
+"(500 - 100) x 20" are also read as the value they work out to, so a learner who applies the
+right formula to this attempt's numbers gets the credit even without writing the result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*[kmb]?(?![a-z0-9])"
+_ONE = re.compile(r"(?<![\w.])(" + _NUMBER + ")")
+_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9}
+# Operators people type: x and × for times (only between numbers), ÷, /, +, -, −.
+_OPERATOR = r"\s*(?:[x×*/÷+\-−])\s*"
+_TERM = r"\(?\s*" + _NUMBER + r"\s*\)?"
+_EXPRESSION = re.compile(r"(?<![\w.])(\(?" + _TERM + r"(?:" + _OPERATOR + _TERM + r")+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    written: str
+    value: float
+    start: int  # character offset in the folded text
+
+
+def read_numbers(folded: str) -> list[Number]:
+    """Every number, then every written-out calculation (as its value), in text order."""
+    found = [
+        Number(m.group(1).strip(), _value(m.group(1)), m.start(1)) for m in _ONE.finditer(folded)
+    ]
+    for match in _EXPRESSION.finditer(folded):
+        value = _evaluate(match.group(1))
+        if value is not None:
+            found.append(Number(match.group(1).strip(), value, match.start(1)))
+    return found
+
+
+def _value(written: str) -> float:
+    text = written.strip().replace(" ", "")
+    scale = _SCALE.get(text[-1], 1.0) if text[-1] in _SCALE else 1.0
+    digits = text[:-1] if text[-1] in _SCALE else text
+    return float(digits.replace(",", "")) * scale
+
+
+_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?\s*[kmb]?|[x×*/÷+\-−()]")
+
+
+def _evaluate(expression: str) -> float | None:
+    """+ - × / and parentheses over numbers, left to right with the usual precedence."""
+    tokens = [t.strip() for t in _TOKEN.findall(expression) if t.strip()]
+    try:
+        value, rest = _sum(tokens)
+    except (ValueError, ZeroDivisionError, IndexError):
+        return None
+    return value if not rest else None
+
+
+def _sum(tokens: list[str]) -> tuple[float, list[str]]:
+    value, tokens = _product(tokens)
+    while tokens and tokens[0] in "+-−":
+        op, (right, tokens) = tokens[0], _product(tokens[1:])
+        value = value + right if op == "+" else value - right
+    return value, tokens
+
+
+def _product(tokens: list[str]) -> tuple[float, list[str]]:
+    value, tokens = _atom(tokens)
+    while tokens and tokens[0] in "x×*/÷":
+        op, (right, tokens) = tokens[0], _atom(tokens[1:])
+        value = value / right if op in "/÷" else value * right
+    return value, tokens
+
+
+def _atom(tokens: list[str]) -> tuple[float, list[str]]:
+    if tokens[0] == "(":
+        value, rest = _sum(tokens[1:])
+        if not rest or rest[0] != ")":
+            raise ValueError("unbalanced")
+        return value, rest[1:]
+    return _value(tokens[0]), tokens[1:]
+
+
+def near(value: float, expected: float, tolerance: float) -> bool:
+    return abs(value - expected) <= tolerance * abs(expected)

@@ -1,0 +1,165 @@
+"""Evidence patterns from the content, and where they stand in a parsed sketch.
+
+A pattern is a phrase compared stem by stem ("read replicas" matches "read replica"), where
+"..." stands for up to a few words of the same clause ("copies ... database" matches "copies
+of the main database"). Hyphens and spaces inside a phrase are optional ("scale-out" =
+"scale out" = "scaleout"), but a match never starts or ends inside a word: "lb" does not
+match "album". Every part of a match lies in one clause: a claim is not spread over two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from engine.drills.clauses import Parsed, stem, words
+
+GAP = "..."
+MAX_GAP = 8  # words between two parts of a pattern
+_JOIN_WINDOW = 3  # words written together: "scale out" in the content, "scaleout" in the text
+
+
+def valid(pattern: str) -> bool:
+    """A phrase, or phrases separated by " ... "; each part has a word."""
+    parts = pattern.strip().lstrip("!").split(f" {GAP} ")
+    return all(words(part) and GAP not in part for part in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    text: str  # as written in the content
+    parts: tuple[tuple[str, ...], ...]  # stems of each part
+    together: str  # a one-part pattern's words written together, stemmed ("scaleout")
+
+    @classmethod
+    def of(cls, text: str) -> Pattern:
+        parts = tuple(tuple(stem(w) for w in words(part)) for part in text.split(GAP))
+        parts = tuple(p for p in parts if p)
+        first = words(text.split(GAP, 1)[0])
+        together = stem("".join(first)) if len(parts) == 1 and len(first) > 1 else ""
+        return cls(text, parts, together)
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return {w for part in self.text.split(GAP) for w in words(part)}
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    start: int  # first word index
+    end: int  # one past the last word index
+    clause: int
+
+
+@lru_cache(maxsize=64)
+def _prefixes(forms: frozenset[str]) -> frozenset[str]:
+    """The beginnings of each form (a drill's set is the same object every time)."""
+    return frozenset(form[:k] for form in forms for k in range(2, len(form)))
+
+
+class Index:
+    """Where each stem stands in a sketch, including the words written together
+    ("scaleout" for "scale out") and the typo corrections made for this drill."""
+
+    def __init__(
+        self, parsed: Parsed, alternatives: dict[int, str], together: frozenset[str]
+    ) -> None:
+        self.parsed = parsed
+        self.positions: dict[str, list[int]] = {}
+        for index, word_stem in enumerate(parsed.stems):
+            self.positions.setdefault(word_stem, []).append(index)
+        self.alternatives = alternatives
+        for index, alternative in sorted(alternatives.items()):
+            self.positions.setdefault(alternative, []).append(index)
+        for found in self.positions.values():
+            found.sort()
+        self.runs: dict[str, list[tuple[int, int]]] = {}  # together-stem -> (start, end)
+        if together:
+            self._index_runs(together)
+
+    def _index_runs(self, together: frozenset[str]) -> None:
+        """Runs of 2-3 words that, written together, make a one-word pattern ("cache aside"
+        for "cacheaside") or a phrase's together form; only runs whose first word begins one
+        of those forms are stemmed."""
+        starts = _prefixes(together)
+        ws = self.parsed.words
+        clause_of = self.parsed.clause_of
+        for index, word in enumerate(ws):
+            if word not in starts:
+                continue
+            joined = word
+            for width in range(2, _JOIN_WINDOW + 1):
+                end = index + width
+                if end > len(ws) or clause_of[end - 1] != clause_of[index]:
+                    break
+                joined += ws[end - 1]
+                joined_stem = stem(joined)
+                if joined_stem in together:
+                    self.runs.setdefault(joined_stem, []).append((index, end))
+
+    def find(self, pattern: Pattern) -> Iterator[Occurrence]:
+        """Every place the pattern stands, in text order of its first word."""
+        first = pattern.parts[0][0]
+        if first not in self.positions and first not in self.runs and not pattern.together:
+            return
+        clause_of = self.parsed.clause_of
+        for start, end in self._part(pattern.parts[0]):
+            last = end
+            for part in pattern.parts[1:]:
+                following = self._next(part, last, clause_of[start])
+                if following is None:
+                    break
+                last = following
+            else:
+                if clause_of[last - 1] == clause_of[start]:
+                    yield Occurrence(start, last, clause_of[start])
+        if pattern.together:
+            for index in self.positions.get(pattern.together, ()):
+                yield Occurrence(index, index + 1, clause_of[index])
+
+    def _part(self, part: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+        stems = self.parsed.stems
+        width = len(part)
+        starts = self.positions.get(part[0])
+        if starts is None:
+            if width == 1:
+                yield from self.runs.get(part[0], ())
+            return
+        if width == 1:
+            for start in starts:
+                yield start, start + 1
+            yield from self.runs.get(part[0], ())
+            return
+        second = part[1]
+        alternatives = self.alternatives
+        count = len(stems)
+        for start in starts:
+            # The second word rules out most places before the whole phrase is compared.
+            if (
+                start + 1 < count
+                and (stems[start + 1] == second or alternatives.get(start + 1) == second)
+                and self._same(part, start, stems)
+            ):
+                yield start, start + width
+
+    def _same(self, part: tuple[str, ...], start: int, stems: list[str]) -> bool:
+        if start + len(part) > len(stems):
+            return False
+        for offset, wanted in enumerate(part[1:], 1):
+            index = start + offset
+            if stems[index] != wanted and self.alternatives.get(index) != wanted:
+                return False
+        return True
+
+    def _next(self, part: tuple[str, ...], after: int, clause: int) -> int | None:
+        """End of the first place `part` stands within MAX_GAP words after `after`."""
+        best = None
+        for start, end in self._part(part):
+            if (
+                after <= start <= after + MAX_GAP
+                and self.parsed.clause_of[start] == clause
+                and (best is None or end < best)
+            ):
+                best = end
+        return best

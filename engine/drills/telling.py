@@ -1,0 +1,106 @@
+"""Whether a segment of a sketch says something, or only names terms.
+
+"- scale up: cheapest, no code change" says something; "redis, ttl, stampede" and "peak index
+cache redis hit ratio" do not. A segment says something when, beside the words that are the
+drill's own terms, it has a word that links or states ("for", "the", "is", "so", "we", ...),
+a relation sign (an arrow, "=", ":"), or at least two other words.
+"""
+
+from __future__ import annotations
+
+from engine.drills.clauses import Parsed
+from engine.drills.cues import words
+
+# Words that link terms into a statement. Deliberately not "and", "or", "plus", "etc".
+LINKING = words(
+    """a an the this that these those it its it's they them their we we'll we'd i i'd i'll
+    you your our us is are was were be been being do does did don't doesn't has have had
+    can could will would should must may might shall need needs to of in on at for from by
+    with without into onto over under than then so because since if when while before after
+    until unless instead rather not no never only just each every all any some more less
+    most few many much very too also first next last only there here what which who how why
+    use using used add adding put keep keeps send sends move moves go goes make makes let
+    get gets give gives take takes run runs stop stops serve serves hold holds cut cuts set
+    sets setting turn enable pick choose prefer try tell told w"""
+)
+NOT_TELLING = frozenset({"and", "or", "plus", "etc", "vs", "e", "g", "ie", "eg"})
+RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
+
+
+def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
+    """Segment number -> whether what it names counts. `term_words`: indices of the words that
+    stand in a match of one of the drill's patterns.
+
+    A segment counts when it says something itself, or when its clause is not a list: a clause
+    of bare segments is a list when at least 3 of every 4 of its segments are bare ("I'd use
+    caching, replicas, sharding, CDN" credits only the caching), but "flame graph, p99, make
+    sure requests aren't waiting on the db" is one claim made in shorthand."""
+    clauses_with_terms = {parsed.clause_of[i] for i in term_words}
+    says, worded = _says(parsed, term_words, clauses_with_terms)
+    by_clause: dict[int, list[int]] = {}
+    for clause in clauses_with_terms:
+        found = by_clause.setdefault(clause, [])
+        for index in range(parsed.clauses[clause].start, parsed.clauses[clause].end):
+            segment = parsed.segment_of[index]
+            if not found or found[-1] != segment:
+                found.append(segment)
+    explained = {  # sentences with a clause that says something: "jitter TTLs so keys ..."
+        parsed.clauses[c].sentence
+        for c, segments in by_clause.items()
+        if any(says.get(s) for s in segments)
+    } | _telling_sentences(parsed, clauses_with_terms)
+    result = {}
+    for clause, segments in by_clause.items():
+        bare = sum(not says.get(s) for s in segments)
+        listed = bare * 4 >= len(segments) * 3
+        if clause in parsed.explained or (
+            len(segments) == 1
+            and (worded.get(segments[0]) or parsed.clauses[clause].sentence in explained)
+        ):
+            listed = False  # "then delete the key from Redis": a statement made of one term
+        for segment in segments:
+            result[segment] = says.get(segment, False) or not listed
+    return result
+
+
+def _telling_sentences(parsed: Parsed, with_terms: set[int]) -> set[int]:
+    """Sentences holding a clause without terms: such a clause says something by itself
+    ("so keys written together do not expire at once")."""
+    return {c.sentence for i, c in enumerate(parsed.clauses) if i not in with_terms}
+
+
+def _says(
+    parsed: Parsed, term_words: set[int], clauses: set[int]
+) -> tuple[dict[int, bool], dict[int, bool]]:
+    """Per segment of these clauses: whether it says something beside its terms, and
+    whether it has a linking word at all (inside a term too)."""
+    others: dict[int, int] = {}
+    linked: dict[int, bool] = {}
+    worded: dict[int, bool] = {}
+    bounds: dict[int, tuple[int, int]] = {}
+    indices = [
+        i for c in sorted(clauses) for i in range(parsed.clauses[c].start, parsed.clauses[c].end)
+    ]
+    for index in indices:
+        word = parsed.words[index]
+        segment = parsed.segment_of[index]
+        first, _ = bounds.get(segment, (index, index))
+        bounds[segment] = (first, index)
+        if word in LINKING:
+            worded[segment] = True
+        if index in term_words:  # "delete after commit" is one term, whatever its words
+            continue
+        if word in LINKING:
+            linked[segment] = True
+        elif word not in NOT_TELLING and not word.isdigit():
+            others[segment] = others.get(segment, 0) + 1
+    result = {}
+    for segment, (first, last) in bounds.items():
+        other = others.get(segment, 0)
+        # A long run of terms with a few stray words in it is still a run of terms.
+        if linked.get(segment) or (other >= 2 and other * 3 >= last - first + 1):
+            result[segment] = True
+            continue
+        inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
+        result[segment] = any(sign in inner for sign in RELATIONS)
+    return result, worded
