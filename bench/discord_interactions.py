@@ -11,7 +11,7 @@ client (`point_at(settings)`, login, connect, `guild_ready_timeout=0.1`, no iden
 - Rungs: `bot.discord_app.client.RungsDiscord` over a Tutor on the SQLite file store (temp file,
   `SqliteStore.open`), after `settle_garbage_collector()` as `rungs` does (the setting is the
   process's, so the baseline runs with it too). As in `rungs discord`, a trace is answered before
-  its cluster is saved (`Tutor.save_after_reply`); every save after a reply that failed or lost
+  its cluster is saved (`Tutor.reply_then_save`); every save after a reply that failed or lost
   a race is counted from the Tutor's log and must be none;
 - baseline: a plain `discord.Client` (the same intents) whose `on_interaction` only does
   `await interaction.response.send_message("ok")`: what discord.py and the transport cost.
@@ -313,18 +313,18 @@ LOST_SAVES = LostSaves()
 
 
 class TimedTutor:
-    """The Tutor as RungsDiscord sees it, timing `handle_options` (lock waits included, the
-    save that follows the reply not: `save_after_reply` and the rest pass through)."""
+    """The Tutor as RungsDiscord sees it, timing `reply_then_save` (lock waits included, the
+    save that follows the reply not; the rest passes through)."""
 
     def __init__(self, tutor: Tutor) -> None:
         self._tutor = tutor
         self.times: list[float] = []
 
-    def handle_options(self, *args: Any, **kwargs: Any) -> Awaitable[Any]:
+    def reply_then_save(self, *args: Any, **kwargs: Any) -> Awaitable[Any]:
         async def timed() -> Any:
             began = time.perf_counter()
             try:
-                return await self._tutor.handle_options(*args, **kwargs)
+                return await self._tutor.reply_then_save(*args, **kwargs)
             finally:
                 self.times.append(time.perf_counter() - began)
 
@@ -348,7 +348,7 @@ class Run:
     lateness_p99: float  # scheduled arrival -> dispatch
     achieved: float  # measured interactions / (last callback - window start)
     legs: tuple[float, float, float]  # p50 of: -> the handler, -> the callback, -> the POST
-    tutor_p50: float  # Rungs only: Tutor.handle_options inside the bot (0 for the baseline)
+    tutor_p50: float  # Rungs only: Tutor.reply_then_save inside the bot (0 for the baseline)
     bot_cpu: float  # this process's CPU (all threads) per interaction fired
     bot_gc: tuple[int, float]  # this process: full collections, longest pause
     fake_cpu: float  # the fake's process: CPU seconds per second
@@ -483,7 +483,7 @@ async def measure(
     settle_garbage_collector()  # as `rungs` does once it has started
 
     def rungs() -> discord.Client:
-        # TimedTutor stands in for the Tutor: it times handle_options, passes the rest through.
+        # TimedTutor stands in for the Tutor: it times reply_then_save, passes the rest through.
         return StampedRungs(tutor, SystemClock(), shard_count=1, guild_ready_timeout=0.1)  # type: ignore[arg-type]
 
     def baseline() -> discord.Client:
@@ -560,7 +560,7 @@ def report(rungs: list[Run], baseline: list[Run]) -> None:
         f"≤ {TARGET_RATIO:.2f}×",
         ratio <= TARGET_RATIO,
     )
-    info("Tutor.handle_options p50 inside Rungs' handler", at_ms(rungs, lambda r: r.tutor_p50))
+    info("Tutor.reply_then_save p50 inside Rungs' handler", at_ms(rungs, lambda r: r.tutor_p50))
     lost = LOST_SAVES.count
     check("Rungs: saves after the reply lost", str(lost), "0", lost == 0)
     every = rungs + baseline

@@ -30,7 +30,6 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from random import Random
 
@@ -51,10 +50,11 @@ from benchkit import (
     summary,
     us,
 )
+from memory_store import MemoryStore
 
 from bot.runtime import settle_garbage_collector
 from engine.content.loader import load_content
-from engine.ports import StoredCluster, StoredTrace, SystemClock
+from engine.ports import Scope, ScopeKind, StoredTrace, SystemClock
 from engine.replies import TraceSteps
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Actor, Tutor
@@ -217,41 +217,8 @@ async def floor_op(db: aiosqlite.Connection, row_bytes: int) -> Op:
     return op
 
 
-class MemoryStore:
-    """A dict behind the Store port: what our code costs with no database at all."""
-
-    def __init__(self) -> None:
-        self._clusters: dict[str, StoredCluster] = {}
-        self._traces: dict[tuple[str, int], str] = {}
-
-    async def load_cluster(self, scope: str) -> StoredCluster | None:
-        return self._clusters.get(scope)
-
-    async def save_cluster(
-        self,
-        scope: str,
-        document: str,
-        expected_version: int,
-        now: datetime,
-        trace: StoredTrace | None = None,
-    ) -> bool:
-        stored = self._clusters.get(scope)
-        if (stored.version if stored else 0) != expected_version:
-            return False
-        self._clusters[scope] = StoredCluster(document, expected_version + 1)
-        if trace is not None:
-            self._traces[scope, trace.trace_no % 16] = trace.document
-        return True
-
-    async def load_trace(self, scope: str, trace_no: int) -> str | None:
-        return self._traces.get((scope, trace_no % 16))
-
-    async def close(self) -> None:
-        return None
-
-
 async def cpu_only_cost(seconds: float) -> float:
-    """Mean ns per /trace through the whole Tutor on the in-memory store, one task."""
+    """Mean ns per /trace through the whole Tutor on the tests' in-memory store, one task."""
     tutor = Tutor(MemoryStore(), load_content(), SystemClock())
     op = tutor_op(tutor, actors())
     rng = Random(SEED)
@@ -279,7 +246,7 @@ def store_op(store: SqliteStore, state: str, trace: str) -> Op:
     now = SystemClock().now()
 
     async def op(u: int, key: int) -> None:
-        scope = f"bench:store-only:{u}"
+        scope = Scope("bench", "store-only", ScopeKind.OWN, str(u))
         stored = await store.load_cluster(scope)
         version = stored.version if stored else 0
         if not await store.save_cluster(scope, state, version, now, StoredTrace(version, trace)):

@@ -6,12 +6,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from engine.commands import buttons
 from engine.commands import types as t
 from engine.commands.options import (
     CommandSpec,
     Converter,
     OptionSpec,
     Raw,
+    Suggest,
     record_id,
     usage_line,
 )
@@ -19,7 +21,8 @@ from engine.commands.options import choice as _choice
 from engine.commands.options import timezone_name as _timezone
 from engine.commands.options import word as _word
 from engine.commands.team_specs import CHALLENGE, LEADERBOARD, SCHEDULE
-from engine.sim.config import LIMITS, Layer, LbAlgorithm
+from engine.drills.sketch import MAX_PIECE
+from engine.sim.config import DEFAULT_SLOW_MS, LIMITS, Layer, LbAlgorithm
 from engine.sim.request import Method
 
 # Re-exported: callers take the spec shapes from here, beside the specs.
@@ -72,10 +75,20 @@ def _int_in(name: str) -> Converter:
     return convert
 
 
+def _range(name: str) -> str:
+    """`1-16`: an option's bounds as help shows them, from the same limits that check it."""
+    limit = LIMITS[name]
+    return f"{limit.low}-{limit.high}"
+
+
+SLOW_MS = (1, 60_000)  # the extra time /cluster slow may add to each request
+
+
 def _ms(raw: Raw) -> int:
     text = str(raw).strip().lower().removesuffix("ms")
-    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= 60_000:
-        raise ValueError("give the extra time in ms, from 1 to 60000")
+    low, high = SLOW_MS
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not low <= int(text) <= high:
+        raise ValueError(f"give the extra time in ms, from {low} to {high}")
     return int(text)
 
 
@@ -109,11 +122,15 @@ _SET_OPTIONS = (
         _enum_choice(LbAlgorithm),
         choices=tuple(a.value for a in LbAlgorithm),
     ),
-    OptionSpec("servers", "app servers, 1-16", _int_in("servers")),
+    OptionSpec("servers", f"app servers, {_range('servers')}", _int_in("servers")),
     OptionSpec("weights", "weights per server for lb=weighted, e.g. 3,1,1", _weights),
-    OptionSpec("replicas", "read replicas per database, 0-5", _int_in("replicas")),
-    OptionSpec("shards", "database shards, 1-8", _int_in("shards")),
-    OptionSpec("cache", "cache capacity in keys, 0-10000 (0: no cache)", _int_in("cache")),
+    OptionSpec(
+        "replicas", f"read replicas per database, {_range('replicas')}", _int_in("replicas")
+    ),
+    OptionSpec("shards", f"database shards, {_range('shards')}", _int_in("shards")),
+    OptionSpec(
+        "cache", f"cache capacity in keys, {_range('cache')} (0: no cache)", _int_in("cache")
+    ),
     OptionSpec("ttl", "cache TTL in seconds", _int_in("ttl")),
     OptionSpec("sticky", "sticky sessions", _choice("on", "off"), choices=("on", "off")),
     OptionSpec("layer", "balancer layer", _enum_choice(Layer), choices=("l4", "l7")),
@@ -177,13 +194,15 @@ CLUSTER = CommandSpec(
             "<node>",
             lambda v: t.ClusterReviveCommand(v["node"]),
             (_NODE,),
+            examples=("/cluster revive app-1",),
         ),
         CommandSpec(
             "slow",
             "make an app server slow, so requests pile up on it",
             "<node> [ms]",
             lambda v: t.ClusterSlowCommand(v["node"], v.get("ms")),
-            (_NODE, OptionSpec("ms", "extra ms per request (default 2000)", _ms)),
+            (_NODE, OptionSpec("ms", f"extra ms per request (default {DEFAULT_SLOW_MS})", _ms)),
+            examples=("/cluster slow app-2 500",),
         ),
         CommandSpec(
             "wait",
@@ -206,6 +225,7 @@ CLUSTER = CommandSpec(
                     choices=("server", "replica", "shard"),
                 ),
             ),
+            examples=("/cluster add replica",),
         ),
     ),
     examples=("/cluster show", "/cluster kill app-1", "/cluster wait 6"),
@@ -234,8 +254,9 @@ LEARN = CommandSpec(
     summary="a short lesson card on a topic",
     usage="[topic]",
     build=lambda v: t.LearnCommand(v.get("topic")),
-    options=(OptionSpec("topic", "a lesson id or keyword", _word),),
+    options=(OptionSpec("topic", "a lesson id or keyword", _word, suggests=Suggest.LESSONS),),
     examples=("/learn", "/learn statelessness"),
+    private=True,
 )
 
 HELP = CommandSpec(
@@ -245,16 +266,14 @@ HELP = CommandSpec(
     build=lambda v: t.HelpCommand(v.get("command")),
     options=(OptionSpec("command", "a command name", lambda raw: _word(str(raw).lstrip("/"))),),
     examples=("/help trace",),
+    private=True,
 )
 
 
-MAX_ANSWER = 4_000
-
-
 def _answer_text(text: str) -> str:
-    if len(text) > MAX_ANSWER:
+    if len(text) > MAX_PIECE:
         raise ValueError(
-            f"an answer is at most {MAX_ANSWER:,} characters at a time (this one "
+            f"an answer is at most {MAX_PIECE:,} characters at a time (this one "
             f"is {len(text):,}); send the rest in another /answer"
         )
     return text
@@ -270,8 +289,12 @@ DRILL = CommandSpec(
     summary="start a timed whiteboard drill",
     usage="[id | topic | random | due] [confirm]",
     build=lambda v: t.DrillCommand(v.get("which"), "confirm" in v),
-    options=(OptionSpec("which", "a drill id, a topic, random, or due", _word), _CONFIRM),
+    options=(
+        OptionSpec("which", "a drill id, a topic, random, or due", _word, suggests=Suggest.DRILLS),
+        _CONFIRM,
+    ),
     examples=("/drill", "/drill b-read-ladder", "/drill caching", "/drill due"),
+    private=True,
 )
 
 ANSWER = CommandSpec(
@@ -279,9 +302,13 @@ ANSWER = CommandSpec(
     summary="add to your sketch for the running drill or team challenge",
     usage="<text>",
     build=lambda v: t.AnswerCommand(_answer_text(v["text"]), v.get("challenge")),
-    options=(OptionSpec("text", "your sketch, up to 4,000 characters", str, True, rest=True),),
+    options=(
+        OptionSpec("text", f"your sketch, up to {MAX_PIECE:,} characters", str, True, rest=True),
+    ),
     form_options=(OptionSpec("challenge", "the challenge an Answer button was for", record_id),),
     examples=("/answer cache first, then read replicas; shard only for writes",),
+    private=True,
+    opens_form=buttons.drill_answer(),
 )
 
 REVEAL = CommandSpec(
@@ -289,6 +316,7 @@ REVEAL = CommandSpec(
     summary="what a strong answer covers, and what yours covered",
     usage="",
     build=lambda v: t.RevealCommand(),
+    private=True,
 )
 
 RATE = CommandSpec(
@@ -297,6 +325,8 @@ RATE = CommandSpec(
     usage="again|hard|good|easy",
     build=lambda v: t.RateCommand(v["rating"]),
     options=(OptionSpec("rating", "how it went", _choice(*RATINGS), True, choices=RATINGS),),
+    examples=("/rate good",),
+    private=True,
 )
 
 PROGRESS = CommandSpec(
@@ -304,6 +334,7 @@ PROGRESS = CommandSpec(
     summary="your drills, coverage trend, streak, study list and reviews due",
     usage="",
     build=lambda v: t.ProgressCommand(),
+    private=True,
 )
 
 FORGET_ME = CommandSpec(
@@ -312,6 +343,7 @@ FORGET_ME = CommandSpec(
     usage="[confirm]",
     build=lambda v: t.ForgetMeCommand("confirm" in v),
     options=(_CONFIRM,),
+    private=True,
 )
 
 SETTINGS = CommandSpec(
@@ -330,8 +362,12 @@ SETTINGS = CommandSpec(
     ),
     keyword=True,
     examples=("/settings", "/settings tz=Europe/Berlin", "/settings leaderboard=off"),
+    private=True,
 )
 
+# Every command, in the order help lists them. Adapters read BY_NAME (help, Discord's
+# registration, Slack's manifest, the routing of each interaction): a command added here needs
+# no adapter edit (tests/commands/test_spec_metadata.py).
 COMMANDS: tuple[CommandSpec, ...] = (
     TRACE,
     CLUSTER,

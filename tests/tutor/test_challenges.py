@@ -8,7 +8,7 @@ from datetime import timedelta
 from team_helpers import Collector, button_ids, is_warning, member, sweeper, text_of
 
 from engine.commands.buttons import answer_form
-from engine.ports import FixedClock
+from engine.ports import FixedClock, UserSettings
 from engine.replies import Deadline, Visibility
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Tutor
@@ -195,4 +195,4 @@ async def test_leaderboard_periods_and_opting_out(
     assert "You are hidden" in mine
     await tutor.handle_text(BOB, "/settings leaderboard=on")
     assert "bob" in text_of(await tutor.handle_text(ALICE, "/leaderboard all"))
-    assert await sqlite_store.load_settings(BOB.user_key) == '{"leaderboard": "on"}'
+    assert await sqlite_store.load_settings(BOB.user_key) == UserSettings(None, True)
