@@ -21,7 +21,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient, MultipartParameters, Route
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
-TESTED = "2.7"  # the discord.py minor version these internals were read from and tested on
+TESTED = ">=2.6,<2.8"  # the discord.py releases these internals were read from and tested on
 
 JSON = dict[str, Any]
 
@@ -54,7 +54,7 @@ def check() -> None:
         raise InternalsMovedError(
             f"discord.py {discord.__version__} no longer has what Rungs uses of its internals: "
             f"{'; '.join(problems)}. Rungs is tested with discord.py {TESTED}: "
-            f"pip install 'discord.py~={TESTED}.0'"
+            f"pip install 'discord.py{TESTED}'"
         )
 
 
