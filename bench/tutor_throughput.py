@@ -85,6 +85,7 @@ class ClosedResult:
     throughput: float  # commands completed per second inside the window
     p50_ns: float
     p99_ns: float
+    cpu_ns: float  # this process's CPU (every thread: aiosqlite's too) per command, whole run
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,22 +113,28 @@ async def closed_loop(op: Op, warmup_s: float, measure_s: float, seed: int) -> C
     window_start = start + int(warmup_s * 1e9)
     window_end = window_start + int(measure_s * 1e9)
     latencies: list[int] = []
+    completed = 0
 
     async def user(u: int) -> None:
+        nonlocal completed
         rng = Random(seed * 1_000 + u)
         while (began := time.perf_counter_ns()) < window_end:
             await op(u, rng.randrange(KEYS))
+            completed += 1
             done = time.perf_counter_ns()
             if window_start <= done <= window_end:
                 latencies.append(done - began)
 
+    cpu_before = time.process_time_ns()
     await asyncio.gather(*(user(u) for u in range(USERS)))
+    cpu = time.process_time_ns() - cpu_before
     if not latencies:
         fail("closed loop completed no command inside its window")
     return ClosedResult(
         throughput=len(latencies) / measure_s,
         p50_ns=percentile(latencies, 50),
         p99_ns=percentile(latencies, 99),
+        cpu_ns=cpu / completed,
     )
 
 
@@ -344,6 +351,12 @@ def report(
     info("our per-command cost (1/throughput)", us(ours_cost))
     ratio = ours_cost / floor_cost
     check("per-command cost, ours / floor", f"{ratio:.2f}×", "≤ 2.00×", ratio <= 2.0)
+    ours_cpu = median([c.cpu_ns for c in closed])
+    floor_cpu = median([f.cpu_ns for f in floors])
+    info(
+        "CPU per command, ours / floor (all threads)",
+        f"{us(ours_cpu)} / {us(floor_cpu)} = {ours_cpu / floor_cpu:.2f}× (steadier when busy)",
+    )
     info("median latency, ours / floor", f"{ours_p50 / floor_p50:.2f}×")
     print("where our per-command cost goes (single measurements, for orientation):")
     info("our store alone (load + save, 100 tasks)", us(store_ns))

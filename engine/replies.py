@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Visibility(StrEnum):
@@ -62,9 +63,10 @@ class Checklist:
     items: tuple[ChecklistItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TraceStep:
-    """One hop of a simulated request: `n/total component: sentence`, with its latency."""
+class TraceStep(NamedTuple):
+    """One hop of a simulated request: `n/total component: sentence`, with its latency. A
+    named tuple rather than a dataclass: a trace has a dozen of them, built on every /trace,
+    and a tuple is built several times faster than a frozen dataclass."""
 
     n: int
     total: int

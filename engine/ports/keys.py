@@ -6,7 +6,7 @@ They cross every port as values; only storage turns them into text and back (the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -28,6 +28,13 @@ class UserKey:
     platform: str
     workspace: str
     user_id: str
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.platform, self.workspace, self.user_id)))
+
+    def __hash__(self) -> int:  # keys every lock and cache lookup: computed once
+        return self._hash
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.workspace}:{self.user_id}"
@@ -47,6 +54,14 @@ class Scope:
     workspace: str
     kind: ScopeKind
     id: str  # the channel id, or the user id of an own space
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = (self.platform, self.workspace, self.kind, self.id)
+        object.__setattr__(self, "_hash", hash(key))
+
+    def __hash__(self) -> int:  # keys every lock and cache lookup: computed once
+        return self._hash
 
     @property
     def board(self) -> Board:
