@@ -105,19 +105,26 @@ async def test_a_waiter_cancelled_as_it_is_handed_the_key_passes_it_on() -> None
 # --- saves of one turn, together ----------------------------------------------------------
 
 
-async def test_saves_asked_for_while_a_write_is_under_way_go_together_in_the_next() -> None:
+async def test_saves_of_one_turn_go_together_and_later_ones_queue_for_the_next() -> None:
     store = CountingStore()
     batch = SaveBatch(store)
 
-    results = await asyncio.gather(
-        *(batch.save(ClusterSave(scope(n), f"state {n}", 0, NOW)) for n in range(20))
-    )
+    together = [batch.save(ClusterSave(scope(n), f"state {n}", 0, NOW)) for n in range(20)]
+    results = await asyncio.gather(*together)
 
     assert results == [True] * 20
-    assert store.batches == [1, 19]  # the first goes at once; the others queue behind it
+    assert store.batches == [20]  # all asked for in one turn of the loop: one write
+
+    async def later(n: int) -> bool:
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # past the first write's start: it queues for the next
+        return await batch.save(ClusterSave(scope(n), "later", 1, NOW))
+
+    first = batch.save(ClusterSave(scope(0), "first", 1, NOW))
+    assert await asyncio.gather(first, *(later(n) for n in range(1, 6))) == [True] * 6
+    assert store.batches == [20, 1, 5]
     stale = await batch.save(ClusterSave(scope(0), "stale", 0, NOW))
     assert stale is False  # a conflict is the saver's answer, not the batch's
-    assert store.batches == [1, 19, 1]
 
 
 async def test_a_failed_write_is_raised_to_its_savers_and_the_queue_goes_on() -> None:
@@ -130,8 +137,8 @@ async def test_a_failed_write_is_raised_to_its_savers_and_the_queue_goes_on() ->
         return_exceptions=True,
     )
 
-    assert [type(r) for r in results] == [ConnectionError, bool, bool]
-    assert store.batches == [1, 2]  # the failed write's saver is told; the queue goes on
+    assert [type(r) for r in results] == [ConnectionError] * 3  # each saver of the write
+    assert store.batches == [3]
     assert await batch.save(ClusterSave(scope(0), "s", 0, NOW)) is True
 
 

@@ -1,9 +1,10 @@
 """Cluster saves gathered while the database is busy and written together.
 
-The first command to save finds nobody writing and writes its save at once; the commands that
-save while that write is under way (a busy channel's traces, many channels at once) queue, and
-when it is done the first of them writes them all in one `save_clusters` call: on SQLite one
-statement, one commit and one trip to the database's thread instead of one each. No task is
+The first command to save finds nobody writing: it lets the loop turn once, so that the saves
+of the commands finishing in the same turn join it, and writes them; the commands that save
+while that write is under way (a busy channel's traces, many channels at once) queue, and when
+it is done the first of them writes them all. Each write is one `save_clusters` call: on SQLite
+one statement, one commit and one trip to the database's thread instead of one each. No task is
 started for this: the saver at the head of the queue is the writer (group commit). The
 database work runs off the event loop (aiosqlite's thread, asyncpg's sockets), so a busy
 database delays the saves, never the loop.
@@ -47,11 +48,19 @@ class SaveBatch:
                 raise
             if outcome is not _LEAD:
                 return bool(outcome)
-            batch, self._queue = self._queue, []  # our own save is the first of them
-            batch[0] = (save, None)
+            self._queue[0] = (save, None)  # our own save, first of the queue we now write
         else:
             self._writing = True
-            batch = [(save, None)]
+            self._queue.append((save, None))
+            try:
+                # One turn of the loop, so that the saves of the commands that finish in the
+                # same turn (a busy channel's, many channels') join this write.
+                await asyncio.sleep(0)
+            except asyncio.CancelledError:
+                self._queue.pop(0)
+                self._hand_on()
+                raise
+        batch, self._queue = self._queue, []
         return await self._write(batch)
 
     async def _write(self, batch: list[Entry]) -> bool:
