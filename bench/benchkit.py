@@ -27,6 +27,11 @@ from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
+# The tests' fakes (the in-memory store, the fake Discord and Slack) are reused here on purpose:
+# the benchmarks drive Rungs through what the tests trust. mypy finds them through mypy_path.
+FAKES = REPO / "tests" / "fakes"
+if str(FAKES) not in sys.path:
+    sys.path.insert(0, str(FAKES))
 
 
 @dataclass(frozen=True, slots=True)

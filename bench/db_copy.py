@@ -30,6 +30,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +197,7 @@ async def main() -> None:
         for rep in range(reps):
             target = f"sqlite:///{Path(folder) / f'copy-{rep}.db'}"
             results["sqlite->sqlite"].append(
-                await timed(lambda t=target: copy_database(f"sqlite:///{source}", t))
+                await timed(partial(copy_database, f"sqlite:///{source}", target))
             )
         if base_url:
             await _postgres_runs(base_url, source, Path(folder), reps, results)
@@ -223,12 +224,10 @@ async def _postgres_runs(
             results["floor: read + COPY"].append(await floor(source, url))
         async with schema(base_url) as url:
             results["sqlite->postgres"].append(
-                await timed(lambda u=url: copy_database(f"sqlite:///{source}", u))
+                await timed(partial(copy_database, f"sqlite:///{source}", url))
             )
             back = f"sqlite:///{folder / f'back-{rep}.db'}"
-            results["postgres->sqlite"].append(
-                await timed(lambda u=url, b=back: copy_database(u, b))
-            )
+            results["postgres->sqlite"].append(await timed(partial(copy_database, url, back)))
 
 
 if __name__ == "__main__":

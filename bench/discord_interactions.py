@@ -11,7 +11,7 @@ client (`point_at(settings)`, login, connect, `guild_ready_timeout=0.1`, no iden
 - Rungs: `bot.discord_app.client.RungsDiscord` over a Tutor on the SQLite file store (temp file,
   `SqliteStore.open`), after `settle_garbage_collector()` as `rungs` does (the setting is the
   process's, so the baseline runs with it too). As in `rungs discord`, a trace is answered before
-  its cluster is saved (`Tutor.save_after_reply`); every save after a reply that failed or lost
+  its cluster is saved (`Tutor.reply_then_save`); every save after a reply that failed or lost
   a race is counted from the Tutor's log and must be none;
 - baseline: a plain `discord.Client` (the same intents) whose `on_interaction` only does
   `await interaction.response.send_message("ok")`: what discord.py and the transport cost.
@@ -40,20 +40,15 @@ prints where its time goes.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
 import cProfile
 import gc
-import io
 import logging
-import multiprocessing
-import pstats
 import resource
-import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from multiprocessing.connection import Connection
@@ -62,8 +57,8 @@ from random import Random
 from typing import Any
 
 import discord
+import fakeproc
 from benchkit import (
-    REPO,
     GcPauses,
     InFlight,
     check,
@@ -77,6 +72,8 @@ from benchkit import (
     poisson_arrivals,
     summary,
 )
+from fake_discord import FakeDiscord
+from fakeproc import FakeProcess, Plan, at_ms, med, print_profile
 
 from bot.discord_app.client import RungsDiscord
 from bot.discord_app.run import point_at
@@ -97,14 +94,6 @@ HEARTBEAT_MS = 41_250  # Discord's usual interval: heartbeats stay out of the fi
 DRAIN_S = 10.0  # how long to wait for the last callbacks (the fake refuses them after 3 s)
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    reps: int
-    prime_s: float  # one untimed run of each bot first (fills the database, warms the code)
-    warmup_s: float  # at the start of every run, discarded
-    measure_s: float
-
-
 FULL = Plan(reps=5, prime_s=2.0, warmup_s=1.0, measure_s=4.0)
 QUICK = Plan(reps=3, prime_s=1.0, warmup_s=0.5, measure_s=1.5)
 
@@ -112,30 +101,20 @@ QUICK = Plan(reps=3, prime_s=1.0, warmup_s=0.5, measure_s=1.5)
 # -- the fake's process --------------------------------------------------------------------------
 
 
-def import_fake() -> type[Any]:
-    # The fake Discord is the end-to-end tests' own, reused on purpose: the benchmark drives the
-    # bots through the same REST + gateway the tests trust. tests/fakes is not on the path.
-    sys.path.insert(0, str(REPO / "tests" / "fakes"))
-    from fake_discord import FakeDiscord
-
-    return FakeDiscord  # type: ignore[no-any-return]
-
-
 def fake_process(conn: Connection) -> None:
     """The child: the fake Discord and its users, driven by commands over `conn`."""
-    asyncio.run(serve_fake(conn))
+    fakeproc.serve(conn, fake_discord)
 
 
-async def serve_fake(conn: Connection) -> None:
-    fake_class = import_fake()
-    async with fake_class(heartbeat_interval_ms=HEARTBEAT_MS) as fake:
+@asynccontextmanager
+async def fake_discord() -> AsyncIterator[tuple[dict[str, str], fakeproc.Handler]]:
+    async with FakeDiscord(heartbeat_interval_ms=HEARTBEAT_MS) as fake:
         people = [fake.new_user(f"learner{u}") for u in range(USERS)]
-        conn.send({"api": fake.base_url, "gateway": str(fake.gateway_url), "token": fake.token})
-        while True:
-            command = await asyncio.to_thread(conn.recv)
-            if command is None:
-                break
-            conn.send(await offer_load(fake, people, **command))
+
+        async def handle(command: dict[str, Any]) -> dict[str, Any]:
+            return await offer_load(fake, people, **command)
+
+        yield {"api": fake.base_url, "gateway": str(fake.gateway_url), "token": fake.token}, handle
 
 
 async def one_live_session(fake: Any) -> bool:
@@ -313,18 +292,18 @@ LOST_SAVES = LostSaves()
 
 
 class TimedTutor:
-    """The Tutor as RungsDiscord sees it, timing `handle_options` (lock waits included, the
-    save that follows the reply not: `save_after_reply` and the rest pass through)."""
+    """The Tutor as RungsDiscord sees it, timing `reply_then_save` (lock waits included, the
+    save that follows the reply not; the rest passes through)."""
 
     def __init__(self, tutor: Tutor) -> None:
         self._tutor = tutor
         self.times: list[float] = []
 
-    def handle_options(self, *args: Any, **kwargs: Any) -> Awaitable[Any]:
+    def reply_then_save(self, *args: Any, **kwargs: Any) -> Awaitable[Any]:
         async def timed() -> Any:
             began = time.perf_counter()
             try:
-                return await self._tutor.handle_options(*args, **kwargs)
+                return await self._tutor.reply_then_save(*args, **kwargs)
             finally:
                 self.times.append(time.perf_counter() - began)
 
@@ -348,7 +327,7 @@ class Run:
     lateness_p99: float  # scheduled arrival -> dispatch
     achieved: float  # measured interactions / (last callback - window start)
     legs: tuple[float, float, float]  # p50 of: -> the handler, -> the callback, -> the POST
-    tutor_p50: float  # Rungs only: Tutor.handle_options inside the bot (0 for the baseline)
+    tutor_p50: float  # Rungs only: Tutor.reply_then_save inside the bot (0 for the baseline)
     bot_cpu: float  # this process's CPU (all threads) per interaction fired
     bot_gc: tuple[int, float]  # this process: full collections, longest pause
     fake_cpu: float  # the fake's process: CPU seconds per second
@@ -356,7 +335,7 @@ class Run:
 
 
 async def run_bot(
-    conn: Connection,
+    link: FakeProcess,
     name: str,
     make: BotFactory,
     expect: str,
@@ -381,8 +360,7 @@ async def run_bot(
         if profiler is not None:
             profiler.enable()
         with GcPauses() as pauses:
-            conn.send(command)
-            result: dict[str, Any] = await asyncio.to_thread(conn.recv)
+            result: dict[str, Any] = await link.ask(command)
         if profiler is not None:
             profiler.disable()
         after = resource.getrusage(resource.RUSAGE_SELF)
@@ -427,19 +405,10 @@ async def run_bot(
     )
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--quick", action="store_true", help="a shorter run (smoke test; figures are noisier)"
-    )
-    parser.add_argument(
-        "--profile", action="store_true", help="add one Rungs run under cProfile and print it"
-    )
-    return parser.parse_args()
-
-
 async def main() -> None:
-    args = parse_args()
+    args, rest = fakeproc.parse_args(__doc__ or "")
+    if rest:
+        fail(f"unrecognized arguments: {' '.join(rest)}")
     plan = QUICK if args.quick else FULL
     header("/trace slash interactions through the fake Discord: Rungs and a baseline", args.quick)
     info(
@@ -454,28 +423,20 @@ async def main() -> None:
         "the fake Discord (a process of its own) and the bot under test (this process) share "
         "this machine's cores: the CPU each took is shown"
     )
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    child = context.Process(target=fake_process, args=(theirs,), name="fake-discord", daemon=True)
-    child.start()
-    try:
-        ready: dict[str, str] = await asyncio.to_thread(ours.recv)
+    async with FakeProcess(fake_process, "fake-discord") as link:
+        ready: dict[str, str] = link.facts
         point_at(Settings(discord_api_base=ready["api"], discord_gateway_url=ready["gateway"]))
         with tempfile.TemporaryDirectory(prefix="rungs-bench-") as tmp:
             store = await SqliteStore.open(Path(tmp) / "rungs.db")
             try:
-                rungs, baseline = await measure(ours, store, plan, ready["token"], args.profile)
+                rungs, baseline = await measure(link, store, plan, ready["token"], args.profile)
             finally:
                 await store.close()
-    finally:
-        with contextlib.suppress(OSError):  # the child may be gone already
-            ours.send(None)
-        child.join(10)
     report(rungs, baseline)
 
 
 async def measure(
-    conn: Connection, store: SqliteStore, plan: Plan, token: str, profile: bool
+    link: FakeProcess, store: SqliteStore, plan: Plan, token: str, profile: bool
 ) -> tuple[list[Run], list[Run]]:
     tutor = TimedTutor(Tutor(store, load_content(), SystemClock()))
     logging.getLogger("engine.tutor").addHandler(LOST_SAVES)
@@ -483,7 +444,7 @@ async def measure(
     settle_garbage_collector()  # as `rungs` does once it has started
 
     def rungs() -> discord.Client:
-        # TimedTutor stands in for the Tutor: it times handle_options, passes the rest through.
+        # TimedTutor stands in for the Tutor: it times reply_then_save, passes the rest through.
         return StampedRungs(tutor, SystemClock(), shard_count=1, guild_ready_timeout=0.1)  # type: ignore[arg-type]
 
     def baseline() -> discord.Client:
@@ -491,7 +452,7 @@ async def measure(
 
     bots = {"rungs": (rungs, "trace"), "baseline": (baseline, "ok")}
     for name, (make, expect) in bots.items():  # untimed: fills the database, warms the code
-        await run_bot(conn, name, make, expect, SEED - 1, (0.0, plan.prime_s), token, tutor)
+        await run_bot(link, name, make, expect, SEED - 1, (0.0, plan.prime_s), token, tutor)
     print()
     print(
         "  rep  bot        p50       p99        max      rate  | from arrival  lateness"
@@ -502,7 +463,7 @@ async def measure(
         for name in ("rungs", "baseline") if rep % 2 == 0 else ("baseline", "rungs"):
             make, expect = bots[name]
             timing = (plan.warmup_s, plan.measure_s)
-            run = await run_bot(conn, name, make, expect, SEED + rep, timing, token, tutor)
+            run = await run_bot(link, name, make, expect, SEED + rep, timing, token, tutor)
             results[name].append(run)
             gateway, handler, reply = (ms(leg * 1e9) for leg in run.legs)
             print(
@@ -515,26 +476,12 @@ async def measure(
         profiler = cProfile.Profile()
         make, expect = bots["rungs"]
         timing = (plan.warmup_s, plan.measure_s)
-        await run_bot(conn, "rungs", make, expect, SEED, timing, token, tutor, profiler)
-        print_profile(profiler)
+        await run_bot(link, "rungs", make, expect, SEED, timing, token, tutor, profiler)
+        print_profile(profiler, "cProfile of one Rungs run (warm-up included)")
     return results["rungs"], results["baseline"]
 
 
-def print_profile(profiler: cProfile.Profile) -> None:
-    for order in ("tottime", "cumulative"):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(25)
-        print(f"\ncProfile of one Rungs run (warm-up included), by {order}:")
-        print(out.getvalue().split("\n", 4)[-1].rstrip())
-
-
 def report(rungs: list[Run], baseline: list[Run]) -> None:
-    def med(runs: list[Run], pick: Callable[[Run], float]) -> float:
-        return median([pick(r) for r in runs])
-
-    def at_ms(runs: list[Run], pick: Callable[[Run], float]) -> str:
-        return ms(med(runs, pick) * 1e9)
-
     print()
     for name, runs in (("Rungs", rungs), ("baseline, send_message('ok')", baseline)):
         print(f"{name}: dispatch -> callback POST at the fake (medians of {len(runs)} runs)")
@@ -560,7 +507,7 @@ def report(rungs: list[Run], baseline: list[Run]) -> None:
         f"≤ {TARGET_RATIO:.2f}×",
         ratio <= TARGET_RATIO,
     )
-    info("Tutor.handle_options p50 inside Rungs' handler", at_ms(rungs, lambda r: r.tutor_p50))
+    info("Tutor.reply_then_save p50 inside Rungs' handler", at_ms(rungs, lambda r: r.tutor_p50))
     lost = LOST_SAVES.count
     check("Rungs: saves after the reply lost", str(lost), "0", lost == 0)
     every = rungs + baseline

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from benchkit import check, fail, header, info, median, parse_args, percentile, summary, us
 
-from engine.ports import NewJob
+from engine.ports import DrillNudge, NewJob, Target, UserKey
 from engine.storage.sqlite import SqliteStore
 from engine.storage.sqlite_jobs import CLAIM_DUE_JOBS, NEXT_JOB_DUE
 
@@ -64,7 +64,8 @@ class Sweeps:
 
 
 def job(key: str, due_at: datetime) -> NewJob:
-    return NewJob(key, "drill_nudge", PLATFORM, '{"channel": "C1"}', '{"session_id": 1}', due_at)
+    nudge = DrillNudge(1, UserKey(PLATFORM, "T1", "U1"))
+    return NewJob(key, PLATFORM, Target("T1", "C1"), nudge, due_at)
 
 
 async def fill(store: SqliteStore, count: int, prefix: str, due: datetime, spread: float) -> None:

@@ -18,9 +18,10 @@ import benchkit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "load"))
 
 from des import run_des
-from grid import below_saturation, past_saturation
+from grid import Config, below_saturation, past_saturation
 
 from engine.content.loader import load_content
+from engine.load.capacity import Capacities
 from engine.load.model import analyse
 from engine.load.traffic import Tier
 from engine.load.verdict import verdict
@@ -36,7 +37,7 @@ def _tier_of(name: str) -> Tier:
     return Tier.REPLICA if "replica" in name else Tier.PRIMARY
 
 
-def _analytic_ns(config, caps) -> float:
+def _analytic_ns(config: Config, caps: Capacities) -> float:
     analyse(config.top, config.traffic, caps)
     times = []
     for _ in range(30):
@@ -46,7 +47,7 @@ def _analytic_ns(config, caps) -> float:
     return benchkit.median(times)
 
 
-def below(caps, requests: int) -> tuple[bool, float]:
+def below(caps: Capacities, requests: int) -> tuple[bool, float]:
     print(f"below saturation ({requests:,} requests per configuration, seed 1, 10% warm-up)")
     print(
         f"  {'configuration':<38}{'max rho':>8}{'util pp':>8}{'mean a/s ms':>16}{'err':>7}"
@@ -95,7 +96,7 @@ def below(caps, requests: int) -> tuple[bool, float]:
     return ok, least
 
 
-def past(caps, requests: int) -> float:
+def past(caps: Capacities, requests: int) -> float:
     print(
         f"past saturation ({requests:,} requests, 20% warm-up): the tier whose hottest node "
         "is offered the most past its capacity (arrivals / completions)"

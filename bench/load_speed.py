@@ -11,6 +11,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 
 import benchkit
 
@@ -31,8 +33,8 @@ QUERIES = [
 ]
 
 
-def _timed(fn, repeat: int) -> list[float]:
-    out = []
+def _timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out: list[float] = []
     for _ in range(repeat):
         start = time.perf_counter_ns()
         fn()
@@ -71,7 +73,7 @@ def main() -> None:
     for q in QUERIES:
         query = parse_load(q.split())
         run_load(query, top, load)
-        times = _timed(lambda query=query: run_load(query, top, load), repeat)
+        times = _timed(partial(run_load, query, top, load), repeat)
         all_times += times
         benchkit.info(
             f"  /load {q}",
@@ -89,7 +91,7 @@ def main() -> None:
     worst = 0.0
     for name, scenario in load.scenarios.items():
         run_scenario(scenario, load.capacities)
-        times = _timed(lambda s=scenario: run_scenario(s, load.capacities), 5 if args.quick else 15)
+        times = _timed(partial(run_scenario, scenario, load.capacities), 5 if args.quick else 15)
         per_120 = benchkit.median(times) * 120 / scenario.duration_s
         worst = max(worst, per_120)
         benchkit.info(

@@ -21,7 +21,8 @@ from pathlib import Path
 from random import Random
 
 from benchkit import header
-from tutor_throughput import KEYS, SEED, USERS, MemoryStore, actors, tutor_op
+from memory_store import MemoryStore
+from tutor_throughput import KEYS, SEED, USERS, actors, tutor_op
 
 from engine.content.loader import load_content
 from engine.ports import Store, SystemClock

@@ -141,8 +141,8 @@ def targets(name: str, overall: Figures) -> None:
 def per_item(found: Sequence[Outcome], content: Content) -> None:
     tallies: dict[str, Tally] = defaultdict(Tally)
     for outcome in found:
-        for item in outcome.items:
-            tallies[item].add(item in outcome.covered, item in outcome.answer.covers)
+        for item_id in outcome.items:
+            tallies[item_id].add(item_id in outcome.covered, item_id in outcome.answer.covers)
     print("per checklist item (tune): precision / recall over every band, labelled count")
     for drill in content.drills.values():
         for item in drill.checklist:

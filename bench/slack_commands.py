@@ -57,31 +57,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
-import io
 import math
-import multiprocessing
 import os
-import pstats
 import re
 import signal
 import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from multiprocessing.connection import Connection
 from pathlib import Path
 from random import Random
-from types import ModuleType
 from typing import Any
 
 import aiohttp
-from benchkit import REPO, check, fail, header, info, median, ms, percentile, rungs_executable
+import fakeproc
+from benchkit import check, fail, header, info, ms, percentile, rungs_executable
 from benchkit import summary as print_summary
+from fake_slack import FakeSlack, signature_headers
+from fake_slack.payloads import FORM
+from fake_slack.server import SLACKBOT_UA
+from fakeproc import FakeProcess, Plan, at_ms, med, print_profile, profiled_seconds
 
 WORKERS = 20
 KEYS = 500
@@ -97,29 +98,11 @@ BATCH_MARGIN = 2.0  # a run's batch: this x the fastest rate seen so far x its d
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PROFILE_LINES = 25
 CPU_BOUND_SHARE = 0.8  # a server taking less of a core than this was not CPU-bound
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    reps: int
-    prime_s: float  # one untimed run of each server first
-    warmup_s: float  # at the start of every run, discarded
-    measure_s: float
 
 
 FULL = Plan(reps=3, prime_s=2.0, warmup_s=2.0, measure_s=6.0)
 QUICK = Plan(reps=1, prime_s=1.0, warmup_s=1.0, measure_s=3.0)
-
-
-def import_fake() -> ModuleType:
-    # The fake Slack is the end-to-end tests' own, reused on purpose: the benchmark drives the
-    # servers with the requests the tests trust. tests/fakes is not on the path.
-    sys.path.insert(0, str(REPO / "tests" / "fakes"))
-    import fake_slack
-
-    return fake_slack  # type: ignore[no-any-return]
 
 
 # -- the floor's process ---------------------------------------------------------------------
@@ -154,20 +137,20 @@ def serve_floor(port: int) -> None:
 
 def fake_process(conn: Connection) -> None:
     """The child: the fake Slack, driven by commands over `conn`."""
-    asyncio.run(serve_fake(conn))
+    fakeproc.serve(conn, fake_slack)
 
 
-async def serve_fake(conn: Connection) -> None:
-    fake_slack = import_fake()
-    async with fake_slack.FakeSlack() as fake:
-        conn.send({"api_url": fake.api_url, "token": fake.bot_token, "secret": fake.signing_secret})
+@asynccontextmanager
+async def fake_slack() -> AsyncIterator[tuple[dict[str, str], fakeproc.Handler]]:
+    async with FakeSlack() as fake:
         run = FakeRun(fake)
-        while True:
-            command = await asyncio.to_thread(conn.recv)
-            if command is None:
-                break
+
+        async def handle(command: dict[str, Any]) -> Any:
             op = command.pop("op")
-            conn.send(run.issue(**command) if op == "issue" else await run.collect(**command))
+            return run.issue(**command) if op == "issue" else await run.collect(**command)
+
+        facts = {"api_url": fake.api_url, "token": fake.bot_token, "secret": fake.signing_secret}
+        yield facts, handle
 
 
 class FakeRun:
@@ -239,17 +222,6 @@ class FakeRun:
         self.fake.api.views.triggers.clear()
         gc.unfreeze()
         gc.collect()
-
-
-class FakeLink:
-    """The parent's end of the pipe to the fake's process."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    async def ask(self, **command: Any) -> Any:
-        self.conn.send(command)
-        return await asyncio.to_thread(self.conn.recv)
 
 
 # -- the servers -----------------------------------------------------------------------------
@@ -454,14 +426,11 @@ async def drive(
 class Bench:
     """The parent's side of every run: prepare the commands, drive, collect, tally."""
 
-    def __init__(self, link: FakeLink, fake: dict[str, str], fake_slack: ModuleType) -> None:
+    def __init__(self, link: FakeProcess, fake: dict[str, str]) -> None:
         self.link = link
         self.secret = fake["secret"]
-        self.sign: Callable[[str, int, str], dict[str, str]] = fake_slack.signature_headers
-        self.fixed_headers = {
-            "Content-Type": fake_slack.payloads.FORM,
-            "User-Agent": fake_slack.server.SLACKBOT_UA,
-        }
+        self.sign: Callable[[str, int, str], dict[str, str]] = signature_headers
+        self.fixed_headers = {"Content-Type": FORM, "User-Agent": SLACKBOT_UA}
         self.fastest: float | None = None  # commands/s sent, the fastest run so far
 
     async def run(
@@ -478,7 +447,7 @@ class Bench:
         while True:
             rng = Random(seed)
             people = [(rng.randrange(USERS), rng.randrange(KEYS)) for _ in range(budget)]
-            issued: list[tuple[str, str]] = await self.link.ask(op="issue", people=people)
+            issued: list[tuple[str, str]] = await self.link.ask({"op": "issue", "people": people})
             expected = {key: f"GET /u/{k}" for (_, key), (_, k) in zip(issued, people, strict=True)}
             prepared = Prepared(issued, expected)
             del issued, people
@@ -493,7 +462,9 @@ class Bench:
                 session, server.url, self.secret, prepared, stop_at, self.sign, self.fixed_headers
             )
             client_share = (time.process_time() - cpu0) / (time.monotonic() - start)
-            report = await self.link.ask(op="collect", keys=[s.key for s in sent], drain_s=DRAIN_S)
+            report = await self.link.ask(
+                {"op": "collect", "keys": [s.key for s in sent], "drain_s": DRAIN_S}
+            )
             server_cpu1 = server.cpu_s()
             if server.profile is not None:
                 server.process.send_signal(signal.SIGUSR2)
@@ -589,20 +560,11 @@ def tally(
 # -- the whole benchmark ---------------------------------------------------------------------
 
 
-def parse_args() -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(description=__doc__, allow_abbrev=False)
-    parser.add_argument(
-        "--quick", action="store_true", help="a shorter run (smoke test; figures are noisier)"
-    )
-    parser.add_argument(
-        "--profile",
-        action="store_true",
-        help="add one run of each server under cProfile and print where its time goes",
-    )
+def hidden_arguments(parser: argparse.ArgumentParser) -> None:
+    """How this file runs the floor, and a profiled Rungs, as servers of their own."""
     parser.add_argument("--serve-floor", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--serve-rungs", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile-to", metavar="STATS", help=argparse.SUPPRESS)
-    return parser.parse_known_args()
 
 
 ROW = (
@@ -663,20 +625,11 @@ async def main(args: argparse.Namespace) -> None:
         "processes: the server under test, the fake Slack, this load generator; they share "
         "this machine's cores (the CPU each took is shown)"
     )
-    fake_slack = import_fake()
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    child = context.Process(target=fake_process, args=(theirs,), name="fake-slack", daemon=True)
-    child.start()
-    try:
-        fake: dict[str, str] = await asyncio.to_thread(ours.recv)
-        bench = Bench(FakeLink(ours), fake, fake_slack)
+    async with FakeProcess(fake_process, "fake-slack") as link:
+        fake: dict[str, str] = link.facts
+        bench = Bench(link, fake)
         with tempfile.TemporaryDirectory(prefix="rungs-bench-slack-") as tmp:
             rungs, floor = await measure(bench, fake, Path(tmp), plan, args.profile)
-    finally:
-        with contextlib.suppress(OSError):  # the child may be gone already
-            ours.send(None)
-        child.join(10)
     report(rungs, floor)
 
 
@@ -746,16 +699,12 @@ async def profile_server(
         await stop_server(server)
     print()
     print(row("prof", name, run) + "   (under cProfile: slower)")
-    total = pstats.Stats(str(stats)).total_tt
+    total = profiled_seconds(str(stats))
     info(f"{name}: profiled CPU of the event loop per command", ms(total / run.sent * 1e9))
     print_log_check(server)
-    for order in ("tottime", "cumulative"):
-        out = io.StringIO()
-        pstats.Stats(str(stats), stream=out).strip_dirs().sort_stats(order).print_stats(
-            PROFILE_LINES
-        )
-        print(f"cProfile of {name}'s event loop over that run ({run.sent} commands), by {order}:")
-        print(out.getvalue().split("\n", 4)[-1].rstrip())
+    print_profile(
+        str(stats), f"cProfile of {name}'s event loop over that run ({run.sent} commands)"
+    )
 
 
 def print_log_check(server: Server) -> None:
@@ -767,12 +716,6 @@ def print_log_check(server: Server) -> None:
 
 
 def report(rungs: list[Run], floor: list[Run]) -> None:
-    def med(runs: list[Run], pick: Callable[[Run], float]) -> float:
-        return median([pick(r) for r in runs])
-
-    def at_ms(runs: list[Run], pick: Callable[[Run], float]) -> str:
-        return ms(med(runs, pick) * 1e9)
-
     print()
     for name, runs in (("Rungs", rungs), ("floor: a Bolt app that acks and responds 'ok'", floor)):
         print(f"{name} (medians of {len(runs)} runs)")
@@ -837,7 +780,7 @@ def report(rungs: list[Run], floor: list[Run]) -> None:
 
 
 if __name__ == "__main__":
-    arguments, rest = parse_args()
+    arguments, rest = fakeproc.parse_args(__doc__ or "", hidden_arguments)
     if arguments.profile_to is not None:
         profile_on_signals(arguments.profile_to)
     if arguments.serve_floor is not None:

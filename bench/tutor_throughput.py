@@ -30,7 +30,6 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from random import Random
 
@@ -51,10 +50,11 @@ from benchkit import (
     summary,
     us,
 )
+from memory_store import MemoryStore
 
 from bot.runtime import settle_garbage_collector
 from engine.content.loader import load_content
-from engine.ports import StoredCluster, StoredTrace, SystemClock
+from engine.ports import Scope, ScopeKind, StoredTrace, SystemClock
 from engine.replies import TraceSteps
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Actor, Tutor
@@ -85,6 +85,7 @@ class ClosedResult:
     throughput: float  # commands completed per second inside the window
     p50_ns: float
     p99_ns: float
+    cpu_ns: float  # this process's CPU (every thread: aiosqlite's too) per command, whole run
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,22 +113,28 @@ async def closed_loop(op: Op, warmup_s: float, measure_s: float, seed: int) -> C
     window_start = start + int(warmup_s * 1e9)
     window_end = window_start + int(measure_s * 1e9)
     latencies: list[int] = []
+    completed = 0
 
     async def user(u: int) -> None:
+        nonlocal completed
         rng = Random(seed * 1_000 + u)
         while (began := time.perf_counter_ns()) < window_end:
             await op(u, rng.randrange(KEYS))
+            completed += 1
             done = time.perf_counter_ns()
             if window_start <= done <= window_end:
                 latencies.append(done - began)
 
+    cpu_before = time.process_time_ns()
     await asyncio.gather(*(user(u) for u in range(USERS)))
+    cpu = time.process_time_ns() - cpu_before
     if not latencies:
         fail("closed loop completed no command inside its window")
     return ClosedResult(
         throughput=len(latencies) / measure_s,
         p50_ns=percentile(latencies, 50),
         p99_ns=percentile(latencies, 99),
+        cpu_ns=cpu / completed,
     )
 
 
@@ -217,41 +224,8 @@ async def floor_op(db: aiosqlite.Connection, row_bytes: int) -> Op:
     return op
 
 
-class MemoryStore:
-    """A dict behind the Store port: what our code costs with no database at all."""
-
-    def __init__(self) -> None:
-        self._clusters: dict[str, StoredCluster] = {}
-        self._traces: dict[tuple[str, int], str] = {}
-
-    async def load_cluster(self, scope: str) -> StoredCluster | None:
-        return self._clusters.get(scope)
-
-    async def save_cluster(
-        self,
-        scope: str,
-        document: str,
-        expected_version: int,
-        now: datetime,
-        trace: StoredTrace | None = None,
-    ) -> bool:
-        stored = self._clusters.get(scope)
-        if (stored.version if stored else 0) != expected_version:
-            return False
-        self._clusters[scope] = StoredCluster(document, expected_version + 1)
-        if trace is not None:
-            self._traces[scope, trace.trace_no % 16] = trace.document
-        return True
-
-    async def load_trace(self, scope: str, trace_no: int) -> str | None:
-        return self._traces.get((scope, trace_no % 16))
-
-    async def close(self) -> None:
-        return None
-
-
 async def cpu_only_cost(seconds: float) -> float:
-    """Mean ns per /trace through the whole Tutor on the in-memory store, one task."""
+    """Mean ns per /trace through the whole Tutor on the tests' in-memory store, one task."""
     tutor = Tutor(MemoryStore(), load_content(), SystemClock())
     op = tutor_op(tutor, actors())
     rng = Random(SEED)
@@ -279,7 +253,7 @@ def store_op(store: SqliteStore, state: str, trace: str) -> Op:
     now = SystemClock().now()
 
     async def op(u: int, key: int) -> None:
-        scope = f"bench:store-only:{u}"
+        scope = Scope("bench", "store-only", ScopeKind.OWN, str(u))
         stored = await store.load_cluster(scope)
         version = stored.version if stored else 0
         if not await store.save_cluster(scope, state, version, now, StoredTrace(version, trace)):
@@ -377,6 +351,12 @@ def report(
     info("our per-command cost (1/throughput)", us(ours_cost))
     ratio = ours_cost / floor_cost
     check("per-command cost, ours / floor", f"{ratio:.2f}×", "≤ 2.00×", ratio <= 2.0)
+    ours_cpu = median([c.cpu_ns for c in closed])
+    floor_cpu = median([f.cpu_ns for f in floors])
+    info(
+        "CPU per command, ours / floor (all threads)",
+        f"{us(ours_cpu)} / {us(floor_cpu)} = {ours_cpu / floor_cpu:.2f}× (steadier when busy)",
+    )
     info("median latency, ours / floor", f"{ours_p50 / floor_p50:.2f}×")
     print("where our per-command cost goes (single measurements, for orientation):")
     info("our store alone (load + save, 100 tasks)", us(store_ns))

@@ -1,1 +1,1 @@
-"""Rungs adapters: the console, the CLI and the settings (Discord and Slack join later)."""
+"""Rungs adapters: the console, Discord and Slack, the CLI and the settings."""

@@ -9,6 +9,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,6 +19,7 @@ from bot.db_commands import add_db_parser, run_db
 from bot.logs import setup_logging
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings, data_dir
+from engine.ports import FixedClock
 
 log = logging.getLogger("rungs")
 # What the extras bring: a ModuleNotFoundError naming one of them is a missing extra, not a bug.
@@ -66,8 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rungs", description="A system-design scaling tutor.")
     commands = parser.add_subparsers(dest="command")
-    console = commands.add_parser("console", help="the interactive (or scripted) tutor")
-    _add_identity(console)
+    _add_console(commands)
     trace = commands.add_parser("trace", help='trace one request, e.g. rungs trace "GET /u/7"')
     trace.add_argument("request", help='a request such as "GET /u/7"')
     _add_identity(trace)
@@ -119,6 +120,28 @@ def _add_slack(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     slack.add_argument("--db", type=Path, help="SQLite file (default: RUNGS_DATABASE_URL)")
 
 
+def _add_console(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    console = commands.add_parser("console", help="the interactive (or scripted) tutor")
+    _add_identity(console)
+    console.add_argument(
+        "--start-at",
+        type=_instant,
+        metavar="INSTANT",
+        help="run on a clock that starts at this ISO 8601 instant (like 2026-11-28T09:00:00Z) "
+        "and moves only with :wait, at once: a script gives the same output on every run",
+    )
+
+
+def _instant(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("an instant looks like 2026-11-28T09:00:00Z") from None
+    if when.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the instant's offset, like Z or +01:00")
+    return when.astimezone(UTC)
+
+
 def _add_identity(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -149,7 +172,8 @@ def _content_check(directory: Path | None) -> int:
 
 
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
-    async with running_tutor(settings) as (tutor, clock):
+    stepped = FixedClock(args.start_at) if args.start_at is not None else None
+    async with running_tutor(settings, stepped) as (tutor, clock):
         console = Console(tutor, clock, _speaker(args), sys.stdout)
         await serve(console, tutor, choose_runner(data_dir() / "history"))
     return 0

@@ -20,7 +20,11 @@ class StartupError(Exception):
 
 
 @asynccontextmanager
-async def running_tutor(settings: Settings) -> AsyncIterator[tuple[Tutor, Clock]]:
+async def running_tutor(
+    settings: Settings, clock: Clock | None = None
+) -> AsyncIterator[tuple[Tutor, Clock]]:
+    """The Tutor on the configured store and content, on `clock` (the system clock unless the
+    caller brings one: the console's stepped clock)."""
     folder = settings.content_dir or default_content_dir()
     try:
         content = load_content(folder)
@@ -36,7 +40,7 @@ async def running_tutor(settings: Settings) -> AsyncIterator[tuple[Tutor, Clock]
         raise StartupError(str(exc)) from exc
     except StoreOpenError as exc:
         raise StartupError(str(exc)) from exc
-    clock = SystemClock()
+    clock = clock or SystemClock()
     settle_garbage_collector()
     tutor = Tutor(store, content, clock)
     try:

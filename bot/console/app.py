@@ -2,6 +2,10 @@
 
 While it runs, a sweeper delivers the console's due jobs (challenge reveals, time's-up nudges,
 daily drills) between the replies; `:wait SECONDS` lets a script pause while they fall due.
+
+Started with a stepped clock (`rungs console --start-at INSTANT`), the console's time stands
+still but for `:wait`, which moves it on at once and delivers what fell due by then: a script's
+output is the same on every run, and it takes no real time (the tests drive it so).
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ import math
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.console.render import render, render_delivery
-from engine.ports import Clock
+from engine.ports import Clock, FixedClock
 from engine.replies import Reply
 from engine.scheduling import Delivery, node_id
 from engine.tutor import Actor, Tutor
@@ -49,6 +54,12 @@ class Console:
         self._clock = clock
         self.speaker = speaker
         self._out = out
+        self._sweep: Callable[[], Awaitable[int]] | None = None  # set by `serve`
+
+    @property
+    def stepped(self) -> FixedClock | None:
+        """The stepped clock the console runs on, if it does: time moves only with `:wait`."""
+        return self._clock if isinstance(self._clock, FixedClock) else None
 
     async def handle_line(self, line: str) -> Reply | None:
         """Answer one line; returns the Tutor's reply (None for blanks, comments, `:` lines)."""
@@ -90,7 +101,13 @@ class Console:
             self.emit(f"! :wait takes seconds, more than 0 and at most {MAX_WAIT_S}, like :wait 5")
             return
         self.emit(f"(waiting {arg}s)")
-        await asyncio.sleep(seconds)
+        stepped = self.stepped
+        if stepped is None:
+            await asyncio.sleep(seconds)
+            return
+        stepped.set(stepped.now() + timedelta(seconds=seconds))
+        if self._sweep is not None:
+            await self._sweep()  # what fell due meanwhile prints now, before the next line
 
     async def deliver(self, delivery: Delivery) -> None:
         """Print a scheduled delivery: a marker line, then the reply."""
@@ -164,12 +181,17 @@ Runner = Callable[[Console], Awaitable[None]]
 async def serve(console: Console, tutor: Tutor, runner: Runner) -> None:
     """Run the console with a sweeper beside it. Start-up first delivers what fell due while
     nothing ran; at the end (Ctrl-D, or the end of a piped script) the sweeper stops, and jobs
-    still to come stay in the store for the next start."""
+    still to come stay in the store for the next start. On a stepped clock nothing falls due
+    between `:wait`s, so there is no sweeper in the background: each `:wait` sweeps."""
     sweeper = tutor.sweeper(PLATFORM, node_id(), console.deliver)
     try:
         await sweeper.sweep_once()
     except Exception:  # a busy or broken database must not keep the console from starting
         log.exception("the start-up sweep failed; the sweeper will try again")
+    if console.stepped is not None:
+        console._sweep = sweeper.sweep_once
+        await runner(console)
+        return
     async with sweeper.running():
         await runner(console)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import assert_never
 
 from engine.replies import (
     Block,
@@ -19,6 +20,7 @@ from engine.replies import (
     SpanStyle,
     TraceSteps,
     format_duration,
+    step_timing,
     strip_controls,
 )
 from engine.scheduling import Delivery
@@ -65,20 +67,16 @@ def _block(block: Block, now: datetime) -> str:
             return text if level is NoticeLevel.INFO else f"! {text}"
         case Buttons():
             return ""  # the console already shows everything a button would reveal
-    return ""
+        case _:
+            assert_never(block)
 
 
 def _trace(block: TraceSteps) -> str:
+    """Every step at once: a terminal scrolls, it has no buttons to step with."""
     lines = [block.title]
-    for step in block.steps:
-        timing = f"(+{_ms(step.latency_ms)} ms, {_ms(step.cumulative_ms)} ms)"
-        lines.append(f"{step.n}/{step.total} {step.text} {timing}")
+    lines += [f"{step.n}/{step.total} {step.text} {step_timing(step)}" for step in block.steps]
     lines.append(block.summary)
     return "\n".join(lines)
-
-
-def _ms(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
 
 
 def _relative(at: datetime, now: datetime) -> str:

@@ -7,7 +7,9 @@ buttons work after a restart and on any process. The first response goes out wit
 
 discord.py runs the gateway (shards, heartbeats, resumes) and the HTTP layer (sessions, rate
 limits, retries); the interactions are read from Discord's JSON (`incoming`) and answered with
-JSON (`wire`), since Rungs uses none of the objects discord.py would build for them.
+JSON (`wire`), since Rungs uses none of the objects discord.py would build for them; the few
+private parts of discord.py this needs are in `internals`, checked at start-up. What to do with
+each interaction comes from the engine's command metadata (`routing`).
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable
-from typing import Any
+from typing import Any, assert_never
 
 import discord
 
-from bot.discord_app import wire
+from bot.discord_app import internals, routing, wire
 from bot.discord_app.deliveries import PLATFORM, DiscordDeliverer
 from bot.discord_app.incoming import (
     APPLICATION_COMMAND,
@@ -31,29 +32,17 @@ from bot.discord_app.incoming import (
     MODAL_SUBMIT,
     Incoming,
     flatten,
-    modal_text,
+    focused,
 )
 from bot.discord_app.render import render
-from engine.commands import buttons
+from engine.commands.incoming import Incoming as EngineIncoming
 from engine.ports import Clock
-from engine.replies import Reply
 from engine.scheduling.delivery import node_id
 from engine.tutor import Tutor
 
 log = logging.getLogger(__name__)
 
 DEFER_AFTER_S = 2.0  # answer within Discord's 3 s: past this, defer and follow up
-PERSONAL = {
-    "drill",
-    "answer",
-    "reveal",
-    "rate",
-    "progress",
-    "settings",
-    "forget-me",
-    "help",
-    "learn",
-}
 SEEN_CAPACITY = 4_096
 
 
@@ -71,7 +60,7 @@ class RungsDiscord(discord.AutoShardedClient):
         self._jobs = contextlib.AsyncExitStack()  # the sweeper, from login to close
         # Every shard's gateway hands INTERACTION_CREATE to this state's parsers: take it as
         # JSON instead of letting discord.py build a `discord.Interaction` nobody reads.
-        self._connection.parsers["INTERACTION_CREATE"] = self._interaction_created
+        internals.take_gateway_event(self, "INTERACTION_CREATE", self._interaction_created)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: start posting what falls due (reveals, daily
@@ -118,39 +107,32 @@ class RungsDiscord(discord.AutoShardedClient):
         if kind == AUTOCOMPLETE:
             await self._autocomplete(interaction)
             return
-        actor = interaction.actor()
         if kind == APPLICATION_COMMAND:
-            name, sub, options = flatten(data)
-            if name == "answer" and "text" not in options:
-                modal = wire.answer_modal(buttons.drill_answer())
-                await wire.callback(self.http, interaction, wire.MODAL, modal)
-                return
-            work = self._tutor.handle_options(actor, name, sub, options)
-            await self._respond(interaction, work, private=name in PERSONAL, edit=False)
+            route = routing.slash_command(data)
         elif kind == MESSAGE_COMPONENT:
-            custom_id = str(data.get("custom_id", ""))
-            if buttons.answer_form(custom_id) is not None:  # a drill's or a challenge's Answer
-                modal = wire.answer_modal(custom_id)
-                await wire.callback(self.http, interaction, wire.MODAL, modal)
-                return
-            edit = buttons.edits_its_message(custom_id)
-            work = self._tutor.handle_button(actor, custom_id)
-            await self._respond(interaction, work, private=not edit, edit=edit)
+            route = routing.component(data)
         elif kind == MODAL_SUBMIT:
-            text = modal_text(data, wire.SKETCH_INPUT_ID)
-            form = buttons.answer_form(str(data.get("custom_id", ""))) or buttons.AnswerForm(None)
-            options = {"text": text, **form.options}
-            work = self._tutor.handle_options(actor, "answer", None, options)
-            await self._respond(interaction, work, private=True, edit=False)
+            route = routing.modal_submit(data)
+        else:
+            log.info("interaction %s of type %s ignored", interaction.id, kind)
+            return
+        match route:
+            case routing.OpenForm(form):
+                await wire.callback(self.http, interaction, wire.MODAL, wire.answer_modal(form))
+            case routing.Run(command, private, edit):
+                await self._respond(interaction, command, private=private, edit=edit)
+            case _:
+                assert_never(route)
 
     async def _respond(
-        self, interaction: Incoming, work: Awaitable[Reply], private: bool, edit: bool
+        self, interaction: Incoming, command: EngineIncoming, *, private: bool, edit: bool
     ) -> None:
         """Answer with the Tutor's reply; if it is not ready within `DEFER_AFTER_S`, defer
         first and replace the loading message once it is.
 
-        A trace or a /cluster change is answered before its cluster is saved: the Tutor saves
-        it in a task of its own, awaited here once the answer is sent (it never raises)."""
+        A trace or a /cluster change is answered before its cluster is saved
+        (`Tutor.reply_then_save`): the save runs on, and is awaited here once the answer is
+        sent (it never raises)."""
         deferring: asyncio.Task[None] | None = None
 
         def defer() -> None:
@@ -160,12 +142,11 @@ class RungsDiscord(discord.AutoShardedClient):
 
         timer = asyncio.get_running_loop().call_later(DEFER_AFTER_S, defer)
         try:
-            with self._tutor.save_after_reply() as saved:
-                reply = await work
+            answered = await self._tutor.reply_then_save(interaction.actor(), command)
         finally:
             timer.cancel()
         try:
-            message = render(reply, self._clock.now())
+            message = render(answered.reply, self._clock.now())
             if deferring is not None:
                 await deferring
                 data = wire.message_data(message, edit=True)
@@ -174,10 +155,10 @@ class RungsDiscord(discord.AutoShardedClient):
             kind = wire.UPDATE_MESSAGE if edit else wire.CHANNEL_MESSAGE
             await wire.callback(self.http, interaction, kind, wire.message_data(message, edit=edit))
         finally:
-            await saved
+            await answered.saved
 
     async def _autocomplete(self, interaction: Incoming) -> None:
-        name, _, options = flatten(interaction.data)
-        typed = str(next(iter(options.values()), "")).lower()
-        choices = self._tutor.suggestions(name, typed)
+        name, subcommand, _ = flatten(interaction.data)
+        option, typed = focused(interaction.data)
+        choices = self._tutor.suggestions(name, subcommand, option, typed)
         await wire.callback(self.http, interaction, wire.AUTOCOMPLETE_RESULT, wire.choices(choices))

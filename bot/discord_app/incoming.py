@@ -92,6 +92,18 @@ def flatten(data: JSON) -> tuple[str, str | None, Options]:
     return name, sub, {str(o["name"]): o["value"] for o in options if "value" in o}
 
 
+def focused(data: JSON) -> tuple[str | None, str]:
+    """The option being typed in an autocomplete interaction (its name, what is typed so far);
+    the first option when none is marked focused."""
+    options: list[JSON] = list(data.get("options", []))
+    if options and options[0].get("type") == 1:  # a subcommand
+        options = list(options[0].get("options", []))
+    chosen = next((o for o in options if o.get("focused")), options[0] if options else None)
+    if chosen is None:
+        return None, ""
+    return str(chosen.get("name")), str(chosen.get("value", ""))
+
+
 def modal_text(data: JSON, custom_id: str) -> str:
     """The value of one text input of a submitted modal (in an action row or a label)."""
     for row in data.get("components", []):

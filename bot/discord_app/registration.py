@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.commands.specs import COMMANDS, CommandSpec, OptionSpec
+from engine.commands.specs import BY_NAME, CommandSpec, OptionSpec
+from engine.drills.sketch import MAX_PIECE
 
 SUB_COMMAND, STRING = 1, 3
-AUTOCOMPLETE = {("drill", "which"), ("learn", "topic"), ("challenge", "drill")}
-MAX_TEXT = 4_000
 
 
 def command_payloads() -> list[dict[str, Any]]:
     """The JSON of every slash command, as `PUT /applications/{id}/commands` takes it."""
-    return [_command(spec) for spec in COMMANDS]
+    return [_command(spec) for spec in BY_NAME.values()]
 
 
 def _command(spec: CommandSpec) -> dict[str, Any]:
@@ -24,16 +23,16 @@ def _command(spec: CommandSpec) -> dict[str, Any]:
                 "type": SUB_COMMAND,
                 "name": sub.name,
                 "description": _short(sub.summary),
-                "options": [_option(spec.name, o) for o in _ordered(sub.options)],
+                "options": [_option(o) for o in _ordered(sub.options)],
             }
             for sub in spec.subcommands
         ]
     elif spec.options:
-        payload["options"] = [_option(spec.name, o) for o in _ordered(spec.options)]
+        payload["options"] = [_option(o) for o in _ordered(spec.options)]
     return payload
 
 
-def _option(command: str, option: OptionSpec) -> dict[str, Any]:
+def _option(option: OptionSpec) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "type": STRING,
         "name": option.name,
@@ -42,10 +41,10 @@ def _option(command: str, option: OptionSpec) -> dict[str, Any]:
     }
     if option.choices:
         payload["choices"] = [{"name": c, "value": c} for c in option.choices[:25]]
-    if (command, option.name) in AUTOCOMPLETE:
+    if option.suggests is not None:
         payload["autocomplete"] = True
     if option.rest:
-        payload["max_length"] = MAX_TEXT
+        payload["max_length"] = MAX_PIECE
     return payload
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import assert_never
 
 from bot.discord_app import limits as lim
 from bot.discord_app.embeds import (
@@ -51,6 +52,7 @@ from engine.replies import (
     TraceStep,
     TraceSteps,
     Visibility,
+    step_timing,
 )
 
 BUTTON_STYLES = {ButtonStyle.PRIMARY: 1, ButtonStyle.SECONDARY: 2, ButtonStyle.DANGER: 4}
@@ -133,12 +135,8 @@ class _Drafts:
             case Fields(items):
                 for name, value in items:
                     self.for_field().fields.append(_field(name, value))
-            case Checklist(items):
-                for index, item in enumerate(items):
-                    mark = "✅" if item.covered else "⬜"
-                    line = f"{mark} {plain(item.label)}"
-                    line += f" — {plain(item.detail)}" if item.detail else ""
-                    self.text(Section(line, joiner="\n" if index else "\n\n"))
+            case Checklist():
+                self.checklist(block)
             case TraceSteps():
                 self.trace(block)
             case Preformatted(text):
@@ -146,19 +144,31 @@ class _Drafts:
             case Deadline(at, label):
                 stamp = f"<t:{int(at.timestamp())}:R>"
                 self.text(Section(f"{plain(label)}: {stamp}" if label.strip() else stamp))
-            case Notice(text, level):
-                prefix, colour = NOTICE_LOOK.get(level, ("", 0))
-                draft = self.text(Section(prefix + plain(text)))
-                if colour and draft.colour != ERROR_COLOUR:
-                    draft.colour = colour  # an error's red is never downgraded to yellow
+            case Notice():
+                self.notice(block)
             case Buttons():
                 pass  # components, collected by `action_rows`
+            case _:
+                assert_never(block)
+
+    def checklist(self, block: Checklist) -> None:
+        for index, item in enumerate(block.items):
+            mark = "✅" if item.covered else "⬜"
+            line = f"{mark} {plain(item.label)}"
+            line += f" — {plain(item.detail)}" if item.detail else ""
+            self.text(Section(line, joiner="\n" if index else "\n\n"))
+
+    def notice(self, block: Notice) -> None:
+        prefix, colour = NOTICE_LOOK.get(block.level, ("", 0))
+        draft = self.text(Section(prefix + plain(block.text)))
+        if colour and draft.colour != ERROR_COLOUR:
+            draft.colour = colour  # an error's red is never downgraded to yellow
 
     def trace(self, block: TraceSteps) -> None:
         """Steps 1 to cursor+1 as numbered lines; the summary once the last step is shown."""
         draft = self.fresh()
         draft.title = lim.truncate(plain(block.title), lim.TITLE)
-        shown = max(0, min(block.cursor, len(block.steps) - 1)) + 1 if block.steps else 0
+        shown = block.shown
         for step in block.steps[:shown]:
             draft.sections.append(Section(step_line(step), joiner="\n"))
         if shown == len(block.steps):
@@ -169,12 +179,7 @@ class _Drafts:
 
 
 def step_line(step: TraceStep) -> str:
-    timing = f"(+{_ms(step.latency_ms)} ms, {_ms(step.cumulative_ms)} ms)"
-    return f"`{step.n}/{step.total}` {plain(step.text)}  {timing}"
-
-
-def _ms(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
+    return f"`{step.n}/{step.total}` {plain(step.text)}  {step_timing(step)}"
 
 
 def _field(name: str, value: str) -> tuple[str, str]:

@@ -6,8 +6,8 @@ import logging
 from urllib.parse import urlencode
 
 import discord
-import yarl
 
+from bot.discord_app import internals
 from bot.discord_app.client import RungsDiscord
 from bot.discord_app.registration import command_payloads
 from bot.metrics import Metrics, metrics_endpoint
@@ -22,9 +22,13 @@ PERMISSIONS = 1024 | 2048 | 16384
 
 
 def point_at(settings: Settings) -> None:
-    """Send REST calls and the gateway connection where the settings say (a proxy, a fake)."""
-    discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    """Check that this discord.py has what Rungs needs of it, then send REST calls and the
+    gateway connection where the settings say (a proxy, a fake)."""
+    try:
+        internals.check()
+    except internals.InternalsMovedError as exc:
+        raise StartupError(str(exc)) from exc
+    internals.point_at(settings.discord_api_base, settings.discord_gateway_url)
 
 
 def token_of(settings: Settings) -> str:

@@ -1,9 +1,10 @@
 """Interaction answers as Discord's JSON, sent with discord.py's own HTTP layer.
 
 The renderer already produces Discord's JSON (`DiscordMessage`), so the answer is built from it
-directly and sent through discord.py's webhook adapter: the same route, rate-limit handling (429
-with `Retry-After` is waited out and retried) and errors (`NotFound` 10062, `HTTPException`
-40060) as `interaction.response.send_message` and friends, minus the objects those build and
+directly and sent through discord.py's webhook adapter (see internals.py): the same route,
+rate-limit handling (429 with `Retry-After` is waited out and retried) and errors (`NotFound`
+10062, `HTTPException` 40060) as `interaction.response.send_message` and friends, minus the objects
+those build and
 throw away on every answer: `discord.ui.View` and `Button`s, `Embed`s and their `to_dict()`, the
 `InteractionCallbackResponse` and `Message` parsed from Discord's answer, and a view registered
 in discord.py's view store. The JSON matches what discord.py sends for the same message, except
@@ -14,14 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
 import discord
-from discord.http import MultipartParameters
-from discord.webhook.async_ import async_context
 
+from bot.discord_app import internals, routing
 from bot.discord_app.http_response import answered_in_body
 from bot.discord_app.incoming import Incoming
 from bot.discord_app.render import DiscordMessage
+from engine.drills.sketch import MAX_PIECE
 
 JSON = dict[str, Any]
 
@@ -30,7 +30,7 @@ EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
 AUTOCOMPLETE_RESULT, MODAL = 8, 9
 
-SKETCH_INPUT_ID = "sketch"
+SKETCH_INPUT_ID = routing.SKETCH_INPUT_ID
 
 
 def answer_modal(form: str) -> JSON:
@@ -49,7 +49,7 @@ def answer_modal(form: str) -> JSON:
                         "label": "Your answer",
                         "custom_id": SKETCH_INPUT_ID,
                         "required": True,
-                        "max_length": 4000,
+                        "max_length": MAX_PIECE,
                     }
                 ],
             }
@@ -83,32 +83,14 @@ async def callback(
     payload: JSON = {"type": kind} if data is None else {"type": kind, "data": data}
     if await answered_in_body(interaction.id, payload):
         return
-    await async_context.get().create_interaction_response(
-        interaction.id,
-        interaction.token,
-        session=session_of(http),
-        proxy=http.proxy,
-        proxy_auth=http.proxy_auth,
-        params=MultipartParameters(payload=payload, multipart=None, files=None),
-    )
+    await internals.create_interaction_response(http, interaction.id, interaction.token, payload)
 
 
 async def edit_original(http: discord.http.HTTPClient, interaction: Incoming, data: JSON) -> None:
     """Replace the message a deferred callback left loading (`PATCH …/messages/@original`)."""
-    await async_context.get().edit_original_interaction_response(
-        interaction.application_id,
-        interaction.token,
-        session=session_of(http),
-        proxy=http.proxy,
-        proxy_auth=http.proxy_auth,
-        payload=data,
+    await internals.edit_original_response(
+        http, interaction.application_id, interaction.token, data
     )
-
-
-def session_of(http: discord.http.HTTPClient) -> aiohttp.ClientSession:
-    """The bot's HTTP session, opened at login: the one `discord.Interaction` answers with."""
-    session: aiohttp.ClientSession = http._HTTPClient__session  # type: ignore[attr-defined]
-    return session
 
 
 def deferral(*, private: bool, edit: bool) -> tuple[int, JSON | None]:

@@ -1,5 +1,7 @@
 """Who may change a channel's schedule or end someone else's challenge on Slack: workspace
-admins and owners (asked of Slack), and the users listed in RUNGS_SLACK_ADMINS."""
+admins and owners (asked of Slack), and the users listed in RUNGS_SLACK_ADMINS. The adapter
+hands the check to the Tutor (`Actor.admin_check`), which asks it only for a command whose
+rules need it."""
 
 from __future__ import annotations
 
@@ -9,23 +11,10 @@ import time
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from engine.commands.parser import parse_text
-from engine.commands.types import ADMIN_GATED
-from engine.errors import RungsError
-
 log = logging.getLogger(__name__)
 
 CACHE_S = 300.0  # a role change shows within five minutes; users.info is not asked every time
 CACHE_SIZE = 2_048
-
-
-def needs_admin(line: str) -> bool:
-    """Only the engine's admin-gated commands wait for users.info; a line that does not parse
-    gets its usage reply from the Tutor, no admin check needed."""
-    try:
-        return isinstance(parse_text(line), ADMIN_GATED)
-    except RungsError:
-        return False
 
 
 class AdminCheck:

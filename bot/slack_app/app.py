@@ -14,6 +14,7 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -21,15 +22,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack_app import home, modal
 from bot.slack_app.actors import actor_of_action, actor_of_command, actor_of_view, is_dm
-from bot.slack_app.admins import AdminCheck, needs_admin
+from bot.slack_app.admins import AdminCheck
 from bot.slack_app.render import SlackMessage, engine_id, render
 from bot.slack_app.responses import ResponseSender
 from engine.commands import buttons
+from engine.commands.incoming import Incoming, Options, Pressed
+from engine.commands.parser import form_of_text
 from engine.commands.types import ProgressCommand
 from engine.ports import Clock
 from engine.replies import Reply
 from engine.tutor import Actor, Tutor
-from engine.tutor.views import internal_error_reply
+from engine.tutor.presenters.errors import internal_error_reply
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +85,14 @@ class SlackAdapter:
         line = command_line(str(command.get("command", "")), str(command.get("text", "")))
         actor = actor_of_command(command)
         try:
-            if _wants_answer_form(line):
+            form = form_of_text(line)  # `/answer` alone opens the answer form
+            if form is not None:
                 trigger = str(command["trigger_id"])
-                await modal.open_answer(client, trigger, actor.channel_id, buttons.drill_answer())
+                await modal.open_answer(client, trigger, actor.channel_id, form)
                 return
-            if needs_admin(line) and await self._admins.is_admin(client, actor.user_id):
-                actor = replace(actor, is_admin=True)
-            reply = await self._tutor.handle_text(actor, line)
+            # Asking Slack costs a call: the Tutor asks only for a command whose rules need it.
+            check = partial(self._admins.is_admin, client, actor.user_id)
+            reply = await self._tutor.handle_text(replace(actor, admin_check=check), line)
             await self._send(response_url, reply, replace=False)
         except Exception:  # noqa: BLE001 - _apologise logs it with its traceback
             await self._apologise(response_url, "slash command")
@@ -102,15 +106,17 @@ class SlackAdapter:
     ) -> None:
         await ack()
         response_url = str(body.get("response_url") or "")
-        button = engine_id(action)
+        press = buttons.read_button(engine_id(action))
         actor = actor_of_action(body)
         try:
-            if buttons.answer_form(button) is not None:  # a drill's or a challenge's Answer
-                await modal.open_answer(client, str(body["trigger_id"]), actor.channel_id, button)
+            if press.form is not None:  # a drill's or a challenge's Answer
+                trigger = str(body["trigger_id"])
+                await modal.open_answer(client, trigger, actor.channel_id, press.action_id)
                 return
-            reply = await self._tutor.handle_button(actor, button)
+            pressed: Incoming = press.command or Pressed(press.action_id)
+            reply = await self._tutor.handle(actor, pressed)
             if response_url:
-                await self._send(response_url, reply, replace=buttons.edits_its_message(button))
+                await self._send(response_url, reply, replace=press.edits_message)
             else:  # a button in the App Home: no message to answer, so write to the DM
                 await self._post_to_user(client, actor, reply)
         except Exception:  # noqa: BLE001 - _apologise logs it with its traceback
@@ -132,7 +138,7 @@ class SlackAdapter:
         form = buttons.answer_form(modal.form_of(view)) or buttons.AnswerForm(None)
         try:
             options = {"text": text, **form.options}
-            reply = await self._tutor.handle_options(actor, "answer", None, options)
+            reply = await self._tutor.handle(actor, Options("answer", None, options))
             await self._post_privately(client, actor, reply)
         except Exception:  # noqa: BLE001 - logged with its traceback by _log_failure
             ref = _log_failure("answer form")
@@ -209,11 +215,6 @@ def response_body(message: SlackMessage, replace: bool) -> dict[str, Any]:
         body["response_type"] = "ephemeral" if message.ephemeral else "in_channel"
         body["replace_original"] = False
     return body
-
-
-def _wants_answer_form(line: str) -> bool:
-    """`/answer` with nothing after it opens the answer form, like the Answer button."""
-    return line.strip() == "/answer"
 
 
 def _log_failure(what: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import ceil
-from typing import Any
+from typing import Any, assert_never
 
 from bot.slack_app import limits as lim
 from bot.slack_app.escape import FENCE_OVERHEAD, fence
@@ -73,7 +73,10 @@ def _text_slots(part: Part) -> tuple[str, ...]:
             return ("text",)
         case Field():
             return ("name", "value")
-    return ()  # button labels are short and never cut for the budget: counted as overhead
+        case Divider() | Actions():
+            return ()  # button labels are short and never cut for the budget: overhead
+        case _:
+            assert_never(part)
 
 
 def _overhead(part: Part) -> int:
@@ -86,7 +89,10 @@ def _overhead(part: Part) -> int:
             return _FIELD_MARKUP
         case Actions(buttons):
             return sum(len(b["text"]["text"]) for b in buttons)
-    return 0
+        case Header() | Context() | Divider():
+            return 0
+        case _:
+            assert_never(part)
 
 
 def pack(parts: list[Part]) -> list[JSON]:
@@ -131,7 +137,12 @@ def _single(part: Part) -> JSON:
                 "type": "context",
                 "elements": [mrkdwn_text(lim.truncate(text, lim.CONTEXT_TEXT))],
             }
-    return {"type": "divider"}
+        case Divider():
+            return {"type": "divider"}
+        case Text() | Field() | Actions():
+            raise ValueError(f"{type(part).__name__} parts are packed in runs, not alone")
+        case _:
+            assert_never(part)
 
 
 def _code_pieces(body: str) -> list[str]:

@@ -9,11 +9,12 @@ notification names the person.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import assert_never
 
 from bot.slack_app import limits as lim
 from bot.slack_app.escape import mrkdwn
 from bot.slack_app.escape import plain as escaped
-from bot.slack_app.markup import NOTICE_PREFIX, ms, paragraph, utc_time
+from bot.slack_app.markup import NOTICE_PREFIX, paragraph, utc_time
 from engine.replies import (
     Block,
     Button,
@@ -28,6 +29,7 @@ from engine.replies import (
     Reply,
     TraceSteps,
     format_duration,
+    step_timing,
 )
 
 EMPTY = "(nothing to show)"
@@ -72,15 +74,17 @@ def _lines(block: Block, now: datetime | None) -> list[str]:
             return [f"{escaped(label)}: {when}" if label.strip() else when]
         case Notice(text, level):
             return [NOTICE_PREFIX.get(level, "") + escaped(text)]
-    return []  # buttons: labels only when there is nothing else
+        case Buttons():
+            return []  # labels only when there is nothing else (fallback_text)
+        case _:
+            assert_never(block)
 
 
 def _trace(block: TraceSteps) -> list[str]:
-    shown = max(0, min(block.cursor, len(block.steps) - 1)) + 1 if block.steps else 0
+    shown = block.shown
     lines = [escaped(block.title)]
     for step in block.steps[:shown]:
-        timing = f"(+{ms(step.latency_ms)} ms, {ms(step.cumulative_ms)} ms)"
-        lines.append(f"{step.n}/{step.total} {escaped(step.text)} {timing}")
+        lines.append(f"{step.n}/{step.total} {escaped(step.text)} {step_timing(step)}")
     if shown == len(block.steps):
         lines.append(escaped(block.summary))
     else:

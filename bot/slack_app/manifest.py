@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.commands.specs import COMMANDS, CommandSpec
+from engine.commands.specs import BY_NAME, CommandSpec
 
 EVENTS_PATH = "/slack/events"
 UMBRELLA_HINT = "trace GET /u/7 · drill · help"
@@ -19,7 +19,9 @@ def manifest(public_url: str | None = None, name: str = "Rungs") -> dict[str, An
     """Socket Mode when `public_url` is None; otherwise HTTP mode with every request URL at
     `{public_url}/slack/events` (the address of the load balancer in front of the replicas)."""
     url = f"{public_url.rstrip('/')}{EVENTS_PATH}" if public_url else None
-    commands = [_command(f"/{spec.name}", spec.summary, _hint(spec), url) for spec in COMMANDS]
+    commands = [
+        _command(f"/{spec.name}", spec.summary, _hint(spec), url) for spec in BY_NAME.values()
+    ]
     commands.append(
         _command("/rungs", "Every Rungs command in one: /rungs <command> …", UMBRELLA_HINT, url)
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from bot.slack_app.escape import clean, code_span, mrkdwn, plain, silence
-from engine.replies import NoticeLevel, Span, SpanStyle, TraceStep
+from engine.replies import NoticeLevel, Span, SpanStyle, TraceStep, step_timing
 
 SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 # Shown in each reader's own time zone and clock format ("today at 9:04 AM"). Slack also has a
@@ -27,12 +27,7 @@ def utc_time(at: datetime) -> str:
 
 
 def step_line(step: TraceStep) -> str:
-    timing = f"(+{ms(step.latency_ms)} ms, {ms(step.cumulative_ms)} ms)"
-    return f"`{step.n}/{step.total}` {plain(step.text)}  {timing}"
-
-
-def ms(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
+    return f"`{step.n}/{step.total}` {plain(step.text)}  {step_timing(step)}"
 
 
 def paragraph(spans: Iterable[Span], each: Callable[[Span], str] | None = None) -> str:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from bot.slack_app import limits as lim
 from bot.slack_app.blocks import (
@@ -137,6 +137,8 @@ class _Parts:
                 self.text(NOTICE_PREFIX.get(level, "") + plain(text))
             case Buttons(buttons):
                 self.buttons(buttons)
+            case _:
+                assert_never(block)
 
     def fields(self, items: Iterable[tuple[str, str]]) -> None:
         for name, value in items:
@@ -148,7 +150,7 @@ class _Parts:
     def trace(self, block: TraceSteps) -> None:
         """Steps 1 to cursor+1 as numbered lines; the summary once the last step is shown."""
         self.heading(block.title)
-        shown = max(0, min(block.cursor, len(block.steps) - 1)) + 1 if block.steps else 0
+        shown = block.shown
         for index, step in enumerate(block.steps[:shown]):
             self.text(step_line(step), joiner="\n" if index else "\n\n")
         if shown == len(block.steps):

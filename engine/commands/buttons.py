@@ -89,13 +89,32 @@ def answer_form(action_id: str) -> AnswerForm | None:
     return None
 
 
-def edits_its_message(action_id: str) -> bool:
-    """Trace steps replace the message they sit on; every other button answers with a new
-    message. An unreadable id is False: the Tutor answers it with a new message."""
+@dataclass(frozen=True, slots=True)
+class ButtonPress:
+    """A pressed button, read once: the form it opens (if any), the command it runs, and whether
+    its reply replaces the message the button sits on (trace steps) or is a new, private one."""
+
+    action_id: str
+    form: AnswerForm | None  # open this form instead of running anything
+    command: t.Command | None  # None: an id Rungs cannot read (the Tutor answers it politely)
+    edits_message: bool
+
+    @property
+    def private(self) -> bool:
+        """Every button's reply but a trace step's is for the one who pressed it."""
+        return not self.edits_message
+
+
+def read_button(action_id: str) -> ButtonPress:
+    """What a button press asks for. Adapters hand `command` (or, for an unreadable id, the id
+    itself: `engine.commands.incoming.Pressed`) to the Tutor; nothing else parses the id."""
+    form = answer_form(action_id)
     try:
-        return isinstance(parse_button(action_id), t.TraceViewCommand)
+        command: t.Command | None = parse_button(action_id)
     except UsageError:
-        return False
+        command = None
+    edits = isinstance(command, t.TraceViewCommand)
+    return ButtonPress(action_id, form, command, edits)
 
 
 def parse_button(action_id: str) -> t.Command:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import difflib
 
-from engine.commands.specs import BY_NAME, COMMANDS, CommandSpec, OptionSpec, usage_line
+from engine.commands.specs import BY_NAME, CommandSpec, OptionSpec, usage_line
 from engine.errors import UsageError
 from engine.replies import Fields, Heading, Paragraph, Preformatted, Reply, Span, SpanStyle
 
 
 def help_reply(command: str | None) -> Reply:
     if command is None:
-        rows = tuple((_brief_usage(spec), spec.summary) for spec in COMMANDS)
+        rows = tuple((_brief_usage(spec), spec.summary) for spec in BY_NAME.values())
         return Reply(
             (
                 Heading("Rungs: climb the scaling ladder"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +17,13 @@ Converter = Callable[[Raw], Any]
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]{0,39}")
 
 
+class Suggest(StrEnum):
+    """What an option's completions are drawn from (Discord autocompletes them)."""
+
+    DRILLS = "drills"  # random, due, the topics, the drill ids
+    LESSONS = "lessons"  # the lesson ids
+
+
 @dataclass(frozen=True, slots=True)
 class OptionSpec:
     name: str
@@ -24,6 +32,7 @@ class OptionSpec:
     required: bool = False
     choices: tuple[str, ...] = ()  # fixed values, for platform pickers
     rest: bool = False  # takes the rest of the line (free text)
+    suggests: Suggest | None = None  # completions offered while it is typed
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +51,23 @@ class CommandSpec:
     # Answer button was for): accepted as structured options, never typed, never registered as
     # a slash-command option and left out of help.
     form_options: tuple[OptionSpec, ...] = ()
+    # --- what adapters read, so that a new command needs no adapter edit ---
+    # The reply is for the caller only (ephemeral); else the channel sees it (subcommands
+    # answer as their command does). Replies say their own visibility too; this is for what a
+    # platform must choose before the reply exists (a deferred "thinking…" message).
+    private: bool = False
+    # Given none of its options, it opens this form (the engine id of a form, as its button
+    # carries it: buttons.answer_form) instead of running.
+    opens_form: str | None = None
+    # Its rules ask whether the caller is a channel admin (help says so; the Tutor asks
+    # `Actor.admin_check` only for such commands).
+    admin_only: bool = False
 
     def sub(self, name: str) -> CommandSpec | None:
         return next((s for s in self.subcommands if s.name == name), None)
+
+    def option(self, name: str) -> OptionSpec | None:
+        return next((o for o in self.options if o.name == name), None)
 
 
 def usage_line(spec: CommandSpec, parent: CommandSpec | None = None) -> str:

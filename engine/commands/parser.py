@@ -31,6 +31,16 @@ def parse_text(line: str) -> t.Command:
     return parse_args(name, tokens[1:])
 
 
+def form_of_text(line: str) -> str | None:
+    """The form a typed command opens instead of running, when its spec says it opens one and
+    the line gives none of its options (`/answer` alone opens the answer form); else None."""
+    tokens = line.strip().split()
+    if len(tokens) != 1:
+        return None
+    spec = BY_NAME.get(tokens[0].removeprefix("/").lower())
+    return None if spec is None else spec.opens_form
+
+
 def parse_command(name: str, text: str) -> t.Command:
     """Parse the argument text of a named command (as Slack delivers slash commands)."""
     _check_line(text)

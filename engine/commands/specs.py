@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
 
+from engine.commands import buttons
 from engine.commands import types as t
+from engine.commands.cluster_specs import CLUSTER
 from engine.commands.options import (
     CommandSpec,
     Converter,
     OptionSpec,
     Raw,
+    Suggest,
     record_id,
     usage_line,
 )
@@ -19,7 +20,7 @@ from engine.commands.options import choice as _choice
 from engine.commands.options import timezone_name as _timezone
 from engine.commands.options import word as _word
 from engine.commands.team_specs import CHALLENGE, LEADERBOARD, SCHEDULE
-from engine.sim.config import LIMITS, Layer, LbAlgorithm
+from engine.drills.sketch import MAX_PIECE
 from engine.sim.request import Method
 
 # Re-exported: callers take the spec shapes from here, beside the specs.
@@ -56,161 +57,6 @@ def _path(raw: Raw) -> str:
     return text
 
 
-def _int_in(name: str) -> Converter:
-    limit = LIMITS[name]
-
-    def convert(raw: Raw) -> int:
-        text = str(raw).strip()
-        if not re.fullmatch(r"-?[0-9]{1,9}", text):
-            raise ValueError(f"{name} takes a whole number, not '{text[:20]}'")
-        value = int(text)
-        if not limit.low <= value <= limit.high:
-            unit = f" {limit.unit}" if limit.unit else ""
-            raise ValueError(f"{name} must be from {limit.low} to {limit.high}{unit}, not {value}")
-        return value
-
-    return convert
-
-
-def _ms(raw: Raw) -> int:
-    text = str(raw).strip().lower().removesuffix("ms")
-    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= 60_000:
-        raise ValueError("give the extra time in ms, from 1 to 60000")
-    return int(text)
-
-
-def _seconds(raw: Raw) -> float:
-    text = str(raw).strip().lower().removesuffix("s")
-    valid = re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,3})?", text) and 0.1 <= float(text) <= 3600
-    if not valid:
-        raise ValueError(f"wait takes seconds from 0.1 to 3600, not '{text[:20]}'")
-    return float(text)
-
-
-def _enum_choice(enum: type[LbAlgorithm] | type[Layer]) -> Converter:
-    pick = _choice(*(e.value for e in enum))
-    return lambda raw: enum(pick(raw))
-
-
-def _weights(raw: Raw) -> tuple[int, ...]:
-    parts = str(raw).split(",")
-    one = _int_in("weight")
-    if len(parts) > LIMITS["servers"].high:
-        raise ValueError("weights takes one number per server, like weights=3,1,1")
-    return tuple(one(p) for p in parts)
-
-
-_NODE = OptionSpec("node", "a node: lb, app-0, cache, db, replica-0, shard-1 …", _word, True)
-
-_SET_OPTIONS = (
-    OptionSpec(
-        "lb",
-        "balancing algorithm",
-        _enum_choice(LbAlgorithm),
-        choices=tuple(a.value for a in LbAlgorithm),
-    ),
-    OptionSpec("servers", "app servers, 1-16", _int_in("servers")),
-    OptionSpec("weights", "weights per server for lb=weighted, e.g. 3,1,1", _weights),
-    OptionSpec("replicas", "read replicas per database, 0-5", _int_in("replicas")),
-    OptionSpec("shards", "database shards, 1-8", _int_in("shards")),
-    OptionSpec("cache", "cache capacity in keys, 0-10000 (0: no cache)", _int_in("cache")),
-    OptionSpec("ttl", "cache TTL in seconds", _int_in("ttl")),
-    OptionSpec("sticky", "sticky sessions", _choice("on", "off"), choices=("on", "off")),
-    OptionSpec("layer", "balancer layer", _enum_choice(Layer), choices=("l4", "l7")),
-    OptionSpec("lag", "replication lag in ms", _int_in("lag")),
-    OptionSpec(
-        "ryw", "read-your-writes pin to the primary", _choice("on", "off"), choices=("on", "off")
-    ),
-    OptionSpec("interval", "health-check interval in s", _int_in("interval")),
-    OptionSpec("fall", "failed checks before a server is pulled out", _int_in("fall")),
-    OptionSpec("rise", "passed checks before it is put back", _int_in("rise")),
-    OptionSpec("seed", "seed of the simulation's jitter", _int_in("seed")),
-)
-
-
-def _build_set(values: Mapping[str, Any]) -> t.Command:
-    if not values:
-        raise ValueError("say what to change, like servers=4 or lb=least-connections")
-    return t.ClusterSetCommand(tuple(values.items()))
-
-
-CLUSTER = CommandSpec(
-    name="cluster",
-    summary="inspect and change the simulated cluster",
-    usage="show | reset | set key=value … | kill <node> | revive <node> | slow <node> [ms] | "
-    "wait <seconds> | add server|replica|shard",
-    default_sub="show",
-    subcommands=(
-        CommandSpec(
-            "show", "draw the tiers and each node's state", "", lambda v: t.ClusterShowCommand()
-        ),
-        CommandSpec(
-            "reset",
-            "start again from a fresh cluster",
-            "[seed]",
-            lambda v: t.ClusterResetCommand(v.get("seed")),
-            (OptionSpec("seed", "seed of the simulation's jitter", _int_in("seed")),),
-        ),
-        CommandSpec(
-            "set",
-            "change settings",
-            "key=value …",
-            _build_set,
-            _SET_OPTIONS,
-            keyword=True,
-            examples=(
-                "/cluster set lb=least-connections servers=4",
-                "/cluster set replicas=2 lag=500 ryw=on",
-            ),
-        ),
-        CommandSpec(
-            "kill",
-            "crash a node",
-            "<node>",
-            lambda v: t.ClusterKillCommand(v["node"]),
-            (_NODE,),
-            examples=("/cluster kill app-1",),
-        ),
-        CommandSpec(
-            "revive",
-            "bring a node back (or make a slow one fast)",
-            "<node>",
-            lambda v: t.ClusterReviveCommand(v["node"]),
-            (_NODE,),
-        ),
-        CommandSpec(
-            "slow",
-            "make an app server slow, so requests pile up on it",
-            "<node> [ms]",
-            lambda v: t.ClusterSlowCommand(v["node"], v.get("ms")),
-            (_NODE, OptionSpec("ms", "extra ms per request (default 2000)", _ms)),
-        ),
-        CommandSpec(
-            "wait",
-            "let simulated time pass (health checks, TTLs, replication)",
-            "<seconds>",
-            lambda v: t.ClusterWaitCommand(v["seconds"]),
-            (OptionSpec("seconds", "seconds of simulated time", _seconds, True),),
-        ),
-        CommandSpec(
-            "add",
-            "add a server, a replica or a shard",
-            "server|replica|shard",
-            lambda v: t.ClusterAddCommand(v["kind"]),
-            (
-                OptionSpec(
-                    "kind",
-                    "what to add",
-                    _choice("server", "replica", "shard"),
-                    True,
-                    choices=("server", "replica", "shard"),
-                ),
-            ),
-        ),
-    ),
-    examples=("/cluster show", "/cluster kill app-1", "/cluster wait 6"),
-)
-
 TRACE = CommandSpec(
     name="trace",
     summary="walk one request through the cluster, step by step",
@@ -234,8 +80,9 @@ LEARN = CommandSpec(
     summary="a short lesson card on a topic",
     usage="[topic]",
     build=lambda v: t.LearnCommand(v.get("topic")),
-    options=(OptionSpec("topic", "a lesson id or keyword", _word),),
+    options=(OptionSpec("topic", "a lesson id or keyword", _word, suggests=Suggest.LESSONS),),
     examples=("/learn", "/learn statelessness"),
+    private=True,
 )
 
 HELP = CommandSpec(
@@ -245,16 +92,14 @@ HELP = CommandSpec(
     build=lambda v: t.HelpCommand(v.get("command")),
     options=(OptionSpec("command", "a command name", lambda raw: _word(str(raw).lstrip("/"))),),
     examples=("/help trace",),
+    private=True,
 )
 
 
-MAX_ANSWER = 4_000
-
-
 def _answer_text(text: str) -> str:
-    if len(text) > MAX_ANSWER:
+    if len(text) > MAX_PIECE:
         raise ValueError(
-            f"an answer is at most {MAX_ANSWER:,} characters at a time (this one "
+            f"an answer is at most {MAX_PIECE:,} characters at a time (this one "
             f"is {len(text):,}); send the rest in another /answer"
         )
     return text
@@ -270,8 +115,12 @@ DRILL = CommandSpec(
     summary="start a timed whiteboard drill",
     usage="[id | topic | random | due] [confirm]",
     build=lambda v: t.DrillCommand(v.get("which"), "confirm" in v),
-    options=(OptionSpec("which", "a drill id, a topic, random, or due", _word), _CONFIRM),
+    options=(
+        OptionSpec("which", "a drill id, a topic, random, or due", _word, suggests=Suggest.DRILLS),
+        _CONFIRM,
+    ),
     examples=("/drill", "/drill b-read-ladder", "/drill caching", "/drill due"),
+    private=True,
 )
 
 ANSWER = CommandSpec(
@@ -279,9 +128,13 @@ ANSWER = CommandSpec(
     summary="add to your sketch for the running drill or team challenge",
     usage="<text>",
     build=lambda v: t.AnswerCommand(_answer_text(v["text"]), v.get("challenge")),
-    options=(OptionSpec("text", "your sketch, up to 4,000 characters", str, True, rest=True),),
+    options=(
+        OptionSpec("text", f"your sketch, up to {MAX_PIECE:,} characters", str, True, rest=True),
+    ),
     form_options=(OptionSpec("challenge", "the challenge an Answer button was for", record_id),),
     examples=("/answer cache first, then read replicas; shard only for writes",),
+    private=True,
+    opens_form=buttons.drill_answer(),
 )
 
 REVEAL = CommandSpec(
@@ -289,6 +142,7 @@ REVEAL = CommandSpec(
     summary="what a strong answer covers, and what yours covered",
     usage="",
     build=lambda v: t.RevealCommand(),
+    private=True,
 )
 
 RATE = CommandSpec(
@@ -297,6 +151,8 @@ RATE = CommandSpec(
     usage="again|hard|good|easy",
     build=lambda v: t.RateCommand(v["rating"]),
     options=(OptionSpec("rating", "how it went", _choice(*RATINGS), True, choices=RATINGS),),
+    examples=("/rate good",),
+    private=True,
 )
 
 PROGRESS = CommandSpec(
@@ -304,6 +160,7 @@ PROGRESS = CommandSpec(
     summary="your drills, coverage trend, streak, study list and reviews due",
     usage="",
     build=lambda v: t.ProgressCommand(),
+    private=True,
 )
 
 FORGET_ME = CommandSpec(
@@ -312,6 +169,7 @@ FORGET_ME = CommandSpec(
     usage="[confirm]",
     build=lambda v: t.ForgetMeCommand("confirm" in v),
     options=(_CONFIRM,),
+    private=True,
 )
 
 SETTINGS = CommandSpec(
@@ -330,8 +188,12 @@ SETTINGS = CommandSpec(
     ),
     keyword=True,
     examples=("/settings", "/settings tz=Europe/Berlin", "/settings leaderboard=off"),
+    private=True,
 )
 
+# Every command, in the order help lists them. Adapters read BY_NAME (help, Discord's
+# registration, Slack's manifest, the routing of each interaction): a command added here needs
+# no adapter edit (tests/commands/test_spec_metadata.py).
 COMMANDS: tuple[CommandSpec, ...] = (
     TRACE,
     CLUSTER,

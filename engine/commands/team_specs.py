@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from engine.commands import types as t
-from engine.commands.options import CommandSpec, OptionSpec, Raw, choice, timezone_name, word
+from engine.commands.options import (
+    CommandSpec,
+    OptionSpec,
+    Raw,
+    Suggest,
+    choice,
+    timezone_name,
+    word,
+)
 from engine.team.daily import parse_clock_time
-from engine.team.duration import looks_like_duration, parse_duration
+from engine.team.duration import LONGEST, SHORTEST, looks_like_duration, parse_duration
 
 
 def _duration(raw: Raw) -> Any:
@@ -17,6 +26,14 @@ def _duration(raw: Raw) -> Any:
 
 def _clock_time(raw: Raw) -> Any:
     return parse_clock_time(str(raw))
+
+
+def _span(duration: timedelta) -> str:
+    seconds = int(duration.total_seconds())
+    return f"{seconds // 60}m" if seconds % 60 == 0 and seconds >= 60 else f"{seconds}s"
+
+
+DURATION_HELP = f"like 90s, 7m or 1h ({_span(SHORTEST)}-{_span(LONGEST)}; default: the drill's)"
 
 
 def _build_start(values: Mapping[str, Any]) -> t.Command:
@@ -39,10 +56,10 @@ CHALLENGE = CommandSpec(
             "[id | topic | random] [duration]",
             _build_start,
             (
-                OptionSpec("drill", "a drill id, a topic, or random", word),
                 OptionSpec(
-                    "duration", "like 90s, 7m or 1h (10s-60m; default: the drill's)", _duration
+                    "drill", "a drill id, a topic, or random", word, suggests=Suggest.DRILLS
                 ),
+                OptionSpec("duration", DURATION_HELP, _duration),
             ),
             examples=("/challenge start", "/challenge start caching 5m", "/challenge start 90s"),
         ),
@@ -60,6 +77,7 @@ CHALLENGE = CommandSpec(
             "reveal now (the starter or an admin)",
             "",
             lambda v: t.ChallengeEndCommand(),
+            admin_only=True,
         ),
     ),
     examples=("/challenge status",),
@@ -101,9 +119,14 @@ SCHEDULE = CommandSpec(
                 OptionSpec("topic", "a topic or drill id (default: any drill)", word),
             ),
             examples=("/schedule daily 09:00 Europe/Berlin", "/schedule daily 17:30 UTC caching"),
+            admin_only=True,
         ),
         CommandSpec(
-            "off", "stop the daily drill (channel admins)", "", lambda v: t.ScheduleOffCommand()
+            "off",
+            "stop the daily drill (channel admins)",
+            "",
+            lambda v: t.ScheduleOffCommand(),
+            admin_only=True,
         ),
     ),
     examples=("/schedule",),

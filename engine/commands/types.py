@@ -1,4 +1,11 @@
-"""Typed commands: what the parser produces and the Tutor executes."""
+"""Typed commands: what the parser produces and the Tutor executes.
+
+Every command belongs to one family, the handler that runs it: its class derives from the
+family's marker, and it is a member of the family's union below. The Tutor dispatches on the
+marker and each handler matches its union exhaustively (`assert_never`), so a command that no
+handler runs is a mypy error, not a runtime surprise. To add a command: its dataclass here, in
+its family's union; its spec in specs.py (or team_specs.py); its case in the family's handler.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +16,56 @@ from typing import Any
 from engine.sim.request import Method
 
 
+class ClusterFamily:
+    """Runs on the cluster of the caller's scope, one at a time per scope (handlers/clusters)."""
+
+    __slots__ = ()
+
+
+class LessonFamily:
+    """Reads the content only: lessons and help (handlers/lessons)."""
+
+    __slots__ = ()
+
+
+class DrillFamily:
+    """The caller's own drills and reviews, one at a time per user (handlers/drills)."""
+
+    __slots__ = ()
+
+
+class AnswerFamily:
+    """An answer: to the channel's challenge or to the caller's own drill (handlers/answers)."""
+
+    __slots__ = ()
+
+
+class UserFamily:
+    """The caller's settings and everything stored about them (handlers/users)."""
+
+    __slots__ = ()
+
+
+class ChallengeFamily:
+    """Team challenges in a channel and the leaderboards (handlers/challenges)."""
+
+    __slots__ = ()
+
+
+class ScheduleFamily:
+    """A channel's daily drill (handlers/schedules)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
-class TraceCommand:
+class TraceCommand(ClusterFamily):
     method: Method
     path: str
 
 
 @dataclass(frozen=True, slots=True)
-class TraceViewCommand:
+class TraceViewCommand(ClusterFamily):
     """A button on a trace: show step `cursor` (0-based) of a stored trace, or all of it."""
 
     trace_no: int
@@ -24,76 +73,64 @@ class TraceViewCommand:
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterShowCommand:
+class ClusterShowCommand(ClusterFamily):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterResetCommand:
+class ClusterResetCommand(ClusterFamily):
     seed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterSetCommand:
+class ClusterSetCommand(ClusterFamily):
     changes: tuple[tuple[str, Any], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterKillCommand:
+class ClusterKillCommand(ClusterFamily):
     node: str
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterReviveCommand:
+class ClusterReviveCommand(ClusterFamily):
     node: str
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterSlowCommand:
+class ClusterSlowCommand(ClusterFamily):
     node: str
     ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterWaitCommand:
+class ClusterWaitCommand(ClusterFamily):
     seconds: float
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterAddCommand:
+class ClusterAddCommand(ClusterFamily):
     kind: str
 
 
 @dataclass(frozen=True, slots=True)
-class LearnCommand:
+class LearnCommand(LessonFamily):
     topic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class HelpCommand:
+class HelpCommand(LessonFamily):
     command: str | None = None
 
 
-ClusterCommand = (
-    ClusterShowCommand
-    | ClusterResetCommand
-    | ClusterSetCommand
-    | ClusterKillCommand
-    | ClusterReviveCommand
-    | ClusterSlowCommand
-    | ClusterWaitCommand
-    | ClusterAddCommand
-)
-
-
 @dataclass(frozen=True, slots=True)
-class DrillCommand:
+class DrillCommand(DrillFamily):
     which: str | None = None  # a drill id, a topic, "random" or "due"; None: random
     confirm: bool = False  # replace a running drill
 
 
 @dataclass(frozen=True, slots=True)
-class AnswerCommand:
+class AnswerCommand(AnswerFamily):
     text: str
     # Set by the answer form of a challenge's Answer button: answer that challenge only. Typed
     # answers leave it None and go to the challenge running in the channel, if the user is in
@@ -102,105 +139,107 @@ class AnswerCommand:
 
 
 @dataclass(frozen=True, slots=True)
-class RevealCommand:
+class RevealCommand(DrillFamily):
     session_id: int | None = None  # from a button: reveal only that drill
 
 
 @dataclass(frozen=True, slots=True)
-class RateCommand:
+class RateCommand(DrillFamily):
     rating: str  # again | hard | good | easy
     session_id: int | None = None  # from a button: rate only that drill
 
 
 @dataclass(frozen=True, slots=True)
-class ProgressCommand:
+class ProgressCommand(DrillFamily):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class ForgetMeCommand:
+class ForgetMeCommand(UserFamily):
     confirm: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class SettingsCommand:
+class SettingsCommand(UserFamily):
     changes: tuple[tuple[str, str], ...] = ()
-
-
-DrillFlowCommand = (
-    DrillCommand
-    | AnswerCommand
-    | RevealCommand
-    | RateCommand
-    | ProgressCommand
-    | ForgetMeCommand
-    | SettingsCommand
-)
 
 
 # --- team study -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class ChallengeStartCommand:
+class ChallengeStartCommand(ChallengeFamily):
     which: str | None = None  # a drill id, a topic or "random"; None: random
     duration: timedelta | None = None  # None: the drill's suggested time
 
 
 @dataclass(frozen=True, slots=True)
-class ChallengeJoinCommand:
+class ChallengeJoinCommand(ChallengeFamily):
     challenge_id: int | None = None  # from a button: join only that challenge
 
 
 @dataclass(frozen=True, slots=True)
-class ChallengeStatusCommand:
+class ChallengeStatusCommand(ChallengeFamily):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class ChallengeEndCommand:
+class ChallengeEndCommand(ChallengeFamily):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class LeaderboardCommand:
+class LeaderboardCommand(ChallengeFamily):
     period: str = "week"  # "week" (the last 7 days) or "all"
 
 
 @dataclass(frozen=True, slots=True)
-class ScheduleShowCommand:
+class ScheduleShowCommand(ScheduleFamily):
     pass
 
 
 @dataclass(frozen=True, slots=True)
-class ScheduleDailyCommand:
+class ScheduleDailyCommand(ScheduleFamily):
     at: time  # local wall-clock time
     zone: str  # an IANA time zone name, already checked
     topic: str | None = None  # a topic or drill id; None: any drill
 
 
 @dataclass(frozen=True, slots=True)
-class ScheduleOffCommand:
+class ScheduleOffCommand(ScheduleFamily):
     pass
 
 
-ChallengeCommand = (
-    ChallengeStartCommand | ChallengeJoinCommand | ChallengeStatusCommand | ChallengeEndCommand
-)
-ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
-TeamCommand = ChallengeCommand | LeaderboardCommand | ScheduleCommand
-
-Command = (
+ClusterCommand = (
     TraceCommand
     | TraceViewCommand
-    | ClusterCommand
-    | LearnCommand
-    | HelpCommand
-    | DrillFlowCommand
-    | TeamCommand
+    | ClusterShowCommand
+    | ClusterResetCommand
+    | ClusterSetCommand
+    | ClusterKillCommand
+    | ClusterReviveCommand
+    | ClusterSlowCommand
+    | ClusterWaitCommand
+    | ClusterAddCommand
 )
+LessonCommand = LearnCommand | HelpCommand
+DrillFlowCommand = DrillCommand | RevealCommand | RateCommand | ProgressCommand
+UserCommand = SettingsCommand | ForgetMeCommand
+ChallengeCommand = (
+    ChallengeStartCommand
+    | ChallengeJoinCommand
+    | ChallengeStatusCommand
+    | ChallengeEndCommand
+    | LeaderboardCommand
+)
+ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
 
-
-# The commands whose answer depends on `Actor.is_admin` (a channel's schedule; ending someone
-# else's challenge). A platform where finding out costs a call asks only for these.
-ADMIN_GATED: tuple[type, ...] = (ScheduleDailyCommand, ScheduleOffCommand, ChallengeEndCommand)
+Command = (
+    ClusterCommand
+    | LessonCommand
+    | DrillFlowCommand
+    | AnswerCommand
+    | UserCommand
+    | ChallengeCommand
+    | ScheduleCommand
+)

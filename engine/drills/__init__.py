@@ -1,1 +1,1 @@
-"""Timed design drills: scoring a sketch against a checklist, sessions, reviews. Pure domain."""
+"""Timed design drills: numbers drawn, scoring, the sketch's length rule, reviews. Pure domain."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
+
+from engine.ports import ReviewCard
 
 # A drill is a 5-10 minute exercise, not a flash card: the shortest gap is a day, and the
 # schedule carries no random fuzz, so the same ratings give the same dates.
@@ -17,8 +18,32 @@ _SCHEDULER = Scheduler(
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 
 
-def next_review(card: str | None, rating: str, now: datetime) -> tuple[str, datetime]:
+def next_review(card: ReviewCard | None, rating: str, now: datetime) -> tuple[ReviewCard, datetime]:
     """Apply a self-rating to a drill's card (None: first review); returns the card and its due."""
-    current = Card.from_dict(json.loads(card)) if card else Card(card_id=1, due=now)
+    current = _fsrs(card) if card else Card(card_id=1, due=now)
     reviewed, _ = _SCHEDULER.review_card(current, RATINGS[rating], now)
-    return json.dumps(reviewed.to_dict()), reviewed.due
+    return _ours(reviewed), reviewed.due
+
+
+def _fsrs(card: ReviewCard) -> Card:
+    return Card(
+        card_id=card.card_id,
+        state=State(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+def _ours(card: Card) -> ReviewCard:
+    return ReviewCard(
+        card_id=card.card_id,
+        state=int(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from engine.ports import ClaimedJob, Clock, Store
+from engine.ports import ClaimedJob, Clock, JobStore
 from engine.scheduling.delivery import Deliver, Delivery
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class JobRunner(Protocol):
 class Sweeper:
     def __init__(
         self,
-        store: Store,
+        store: JobStore,
         runner: JobRunner,
         clock: Clock,
         platform: str,

@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.ports import ClaimedJob, NewJob
 from engine.storage.claims import check_claim
+from engine.storage.codecs import claimed_job, job_values
 
 SCHEDULE_JOB = """
 INSERT INTO jobs (key, kind, platform, target, payload, due_at)
@@ -69,9 +70,7 @@ class PostgresJobs:
     _pool: Any  # asyncpg ships no type hints
 
     async def schedule_job(self, job: NewJob) -> bool:
-        status = await self._pool.execute(
-            SCHEDULE_JOB, job.key, job.kind, job.platform, job.target, job.payload, job.due_at
-        )
+        status = await self._pool.execute(SCHEDULE_JOB, *job_values(job), job.due_at)
         return changed(status)
 
     async def cancel_job(self, key: str) -> bool:
@@ -85,15 +84,15 @@ class PostgresJobs:
             return []
         rows = await self._pool.fetch(CLAIM_DUE_JOBS, platform, node, now, now + lease, limit)
         claimed = [
-            ClaimedJob(
-                int(row["id"]),
-                str(row["key"]),
-                str(row["kind"]),
-                str(row["platform"]),
-                str(row["target"]),
-                str(row["payload"]),
+            claimed_job(
+                row["id"],
+                row["key"],
+                row["kind"],
+                row["platform"],
+                row["target"],
+                row["payload"],
                 row["due_at"],
-                int(row["attempts"]),
+                row["attempts"],
             )
             for row in rows
         ]

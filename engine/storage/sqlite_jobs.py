@@ -19,6 +19,7 @@ import aiosqlite
 
 from engine.ports import ClaimedJob, NewJob
 from engine.storage.claims import check_claim
+from engine.storage.codecs import claimed_job, job_values
 from engine.storage.sqlite_times import instant, iso
 
 SCHEDULE_JOB = """
@@ -68,10 +69,7 @@ class SqliteJobs:
     _db: aiosqlite.Connection
 
     async def schedule_job(self, job: NewJob) -> bool:
-        cursor = await self._db.execute(
-            SCHEDULE_JOB,
-            (job.key, job.kind, job.platform, job.target, job.payload, iso(job.due_at)),
-        )
+        cursor = await self._db.execute(SCHEDULE_JOB, (*job_values(job), iso(job.due_at)))
         return cursor.rowcount > 0
 
     async def cancel_job(self, key: str) -> bool:
@@ -95,16 +93,7 @@ class SqliteJobs:
             },
         )
         claimed = [
-            ClaimedJob(
-                int(id_),
-                str(key),
-                str(kind),
-                str(platform_),
-                str(target),
-                str(payload),
-                instant(due_at),
-                int(attempts),
-            )
+            claimed_job(id_, key, kind, platform_, target, payload, instant(due_at), attempts)
             for id_, key, kind, platform_, target, payload, due_at, attempts in rows
         ]
         return sorted(claimed, key=lambda job: (job.due_at, job.id))

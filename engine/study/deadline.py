@@ -12,16 +12,14 @@ the learner's time zone; a moved review falls due at the start of its day.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fsrs import Card
-
+from engine.ports import ReviewCard
 from engine.team.daily import local_run
 from engine.text.counts import count
 from engine.text.dates import day_label
@@ -34,7 +32,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 @dataclass(frozen=True, slots=True)
 class ScheduledReview:
     drill_id: str
-    card: str  # the FSRS card, as engine.drills.reviews stores it
+    card: ReviewCard  # the FSRS card, as the drill port holds it
     due: datetime
 
 
@@ -43,7 +41,7 @@ class Moved:
     drill_id: str
     was: datetime
     due: datetime
-    card: str  # the card with its due date moved too
+    card: ReviewCard  # the card with its due date moved too
 
 
 def parse_interview(text: str, today: date) -> date | None:
@@ -117,11 +115,9 @@ def _split(
     return load, late
 
 
-def with_due(card: str, due: datetime) -> str:
+def with_due(card: ReviewCard, due: datetime) -> ReviewCard:
     """The card with its due date replaced (FSRS reads intervals from the last review)."""
-    moved = Card.from_dict(json.loads(card))
-    moved.due = due.astimezone(UTC)
-    return json.dumps(moved.to_dict())
+    return replace(card, due=due.astimezone(UTC))
 
 
 def plan_sentence(moved: Sequence[Moved], interview: date, unseen: int) -> str:
@@ -137,9 +133,9 @@ def plan_sentence(moved: Sequence[Moved], interview: date, unseen: int) -> str:
     return head
 
 
-def _days_after_last_review(card: str, days: list[date], zone: ZoneInfo) -> list[date]:
+def _days_after_last_review(card: ReviewCard, days: list[date], zone: ZoneInfo) -> list[date]:
     """The window's days after the card's last review: never twice on one day."""
-    last = Card.from_dict(json.loads(card)).last_review
+    last = card.last_review
     if last is None:
         return days
     reviewed_on = last.astimezone(zone).date()

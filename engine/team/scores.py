@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from engine.ports import UserKey
+
 BEST_BONUS = 2
 POINTS_RULE = (
     f"Points: 1 for each item you covered, +{BEST_BONUS} for the best coverage "
@@ -20,7 +22,7 @@ POINTS_RULE = (
 
 @dataclass(frozen=True, slots=True)
 class Participant:
-    user: str
+    user: UserKey
     display_name: str
     covered: frozenset[str]  # checklist item ids this participant's answer covered
     answered: bool  # wrote anything at all
@@ -28,7 +30,7 @@ class Participant:
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    user: str
+    user: UserKey
     display_name: str
     covered: int
     total: int

@@ -1,69 +1,57 @@
-"""Per-key asyncio locks that disappear when nobody holds or waits for them (bounded memory).
+"""Per-key locks that exist only while someone holds or waits for them (bounded memory).
 
-A held lock can be handed over: the `hold` block then ends without releasing it, and whoever
-took it over (a task that must finish before the key's next command starts) releases it.
+Most commands find their key free, so taking it is a dict insert with no await and no lock
+object (`try_acquire`); only a command that finds its key held waits, in turn, on a future of
+its own. A holder may hand the lock over: whoever releases it later (a save that must finish
+before the key's next command starts) simply calls `release`, from any task.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-
-
-class Held:
-    """One key's lock, held by a `KeyedLocks.hold` block."""
-
-    __slots__ = ("_release", "_released", "handed_over")
-
-    def __init__(self, release: Callable[[], None]) -> None:
-        self._release = release
-        self._released = False
-        self.handed_over = False
-
-    def hand_over(self) -> Callable[[], None]:
-        """Keep the lock past the end of the block: the function returned releases it (once;
-        calling it again does nothing). Whoever receives it must call it, whatever happens."""
-        self.handed_over = True
-        return self.release
-
-    def release(self) -> None:
-        if not self._released:
-            self._released = True
-            self._release()
+from collections import deque
+from collections.abc import Hashable
 
 
 class KeyedLocks:
     def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        # key -> None (held, nobody waiting) or the waiters, first come first served
+        self._held: dict[Hashable, deque[asyncio.Future[None]] | None] = {}
 
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[Held]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
+    def try_acquire(self, key: Hashable) -> bool:
+        """Take the key's lock if it is free, without waiting."""
+        if key in self._held:
+            return False
+        self._held[key] = None
+        return True
+
+    async def acquire(self, key: Hashable) -> None:
+        """Take the key's lock, waiting for it if it is held."""
+        if self.try_acquire(key):
+            return
+        waiters = self._held[key]
+        if waiters is None:
+            waiters = self._held[key] = deque()
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        waiters.append(turn)
         try:
-            await lock.acquire()
-        except BaseException:
-            self._leave(key)
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release(key)  # handed the lock, then cancelled: pass it on
+            elif turn in waiters:  # not yet passed over by a release
+                waiters.remove(turn)
             raise
 
-        def release() -> None:
-            lock.release()
-            self._leave(key)
-
-        held = Held(release)
-        try:
-            yield held
-        finally:
-            if not held.handed_over:
-                held.release()
-
-    def _leave(self, key: str) -> None:
-        lock, users = self._locks[key]
-        if users == 1:
-            del self._locks[key]
-        else:
-            self._locks[key] = (lock, users - 1)
+    def release(self, key: Hashable) -> None:
+        """Give the lock to the next waiter, or free the key. The holder calls it once."""
+        waiters = self._held[key]
+        while waiters:
+            turn = waiters.popleft()
+            if not turn.done():
+                turn.set_result(None)  # ownership passes on: the key stays held
+                return
+        del self._held[key]
 
     def __len__(self) -> int:
-        return len(self._locks)
+        return len(self._held)

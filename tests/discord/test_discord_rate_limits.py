@@ -5,7 +5,6 @@ without `Via` is what discord.py takes for a Cloudflare ban: it gives up, and th
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -68,7 +67,6 @@ async def test_a_rate_limited_edit_after_a_deferral_is_retried(
     interaction = await fake.dispatch_interaction(drill)
     deferred = await fake.wait_for_callback(interaction)
     assert deferred.type == 5
-    await asyncio.sleep(0.3)
     locker.execute("COMMIT")
     locker.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
+import typing
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from bot.discord_app.render import DiscordMessage
 from bot.discord_app.render import render as discord_render
 from bot.text_budget import water_level
 from engine.replies import (
+    Block,
     Button,
     Buttons,
     Checklist,
@@ -42,6 +44,15 @@ from engine.replies import (
 )
 
 NAMES = sorted(SAMPLES)
+
+
+def test_the_corpus_has_every_kind_of_block() -> None:
+    """A new kind of block needs a sample here (and a case in every renderer, which mypy asks
+    for), so that every renderer's invariants run over it."""
+    kinds = {type(block) for reply in SAMPLES.values() for block in reply.blocks}
+    assert kinds == set(typing.get_args(Block))
+
+
 LIVE_BROADCAST = re.compile(r"@(everyone|here)", re.IGNORECASE)
 LIVE_ROLE_OR_CHANNEL = re.compile(r"<(@&|#)\d+>")
 LIVE_USER = re.compile(r"<@!?(\d+)>")

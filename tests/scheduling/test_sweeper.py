@@ -4,16 +4,16 @@ delivery, poison jobs, and the run loop."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from engine.content.loader import Content
-from engine.ports import FixedClock, NewJob
-from engine.scheduling import Delivery, node_id
+from engine.ports import ChallengeReveal, FixedClock, NewChallenge, NewJob, Target
+from engine.scheduling import Delivery, Sweeper, node_id
 from engine.scheduling.sweeper import LEASE, MAX_ATTEMPTS
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Actor, Tutor
@@ -23,12 +23,29 @@ class Collector:
     def __init__(self, failures: int = 0) -> None:
         self.delivered: list[Delivery] = []
         self.failures = failures
+        self.arrived = asyncio.Event()
 
     async def __call__(self, delivery: Delivery) -> None:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("the platform refused the post")
         self.delivered.append(delivery)
+        self.arrived.set()
+
+
+class CountingSweeper(Sweeper):
+    """A sweeper that says when each of its sweeps has run, so a test can wait for one."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.swept = 0
+        self.sweep_done = asyncio.Event()
+
+    async def sweep_once(self) -> int:
+        finished = await super().sweep_once()
+        self.swept += 1
+        self.sweep_done.set()
+        return finished
 
 
 def alice(channel: str = "study") -> Actor:
@@ -67,7 +84,8 @@ async def test_a_failed_delivery_is_retried_after_the_lease(
     sweeper = tutor.sweeper("console", "node-a", collector)
     with caplog.at_level(logging.ERROR):
         assert await sweeper.sweep_once() == 0
-    assert "delivery of job challenge:1 failed" in caplog.text
+    assert "delivery of job challenge:console:local:ch:study:" in caplog.text
+    assert "failed; it is retried after the lease" in caplog.text
     assert await sweeper.sweep_once() == 0  # still held: nobody retries before the lease ends
     clock.set(clock.now() + LEASE)
     assert await tutor.sweeper("console", "node-b", collector).sweep_once() == 1
@@ -76,25 +94,53 @@ async def test_a_failed_delivery_is_retried_after_the_lease(
     assert await sqlite_store.next_job_due("console") is None
 
 
-async def test_a_job_that_keeps_failing_is_dropped(
+async def test_a_job_whose_run_keeps_failing_is_dropped(
     tutor: Tutor, clock: FixedClock, sqlite_store: SqliteStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    target = json.dumps({"workspace": "local", "channel": "study"})
-    await sqlite_store.schedule_job(
-        NewJob("broken", "challenge_reveal", "console", target, "not json", clock.now())
-    )
-    await sqlite_store.schedule_job(
-        NewJob("odd", "no_such_kind", "console", target, "{}", clock.now())
+    study = alice().cluster_scope
+    now = clock.now()
+    gone = NewChallenge(study, "no-such-drill", {}, alice().user_key, now, now, Target("local"))
+    await sqlite_store.start_challenge(
+        gone, NewJob("broken", "console", Target("local"), ChallengeReveal(), now)
     )
     sweeper = tutor.sweeper("console", "node-a", Collector())
     with caplog.at_level(logging.WARNING):
-        assert await sweeper.sweep_once() == 1  # the unknown kind is finished at once
-        for _ in range(MAX_ATTEMPTS - 2):  # attempts 2, 3, 4
-            clock.set(clock.now() + LEASE)
+        for _ in range(MAX_ATTEMPTS - 1):  # attempts 1 to 4 fail: its drill is not in content
             assert await sweeper.sweep_once() == 0
-        clock.set(clock.now() + LEASE)
+            clock.set(clock.now() + LEASE)
         assert await sweeper.sweep_once() == 1
     assert "job broken dropped after 5 attempts" in caplog.text
+    assert await sqlite_store.next_job_due("console") is None
+
+
+async def test_jobs_this_version_cannot_read_are_dropped_at_once(
+    tutor: Tutor,
+    clock: FixedClock,
+    sqlite_store: SqliteStore,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Rows a newer version (or a bad hand) wrote: a kind nobody here knows, a payload or a target
+    that does not read. None of them stops the sweep."""
+    due = clock.now().isoformat()
+    with sqlite3.connect(tmp_path / "rungs.db") as db:
+        for key, kind, target, payload in (
+            ("odd", "no_such_kind", '{"workspace": "local"}', "{}"),
+            ("broken", "daily_drill", '{"workspace": "local"}', "not json"),
+            ("lost", "challenge_reveal", "[]", "{}"),
+        ):
+            db.execute(
+                "INSERT INTO jobs (key, kind, platform, target, payload, due_at) "
+                "VALUES (?, ?, 'console', ?, ?, ?)",
+                (key, kind, target, payload, due),
+            )
+    collector = Collector()
+    with caplog.at_level(logging.WARNING):
+        assert await tutor.sweeper("console", "node-a", collector).sweep_once() == 3
+    assert collector.delivered == []
+    assert "job odd (no_such_kind) is dropped: a kind this version does not know" in caplog.text
+    assert "job broken (daily_drill) is dropped: unreadable payload" in caplog.text
+    assert "job lost (challenge_reveal) is dropped: unreadable target" in caplog.text
     assert await sqlite_store.next_job_due("console") is None
 
 
@@ -103,18 +149,18 @@ async def test_run_delivers_what_falls_due_and_stops_when_told(
 ) -> None:
     collector = Collector()
     stop = asyncio.Event()
-    running = asyncio.create_task(
-        tutor.sweeper("console", node_id(), collector, poll_s=0.02).run(stop)
+    sweeper = CountingSweeper(
+        sqlite_store, tutor, clock, "console", node_id(), collector, poll_s=0.02
     )
+    running = asyncio.create_task(sweeper.run(stop))
     await tutor.handle_text(alice(), "/challenge start a-cpu-at-80 30s")
-    await asyncio.sleep(0.1)
-    assert collector.delivered == []
+    sweeper.sweep_done.clear()
+    await asyncio.wait_for(sweeper.sweep_done.wait(), 5)  # a whole sweep after the start
+    assert collector.delivered == []  # not due yet
     clock.set(clock.now() + timedelta(seconds=30))
-    for _ in range(100):
-        if collector.delivered:
-            break
-        await asyncio.sleep(0.02)
-    assert [d.job_key for d in collector.delivered] == ["challenge:1"]
+    await asyncio.wait_for(collector.arrived.wait(), 5)
+    [reveal] = collector.delivered
+    assert reveal.job_key.startswith("challenge:console:local:ch:study:")
     stop.set()
     await asyncio.wait_for(running, 1)
 

@@ -4,7 +4,6 @@ pings, failures."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
@@ -187,10 +186,16 @@ async def test_bad_signatures_get_401_and_change_nothing(
     )
     status, _, _ = await fake.deliver(replica.url, outgoing, **overrides)
     assert status == 401
-    await asyncio.sleep(0.2)  # give a wrongly accepted request time to write
-    assert fake.calls_to(RESPONSE_URL) == []
+    # A good command after it, in another channel: once its answer is in, a wrongly accepted
+    # request would have been answered too.
+    good = fake.slash_command("/trace", "GET /u/8", channel_id="C0OTHER")
+    assert (await fake.deliver(replica.url, good))[0] == 200
+    await fake.wait_for(lambda c: c.method == RESPONSE_URL, timeout=5)
+    assert [c.key for c in fake.calls_to(RESPONSE_URL)] == [good.response_url.rsplit("/", 1)[1]]
     with sqlite3.connect(tmp_path / "rungs.db") as db:
-        assert db.execute("SELECT count(*) FROM clusters").fetchone() == (0,)
+        assert db.execute("SELECT scope FROM clusters").fetchall() == [
+            ("slack:T0RUNGS:ch:C0OTHER",)
+        ]
 
 
 def _now() -> float:

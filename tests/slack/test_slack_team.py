@@ -15,7 +15,6 @@ from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, FakeSlack
 from shifted_clock import ShiftedClock
 from slack_harness import JSON, Replica, action_id_for, http_replica, texts
 
-from bot.slack_app.admins import needs_admin
 from engine.content.loader import Content
 
 ANA = {"user_id": "U0ANA", "user_name": "ana"}
@@ -163,16 +162,23 @@ async def test_a_drill_nudges_its_learner_when_time_is_up(
 
 
 @pytest.mark.parametrize(
-    ("line", "asks"),
+    ("command", "text", "asks"),
     [
-        ("/schedule daily 09:00 Europe/Berlin", True),
-        ("/schedule off", True),
-        ("/challenge end", True),
-        ("/schedule", False),
-        ("/challenge status", False),
-        ("/trace GET /u/7", False),
-        ("/schedule daily 25:00 Nowhere/City", False),  # refused by the parser first
+        ("/schedule", "daily 09:00 Europe/Berlin", True),
+        ("/schedule", "off", True),
+        ("/challenge", "end", True),  # someone else's challenge, before its deadline
+        ("/schedule", "", False),
+        ("/challenge", "status", False),
+        ("/trace", "GET /u/7", False),
+        ("/schedule", "daily 25:00 Nowhere/City", False),  # refused by the parser first
     ],
 )
-def test_only_admin_gated_commands_ask_slack_who_is_an_admin(line: str, asks: bool) -> None:
-    assert needs_admin(line) is asks
+async def test_only_commands_whose_rules_need_it_ask_slack_who_is_an_admin(
+    fake: FakeSlack, replica: Replica, command: str, text: str, asks: bool
+) -> None:
+    await slash(fake, replica.url, "/challenge", "start a-cpu-at-80 5m", **ANA)
+    before = len(fake.calls_to("users.info"))
+
+    await slash(fake, replica.url, command, text, **BEN)
+
+    assert (len(fake.calls_to("users.info")) > before) is asks

@@ -13,7 +13,7 @@ from transfer_fixtures import play_community, postgres_schema, speaker
 
 from bot.cli import main
 from engine.content.loader import Content
-from engine.ports import FixedClock
+from engine.ports import FixedClock, UserKey
 from engine.storage import open_store
 from engine.storage.migrations import migrations
 from engine.storage.transfer import TransferError, backup_database, schema_status, upgrade
@@ -100,7 +100,7 @@ async def test_a_backup_of_a_live_database_holds_what_was_committed(
             speaker("alice"), "/progress"
         )
         assert not reply.is_error
-        assert len(await store.sessions("slack:T1:alice", 10)) == 1
+        assert len(await store.sessions(UserKey("slack", "T1", "alice"), 10)) == 1
     finally:
         await store.close()
 

@@ -19,7 +19,7 @@ from transfer_fixtures import (
 )
 
 from engine.content.loader import Content
-from engine.ports import FixedClock
+from engine.ports import FixedClock, Scope, ScopeKind, UserKey
 from engine.storage import open_store
 from engine.storage.migrations import migrations
 from engine.storage.transfer import TransferError, copy_database
@@ -32,6 +32,10 @@ PAIRS = [
     ("postgres", "sqlite"),
     ("postgres", "postgres"),
 ]
+
+
+def channel(name: str) -> Scope:
+    return Scope("slack", "T1", ScopeKind.CHANNEL, name)
 
 
 @pytest.mark.parametrize(("source_dialect", "target_dialect"), PAIRS)
@@ -63,9 +67,9 @@ async def test_every_row_arrives_and_the_copy_works_as_a_store(
             ]
             assert not any(reply.is_error for reply in replies), replies
             await tutor.saved()
-            (alices,) = await store.sessions("slack:T1:alice", 10)
+            (alices,) = await store.sessions(UserKey("slack", "T1", "alice"), 10)
             assert (alices.drill_id, alices.rating) == ("a-cpu-at-80", "good")
-            erins = await store.running_session("slack:T1:erin")
+            erins = await store.running_session(UserKey("slack", "T1", "erin"))
             assert erins is not None
             assert erins.id > alices.id
         finally:
@@ -135,8 +139,8 @@ async def test_a_target_with_rows_is_refused_unless_replace(
 
         store = await open_store(target)
         try:
-            assert await store.load_cluster("slack:T1:ch:elsewhere") is None  # emptied first
-            assert await store.load_cluster("slack:T1:ch:study") is not None
+            assert await store.load_cluster(channel("elsewhere")) is None  # emptied first
+            assert await store.load_cluster(channel("study")) is not None
         finally:
             await store.close()
 
@@ -158,7 +162,7 @@ async def test_a_row_that_cannot_move_rolls_back_the_whole_copy(
         assert "secret-answer-text" not in str(refused.value)
         store = await open_store(target)  # migrated, and empty
         try:
-            assert await store.load_cluster("slack:T1:ch:study") is None
+            assert await store.load_cluster(channel("study")) is None
         finally:
             await store.close()
 
@@ -263,7 +267,12 @@ async def test_rows_move_in_batches(tmp_path: Path, content: Content) -> None:
     store = await open_store(source)
     try:
         for n in range(50):
-            await store.save_cluster(f"slack:T1:ch:c{n}", "{}", 0, START + timedelta(seconds=n))
+            await store.save_cluster(
+                channel(f"c{n}"),
+                "{}",
+                0,
+                START + timedelta(seconds=n),
+            )
     finally:
         await store.close()
     report = await copy_database(source, f"sqlite:///{tmp_path / 'target.db'}", batch=7)

@@ -14,6 +14,7 @@ from pathlib import Path
 from test_job_claims_processes import REPO
 from transfer_fixtures import database_url
 
+from engine.ports import Scope, ScopeKind
 from engine.storage import open_store
 from engine.storage.transfer import TableCopy, copy_database
 
@@ -26,7 +27,7 @@ WRITER = r"""
 import asyncio, sys
 from datetime import UTC, datetime
 from pathlib import Path
-from engine.ports import StoredTrace
+from engine.ports import Scope, ScopeKind, StoredTrace
 from engine.storage.sqlite import SqliteStore
 
 async def main(path, stop):
@@ -35,7 +36,8 @@ async def main(path, stop):
     written = 0
     while not Path(stop).exists() and written < 200_000:
         now = datetime.now(UTC)
-        await store.save_cluster(f"busy:{written}", '{"n": %d}' % written, 0, now,
+        scope = Scope("busy", "w", ScopeKind.CHANNEL, str(written))
+        await store.save_cluster(scope, '{"n": %d}' % written, 0, now,
                                  StoredTrace(1, '{"trace": %d}' % written))
         written += 1
     await store.close()
@@ -58,7 +60,7 @@ async def prefill(url: str) -> None:
     now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
     try:
         for n in range(PREFILLED):
-            await store.save_cluster(f"old:{n}", "{}", 0, now)
+            await store.save_cluster(Scope("old", "w", ScopeKind.CHANNEL, str(n)), "{}", 0, now)
     finally:
         await store.close()
 
@@ -126,4 +128,6 @@ async def test_copy_while_another_process_writes(tmp_path: Path) -> None:
     assert clusters < written  # the writer went on past the snapshot
     # Nothing invented: every copied cluster is in the source, and the writer's clusters came
     # in order, so the copy holds exactly the first ones.
-    assert scopes == {f"old:{n}" for n in range(PREFILLED)} | {f"busy:{n}" for n in range(clusters)}
+    assert scopes == {f"old:w:ch:{n}" for n in range(PREFILLED)} | {
+        f"busy:w:ch:{n}" for n in range(clusters)
+    }

@@ -1,6 +1,6 @@
-"""The drill half of the store contract (per-user sessions, reviews, settings), on the same real
-databases as test_store_contract.py: a SQLite file and, when RUNGS_TEST_POSTGRES_URL names one, a
-PostgreSQL schema of its own per test.
+"""The drill half of the store contract (per-user sessions, reviews, settings), on the same
+databases as test_store_contract.py: a SQLite file, a PostgreSQL schema of its own per test when
+RUNGS_TEST_POSTGRES_URL names a server, and the in-memory fake.
 """
 
 from __future__ import annotations
@@ -10,22 +10,26 @@ from dataclasses import replace
 from datetime import timedelta, timezone
 
 import pytest
-from test_store_contract import NOW, Database, database, store
+from store_databases import NOW, Database
 
-from engine.ports import Store, StoredReview, StoredSession
+from engine.ports import ReviewCard, Store, StoredReview, StoredSession, UserKey, UserSettings
 
-__all__ = ["database", "store"]  # the fixtures, shared with the cluster half of the contract
-
-USER = "discord:guild-1:alice"
-OTHER = "discord:guild-1:bob"
+USER = UserKey("discord", "guild-1", "alice")
+OTHER = UserKey("discord", "guild-1", "bob")
 DRILL = "cache-stampede"
-PARAMS = '{"rps": 12000, "ttl_s": 30}'
+PARAMS = {"rps": 12000.0, "ttl_s": 30.5}
 DEADLINE = NOW + timedelta(minutes=20)
-MISSED = '["jitter", "single-flight"]'
+MISSED = ("jitter", "single-flight")
+BERLIN = UserSettings("Europe/Berlin")
+
+
+def card(days: int) -> ReviewCard:
+    due = NOW + timedelta(days=days)
+    return ReviewCard(1, 2, None, 3.5 * days, 5.25, due, NOW)
 
 
 async def start(
-    store: Store, user: str = USER, drill_id: str = DRILL, minute: int = 0
+    store: Store, user: UserKey = USER, drill_id: str = DRILL, minute: int = 0
 ) -> StoredSession:
     """Start a drill `minute` minutes after NOW and return it as stored."""
     at = NOW + timedelta(minutes=minute)
@@ -42,10 +46,9 @@ async def reveal(store: Store, session: StoredSession, covered: int = 5) -> None
     assert await store.finish_session(session.id, ended, covered, 8, MISSED) is True
 
 
-async def rate(store: Store, session: StoredSession, days: int = 3, user: str = USER) -> bool:
-    card = f'{{"reps": 1, "interval_days": {days}}}'
+async def rate(store: Store, session: StoredSession, days: int = 3, user: UserKey = USER) -> bool:
     return await store.rate_session(
-        user, session.id, "good", session.drill_id, card, NOW + timedelta(days=days)
+        user, session.id, "good", session.drill_id, card(days), NOW + timedelta(days=days)
     )
 
 
@@ -76,7 +79,7 @@ async def test_a_second_start_while_one_runs_returns_none_and_changes_nothing(
 ) -> None:
     first = await start(store)
 
-    second = await store.start_session(USER, "other-drill", "{}", NOW, DEADLINE)
+    second = await store.start_session(USER, "other-drill", {}, NOW, DEADLINE)
 
     assert second is None
     assert await store.running_session(USER) == first
@@ -98,44 +101,28 @@ async def test_abandoning_ends_the_running_drill_and_lets_a_new_one_start(store:
     assert await store.latest_session(USER) == second
 
 
-async def test_answers_accumulate_line_by_line(store: Store) -> None:
+async def test_an_answer_is_replaced_only_while_it_is_what_the_writer_read(store: Store) -> None:
     session = await start(store)
 
-    for line in ["cache the hot keys", "jitter the TTLs", "single-flight the misses"]:
-        assert await store.append_answer(session.id, line, 1_000) is True
+    assert await store.replace_answer(session.id, "", "cache the hot keys") is True
+    assert await store.replace_answer(session.id, "", "from a stale read") is False
+    sketch = "cache the hot keys\njitter the TTLs, ünïcödé ✓"
+    assert await store.replace_answer(session.id, "cache the hot keys", sketch) is True
 
     running = await store.running_session(USER)
-    assert running is not None
-    assert running.answer == "cache the hot keys\njitter the TTLs\nsingle-flight the misses"
-
-
-async def test_an_answer_may_reach_max_length_characters_but_not_pass_it(store: Store) -> None:
-    session = await start(store)
-
-    assert await store.append_answer(session.id, "ü" * 13, 12) is False  # characters, not bytes
-    assert await store.append_answer(session.id, "ü" * 12, 12) is True  # exactly the maximum
-    assert await store.append_answer(session.id, "", 12) is False  # its newline would pass it
-
-    other = await start(store, OTHER)
-    assert await store.append_answer(other.id, "ab", 5) is True
-    assert await store.append_answer(other.id, "cd", 5) is True  # "ab\ncd": exactly 5
-    assert await store.append_answer(other.id, "e", 100) is True
-    assert await store.append_answer(other.id, "f", 8) is False  # "ab\ncd\ne\nf" is 9
-
-    assert (await store.running_session(USER)) == replace(session, answer="ü" * 12)
-    assert (await store.running_session(OTHER)) == replace(other, answer="ab\ncd\ne")
+    assert running == replace(session, answer=sketch)
 
 
 async def test_an_ended_drill_takes_no_more_answer(store: Store) -> None:
     revealed = await start(store)
-    await store.append_answer(revealed.id, "before the reveal", 1_000)
+    await store.replace_answer(revealed.id, "", "before the reveal")
     await reveal(store, revealed)
     abandoned = await start(store, OTHER)
     await store.abandon_session(OTHER, NOW)
 
-    assert await store.append_answer(revealed.id, "too late", 1_000) is False
-    assert await store.append_answer(abandoned.id, "too late", 1_000) is False
-    assert await store.append_answer(10_000, "no such drill", 1_000) is False
+    assert await store.replace_answer(revealed.id, "before the reveal", "too late") is False
+    assert await store.replace_answer(abandoned.id, "", "too late") is False
+    assert await store.replace_answer(10_000, "", "no such drill") is False
 
     latest = await store.latest_session(USER)
     assert latest is not None
@@ -150,7 +137,7 @@ async def test_a_drill_is_revealed_once_and_keeps_the_first_result(store: Store)
     ended = NOW + timedelta(minutes=9)
 
     assert await store.finish_session(session.id, ended, 5, 8, MISSED) is True
-    assert await store.finish_session(session.id, ended + timedelta(1), 8, 8, "[]") is False
+    assert await store.finish_session(session.id, ended + timedelta(1), 8, 8, []) is False
 
     expected = replace(session, ended_at=ended, outcome="revealed", covered=5, total=8)
     assert await store.latest_session(USER) == replace(expected, missed=MISSED)
@@ -170,9 +157,7 @@ async def test_a_rating_needs_a_revealed_unrated_drill_of_the_same_user(store: S
     assert await rate(store, session, days=3) is True
     assert await rate(store, session, days=9) is False  # rated already: the review stays
 
-    assert await store.reviews(USER) == [
-        StoredReview(DRILL, '{"reps": 1, "interval_days": 3}', NOW + timedelta(days=3))
-    ]
+    assert await store.reviews(USER) == [StoredReview(DRILL, card(3), NOW + timedelta(days=3))]
     latest = await store.latest_session(USER)
     assert latest is not None
     assert latest.rating == "good"
@@ -190,7 +175,7 @@ async def test_rating_the_same_drill_again_replaces_its_review(store: Store) -> 
     reviews = await store.reviews(USER)
 
     assert [(r.drill_id, r.due) for r in reviews] == [(DRILL, NOW + timedelta(days=4))]
-    assert reviews[0].card == '{"reps": 1, "interval_days": 4}'
+    assert reviews[0].card == card(4)
 
 
 async def test_reviews_come_soonest_due_first(store: Store) -> None:
@@ -204,7 +189,7 @@ async def test_reviews_come_soonest_due_first(store: Store) -> None:
     for minute, (drill_id, due) in enumerate(dues.items()):
         session = await start(store, drill_id=drill_id, minute=minute)
         await reveal(store, session)
-        assert await store.rate_session(USER, session.id, "hard", drill_id, "{}", due)
+        assert await store.rate_session(USER, session.id, "hard", drill_id, card(1), due)
     other = await start(store, OTHER, drill_id="z-other")
     await reveal(store, other)
     assert await rate(store, other, user=OTHER)
@@ -237,13 +222,16 @@ async def test_sessions_lists_ended_drills_newest_first(store: Store) -> None:
 async def test_settings_round_trip_and_are_overwritten(store: Store) -> None:
     assert await store.load_settings(USER) is None
 
-    await store.save_settings(USER, '{"tz": "Europe/Berlin"}')
-    await store.save_settings(OTHER, '{"tz": "UTC"}')
-    assert await store.load_settings(USER) == '{"tz": "Europe/Berlin"}'
-    await store.save_settings(USER, '{"tz": "Asia/Kolkata", "board": false}')
+    await store.save_settings(USER, BERLIN)
+    await store.save_settings(OTHER, UserSettings("UTC"))
+    assert await store.load_settings(USER) == BERLIN
+    hidden = UserSettings("Asia/Kolkata", leaderboard_visible=False)
+    await store.save_settings(USER, hidden)
 
-    assert await store.load_settings(USER) == '{"tz": "Asia/Kolkata", "board": false}'
-    assert await store.load_settings(OTHER) == '{"tz": "UTC"}'
+    assert await store.load_settings(USER) == hidden
+    assert await store.load_settings(OTHER) == UserSettings("UTC")
+    await store.save_settings(OTHER, UserSettings())
+    assert await store.load_settings(OTHER) == UserSettings(None, leaderboard_visible=True)
 
 
 async def test_forgetting_a_user_deletes_all_their_rows_and_only_theirs(store: Store) -> None:
@@ -252,7 +240,7 @@ async def test_forgetting_a_user_deletes_all_their_rows_and_only_theirs(store: S
         await reveal(store, rated)
         assert await rate(store, rated, user=user)
         await start(store, user, drill_id="running", minute=30)
-        await store.save_settings(user, '{"tz": "UTC"}')
+        await store.save_settings(user, UserSettings("UTC"))
     others = (await store.sessions(OTHER, 10), await store.running_session(OTHER))
 
     deleted = await store.forget_user(USER)
@@ -265,7 +253,7 @@ async def test_forgetting_a_user_deletes_all_their_rows_and_only_theirs(store: S
     assert await store.load_settings(USER) is None
     assert (await store.sessions(OTHER, 10), await store.running_session(OTHER)) == others
     assert [r.drill_id for r in await store.reviews(OTHER)] == [DRILL]
-    assert await store.load_settings(OTHER) == '{"tz": "UTC"}'
+    assert await store.load_settings(OTHER) == UserSettings("UTC")
     assert await store.forget_user(USER) == 0
     assert (await start(store)).answer == ""  # a forgotten user can start afresh
 
@@ -273,12 +261,12 @@ async def test_forgetting_a_user_deletes_all_their_rows_and_only_theirs(store: S
 async def test_drills_survive_a_restart(database: Database) -> None:
     first = await database.open()
     done = await start(first)
-    await first.append_answer(done.id, "sketch", 100)
+    await first.replace_answer(done.id, "", "sketch")
     await reveal(first, done)
     await rate(first, done)
     running = await start(first, minute=30)
-    await first.append_answer(running.id, "half a sketch", 100)
-    await first.save_settings(USER, '{"tz": "UTC"}')
+    await first.replace_answer(running.id, "", "half a sketch")
+    await first.save_settings(USER, UserSettings("UTC"))
     before = (
         await first.sessions(USER, 10),
         await first.running_session(USER),
@@ -297,7 +285,7 @@ async def test_drills_survive_a_restart(database: Database) -> None:
     assert after[0][0].rating == "good"
     assert after[1] is not None
     assert after[1].answer == "half a sketch"
-    assert await second.load_settings(USER) == '{"tz": "UTC"}'
+    assert await second.load_settings(USER) == UserSettings("UTC")
     assert await second.start_session(USER, DRILL, PARAMS, NOW, DEADLINE) is None
 
 
@@ -320,22 +308,23 @@ async def test_of_two_racing_starts_for_one_user_exactly_one_wins(database: Data
     assert len(await left.sessions(USER, 100)) == 5
 
 
-async def test_racing_appends_from_two_nodes_all_land(database: Database) -> None:
+async def test_of_racing_replacements_of_one_answer_exactly_one_lands(
+    database: Database,
+) -> None:
     left, right = await database.open(), await database.open()
     session = await start(left)
-    lines = [f"{side} {n}" for n in range(15) for side in ("left", "right")]
-
-    results = await asyncio.gather(
-        *(
-            (left if line.startswith("left") else right).append_answer(session.id, line, 10_000)
-            for line in lines
+    answer = ""
+    for round_ in range(10):
+        results = await asyncio.gather(
+            left.replace_answer(session.id, answer, f"{answer}left {round_}\n"),
+            right.replace_answer(session.id, answer, f"{answer}right {round_}\n"),
         )
-    )
 
-    assert all(results)
-    running = await right.running_session(USER)
-    assert running is not None
-    assert sorted(running.answer.split("\n")) == sorted(lines)
+        assert sorted(results) == [False, True], f"round {round_}: {results}"
+        answer += f"{'left' if results[0] else 'right'} {round_}\n"
+        running = await right.running_session(USER)
+        assert running is not None
+        assert running.answer == answer
 
 
 async def test_of_two_racing_ratings_exactly_one_lands_with_its_review(

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from test_store_contract import NOW
+from store_databases import NOW
 
-from engine.ports import NewJob
+from engine.ports import DrillNudge, NewJob, Target, UserKey
 from engine.storage.sqlite import SqliteStore
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,7 +100,8 @@ def schedule(db: Path, count: int, due: datetime) -> list[int]:
     async def run() -> None:
         store = await SqliteStore.open(db)
         for n in range(count):
-            job = NewJob(f"job:{n:04}", "drill_nudge", "slack", "{}", f'{{"n": {n}}}', due)
+            nudge = DrillNudge(n, UserKey("slack", "T1", f"U{n}"))
+            job = NewJob(f"job:{n:04}", "slack", Target("T1"), nudge, due)
             assert await store.schedule_job(job)
         await store.close()
 

@@ -1,6 +1,6 @@
 """The durable-job half of the store contract (schedule, cancel, claim, finish, next due), on the
-same real databases as test_store_contract.py: a SQLite file and, when RUNGS_TEST_POSTGRES_URL
-names one, a PostgreSQL schema of its own per test.
+same databases as test_store_contract.py: a SQLite file, a PostgreSQL schema of its own per test
+when RUNGS_TEST_POSTGRES_URL names a server, and the in-memory fake.
 """
 
 from __future__ import annotations
@@ -9,38 +9,48 @@ import asyncio
 from datetime import timedelta, timezone
 
 import pytest
-from test_store_contract import NOW, Database, database, store
+from store_databases import NOW, Database
 
-from engine.ports import ClaimedJob, NewJob, Store
-
-__all__ = ["database", "store"]  # the fixtures, shared with the rest of the contract
+from engine.ports import (
+    ChallengeReveal,
+    ClaimedJob,
+    DailyDrill,
+    DrillNudge,
+    JobPayload,
+    NewJob,
+    Scope,
+    ScopeKind,
+    Store,
+    Target,
+    UserKey,
+)
 
 LEASE = timedelta(seconds=60)
 US = timedelta(microseconds=1)
 
 
-def job(key: str, minutes: float = 0, platform: str = "slack", kind: str = "drill_nudge") -> NewJob:
+PAYLOADS: tuple[JobPayload, ...] = (
+    DrillNudge(12, UserKey("slack", "T1", "U-ünïcödé ✓")),
+    ChallengeReveal(),
+    DailyDrill(Scope("slack", "T1", ScopeKind.CHANNEL, "C7")),
+)
+
+
+def job(key: str, minutes: float = 0, platform: str = "slack") -> NewJob:
+    """A job of each kind in turn (by the key's length), for a private and a public target."""
+    payload = PAYLOADS[len(key) % len(PAYLOADS)]
+    user = "U1" if isinstance(payload, DrillNudge) else None
     return NewJob(
         key=key,
-        kind=kind,
         platform=platform,
-        target=f'{{"workspace": "T1", "channel": "C-{key}"}}',
-        payload=f'{{"session_id": "{key}", "note": "ünïcödé ✓"}}',
+        target=Target("T1", f"C-{key}", user),
+        payload=payload,
         due_at=NOW + timedelta(minutes=minutes),
     )
 
 
 def claimed(new: NewJob, job_id: int, attempts: int = 1) -> ClaimedJob:
-    return ClaimedJob(
-        job_id,
-        new.key,
-        new.kind,
-        new.platform,
-        new.target,
-        new.payload,
-        new.due_at,
-        attempts,
-    )
+    return ClaimedJob(job_id, new.key, new.platform, new.target, new.payload, new.due_at, attempts)
 
 
 async def claim(
@@ -55,7 +65,7 @@ async def test_a_scheduled_job_is_claimed_once_due_with_everything_it_was_given(
     ist = timezone(timedelta(hours=5, minutes=30))  # any aware time in; UTC out
     new = job("nudge:1", minutes=5)
     assert await store.schedule_job(
-        NewJob(new.key, new.kind, new.platform, new.target, new.payload, new.due_at.astimezone(ist))
+        NewJob(new.key, new.platform, new.target, new.payload, new.due_at.astimezone(ist))
     )
 
     assert await claim(store, at=timedelta(minutes=5) - US) == []  # a microsecond early
@@ -70,7 +80,7 @@ async def test_a_key_is_scheduled_once_whether_pending_or_done(store: Store) -> 
     first = job("challenge:7", minutes=1)
     assert await store.schedule_job(first) is True
 
-    again = NewJob(first.key, "other", "slack", "{}", '{"other": true}', NOW)
+    again = NewJob(first.key, "slack", Target("T2"), ChallengeReveal(), NOW)
     assert await store.schedule_job(again) is False  # pending: nothing changes
     assert await store.next_job_due("slack") == first.due_at
     [taken] = await claim(store, at=timedelta(minutes=1))

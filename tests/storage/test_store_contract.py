@@ -1,121 +1,24 @@
-"""One contract for every `Store`: the same tests on a real SQLite file and, when
-RUNGS_TEST_POSTGRES_URL names one, on a real PostgreSQL server (each test in a schema of its own,
-dropped afterwards). Never a mock of the database.
+"""One contract for every `Store`: the same tests on a real SQLite file, on a real PostgreSQL
+server when RUNGS_TEST_POSTGRES_URL names one (each test in a schema of its own, dropped
+afterwards), and on the in-memory fake the engine's tests use (store_databases.py). Never a mock
+of the database. This file holds the clusters' half; the other aggregates have files of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import urllib.parse
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from importlib import resources
-from pathlib import Path
+from datetime import timedelta
 
-import aiosqlite
 import pytest
+from store_databases import NOW, Database, migration_numbers
 
-from engine.ports import Store, StoredCluster, StoredTrace
+from engine.ports import ClusterSave, Scope, ScopeKind, Store, StoredCluster, StoredTrace
 from engine.storage import UnsupportedDatabaseError, open_store
 
-POSTGRES_URL_VARIABLE = "RUNGS_TEST_POSTGRES_URL"
-NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-SCOPE = "discord:guild-1:channel-7"
+SCOPE = Scope("discord", "guild-1", ScopeKind.CHANNEL, "channel-7")
+OTHER = Scope("slack", "T1", ScopeKind.CHANNEL, "C9")
 RING = 16
-
-
-@dataclass
-class Database:
-    """One real database, and every store opened on it (each its own connection or pool, as a
-    separate process would have)."""
-
-    url: str
-    applied_migrations: Callable[[], Awaitable[list[int]]]
-    dialect: str
-    stores: list[Store] = field(default_factory=list)
-
-    async def open(self) -> Store:
-        store = await open_store(self.url)
-        self.stores.append(store)
-        return store
-
-    async def close(self, store: Store) -> None:
-        self.stores.remove(store)
-        await store.close()
-
-    async def close_all(self) -> None:
-        for store in list(self.stores):
-            await self.close(store)
-
-
-def migration_numbers(dialect: str) -> list[int]:
-    folder = resources.files("engine.storage.migrations") / dialect
-    return sorted(int(f.name.split("_", 1)[0]) for f in folder.iterdir() if f.name.endswith(".sql"))
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    if request.param == "sqlite":
-        db = sqlite_database(tmp_path / "rungs.db")
-        yield db
-        await db.close_all()
-    else:
-        async for db in postgres_database():
-            yield db
-
-
-def sqlite_database(path: Path) -> Database:
-    async def applied() -> list[int]:
-        async with aiosqlite.connect(path) as connection:
-            rows = await connection.execute_fetchall(
-                "SELECT version FROM schema_migrations ORDER BY version"
-            )
-        return [int(version) for (version,) in rows]
-
-    return Database(f"sqlite:///{path}", applied, "sqlite")
-
-
-async def postgres_database() -> AsyncIterator[Database]:
-    base_url = os.environ.get(POSTGRES_URL_VARIABLE)
-    if not base_url:
-        pytest.skip(
-            f"{POSTGRES_URL_VARIABLE} is not set: set it to a PostgreSQL URL "
-            "(e.g. postgresql://root@127.0.0.1:5432/test) to run the contract on PostgreSQL"
-        )
-    asyncpg = pytest.importorskip("asyncpg", reason="asyncpg (the postgres extra) is missing")
-    schema = f"rungs_test_{uuid.uuid4().hex[:12]}"  # a schema per test: runs cannot interfere
-    admin = await asyncpg.connect(base_url)
-    try:
-        await admin.execute(f'CREATE SCHEMA "{schema}"')
-
-        async def applied() -> list[int]:
-            rows = await admin.fetch(f'SELECT version FROM "{schema}".schema_migrations ORDER BY 1')
-            return [int(row["version"]) for row in rows]
-
-        db = Database(with_search_path(base_url, schema), applied, "postgres")
-        try:
-            yield db
-        finally:
-            await db.close_all()
-    finally:
-        await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await admin.close()
-
-
-def with_search_path(url: str, schema: str) -> str:
-    """The URL with `search_path` set: asyncpg turns unknown query parameters into settings."""
-    parts = urllib.parse.urlsplit(url)
-    query = [*urllib.parse.parse_qsl(parts.query), ("search_path", schema)]
-    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
-
-
-@pytest.fixture
-async def store(database: Database) -> Store:
-    return await database.open()
 
 
 def trace(trace_no: int) -> StoredTrace:
@@ -204,8 +107,37 @@ async def test_the_ring_keeps_only_the_latest_16_traces(store: Store) -> None:
         assert await store.load_trace(SCOPE, trace_no) == trace(trace_no).document
 
 
+async def test_a_batch_of_saves_lands_each_one_that_is_not_stale(store: Store) -> None:
+    third = Scope("console", "local", ScopeKind.OWN, "alice")
+    await save_versions(store, 2)  # SCOPE at version 2
+    batch = [
+        ClusterSave(OTHER, "other 1", 0, NOW, trace(1)),
+        ClusterSave(SCOPE, "stale", 1, NOW, trace(9)),  # someone saved version 2 already
+        ClusterSave(third, "third 1", 0, NOW),
+    ]
+
+    assert await store.save_clusters(batch) == [True, False, True]
+
+    assert await store.load_cluster(OTHER) == StoredCluster("other 1", 1)
+    assert await store.load_trace(OTHER, 1) == trace(1).document
+    assert await store.load_cluster(SCOPE) == StoredCluster("state 2", 2)
+    assert await store.load_trace(SCOPE, 9) is None
+    assert await store.load_cluster(third) == StoredCluster("third 1", 1)
+    assert await store.save_clusters([]) == []
+
+
+async def test_a_large_batch_of_saves_lands_whole(store: Store) -> None:
+    scopes = [Scope("slack", "T1", ScopeKind.CHANNEL, f"C{n}") for n in range(150)]
+
+    saved = await store.save_clusters([ClusterSave(s, f"state of {s}", 0, NOW) for s in scopes])
+
+    assert saved == [True] * len(scopes)
+    for scope in scopes:
+        assert await store.load_cluster(scope) == StoredCluster(f"state of {scope}", 1)
+
+
 async def test_deleting_a_cluster_takes_its_traces_and_nothing_else(store: Store) -> None:
-    other = "slack:T1:C9"
+    other = OTHER
     await save_versions(store, 3)
     await store.save_cluster(other, "there", 0, NOW, StoredTrace(1, "trace there"))
 
@@ -218,7 +150,7 @@ async def test_deleting_a_cluster_takes_its_traces_and_nothing_else(store: Store
 
 
 async def test_scopes_are_isolated(store: Store) -> None:
-    other = "slack:T1:C9"
+    other = OTHER
     await store.save_cluster(SCOPE, "here", 0, NOW, StoredTrace(1, "trace here"))
     await store.save_cluster(other, "there", 0, NOW, StoredTrace(1, "trace there"))
 
@@ -228,7 +160,7 @@ async def test_scopes_are_isolated(store: Store) -> None:
     assert await store.load_cluster(other) == StoredCluster("there", 1)
     assert await store.load_trace(SCOPE, 1) == "trace here"
     assert await store.load_trace(other, 1) == "trace there"
-    assert await store.load_cluster("slack:T1:C10") is None
+    assert await store.load_cluster(Scope("slack", "T1", ScopeKind.CHANNEL, "C10")) is None
 
 
 async def test_data_survives_a_restart(database: Database) -> None:

@@ -1,49 +1,76 @@
 """The team half of the store contract (challenges, the leaderboard, daily schedules), on the same
-real databases as test_store_contract.py: a SQLite file and, when RUNGS_TEST_POSTGRES_URL names
-one, a PostgreSQL schema of its own per test.
+databases as test_store_contract.py: a SQLite file, a PostgreSQL schema of its own per test when
+RUNGS_TEST_POSTGRES_URL names a server, and the in-memory fake.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import timedelta
+from datetime import time, timedelta
+from itertools import count
 
-from test_store_contract import NOW, Database, database, store
+from store_databases import NOW, Database
 
 from engine.ports import (
+    Board,
     BoardRow,
+    ChallengeReveal,
     ClaimedJob,
+    DailyDrill,
     EntryScore,
+    NewChallenge,
     NewJob,
+    ScheduleSpec,
+    Scope,
+    ScopeKind,
     Store,
     StoredChallenge,
     StoredEntry,
     StoredSchedule,
+    Target,
+    UserKey,
+    UserSettings,
 )
 
-__all__ = ["database", "store"]  # the fixtures, shared with the rest of the contract
 
-SCOPE = "slack:T1:ch:C7"
-BOARD = "slack:T1"
-ALICE, BOB, CAROL = "slack:T1:alice", "slack:T1:bob", "slack:T1:carol"
-TARGET = '{"workspace": "T1", "channel": "C7"}'
-PARAMS = '{"rps": 12000}'
+def channel(workspace: str, channel_id: str) -> Scope:
+    return Scope("slack", workspace, ScopeKind.CHANNEL, channel_id)
+
+
+def user(name: str, workspace: str = "T1") -> UserKey:
+    return UserKey("slack", workspace, name)
+
+
+SCOPE = channel("T1", "C7")
+ELSEWHERE = channel("T1", "C8")
+BOARD = Board("slack", "T1")
+ALICE, BOB, CAROL, DAN = user("alice"), user("bob"), user("carol"), user("dan")
+TARGET = Target("T1", "C7")
+PARAMS = {"rps": 12000.0}
 DEADLINE = NOW + timedelta(minutes=10)
 LEASE = timedelta(seconds=60)
 US = timedelta(microseconds=1)
+_KEYS = count(1)
 
 
-async def start(
-    store: Store, scope: str = SCOPE, board: str = BOARD, minute: int = 0
-) -> StoredChallenge:
+def new(
+    scope: Scope = SCOPE,
+    minute: int = 0,
+    drill: str = "cache-stampede",
+    length: timedelta = DEADLINE - NOW,
+) -> tuple[NewChallenge, NewJob]:
+    """A challenge starting `minute` minutes after NOW, and its reveal job (a fresh key)."""
     at = NOW + timedelta(minutes=minute)
-    challenge_id = await store.start_challenge(
-        scope, board, "cache-stampede", PARAMS, ALICE, at, at + timedelta(minutes=10), TARGET
-    )
-    assert challenge_id is not None, f"{scope} already had a challenge running"
-    started = await store.challenge(challenge_id)
-    assert started is not None
+    challenge = NewChallenge(scope, drill, PARAMS, ALICE, at, at + length, TARGET)
+    reveal = NewJob(f"reveal-{next(_KEYS)}", scope.platform, TARGET, ChallengeReveal(), at + length)
+    return challenge, reveal
+
+
+async def start(store: Store, scope: Scope = SCOPE, minute: int = 0) -> StoredChallenge:
+    started = await store.start_challenge(*new(scope, minute))
+    assert started is not None, f"{scope} already had a challenge running"
+    assert await store.challenge(started.id) == started
     return started
 
 
@@ -51,13 +78,12 @@ async def claim_all(store: Store, at: timedelta, node: str = "node-a") -> list[C
     return await store.claim_due_jobs("slack", node, NOW + at, LEASE, 100)
 
 
-async def play(
-    store: Store, board: str, minute: int, scores: dict[str, int], scope: str = SCOPE
-) -> int:
-    """A whole challenge on `board`, ended `minute` minutes after NOW with these points."""
-    challenge = await start(store, scope, board, minute)
-    for user in scores:
-        assert await store.join_challenge(challenge.id, user, user.rpartition(":")[2], NOW)
+async def play(store: Store, minute: int, scores: dict[UserKey, int], scope: Scope = SCOPE) -> int:
+    """A whole challenge in `scope` (on its board), ended `minute` minutes after NOW with these
+    points."""
+    challenge = await start(store, scope, minute)
+    for player in scores:
+        assert await store.join_challenge(challenge.id, player, player.user_id, NOW)
     ended = NOW + timedelta(minutes=minute + 5)
     assert await store.end_challenge(
         challenge.id, ended, [EntryScore(u, p // 10, 10, p) for u, p in scores.items()]
@@ -69,47 +95,47 @@ async def play(
 
 
 async def test_a_started_challenge_is_running_and_has_its_reveal_scheduled(store: Store) -> None:
-    challenge_id = await store.start_challenge(
-        SCOPE, BOARD, "cache-stampede", PARAMS, ALICE, NOW, DEADLINE, TARGET
-    )
+    challenge, job = new()
 
-    assert challenge_id is not None
+    started = await store.start_challenge(challenge, job)
+
+    assert started is not None
     expected = StoredChallenge(
-        challenge_id, SCOPE, BOARD, "cache-stampede", PARAMS, ALICE, NOW, DEADLINE, None, TARGET
+        started.id,
+        SCOPE,
+        BOARD,
+        "cache-stampede",
+        PARAMS,
+        ALICE,
+        NOW,
+        DEADLINE,
+        None,
+        TARGET,
+        job.key,
     )
+    assert started == expected
     assert await store.running_challenge(SCOPE) == expected
-    assert await store.challenge(challenge_id) == expected
-    assert await store.running_challenge("slack:T1:ch:C8") is None
-    assert await store.challenge(challenge_id + 1000) is None
+    assert await store.challenge(started.id) == expected
+    assert await store.challenge_by_reveal(job.key) == expected
+    assert await store.challenge_by_reveal("reveal-of-nothing") is None
+    assert await store.running_challenge(ELSEWHERE) is None
+    assert await store.challenge(started.id + 1000) is None
     assert await store.next_job_due("slack") == DEADLINE
-    assert await store.next_job_due("discord") is None  # the platform is the scope's first part
+    assert await store.next_job_due("discord") is None  # the job's platform, as given
     assert await claim_all(store, at=timedelta(minutes=10) - US) == []
     [reveal] = await claim_all(store, at=timedelta(minutes=10))
-    assert reveal == ClaimedJob(
-        reveal.id,
-        f"challenge:{challenge_id}",
-        "challenge_reveal",
-        "slack",
-        TARGET,
-        f'{{"challenge_id": {challenge_id}}}',
-        DEADLINE,
-        1,
-    )
+    assert reveal == ClaimedJob(reveal.id, job.key, "slack", TARGET, ChallengeReveal(), DEADLINE, 1)
 
 
 async def test_a_channel_runs_one_challenge_at_a_time(store: Store) -> None:
     first = await start(store)
 
-    second = await store.start_challenge(
-        SCOPE, BOARD, "other-drill", "{}", BOB, NOW, DEADLINE + timedelta(hours=1), TARGET
-    )
+    second = await store.start_challenge(*new(drill="other-drill", length=timedelta(hours=1)))
 
     assert second is None
     assert await store.running_challenge(SCOPE) == first
-    assert [j.key for j in await claim_all(store, at=timedelta(days=1))] == [
-        f"challenge:{first.id}"
-    ]
-    elsewhere = await start(store, scope="slack:T1:ch:C8")  # another channel is not blocked
+    assert [j.key for j in await claim_all(store, at=timedelta(days=1))] == [first.reveal_key]
+    elsewhere = await start(store, scope=ELSEWHERE)  # another channel is not blocked
     assert elsewhere.id != first.id
     assert await store.end_challenge(first.id, NOW + timedelta(minutes=3), [])
     again = await start(store, minute=4)  # once ended, the channel may start another
@@ -135,19 +161,17 @@ async def test_participants_join_once_and_are_listed_in_joining_order(store: Sto
     assert await store.challenge_entries(challenge.id + 1000) == []
 
 
-async def test_answers_need_a_participant_and_stay_within_max_length(store: Store) -> None:
+async def test_answers_need_a_participant_and_are_replaced_only_unchanged(store: Store) -> None:
     challenge = await start(store)
     await store.join_challenge(challenge.id, ALICE, "Alice", NOW)
     await store.join_challenge(challenge.id, BOB, "Bob", NOW)
 
-    assert await store.append_challenge_answer(challenge.id, CAROL, "not joined", 100) is False
-    assert await store.append_challenge_answer(challenge.id + 1000, ALICE, "nowhere", 100) is False
-    assert await store.append_challenge_answer(challenge.id, ALICE, "ü" * 13, 12) is False
-    assert await store.append_challenge_answer(challenge.id, ALICE, "ü" * 12, 12) is True
-    assert await store.append_challenge_answer(challenge.id, ALICE, "", 12) is False  # newline
-    assert await store.append_challenge_answer(challenge.id, BOB, "ab", 5) is True
-    assert await store.append_challenge_answer(challenge.id, BOB, "cd", 5) is True  # "ab\ncd"
-    assert await store.append_challenge_answer(challenge.id, BOB, "e", 6) is False  # 7 long
+    assert await store.replace_challenge_answer(challenge.id, CAROL, "", "not joined") is False
+    assert await store.replace_challenge_answer(challenge.id + 1000, ALICE, "", "nowhere") is False
+    assert await store.replace_challenge_answer(challenge.id, ALICE, "", "ü" * 12) is True
+    assert await store.replace_challenge_answer(challenge.id, ALICE, "", "stale") is False
+    assert await store.replace_challenge_answer(challenge.id, BOB, "", "ab") is True
+    assert await store.replace_challenge_answer(challenge.id, BOB, "ab", "ab\ncd") is True
 
     answers = {e.user: e.answer for e in await store.challenge_entries(challenge.id)}
     assert answers == {ALICE: "ü" * 12, BOB: "ab\ncd"}
@@ -156,14 +180,14 @@ async def test_answers_need_a_participant_and_stay_within_max_length(store: Stor
 
 async def test_ending_scores_the_entries_once_and_cancels_the_pending_reveal(store: Store) -> None:
     challenge = await start(store)
-    for user in (ALICE, BOB, CAROL):
-        await store.join_challenge(challenge.id, user, user.rpartition(":")[2], NOW)
-    await store.append_challenge_answer(challenge.id, ALICE, "cache the hot keys", 100)
+    for player in (ALICE, BOB, CAROL):
+        await store.join_challenge(challenge.id, player, player.user_id, NOW)
+    await store.replace_challenge_answer(challenge.id, ALICE, "", "cache the hot keys")
     ended = NOW + timedelta(minutes=4)
     scores = [
         EntryScore(ALICE, 3, 5, 60),
         EntryScore(BOB, 0, 5, 0),
-        EntryScore("slack:T1:stranger", 5, 5, 100),  # never joined: ignored
+        EntryScore(user("stranger"), 5, 5, 100),  # never joined: ignored
     ]  # Carol has no score (she wrote nothing): she stays unscored
 
     assert await store.end_challenge(challenge.id, ended, scores) is True
@@ -196,11 +220,13 @@ async def test_ending_scores_the_entries_once_and_cancels_the_pending_reveal(sto
 async def test_an_ended_challenge_takes_no_joins_and_no_answers(store: Store) -> None:
     challenge = await start(store)
     await store.join_challenge(challenge.id, ALICE, "Alice", NOW)
-    await store.append_challenge_answer(challenge.id, ALICE, "before the end", 100)
+    await store.replace_challenge_answer(challenge.id, ALICE, "", "before the end")
     assert await store.end_challenge(challenge.id, NOW + timedelta(minutes=1), [])
 
     assert await store.join_challenge(challenge.id, BOB, "Bob", NOW) is False
-    assert await store.append_challenge_answer(challenge.id, ALICE, "too late", 100) is False
+    assert (
+        await store.replace_challenge_answer(challenge.id, ALICE, "before the end", "late") is False
+    )
 
     assert [(e.user, e.answer) for e in await store.challenge_entries(challenge.id)] == [
         (ALICE, "before the end")
@@ -218,30 +244,30 @@ async def test_the_reveal_job_ending_its_challenge_is_left_to_its_sweeper(store:
 
 
 async def test_a_board_sums_points_and_counts_challenges_highest_first(store: Store) -> None:
-    await play(store, BOARD, 0, {ALICE: 30, BOB: 50, CAROL: 10})
-    await play(store, BOARD, 20, {ALICE: 40, CAROL: 0})
-    await play(store, "slack:T2", 40, {"slack:T2:dan": 500}, scope="slack:T2:ch:C1")
-    await play(store, BOARD, 60, {BOB: 20, "slack:T1:aaron": 90})  # Alice and Bob tie at 70
+    await play(store, 0, {ALICE: 30, BOB: 50, CAROL: 10})
+    await play(store, 20, {ALICE: 40, CAROL: 0})
+    await play(store, 40, {user("dan", "T2"): 500}, scope=channel("T2", "C1"))
+    await play(store, 60, {BOB: 20, user("aaron"): 90})  # Alice and Bob tie at 70
 
     board = await store.leaderboard(BOARD, None, 10)
 
     assert board == [
-        BoardRow("slack:T1:aaron", "aaron", 90, 1),
+        BoardRow(user("aaron"), "aaron", 90, 1),
         BoardRow(ALICE, "alice", 70, 2),
         BoardRow(BOB, "bob", 70, 2),
         BoardRow(CAROL, "carol", 10, 2),
     ]
     assert await store.leaderboard(BOARD, None, 2) == board[:2]
     assert await store.leaderboard(BOARD, None, 0) == []
-    assert await store.leaderboard("slack:T2", None, 10) == [
-        BoardRow("slack:T2:dan", "dan", 500, 1)
+    assert await store.leaderboard(Board("slack", "T2"), None, 10) == [
+        BoardRow(user("dan", "T2"), "dan", 500, 1)
     ]
-    assert await store.leaderboard("slack:T9", None, 10) == []
+    assert await store.leaderboard(Board("slack", "T9"), None, 10) == []
 
 
 async def test_a_board_counts_points_won_since_an_instant(store: Store) -> None:
-    await play(store, BOARD, 0, {ALICE: 30, BOB: 50})  # ends at NOW + 5 min
-    await play(store, BOARD, 20, {ALICE: 40})  # ends at NOW + 25 min
+    await play(store, 0, {ALICE: 30, BOB: 50})  # ends at NOW + 5 min
+    await play(store, 20, {ALICE: 40})  # ends at NOW + 25 min
 
     since_second = await store.leaderboard(BOARD, NOW + timedelta(minutes=25), 10)
     after_all = await store.leaderboard(BOARD, NOW + timedelta(minutes=25) + US, 10)
@@ -253,16 +279,15 @@ async def test_a_board_counts_points_won_since_an_instant(store: Store) -> None:
 
 
 async def test_a_board_leaves_out_users_who_turned_it_off(store: Store) -> None:
-    await play(store, BOARD, 0, {ALICE: 30, BOB: 50, CAROL: 10, "slack:T1:dan": 20})
-    await store.save_settings(BOB, '{"tz": "UTC", "leaderboard": "off"}')
-    await store.save_settings(ALICE, '{"leaderboard": "on"}')
-    await store.save_settings(CAROL, "not json at all")  # never breaks the board
-    await store.save_settings("slack:T1:dan", '["leaderboard", "off"]')  # not an object
+    await play(store, 0, {ALICE: 30, BOB: 50, CAROL: 10, DAN: 20})
+    await store.save_settings(BOB, UserSettings("UTC", leaderboard_visible=False))
+    await store.save_settings(ALICE, UserSettings(leaderboard_visible=True))
+    await store.save_settings(CAROL, UserSettings("Europe/Berlin"))  # the default: shown
 
     board = await store.leaderboard(BOARD, None, 10)
 
-    assert [row.user for row in board] == [ALICE, "slack:T1:dan", CAROL]
-    await store.save_settings(BOB, '{"leaderboard": "on"}')
+    assert [row.user for row in board] == [ALICE, DAN, CAROL]  # Dan has no settings: shown
+    await store.save_settings(BOB, UserSettings("UTC"))
     assert [row.user for row in await store.leaderboard(BOARD, None, 1)] == [BOB]
 
 
@@ -280,10 +305,10 @@ async def test_a_board_shows_the_name_of_each_users_latest_entry(store: Store) -
 
 
 async def test_forgetting_a_user_takes_their_entries_and_points(store: Store) -> None:
-    challenge_id = await play(store, BOARD, 0, {ALICE: 30, BOB: 50})
+    challenge_id = await play(store, 0, {ALICE: 30, BOB: 50})
     running = await start(store, minute=20)
     await store.join_challenge(running.id, ALICE, "Alice", NOW)
-    await store.save_settings(ALICE, '{"leaderboard": "on"}')
+    await store.save_settings(ALICE, UserSettings())
 
     deleted = await store.forget_user(ALICE)
 
@@ -293,7 +318,7 @@ async def test_forgetting_a_user_takes_their_entries_and_points(store: Store) ->
     assert await store.challenge_entries(running.id) == []
     started = await store.challenge(challenge_id)
     assert started is not None
-    assert started.starter == ""  # the challenge stays with its channel, without her key
+    assert started.starter is None  # the challenge stays with its channel, without her key
     assert await store.forget_user(ALICE) == 0
     # A score for her arriving after she was forgotten does not bring her back.
     assert await store.end_challenge(running.id, NOW + US, [EntryScore(ALICE, 1, 1, 10)])
@@ -306,7 +331,7 @@ async def test_of_two_racing_starts_in_one_channel_exactly_one_wins(database: Da
         at = NOW + timedelta(hours=round_)
         results = await asyncio.gather(
             *(
-                s.start_challenge(SCOPE, BOARD, name, "{}", ALICE, at, at + US, TARGET)
+                s.start_challenge(*new(SCOPE, 60 * round_, name, US))
                 for s, name in ((left, "left"), (right, "right"))
             )
         )
@@ -314,9 +339,8 @@ async def test_of_two_racing_starts_in_one_channel_exactly_one_wins(database: Da
         winners = [r for r in results if r is not None]
         assert len(winners) == 1, f"round {round_}: {results}"
         running = await right.running_challenge(SCOPE)
-        assert running is not None
-        assert running.id == winners[0]
-        assert await left.end_challenge(winners[0], at, []) is True
+        assert running == winners[0]
+        assert await left.end_challenge(winners[0].id, at, []) is True
     assert await left.next_job_due("slack") is None  # each start scheduled one reveal, ended
 
 
@@ -343,19 +367,16 @@ async def test_of_two_racing_ends_exactly_one_scores(database: Database) -> None
 
 # --- daily schedules ----------------------------------------------------------------------
 
-SPEC = '{"at": "09:00", "tz": "Europe/Berlin", "topic": "caching", "by": "slack:T1:alice"}'
+SPEC = ScheduleSpec(time(9, 0), "Europe/Berlin", "caching", "n0nce")
 
 
-def daily(day: int, hour: int = 8) -> NewJob:
+def spec(**changes: object) -> ScheduleSpec:
+    return replace(SPEC, **changes)  # type: ignore[arg-type]
+
+
+def daily(day: int, hour: int = 8, scope: Scope = SCOPE) -> NewJob:
     due = NOW.replace(hour=hour) + timedelta(days=day)
-    return NewJob(
-        f"daily:{SCOPE}:{due.isoformat()}",
-        "daily_drill",
-        "slack",
-        TARGET,
-        f'{{"scope": "{SCOPE}"}}',
-        due,
-    )
+    return NewJob(f"daily:{scope}:{due.isoformat()}", "slack", TARGET, DailyDrill(scope), due)
 
 
 async def test_setting_a_schedule_schedules_its_first_run(store: Store) -> None:
@@ -367,14 +388,12 @@ async def test_setting_a_schedule_schedules_its_first_run(store: Store) -> None:
     assert await store.load_schedule(SCOPE) == StoredSchedule(SCOPE, SPEC, first.key)
     assert await store.next_job_due("slack") == first.due_at
     [run] = await claim_all(store, at=first.due_at - NOW)
-    assert run == ClaimedJob(
-        run.id, first.key, "daily_drill", "slack", TARGET, first.payload, first.due_at, 1
-    )
+    assert run == ClaimedJob(run.id, first.key, "slack", TARGET, first.payload, first.due_at, 1)
 
 
 async def test_setting_a_schedule_again_replaces_it_and_its_pending_run(store: Store) -> None:
     await store.set_schedule(SCOPE, SPEC, daily(1, hour=8))
-    other_spec = SPEC.replace("09:00", "07:00")
+    other_spec = spec(at=time(7, 0))
 
     await store.set_schedule(SCOPE, other_spec, daily(1, hour=6))
 
@@ -388,25 +407,26 @@ async def test_setting_a_schedule_with_the_same_first_run_key_replaces_that_run(
 ) -> None:
     first = daily(1)
     await store.set_schedule(SCOPE, SPEC, first)
-    changed = replace(first, payload='{"topic": "sharding"}')
+    changed = replace(first, payload=DailyDrill(ELSEWHERE))
 
     await store.set_schedule(SCOPE, SPEC, changed)
 
     [run] = await claim_all(store, at=timedelta(days=2))
-    assert (run.key, run.payload) == (first.key, '{"topic": "sharding"}')
+    assert (run.key, run.payload) == (first.key, DailyDrill(ELSEWHERE))
 
 
 async def test_clearing_a_schedule_cancels_its_pending_run(store: Store) -> None:
     await store.set_schedule(SCOPE, SPEC, daily(1))
-    await store.set_schedule("slack:T1:ch:C8", SPEC, daily(2))
+    await store.set_schedule(ELSEWHERE, SPEC, daily(2, scope=ELSEWHERE))
 
     assert await store.clear_schedule(SCOPE) is True
     assert await store.clear_schedule(SCOPE) is False
 
     assert await store.load_schedule(SCOPE) is None
-    assert await store.load_schedule("slack:T1:ch:C8") is not None
-    assert [j.key for j in await claim_all(store, at=timedelta(days=3))] == [daily(2).key]
-    assert await store.clear_schedule("slack:T1:ch:none") is False
+    assert await store.load_schedule(ELSEWHERE) is not None
+    keys = [j.key for j in await claim_all(store, at=timedelta(days=3))]
+    assert keys == [daily(2, scope=ELSEWHERE).key]
+    assert await store.clear_schedule(channel("T1", "none")) is False
 
 
 async def test_advancing_finishes_the_run_and_schedules_the_next(store: Store) -> None:
@@ -441,7 +461,7 @@ async def test_advancing_without_the_claim_changes_nothing(store: Store) -> None
 async def test_advancing_a_schedule_changed_meanwhile_only_finishes_the_run(store: Store) -> None:
     await store.set_schedule(SCOPE, SPEC, daily(1))
     [run] = await claim_all(store, at=timedelta(days=1))
-    new_spec = SPEC.replace("caching", "sharding")
+    new_spec = spec(topic="sharding")
     await store.set_schedule(SCOPE, new_spec, daily(1, hour=12))  # the held run is not touched
 
     advanced = await store.advance_schedule(SCOPE, run.key, run.id, "node-a", run.due_at, daily(2))
@@ -479,7 +499,7 @@ async def test_schedules_survive_a_restart(database: Database) -> None:
     assert await second.running_challenge(SCOPE) == challenge
     assert [e.user for e in await second.challenge_entries(challenge.id)] == [ALICE]
     keys = [j.key for j in await claim_all(second, at=timedelta(days=2))]
-    assert keys == [f"challenge:{challenge.id}", daily(1).key]
+    assert keys == [challenge.reveal_key, daily(1).key]
 
 
 async def test_racing_schedule_changes_leave_one_schedule_with_exactly_its_run(
@@ -488,11 +508,12 @@ async def test_racing_schedule_changes_leave_one_schedule_with_exactly_its_run(
     left, right = await database.open(), await database.open()
     for round_ in range(4):
         day = 10 * round_ + 1
-        setting = left.set_schedule(SCOPE, "left", daily(day, hour=6))
+        setting = left.set_schedule(SCOPE, spec(nonce="left"), daily(day, hour=6))
         if round_ % 2:  # a set racing a clear of the schedule the last round left
             await asyncio.gather(setting, right.clear_schedule(SCOPE))
         else:  # two sets racing
-            await asyncio.gather(setting, right.set_schedule(SCOPE, "right", daily(day, hour=7)))
+            righting = right.set_schedule(SCOPE, spec(nonce="right"), daily(day, hour=7))
+            await asyncio.gather(setting, righting)
 
         schedule = await right.load_schedule(SCOPE)
         runs = await claim_all(left, at=timedelta(days=day + 1))
@@ -500,7 +521,7 @@ async def test_racing_schedule_changes_leave_one_schedule_with_exactly_its_run(
             assert runs == [], f"round {round_}: a run outlived its schedule"
         else:
             assert [r.key for r in runs] == [schedule.job_key], f"round {round_}: {schedule}"
-            assert (schedule.spec, schedule.job_key) in {
+            assert (schedule.spec.nonce, schedule.job_key) in {
                 ("left", daily(day, hour=6).key),
                 ("right", daily(day, hour=7).key),
             }
@@ -509,11 +530,11 @@ async def test_racing_schedule_changes_leave_one_schedule_with_exactly_its_run(
 
 
 async def test_a_first_run_whose_key_is_taken_keeps_the_existing_job(store: Store) -> None:
-    existing = replace(daily(1), payload='{"scheduled": "before"}')
+    existing = replace(daily(1), payload=DailyDrill(ELSEWHERE))
     assert await store.schedule_job(existing)
 
     await store.set_schedule(SCOPE, SPEC, daily(1))  # a new schedule: nothing to cancel
 
     assert await store.load_schedule(SCOPE) == StoredSchedule(SCOPE, SPEC, daily(1).key)
     [run] = await claim_all(store, at=timedelta(days=2))
-    assert run.payload == '{"scheduled": "before"}'  # an existing key changes nothing
+    assert run.payload == DailyDrill(ELSEWHERE)  # an existing key changes nothing

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_store_contract import POSTGRES_URL_VARIABLE, with_search_path
+from store_databases import POSTGRES_URL_VARIABLE, with_search_path
 
 from engine.content.loader import Content
 from engine.ports import FixedClock

@@ -3,12 +3,15 @@ join, private answers, status, early end, the reveal by the sweeper, the leaderb
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 from team_helpers import Collector, button_ids, is_warning, member, sweeper, text_of
 
 from engine.commands.buttons import answer_form
-from engine.ports import FixedClock
+from engine.content.loader import Content
+from engine.ports import FixedClock, UserSettings
 from engine.replies import Deadline, Visibility
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Tutor
@@ -195,4 +198,24 @@ async def test_leaderboard_periods_and_opting_out(
     assert "You are hidden" in mine
     await tutor.handle_text(BOB, "/settings leaderboard=on")
     assert "bob" in text_of(await tutor.handle_text(ALICE, "/leaderboard all"))
-    assert await sqlite_store.load_settings(BOB.user_key) == '{"leaderboard": "on"}'
+    assert await sqlite_store.load_settings(BOB.user_key) == UserSettings(None, True)
+
+
+async def test_answers_from_two_nodes_at_once_all_land(
+    tmp_path: Path, content: Content, clock: FixedClock
+) -> None:
+    stores = [await SqliteStore.open(tmp_path / "two.db") for _ in range(2)]
+    tutors = [Tutor(store, content, clock) for store in stores]
+    try:
+        challenge_id = await start(tutors[0])
+        await tutors[1].handle_text(BOB, "/challenge join")
+        pieces = [f"piece {n}" for n in range(16)]
+        replies = await asyncio.gather(
+            *(tutors[n % 2].handle_text(BOB, f"/answer {p}") for n, p in enumerate(pieces))
+        )
+        assert not any(is_warning(r) for r in replies), [text_of(r) for r in replies]
+        [entry] = await stores[0].challenge_entries(challenge_id)
+    finally:
+        for store in stores:
+            await store.close()
+    assert sorted(entry.answer.split("\n")) == sorted(pieces)

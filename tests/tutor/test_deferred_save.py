@@ -1,4 +1,4 @@
-"""`Tutor.save_after_reply()`: cluster changes answered before they are saved, on a real SQLite
+"""`Tutor.reply_then_save()`: cluster changes answered before they are saved, on a real SQLite
 file. The saves keep their order per scope, land in the store, and a conflict or a failure is
 logged and reloaded from, never raised."""
 
@@ -7,17 +7,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from engine.commands.incoming import Typed
 from engine.content.loader import Content
 from engine.ports import FixedClock
 from engine.replies import Reply, TraceSteps
 from engine.sim.codec import load_state
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Actor, Tutor
-from engine.tutor.after_reply import PendingSaves
+from engine.tutor.saving import Saving
 
 STUDY = Actor("discord", "g1", "alice", "alice", "study")
 
@@ -30,10 +32,15 @@ def trace_block(reply: Reply) -> TraceSteps:
     return next(b for b in reply.blocks if isinstance(b, TraceSteps))
 
 
-async def deferred(tutor: Tutor, who: Actor, line: str) -> tuple[Reply, PendingSaves]:
-    with tutor.save_after_reply() as saved:
-        reply = await tutor.handle_text(who, line)
-    return reply, saved
+async def deferred(tutor: Tutor, who: Actor, line: str) -> tuple[Reply, Saving]:
+    answered = await tutor.reply_then_save(who, Typed(line))
+    return answered.reply, answered.saved
+
+
+async def turns(count: int) -> None:
+    """Let the event loop run `count` times around (tasks just started get going)."""
+    for _ in range(count):
+        await asyncio.sleep(0)
 
 
 async def stored_version(store: SqliteStore, scope: str) -> tuple[int, int]:
@@ -121,7 +128,7 @@ async def test_a_conflicting_save_is_logged_and_the_next_command_reloads(
         assert trace_block(stale).trace_no == 2  # answered from the stale cache
         await saved  # does not raise
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert STUDY.cluster_scope in warning.getMessage()
+    assert str(STUDY.cluster_scope) in warning.getMessage()
     assert "[ref " in warning.getMessage()
     assert await stored_version(sqlite_store, STUDY.cluster_scope) == (2, 2)  # bob's stands
     fresh, saved = await deferred(tutor, STUDY, "/trace GET /u/8")
@@ -139,8 +146,8 @@ async def test_the_reply_comes_before_the_save_completes(
     try:
         reply, saved = await asyncio.wait_for(deferred(tutor, STUDY, "/trace GET /u/7"), 2)
         assert trace_block(reply).trace_no == 1
-        await asyncio.sleep(0.3)
-        assert not saved.done()  # the save waits for the write lock; the reply did not
+        await turns(5)  # the save has started, and waits for the write lock: it cannot land
+        assert not saved.done()  # while another writer holds the file; the reply did not wait
     finally:
         locker.execute("COMMIT")
         locker.close()
@@ -149,15 +156,17 @@ async def test_the_reply_comes_before_the_save_completes(
 
 
 async def test_a_failed_save_is_logged_and_the_next_command_reloads(
-    tutor: Tutor,
-    sqlite_store: SqliteStore,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path, content: Content, clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    # A short busy timeout, so that the held lock below fails the save quickly.
+    sqlite_store = await SqliteStore.open(
+        tmp_path / "rungs.db", busy_timeout=timedelta(seconds=0.2)
+    )
+    tutor = Tutor(sqlite_store, content, clock)
     _, saved = await deferred(tutor, STUDY, "/trace GET /u/7")
     await saved
     locker = sqlite3.connect(tmp_path / "rungs.db", isolation_level=None)
-    locker.execute("BEGIN IMMEDIATE")  # held past the store's 5 s busy timeout
+    locker.execute("BEGIN IMMEDIATE")  # held past the store's busy timeout
     try:
         with caplog.at_level(logging.ERROR, logger="engine.tutor"):
             lost, saved = await deferred(tutor, STUDY, "/trace GET /u/8")
@@ -173,6 +182,7 @@ async def test_a_failed_save_is_logged_and_the_next_command_reloads(
     await saved
     assert trace_block(again).trace_no == 2  # from the store, not from the unsaved change
     assert await stored_version(sqlite_store, STUDY.cluster_scope) == (2, 2)
+    await sqlite_store.close()
 
 
 async def test_a_runner_shutting_down_waits_for_the_saves_still_running(
@@ -184,8 +194,8 @@ async def test_a_runner_shutting_down_waits_for_the_saves_still_running(
     reply, saved = await deferred(tutor, STUDY, "/trace GET /u/7")
     assert trace_block(reply).trace_no == 1
     shutdown = asyncio.create_task(tutor.saved())  # what bot.runtime awaits before closing
-    await asyncio.sleep(0.2)
-    assert not shutdown.done()
+    await turns(5)
+    assert not shutdown.done()  # the save cannot land while the file is locked
     holder.execute("COMMIT")
     holder.close()
     await asyncio.wait_for(shutdown, 10)

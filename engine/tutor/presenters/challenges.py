@@ -1,17 +1,17 @@
-"""Replies of team study: a challenge's prompt, status and reveal, and the leaderboard."""
+"""Replies of the challenge family: a challenge's prompt, status and reveal, the leaderboard."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from engine.commands import buttons
-from engine.content.models import Drill
+from engine.content.models import ChecklistEntry, Drill
 from engine.drills.params import render
 from engine.drills.scoring import expected_numbers
 from engine.ports import BoardRow, StoredEntry
 from engine.replies import (
+    Block,
     Button,
     Buttons,
     ButtonStyle,
@@ -28,7 +28,7 @@ from engine.replies import (
     SpanStyle,
     Visibility,
 )
-from engine.team.scores import POINTS_RULE, TeamResult
+from engine.team.scores import POINTS_RULE, Standing, TeamResult
 
 PUBLIC = Visibility.PUBLIC
 USER = SpanStyle.USER_TEXT
@@ -99,7 +99,7 @@ def status(
         (e.display_name, "answered" if e.answer.strip() else "joined, no answer yet")
         for e in entries
     )
-    blocks: list[Any] = [Heading(f"Team challenge: {title}")]
+    blocks: list[Block] = [Heading(f"Team challenge: {title}")]
     if starter:  # empty once the starter has used /forget-me
         blocks.append(Paragraph.of("Started by ", Span(starter, SpanStyle.MENTION), "."))
     if deadline <= now:
@@ -122,7 +122,7 @@ def revealed(
         if ended_early_by
         else Paragraph.of("Team challenge over: time is up.")
     )
-    blocks: list[Any] = [
+    blocks: list[Block] = [
         Heading(f"{drill.title}: together you covered {result.together}/{result.total}"),
         when,
         Checklist(tuple(_item(item, result, params) for item in drill.checklist)),
@@ -141,7 +141,7 @@ def revealed(
     return Reply(tuple(blocks), PUBLIC)
 
 
-def _item(item: Any, result: TeamResult, params: Mapping[str, float]) -> ChecklistItem:
+def _item(item: ChecklistEntry, result: TeamResult, params: Mapping[str, float]) -> ChecklistItem:
     names = result.covered_by[item.id]
     if names:
         return ChecklistItem(item.label, True, "covered by " + ", ".join(names))
@@ -152,7 +152,7 @@ def _item(item: Any, result: TeamResult, params: Mapping[str, float]) -> Checkli
     return ChecklistItem(item.label, False, detail)
 
 
-def _standing(standing: Any) -> tuple[str, str]:
+def _standing(standing: Standing) -> tuple[str, str]:
     if not standing.answered:
         return standing.display_name, "no answer"
     best = " (best)" if standing.best else ""
@@ -164,7 +164,7 @@ def _standing(standing: Any) -> tuple[str, str]:
 
 def leaderboard(rows: Sequence[BoardRow], period: str, caller_hidden: bool) -> Reply:
     title = "Leaderboard: the last 7 days" if period == "week" else "Leaderboard: all time"
-    blocks: list[Any] = [Heading(title)]
+    blocks: list[Block] = [Heading(title)]
     if rows:
         blocks.append(
             Fields(

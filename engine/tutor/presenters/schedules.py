@@ -1,16 +1,17 @@
-"""Replies of the daily drill: the schedule, and the post itself."""
+"""Replies of the schedule family: a channel's daily drill, and the post itself."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.commands import buttons
 from engine.content.models import Drill
 from engine.drills.params import render
+from engine.ports import ScheduleSpec
 from engine.replies import (
+    Block,
     Button,
     Buttons,
     ButtonStyle,
@@ -25,26 +26,26 @@ from engine.replies import (
 )
 
 
-def describe(at: str, zone: str, topic: str | None) -> str:
-    about = f" on {topic}" if topic else ""
-    return f"every day at {at} {zone}{about}"
+def describe(spec: ScheduleSpec) -> str:
+    about = f" on {spec.topic}" if spec.topic else ""
+    return f"every day at {spec.at:%H:%M} {spec.tz}{about}"
 
 
-def schedule_set(at: str, zone: str, topic: str | None, first: datetime) -> Reply:
-    local = first.astimezone(ZoneInfo(zone))
+def schedule_set(spec: ScheduleSpec, first: datetime) -> Reply:
+    local = first.astimezone(ZoneInfo(spec.tz))
     return Reply(
         (
-            Notice(f"Daily drill set: {describe(at, zone, topic)}. First post {local:%a %d %b}."),
+            Notice(f"Daily drill set: {describe(spec)}. First post {local:%a %d %b}."),
             Deadline(first, "First post"),
         ),
         Visibility.PUBLIC,
     )
 
 
-def schedule_shown(at: str, zone: str, topic: str | None, upcoming: datetime) -> Reply:
+def schedule_shown(spec: ScheduleSpec, upcoming: datetime) -> Reply:
     return Reply(
         (
-            Notice(f"Daily drill here: {describe(at, zone, topic)}."),
+            Notice(f"Daily drill here: {describe(spec)}."),
             Deadline(upcoming, "Next post"),
         ),
         Visibility.PUBLIC,
@@ -67,7 +68,7 @@ def schedule_off() -> Reply:
 
 
 def daily_post(drill: Drill, params: Mapping[str, float]) -> Reply:
-    blocks: list[Any] = [
+    blocks: list[Block] = [
         Heading(f"Daily drill: {drill.title}"),
         Paragraph.of(Span(render(drill.prompt, params), SpanStyle.STRONG)),
         Paragraph.of(

@@ -1,19 +1,19 @@
-"""Replies of the drill flow: the prompt, the reveal, the schedule, progress."""
+"""Replies of the drill family: the prompt, the reveal, the next review, progress."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.commands import buttons
 from engine.commands.specs import RATINGS
-from engine.content.models import Drill
+from engine.content.models import ChecklistEntry, Drill
 from engine.drills.params import render
 from engine.drills.scoring import Verdict, expected_numbers
 from engine.progress.summary import Progress
 from engine.replies import (
+    Block,
     Button,
     Buttons,
     ButtonStyle,
@@ -110,7 +110,7 @@ def revealed(
     sketch: str,
     session_id: int,
 ) -> Reply:
-    blocks: list[Any] = [
+    blocks: list[Block] = [
         Heading(f"{drill.title}: covered {verdict.covered}/{verdict.total}"),
         Paragraph.of(timing),
     ]
@@ -141,7 +141,9 @@ def revealed(
     return Reply(tuple(blocks))
 
 
-def _item(item: Any, matched: tuple[str, ...], params: Mapping[str, float]) -> ChecklistItem:
+def _item(
+    item: ChecklistEntry, matched: tuple[str, ...], params: Mapping[str, float]
+) -> ChecklistItem:
     if matched:
         return ChecklistItem(item.label, True, "matched: " + ", ".join(matched))
     detail = item.why
@@ -184,7 +186,7 @@ def progress_reply(
     ]
     if trend:
         rows.append(("Coverage trend", trend))
-    blocks: list[Any] = [Heading("Your progress"), Fields(tuple(rows))]
+    blocks: list[Block] = [Heading("Your progress"), Fields(tuple(rows))]
     blocks.append(
         Fields(
             tuple(

@@ -1,0 +1,51 @@
+"""What an adapter hands the Tutor: a typed line, structured options, a pressed button, or a
+command already built. Parsed once, inside the Tutor's error net."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from engine.commands import types as t
+from engine.commands.buttons import parse_button
+from engine.commands.options import Raw
+from engine.commands.parser import parse_options, parse_text
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A whole line, as the console and Slack's slash commands deliver it."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Structured options, as Discord's slash commands and the answer forms deliver them."""
+
+    name: str
+    subcommand: str | None = None
+    options: Mapping[str, Raw] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """A button's id."""
+
+    action_id: str
+
+
+Incoming = Typed | Options | Pressed | t.Command
+
+
+def parse(incoming: Incoming) -> t.Command:
+    """The command; bad input raises UsageError (a short reason and the usage)."""
+    match incoming:
+        case Typed(line):
+            return parse_text(line)
+        case Options(name, subcommand, options):
+            return parse_options(name, subcommand, options)
+        case Pressed(action_id):
+            return parse_button(action_id)
+        case _:
+            return incoming

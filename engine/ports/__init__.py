@@ -1,0 +1,83 @@
+"""The ports the Tutor depends on: durable state, one small Protocol per aggregate (clusters,
+drills, challenges, schedules, jobs) with typed values, and time. Storage and time come in
+through these, so the domain stays pure and each store (SQLite, PostgreSQL, the tests' in-memory
+fake) can be swapped without changing a caller."""
+
+from engine.ports.challenges import (
+    BoardRow,
+    ChallengeStore,
+    EntryScore,
+    NewChallenge,
+    StoredChallenge,
+    StoredEntry,
+)
+from engine.ports.clock import Clock, FixedClock, SystemClock
+from engine.ports.clusters import (
+    TRACE_RING,
+    ClusterSave,
+    ClusterStore,
+    StoredCluster,
+    StoredTrace,
+)
+from engine.ports.drills import (
+    DrillParams,
+    DrillStore,
+    ReviewCard,
+    StoredReview,
+    StoredSession,
+    UserSettings,
+)
+from engine.ports.jobs import (
+    ChallengeReveal,
+    ClaimedJob,
+    DailyDrill,
+    DrillNudge,
+    JobPayload,
+    JobStore,
+    NewJob,
+    Target,
+    UnreadableJob,
+)
+from engine.ports.keys import Board, Scope, ScopeKind, UserKey
+from engine.ports.schedules import ScheduleSpec, ScheduleStore, StoredSchedule
+from engine.ports.store import Store
+
+__all__ = [
+    "TRACE_RING",
+    "Board",
+    "BoardRow",
+    "ChallengeReveal",
+    "ChallengeStore",
+    "ClaimedJob",
+    "Clock",
+    "ClusterSave",
+    "ClusterStore",
+    "DailyDrill",
+    "DrillNudge",
+    "DrillParams",
+    "DrillStore",
+    "EntryScore",
+    "FixedClock",
+    "JobPayload",
+    "JobStore",
+    "NewChallenge",
+    "NewJob",
+    "ReviewCard",
+    "ScheduleSpec",
+    "ScheduleStore",
+    "Scope",
+    "ScopeKind",
+    "Store",
+    "StoredChallenge",
+    "StoredCluster",
+    "StoredEntry",
+    "StoredReview",
+    "StoredSchedule",
+    "StoredSession",
+    "StoredTrace",
+    "SystemClock",
+    "Target",
+    "UnreadableJob",
+    "UserKey",
+    "UserSettings",
+]

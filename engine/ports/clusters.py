@@ -1,0 +1,75 @@
+"""The clusters port: each scope's simulated cluster and its latest traces.
+
+The cluster and trace documents are the simulation's own formats (engine/sim/codec.py and the
+Tutor's trace codec), versioned by their writers; to storage they are opaque text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from engine.ports.keys import Scope
+
+TRACE_RING = 16  # traces kept per scope: the latest 16, by trace number
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCluster:
+    document: str  # the cluster state as the simulation's codec wrote it
+    version: int  # bumped by every save; saves name the version they read (optimistic locking)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTrace:
+    trace_no: int
+    document: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSave:
+    """One save: the cluster a change made from `expected_version` (0: none stored yet), and the
+    trace that change produced, if any."""
+
+    scope: Scope
+    document: str
+    expected_version: int
+    at: datetime
+    trace: StoredTrace | None = None
+
+
+class ClusterStore(Protocol):
+    """A scope's simulated cluster, saved with optimistic versioning, and its recent traces."""
+
+    async def load_cluster(self, scope: Scope) -> StoredCluster | None:
+        """The cluster of a scope, or None if it has none yet."""
+        ...
+
+    async def save_cluster(
+        self,
+        scope: Scope,
+        document: str,
+        expected_version: int,
+        now: datetime,
+        trace: StoredTrace | None = None,
+    ) -> bool:
+        """Save if the stored version is still `expected_version` (0: none stored yet), together
+        with the trace that produced it, in one transaction. Returns False, changing nothing, if
+        someone else saved first."""
+        ...
+
+    async def save_clusters(self, saves: Sequence[ClusterSave]) -> list[bool]:
+        """Several saves at once (of different scopes), each as `save_cluster` would do it, in
+        as few transactions as the store can: the results, in order. A save that conflicts
+        changes nothing and does not keep the others from landing."""
+        ...
+
+    async def load_trace(self, scope: Scope, trace_no: int) -> str | None:
+        """A recent trace of the scope; only the latest `TRACE_RING` are kept."""
+        ...
+
+    async def delete_cluster(self, scope: Scope) -> int:
+        """Delete a scope's cluster and its traces; returns how many rows went."""
+        ...

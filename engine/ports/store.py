@@ -1,0 +1,21 @@
+"""`Store`: every port of durable state together, as one database provides them.
+
+Only the wiring (bot/runtime.py, the Tutor's constructor) needs the whole; each handler takes
+the ports it uses, so a fake or a new store can be written one aggregate at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from engine.ports.challenges import ChallengeStore
+from engine.ports.clusters import ClusterStore
+from engine.ports.drills import DrillStore
+from engine.ports.jobs import JobStore
+from engine.ports.schedules import ScheduleStore
+
+
+class Store(ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, Protocol):
+    """Durable state. Each method is one transaction; no SQL dialect leaks through."""
+
+    async def close(self) -> None: ...

@@ -1,0 +1,103 @@
+"""Clusters and their trace ring on PostgreSQL: the cluster half of `PostgresStore` (a mixin
+sharing its pool).
+
+`save_cluster` puts the version check and both writes into one statement of data-modifying CTEs
+(`SAVE_CLUSTER`); the row lock PostgreSQL takes on the cluster row serialises racing savers, and
+under READ COMMITTED the loser re-reads the row once the winner commits, finds the version moved
+on and writes nothing. A batch of saves is that statement once per save, sent together over the
+pool: each is its own transaction, so a conflict in one leaves the others alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from engine.ports import TRACE_RING, ClusterSave, Scope, StoredCluster, StoredTrace
+from engine.storage.codecs import scope_text
+
+LOAD_CLUSTER = "SELECT state, version FROM clusters WHERE scope = $1"
+
+# $1 scope, $2 expected version, $3 state, $4 now, $5 slot, $6 trace_no, $7 trace body (or NULL).
+# Exactly one of `inserted` (expected 0: nothing stored yet) and `updated` (expected N > 0) can
+# write, and each writes only if the stored version is still the expected one; `ring` writes the
+# trace only if one of them did. So a stale save changes nothing, and the whole save is atomic
+# because it is one statement. ON CONFLICT DO NOTHING makes a racing first save wait for the
+# other's insert and then yield; the UPDATE's WHERE is re-checked after waiting for the row lock.
+SAVE_CLUSTER = """
+WITH inserted AS (
+    INSERT INTO clusters (scope, version, state, updated_at)
+    SELECT $1::text, 1, $3::text, $4::timestamptz
+    WHERE $2::bigint = 0
+    ON CONFLICT (scope) DO NOTHING
+    RETURNING scope
+), updated AS (
+    UPDATE clusters SET version = version + 1, state = $3::text, updated_at = $4::timestamptz
+    WHERE scope = $1::text AND version = $2::bigint AND $2::bigint > 0
+    RETURNING scope
+), saved AS (
+    SELECT scope FROM inserted UNION ALL SELECT scope FROM updated
+), ring AS (
+    INSERT INTO traces (scope, slot, trace_no, body, created_at)
+    SELECT scope, $5::smallint, $6::bigint, $7::text, $4::timestamptz
+    FROM saved WHERE $7::text IS NOT NULL
+    ON CONFLICT (scope, slot) DO UPDATE SET
+        trace_no = excluded.trace_no, body = excluded.body, created_at = excluded.created_at
+)
+SELECT count(*) FROM saved
+"""
+
+LOAD_TRACE = "SELECT body FROM traces WHERE scope = $1 AND slot = $2 AND trace_no = $3"
+
+DELETE_CLUSTER = """
+WITH gone AS (DELETE FROM clusters WHERE scope = $1 RETURNING scope)
+SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM traces WHERE scope = $1)
+"""
+
+
+class PostgresClusters:
+    _pool: Any  # asyncpg ships no type hints
+
+    async def load_cluster(self, scope: Scope) -> StoredCluster | None:
+        row = await self._pool.fetchrow(LOAD_CLUSTER, scope_text(scope))
+        if row is None:
+            return None
+        return StoredCluster(str(row["state"]), int(row["version"]))
+
+    async def save_cluster(
+        self,
+        scope: Scope,
+        document: str,
+        expected_version: int,
+        now: datetime,
+        trace: StoredTrace | None = None,
+    ) -> bool:
+        return await self._save(ClusterSave(scope, document, expected_version, now, trace))
+
+    async def save_clusters(self, saves: Sequence[ClusterSave]) -> list[bool]:
+        return list(await asyncio.gather(*(self._save(save) for save in saves)))
+
+    async def _save(self, save: ClusterSave) -> bool:
+        trace = save.trace
+        saved = await self._pool.fetchval(
+            SAVE_CLUSTER,
+            scope_text(save.scope),
+            save.expected_version,
+            save.document,
+            save.at,
+            None if trace is None else trace.trace_no % TRACE_RING,
+            None if trace is None else trace.trace_no,
+            None if trace is None else trace.document,
+        )
+        return bool(saved == 1)
+
+    async def delete_cluster(self, scope: Scope) -> int:
+        return int(await self._pool.fetchval(DELETE_CLUSTER, scope_text(scope)) or 0)
+
+    async def load_trace(self, scope: Scope, trace_no: int) -> str | None:
+        body = await self._pool.fetchval(
+            LOAD_TRACE, scope_text(scope), trace_no % TRACE_RING, trace_no
+        )
+        return None if body is None else str(body)

@@ -1,0 +1,1 @@
+"""Handlers: one per command family (engine.commands.types), each with the ports it uses."""

@@ -1,0 +1,168 @@
+"""The cluster family: /trace, the trace buttons, /cluster show and every /cluster change.
+
+A change either saves before the reply (`update`) or, for an adapter that answers first
+(`Tutor.reply_then_save`), comes back unsaved with its reply, for the Tutor to save after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar, assert_never
+
+from engine.commands import types as t
+from engine.commands.specs import CLUSTER, usage_line
+from engine.errors import NotFoundError, UsageError
+from engine.ports import ClusterStore
+from engine.replies import Reply, TraceSteps, Visibility
+from engine.sim import faults, operations
+from engine.sim.diagram import draw
+from engine.sim.latency import Latencies
+from engine.sim.request import Request
+from engine.sim.state import ClusterState
+from engine.sim.trace import run_request
+from engine.tutor import trace_codec
+from engine.tutor.actor import Actor
+from engine.tutor.presenters import traces as present
+from engine.tutor.repositories.clusters import Change, ClusterRepository, Unsaved
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    reply: Reply
+    unsaved: Unsaved | None = None  # a change answered before it was saved
+
+
+@dataclass(frozen=True, slots=True)
+class _Changed(Generic[T]):
+    result: T
+    unsaved: Unsaved | None = None
+
+
+class ClusterHandler:
+    def __init__(
+        self, clusters: ClusterRepository, traces: ClusterStore, latencies: Latencies
+    ) -> None:
+        self._clusters = clusters
+        self._traces = traces
+        self._latencies = latencies
+
+    async def handle(
+        self, actor: Actor, command: t.ClusterCommand, *, answer_first: bool
+    ) -> Handled:
+        """Run a cluster command; with `answer_first`, a change is made but not saved."""
+        visibility = Visibility.PUBLIC if actor.in_channel else Visibility.PRIVATE
+        match command:
+            case t.TraceCommand(method, path):
+                request = Request(method, path)
+                traced = await self._change(actor, answer_first, self._tracer(actor, request))
+                return Handled(present.trace_reply(traced.result, 0, visibility), traced.unsaved)
+            case t.TraceViewCommand(trace_no, cursor):
+                return Handled(await self._stored_trace(actor, trace_no, cursor, visibility))
+            case t.ClusterShowCommand():
+                state = await self._clusters.load(actor.cluster_scope)
+                title = _cluster_title(actor)
+                return Handled(present.cluster_reply(title, draw(state), visibility))
+            case (
+                t.ClusterResetCommand()
+                | t.ClusterSetCommand()
+                | t.ClusterKillCommand()
+                | t.ClusterReviveCommand()
+                | t.ClusterSlowCommand()
+                | t.ClusterWaitCommand()
+                | t.ClusterAddCommand()
+            ):
+                changed = await self._change_cluster(actor, command, answer_first)
+                return Handled(present.change_reply(changed.result, visibility), changed.unsaved)
+            case _:
+                assert_never(command)
+
+    def _tracer(self, actor: Actor, request: Request) -> Change[TraceSteps]:
+        latencies, user = self._latencies, actor.display_name
+
+        def step(state: ClusterState) -> tuple[TraceSteps, TraceSteps]:
+            block = present.trace_block(run_request(state, request, user, latencies))
+            return block, block
+
+        return step
+
+    async def _stored_trace(
+        self, actor: Actor, trace_no: int, cursor: int | None, visibility: Visibility
+    ) -> Reply:
+        document = await self._traces.load_trace(actor.cluster_scope, trace_no)
+        if document is None:
+            raise NotFoundError(
+                f"Trace #{trace_no} is no longer kept here; run /trace again for a fresh one."
+            )
+        return present.trace_reply(trace_codec.decode(trace_no, document), cursor, visibility)
+
+    async def _change_cluster(
+        self, actor: Actor, command: ClusterChange, answer_first: bool
+    ) -> _Changed[str]:
+        def change(state: ClusterState) -> tuple[str, None]:
+            return apply(state, command), None
+
+        try:
+            return await self._change(actor, answer_first, change)
+        except NotFoundError as exc:
+            usage = _NODE_USAGE.get(type(command))
+            if usage is None:
+                raise
+            raise UsageError(exc.message, usage) from None
+
+    async def _change(self, actor: Actor, answer_first: bool, change: Change[T]) -> _Changed[T]:
+        scope = actor.cluster_scope
+        if answer_first:
+            result, unsaved = await self._clusters.change(scope, change)
+            return _Changed(result, unsaved)
+        return _Changed(await self._clusters.update(scope, change))
+
+
+ClusterChange = (
+    t.ClusterResetCommand
+    | t.ClusterSetCommand
+    | t.ClusterKillCommand
+    | t.ClusterReviveCommand
+    | t.ClusterSlowCommand
+    | t.ClusterWaitCommand
+    | t.ClusterAddCommand
+)
+
+
+def apply(state: ClusterState, command: ClusterChange) -> str:
+    """Make a /cluster change on the state; what it did, in a sentence."""
+    match command:
+        case t.ClusterResetCommand(seed):
+            return operations.reset(state, seed)
+        case t.ClusterSetCommand(changes):
+            return operations.apply_settings(state, dict(changes))
+        case t.ClusterKillCommand(node):
+            return faults.kill(state, node)
+        case t.ClusterReviveCommand(node):
+            return faults.revive(state, node)
+        case t.ClusterSlowCommand(node, ms):
+            return faults.slow(state, node, ms)
+        case t.ClusterWaitCommand(seconds):
+            return operations.wait(state, seconds)
+        case t.ClusterAddCommand(kind):
+            return operations.add(state, kind)
+        case _:
+            assert_never(command)
+
+
+def _cluster_title(actor: Actor) -> str:
+    where = f"#{actor.channel_id}" if actor.channel_id else f"{actor.display_name}'s own"
+    return f"Cluster ({where})"
+
+
+# The commands that name a node, and the usage to show when the node does not exist.
+_NODE_USAGE: dict[type, str] = {
+    kind: "Usage: " + usage_line(sub, CLUSTER)
+    for kind, sub in (
+        (t.ClusterKillCommand, CLUSTER.sub("kill")),
+        (t.ClusterReviveCommand, CLUSTER.sub("revive")),
+        (t.ClusterSlowCommand, CLUSTER.sub("slow")),
+    )
+    if sub is not None
+}

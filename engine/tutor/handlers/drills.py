@@ -1,0 +1,192 @@
+"""The drill family: /drill, /reveal, /rate, /progress, an answer to one's own drill, and the
+time's-up nudge job.
+
+Rules live here and in engine/drills; state lives in the store, keyed by the user, so every
+step works after a restart and on any node. The Tutor serialises each user's commands.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import assert_never
+from zoneinfo import ZoneInfo
+
+from engine.commands import types as t
+from engine.content.loader import Content
+from engine.content.models import Drill
+from engine.drills.params import draw
+from engine.drills.reviews import next_review
+from engine.drills.scoring import score
+from engine.drills.sketch import MAX_SKETCH, extended
+from engine.errors import ConflictError, NotFoundError, RungsError
+from engine.ports import ClaimedJob, Clock, DrillNudge, DrillStore, JobStore, StoredSession, UserKey
+from engine.progress.summary import Attempt, summarise
+from engine.replies import Notice, Reply
+from engine.scheduling import Delivery
+from engine.tutor import jobs, retry
+from engine.tutor.actor import Actor
+from engine.tutor.drill_pick import pick_drill
+from engine.tutor.presenters import drills as present
+
+DOUBLE_REVEAL_WINDOW = timedelta(seconds=60)
+PROGRESS_WINDOW = 500  # ended drills considered by /progress
+
+
+class DrillHandler:
+    def __init__(self, drills: DrillStore, jobs: JobStore, content: Content, clock: Clock) -> None:
+        self._drills = drills
+        self._jobs = jobs
+        self._content = content
+        self._clock = clock
+
+    async def handle(self, actor: Actor, command: t.DrillFlowCommand) -> Reply:
+        user = actor.user_key
+        match command:
+            case t.DrillCommand(which, confirm):
+                return await self._start(actor, which, confirm)
+            case t.RevealCommand(session_id):
+                return await self._reveal(user, session_id)
+            case t.RateCommand(rating, session_id):
+                return await self._rate(user, rating, session_id)
+            case t.ProgressCommand():
+                return await self._progress(user)
+            case _:
+                assert_never(command)
+
+    # --- /drill ---------------------------------------------------------------------------------
+
+    async def _start(self, actor: Actor, which: str | None, confirm: bool) -> Reply:
+        user = actor.user_key
+        now = self._clock.now()
+        drill = await self._choose(user, which, now)
+        running = await self._drills.running_session(user)
+        if running is not None:
+            if not confirm:
+                current = self._content.drills.get(running.drill_id)
+                if current is not None:
+                    return present.drill_running(current, running.deadline, which, running.id)
+            await self._drills.abandon_session(user, now)
+            await self._jobs.cancel_job(jobs.nudge_key(running.id))
+        params = draw(drill, f"{user}:{drill.id}:{now.isoformat()}")
+        deadline = now + timedelta(minutes=drill.minutes)
+        started = await self._drills.start_session(user, drill.id, params, now, deadline)
+        if started is None:
+            raise RungsError("Another drill of yours started at the same moment; /reveal it first.")
+        await self._jobs.schedule_job(jobs.nudge_job(actor, started, deadline))
+        return present.drill_started(drill, params, deadline, started)
+
+    async def nudge(self, job: ClaimedJob, nudge: DrillNudge) -> list[Delivery]:
+        """The time's-up nudge of a drill, unless it has been revealed or dropped meanwhile."""
+        running = await self._drills.running_session(nudge.user)
+        if running is None or running.id != nudge.session_id:
+            return []
+        drill = self._drill(running.drill_id)
+        return [jobs.delivery(job, present.times_up(drill, running.id))]
+
+    async def _choose(self, user: UserKey, which: str | None, now: datetime) -> Drill:
+        if which == "due":
+            due = [r for r in await self._drills.reviews(user) if r.due <= now]
+            if not due:
+                raise NotFoundError("No review is due. /progress shows when the next one is.")
+            return self._drill(due[0].drill_id)
+        rng = random.Random(f"{user}:{now.isoformat()}")  # noqa: S311 - not a secret
+        usage = "Usage: /drill [id | topic | random | due]; /help drill"
+        return pick_drill(self._content, which, rng, "/drill", usage)
+
+    # --- answers, /reveal -------------------------------------------------------------------------
+
+    async def answer(self, user: UserKey, text: str) -> Reply:
+        """Add a piece to the user's running sketch."""
+        piece = text.strip()
+        for attempt in range(retry.ATTEMPTS):  # another node may add to it meanwhile
+            running = await self._running(user)
+            sketch = extended(running.answer, piece)
+            if sketch is None:
+                raise RungsError(
+                    f"Your sketch would pass {MAX_SKETCH:,} characters; /reveal it now."
+                )
+            if await self._drills.replace_answer(running.id, running.answer, sketch):
+                return present.answer_added(len(sketch), running.deadline)
+            await retry.back_off(attempt)
+        raise ConflictError("Your sketch is changing elsewhere right now; try again.")
+
+    async def _reveal(self, user: UserKey, session_id: int | None) -> Reply:
+        """Reveal the running drill; a button names its drill, so an old button cannot reveal
+        a newer one."""
+        now = self._clock.now()
+        running = await self._drills.running_session(user)
+        if running is not None and session_id is not None and running.id != session_id:
+            raise NotFoundError(
+                "That button belongs to an earlier drill; /reveal reveals the running one."
+            )
+        if running is None:
+            latest = await self._drills.latest_session(user)
+            if latest and latest.ended_at and now - latest.ended_at <= DOUBLE_REVEAL_WINDOW:
+                return Reply((Notice("That drill is already revealed: its result is just above."),))
+            raise NotFoundError("No drill is running. Start one with /drill.")
+        drill = self._drill(running.drill_id)
+        verdict = score(drill, running.params, running.answer)
+        missed = [item.id for item in verdict.missed]
+        if not await self._drills.finish_session(
+            running.id, now, verdict.covered, verdict.total, missed
+        ):
+            return Reply((Notice("That drill is already revealed: its result is just above."),))
+        await self._jobs.cancel_job(jobs.nudge_key(running.id))
+        timing = present.timing(running.deadline, now)
+        return present.revealed(drill, running.params, verdict, timing, running.answer, running.id)
+
+    async def _running(self, user: UserKey) -> StoredSession:
+        running = await self._drills.running_session(user)
+        if running is None:
+            raise NotFoundError("No drill is running. Start one with /drill.")
+        return running
+
+    # --- /rate, /progress ------------------------------------------------------------------------
+
+    async def _rate(self, user: UserKey, rating: str, session_id: int | None) -> Reply:
+        latest = await self._drills.latest_session(user)
+        if latest is None or latest.outcome != "revealed" or latest.rating is not None:
+            raise NotFoundError("Rate a drill right after its /reveal (each drill once).")
+        if session_id is not None and latest.id != session_id:
+            raise NotFoundError(
+                "That button belongs to an earlier drill; only the latest "
+                "revealed drill can be rated."
+            )
+        now = self._clock.now()
+        existing = next(
+            (r.card for r in await self._drills.reviews(user) if r.drill_id == latest.drill_id),
+            None,
+        )
+        card, due = next_review(existing, rating, now)
+        if not await self._drills.rate_session(user, latest.id, rating, latest.drill_id, card, due):
+            raise NotFoundError("That drill is already rated.")
+        zone = await self.zone(user)
+        return present.scheduled(self._drill(latest.drill_id), due, now, zone)
+
+    async def _progress(self, user: UserKey) -> Reply:
+        now = self._clock.now()
+        ended = await self._drills.sessions(user, PROGRESS_WINDOW)
+        attempts = [
+            Attempt(s.drill_id, s.ended_at, s.covered or 0, s.total or 0, s.missed or ())
+            for s in ended
+            if s.outcome == "revealed" and s.ended_at is not None
+        ]
+        due = [(r.drill_id, r.due) for r in await self._drills.reviews(user)]
+        zone = await self.zone(user)
+        progress = summarise(attempts, due, now, zone)
+        drills = self._content.drills
+        titles = {d.id: d.title for d in drills.values()}
+        labels = {i.id: i.label for d in drills.values() for i in d.checklist}
+        return present.progress_reply(progress, titles, labels, now, zone)
+
+    async def zone(self, user: UserKey) -> ZoneInfo:
+        """The user's time zone, for streaks and review dates (UTC unless they set one)."""
+        settings = await self._drills.load_settings(user)
+        return ZoneInfo(settings.tz if settings is not None and settings.tz else "UTC")
+
+    def _drill(self, drill_id: str) -> Drill:
+        drill = self._content.drills.get(drill_id)
+        if drill is None:  # content removed a drill that a stored session still names
+            raise NotFoundError(f"The drill '{drill_id}' is no longer in the content.")
+        return drill

@@ -1,0 +1,56 @@
+"""Due jobs: what each kind delivers when it falls due, and how it is finished."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import assert_never
+
+from engine.ports import (
+    ChallengeReveal,
+    ClaimedJob,
+    DailyDrill,
+    DrillNudge,
+    JobStore,
+    UnreadableJob,
+)
+from engine.scheduling import Delivery
+from engine.tutor.handlers.challenges import ChallengeHandler
+from engine.tutor.handlers.drills import DrillHandler
+from engine.tutor.handlers.schedules import ScheduleHandler
+
+log = logging.getLogger(__name__)
+
+
+class JobHandler:
+    def __init__(
+        self,
+        jobs: JobStore,
+        drills: DrillHandler,
+        challenges: ChallengeHandler,
+        schedules: ScheduleHandler,
+    ) -> None:
+        self._jobs = jobs
+        self._drills = drills
+        self._challenges = challenges
+        self._schedules = schedules
+
+    async def run_job(self, job: ClaimedJob) -> list[Delivery]:
+        payload = job.payload
+        match payload:
+            case DrillNudge():
+                return await self._drills.nudge(job, payload)
+            case ChallengeReveal():
+                return await self._challenges.reveal_job(job)
+            case DailyDrill():
+                return await self._schedules.daily_job(job, payload)
+            case UnreadableJob(kind, problem):
+                log.warning("job %s (%s) is dropped: %s", job.key, kind, problem)
+                return []
+            case _:
+                assert_never(payload)
+
+    async def finish_job(self, job: ClaimedJob, node: str, now: datetime) -> bool:
+        if isinstance(job.payload, DailyDrill):
+            return await self._schedules.finish_daily(job, job.payload, node, now)
+        return await self._jobs.finish_job(job.id, node, now)

@@ -1,0 +1,115 @@
+"""The schedule family: /schedule daily|off|show, and the daily-drill job that posts it.
+
+A schedule is one row plus one pending job, the next post. Each post, once delivered, is
+finished together with scheduling the next (`advance_schedule`), computed from the local time
+in the schedule's zone, so it stays at 09:00 local time across daylight-saving changes. A post
+that fell due while nothing ran is delivered late, once, and the next one is the next local
+09:00 after that, not one for every day missed.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, time
+from typing import assert_never
+from zoneinfo import ZoneInfo
+
+from engine.commands import types as t
+from engine.content.loader import Content
+from engine.drills.params import draw
+from engine.errors import NotFoundError, RungsError, UsageError
+from engine.ports import ClaimedJob, Clock, DailyDrill, JobStore, ScheduleSpec, ScheduleStore
+from engine.replies import Reply
+from engine.scheduling import Delivery
+from engine.team.daily import next_daily_run
+from engine.tutor import jobs
+from engine.tutor.actor import Actor, is_admin
+from engine.tutor.drill_pick import exists, pick_drill
+from engine.tutor.presenters import schedules as present
+
+USAGE = "Usage: /schedule daily <HH:MM> <Area/City> [topic] | off | show"
+
+
+class ScheduleHandler:
+    def __init__(
+        self, schedules: ScheduleStore, jobs: JobStore, content: Content, clock: Clock
+    ) -> None:
+        self._schedules = schedules
+        self._jobs = jobs
+        self._content = content
+        self._clock = clock
+
+    async def handle(self, actor: Actor, command: t.ScheduleCommand) -> Reply:
+        if not actor.in_channel:
+            raise UsageError("A daily drill is posted to a channel; run this in one.", USAGE)
+        match command:
+            case t.ScheduleDailyCommand(at, zone, topic):
+                return await self._set(actor, at, zone, topic)
+            case t.ScheduleOffCommand():
+                await _require_admin(actor)
+                if not await self._schedules.clear_schedule(actor.cluster_scope):
+                    raise NotFoundError("No daily drill is set here.")
+                return present.schedule_off()
+            case t.ScheduleShowCommand():
+                return await self._show(actor)
+            case _:
+                assert_never(command)
+
+    async def _set(self, actor: Actor, at: time, zone: str, topic: str | None) -> Reply:
+        await _require_admin(actor)
+        if topic is not None and not exists(self._content, topic):
+            raise UsageError(f"There is no drill or topic '{topic[:40]}'.", USAGE)
+        scope = actor.cluster_scope
+        # The nonce keeps job keys unique if the same time is set again.
+        spec = ScheduleSpec(at, zone, topic, secrets.token_hex(4))
+        first = next_daily_run(self._clock.now(), at, ZoneInfo(zone))
+        job = jobs.daily_job(actor.platform, scope, jobs.channel_target(actor), spec, first)
+        await self._schedules.set_schedule(scope, spec, job)
+        return present.schedule_set(spec, first)
+
+    async def _show(self, actor: Actor) -> Reply:
+        stored = await self._schedules.load_schedule(actor.cluster_scope)
+        if stored is None:
+            return present.no_schedule()
+        return present.schedule_shown(stored.spec, _next(stored.spec, self._clock.now()))
+
+    # --- the job ---------------------------------------------------------------------------------
+
+    async def daily_job(self, job: ClaimedJob, daily: DailyDrill) -> list[Delivery]:
+        """Today's post, unless the schedule was changed or removed since the job was made."""
+        scope = daily.scope
+        stored = await self._schedules.load_schedule(scope)
+        if stored is None or stored.job_key != job.key:
+            return []
+        spec = stored.spec
+        day = job.due_at.astimezone(ZoneInfo(spec.tz)).date().isoformat()
+        rng = random.Random(f"{scope}:{day}")  # noqa: S311 - the same drill on every retry
+        topic = spec.topic if spec.topic and exists(self._content, spec.topic) else None
+        drill = pick_drill(self._content, topic, rng, "/schedule daily", USAGE)
+        params = draw(drill, f"{scope}:{drill.id}:{day}")
+        return [jobs.delivery(job, present.daily_post(drill, params))]
+
+    async def finish_daily(
+        self, job: ClaimedJob, daily: DailyDrill, node: str, now: datetime
+    ) -> bool:
+        """Finish a delivered post and schedule the next, in one transaction."""
+        scope = daily.scope
+        stored = await self._schedules.load_schedule(scope)
+        if stored is None or stored.job_key != job.key:
+            return await self._jobs.finish_job(job.id, node, now)
+        due = _next(stored.spec, max(now, job.due_at))
+        then = jobs.daily_job(job.platform, scope, job.target, stored.spec, due)
+        return await self._schedules.advance_schedule(scope, job.key, job.id, node, now, then)
+
+
+async def _require_admin(actor: Actor) -> None:
+    if not await is_admin(actor):
+        raise RungsError(
+            "Only a channel admin can change the daily drill (Manage Server on Discord, "
+            "a workspace admin on Slack)."
+        )
+
+
+def _next(spec: ScheduleSpec, after: datetime) -> datetime:
+    return next_daily_run(after, spec.at, ZoneInfo(spec.tz))

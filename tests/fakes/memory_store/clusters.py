@@ -1,0 +1,52 @@
+"""The clusters port in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from engine.ports import TRACE_RING, ClusterSave, Scope, StoredCluster, StoredTrace
+
+from .data import MemoryData
+
+
+class MemoryClusters:
+    _data: MemoryData
+
+    async def load_cluster(self, scope: Scope) -> StoredCluster | None:
+        stored = self._data.clusters.get(scope)
+        return None if stored is None else StoredCluster(*stored)
+
+    async def save_cluster(
+        self,
+        scope: Scope,
+        document: str,
+        expected_version: int,
+        now: datetime,
+        trace: StoredTrace | None = None,
+    ) -> bool:
+        return self._save(ClusterSave(scope, document, expected_version, now, trace))
+
+    async def save_clusters(self, saves: Sequence[ClusterSave]) -> list[bool]:
+        return [self._save(save) for save in saves]
+
+    def _save(self, save: ClusterSave) -> bool:
+        stored = self._data.clusters.get(save.scope)
+        if (stored[1] if stored else 0) != save.expected_version:
+            return False
+        self._data.clusters[save.scope] = (save.document, save.expected_version + 1)
+        if save.trace is not None:
+            slot = (save.scope, save.trace.trace_no % TRACE_RING)
+            self._data.traces[slot] = (save.trace.trace_no, save.trace.document)
+        return True
+
+    async def load_trace(self, scope: Scope, trace_no: int) -> str | None:
+        stored = self._data.traces.get((scope, trace_no % TRACE_RING))
+        return stored[1] if stored is not None and stored[0] == trace_no else None
+
+    async def delete_cluster(self, scope: Scope) -> int:
+        gone = int(self._data.clusters.pop(scope, None) is not None)
+        for slot in [slot for slot in self._data.traces if slot[0] == scope]:
+            del self._data.traces[slot]
+            gone += 1
+        return gone
