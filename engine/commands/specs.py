@@ -19,7 +19,7 @@ from engine.commands.options import choice as _choice
 from engine.commands.options import timezone_name as _timezone
 from engine.commands.options import word as _word
 from engine.commands.team_specs import CHALLENGE, LEADERBOARD, SCHEDULE
-from engine.sim.config import LIMITS, Layer, LbAlgorithm
+from engine.sim.config import LIMITS, Balancer, Layer, LbAlgorithm
 from engine.sim.request import Method
 
 # Re-exported: callers take the spec shapes from here, beside the specs.
@@ -87,7 +87,7 @@ def _seconds(raw: Raw) -> float:
     return float(text)
 
 
-def _enum_choice(enum: type[LbAlgorithm] | type[Layer]) -> Converter:
+def _enum_choice(enum: type[LbAlgorithm] | type[Layer] | type[Balancer]) -> Converter:
     pick = _choice(*(e.value for e in enum))
     return lambda raw: enum(pick(raw))
 
@@ -125,6 +125,31 @@ _SET_OPTIONS = (
     OptionSpec("fall", "failed checks before a server is pulled out", _int_in("fall")),
     OptionSpec("rise", "passed checks before it is put back", _int_in("rise")),
     OptionSpec("seed", "seed of the simulation's jitter", _int_in("seed")),
+    OptionSpec(
+        "balancer",
+        "which real balancer to model",
+        _enum_choice(Balancer),
+        choices=tuple(b.value for b in Balancer),
+    ),
+    OptionSpec(
+        "local_cache",
+        "keys each app server caches in its own memory, 0-1000",
+        _int_in("local_cache"),
+    ),
+    OptionSpec("retries", "HAProxy: connection retries (default 3)", _int_in("retries")),
+    OptionSpec(
+        "redispatch",
+        "HAProxy: option redispatch",
+        _choice("on", "off"),
+        choices=("on", "off"),
+    ),
+    OptionSpec(
+        "max_fails", "nginx: failures that take a server out (default 1)", _int_in("max_fails")
+    ),
+    OptionSpec(
+        "fail_timeout", "nginx: seconds a failed server is skipped", _int_in("fail_timeout")
+    ),
+    OptionSpec("connect_timeout", "connect timeout in ms", _int_in("connect_timeout")),
 )
 
 
@@ -137,8 +162,8 @@ def _build_set(values: Mapping[str, Any]) -> t.Command:
 CLUSTER = CommandSpec(
     name="cluster",
     summary="inspect and change the simulated cluster",
-    usage="show | reset | set key=value … | kill <node> | revive <node> | slow <node> [ms] | "
-    "wait <seconds> | add server|replica|shard",
+    usage="show | reset | set key=value … | kill <node> [process|host] | revive <node> | "
+    "slow <node> [ms] | wait <seconds> | add server|replica|shard | promote <replica>",
     default_sub="show",
     subcommands=(
         CommandSpec(
@@ -165,11 +190,19 @@ CLUSTER = CommandSpec(
         ),
         CommandSpec(
             "kill",
-            "crash a node",
-            "<node>",
-            lambda v: t.ClusterKillCommand(v["node"]),
-            (_NODE,),
-            examples=("/cluster kill app-1",),
+            "crash a node (an app server's process, or its whole host)",
+            "<node> [process|host]",
+            lambda v: t.ClusterKillCommand(v["node"], v.get("mode", "process")),
+            (
+                _NODE,
+                OptionSpec(
+                    "mode",
+                    "process: refused at once (default); host: no answer, connect timeout",
+                    _choice("process", "host"),
+                    choices=("process", "host"),
+                ),
+            ),
+            examples=("/cluster kill app-1", "/cluster kill app-1 host"),
         ),
         CommandSpec(
             "revive",
@@ -206,6 +239,14 @@ CLUSTER = CommandSpec(
                     choices=("server", "replica", "shard"),
                 ),
             ),
+        ),
+        CommandSpec(
+            "promote",
+            "make a replica the primary (a failover, or a switchover if the primary is up)",
+            "<replica>",
+            lambda v: t.ClusterPromoteCommand(v["node"]),
+            (OptionSpec("node", "a replica: replica-0, shard-1-replica-0 …", _word, True),),
+            examples=("/cluster promote replica-0",),
         ),
     ),
     examples=("/cluster show", "/cluster kill app-1", "/cluster wait 6"),

@@ -41,6 +41,7 @@ class ClusterSetCommand:
 @dataclass(frozen=True, slots=True)
 class ClusterKillCommand:
     node: str
+    mode: str = "process"  # process: the port refuses; host: nothing answers (connect timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,11 @@ class ClusterAddCommand:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterPromoteCommand:
+    node: str
+
+
+@dataclass(frozen=True, slots=True)
 class LearnCommand:
     topic: str | None = None
 
@@ -83,6 +89,7 @@ ClusterCommand = (
     | ClusterSlowCommand
     | ClusterWaitCommand
     | ClusterAddCommand
+    | ClusterPromoteCommand
 )
 
 

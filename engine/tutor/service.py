@@ -28,7 +28,7 @@ from engine.ports import ClaimedJob, Clock, Store
 from engine.replies import Notice, Reply, Visibility
 from engine.scheduling import Deliver, Delivery, Sweeper
 from engine.scheduling.sweeper import POLL_S
-from engine.sim import faults, operations
+from engine.sim import failover, faults, operations
 from engine.sim.diagram import draw
 from engine.sim.request import Request
 from engine.sim.state import ClusterState
@@ -291,6 +291,7 @@ _NODE_USAGE: dict[type, str] = {
         (t.ClusterKillCommand, CLUSTER.sub("kill")),
         (t.ClusterReviveCommand, CLUSTER.sub("revive")),
         (t.ClusterSlowCommand, CLUSTER.sub("slow")),
+        (t.ClusterPromoteCommand, CLUSTER.sub("promote")),
     )
     if sub is not None
 }
@@ -302,8 +303,8 @@ def _apply(state: ClusterState, command: t.Command) -> str:
             return operations.reset(state, seed)
         case t.ClusterSetCommand(changes):
             return operations.apply_settings(state, dict(changes))
-        case t.ClusterKillCommand(node):
-            return faults.kill(state, node)
+        case t.ClusterKillCommand(node, mode):
+            return faults.kill(state, node, mode)
         case t.ClusterReviveCommand(node):
             return faults.revive(state, node)
         case t.ClusterSlowCommand(node, ms):
@@ -312,4 +313,6 @@ def _apply(state: ClusterState, command: t.Command) -> str:
             return operations.wait(state, seconds)
         case t.ClusterAddCommand(kind):
             return operations.add(state, kind)
+        case t.ClusterPromoteCommand(node):
+            return failover.promote(state, node)
     raise RungsError("That command does not change the cluster.")
