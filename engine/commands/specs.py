@@ -110,7 +110,7 @@ _SET_OPTIONS = (
         choices=tuple(a.value for a in LbAlgorithm),
     ),
     OptionSpec("servers", "app servers, 1-16", _int_in("servers")),
-    OptionSpec("weights", "weights per server for lb=weighted, e.g. 3,1,1", _weights),
+    OptionSpec("weights", "a weight per server, e.g. 3,1,1 (every algorithm)", _weights),
     OptionSpec("replicas", "read replicas per database, 0-5", _int_in("replicas")),
     OptionSpec("shards", "database shards, 1-8", _int_in("shards")),
     OptionSpec("cache", "cache capacity in keys, 0-10000 (0: no cache)", _int_in("cache")),
@@ -121,9 +121,9 @@ _SET_OPTIONS = (
     OptionSpec(
         "ryw", "read-your-writes pin to the primary", _choice("on", "off"), choices=("on", "off")
     ),
-    OptionSpec("interval", "health-check interval in s", _int_in("interval")),
-    OptionSpec("fall", "failed checks before a server is pulled out", _int_in("fall")),
-    OptionSpec("rise", "passed checks before it is put back", _int_in("rise")),
+    OptionSpec("interval", "HAProxy: seconds between health checks", _int_in("interval")),
+    OptionSpec("fall", "HAProxy: failed checks that take a server down", _int_in("fall")),
+    OptionSpec("rise", "HAProxy: passed checks that bring it back", _int_in("rise")),
     OptionSpec("seed", "seed of the simulation's jitter", _int_in("seed")),
     OptionSpec(
         "balancer",

@@ -83,16 +83,19 @@ def _lost_answer(
     state: ClusterState, trace: Trace, server: int, target: Target, lost: float
 ) -> Row:
     name, key = app_name(server), trace.request.key
-    why = (
-        f"the old primary acknowledged the write at t={lost / 1000:.2f} s but never shipped it, "
-        "so it was lost in the failover"
-    )
+    when = f"t={lost / 1000:.2f} s"
+    why = "acknowledged by the old primary but never shipped, so it was lost in the failover"
     if key in state.deleted:
         trace.add(
-            target.name, f"{target.name} → {name}: no such row: {key} was inserted, but {why}."
+            target.name,
+            f"{target.name} → {name}: no such row: the insert of {key} at {when} was {why}.",
         )
         return Row(found=False, stale=False)
-    trace.add(target.name, f"{target.name} → {name}: returns the row as it was before: {why}.")
+    trace.add(
+        target.name,
+        f"{target.name} → {name}: returns the row as it was before the write at {when}, which "
+        f"was {why}.",
+    )
     return Row(found=True, stale=False)
 
 

@@ -87,7 +87,7 @@ def _balancer_view(state: ClusterState, index: int) -> str:
     when = f", changes at about t={change / 1000:.2f} s" if change is not None else ""
     if haproxy.is_up(state, index):  # as HAProxy's own status lines count it
         margin = server.health - cfg.rise + 1
-        edge = " (one failed check from DOWN)" if margin == 1 and cfg.fall > 1 else ""
+        edge = " (one failed check would take it down)" if margin == 1 and cfg.fall > 1 else ""
         return f"HAProxy: UP {margin}/{cfg.fall}{edge}{when}"
     return f"HAProxy: DOWN {server.health}/{cfg.rise}{when}"
 
