@@ -1,11 +1,12 @@
 """Connecting to the chosen server, and what each balancer does when it cannot.
 
-- HAProxy 2.6 (back_handle_st_cer in src/backend.c, stream_choose_redispatch in stream.h):
-  `retries` more attempts, on the same server unless `option redispatch` moves one: with
-  roundrobin (and no persistence cookie, more than one server UP) every retry goes elsewhere at
-  once; otherwise only the last retry does. Before a retry after a refused connection it waits
-  min(timeout connect, 1 s), unless it is redispatching a roundrobin request. When the attempts
-  run out, 503 Service Unavailable.
+- HAProxy 2.6 (back_handle_st_cer in src/backend.c, stream_choose_redispatch in stream.h, with
+  commit 406efb96d, in 2.6.x since late 2022): `retries` more attempts, on the same server
+  unless `option redispatch` moves one. With an algorithm that is not a hash (roundrobin,
+  leastconn), no persistence cookie and more than one server UP, every retry goes elsewhere at
+  once; with a hash or a cookie only the last retry does. Before a retry on the same server
+  after a refused connection it waits min(timeout connect, 1 s). When the attempts run out,
+  503 Service Unavailable.
 - nginx 1.22 (ngx_http_upstream_next): a failed connection counts against the server's
   max_fails and the request goes to the next server (`proxy_next_upstream error timeout`), at
   most once per server; then 502 Bad Gateway, or 504 Gateway Timeout if the last one timed out.
@@ -43,7 +44,7 @@ def connect_haproxy(
             _haproxy_gives_up(state, trace, retried)
         retried += 1
         redispatch = cfg.redispatch and _redispatches(state, server, retried, direct)
-        pause = refused and (not redispatch or not _rr_kind(state) or _up_count(state) <= 1)
+        pause = refused and (not redispatch or _up_count(state) <= 1)
         pause_ms = min(cfg.connect_timeout_ms, RETRY_PAUSE_CAP_MS) if pause else 0
         text_moves = (redispatch, direct)
         if redispatch:
@@ -127,15 +128,12 @@ def _window(state: ClusterState, server: int) -> str:
 
 def _redispatches(state: ClusterState, server: int, retried: int, direct: bool) -> bool:
     """stream_choose_redispatch with redispatch_after -1: a DOWN server, the last retry, or any
-    retry of a roundrobin request not pinned by a cookie when another server is UP."""
+    retry of a request neither hashed nor pinned by a cookie, when another server is UP."""
     cfg = state.config
     if not haproxy.is_up(state, server) or retried % cfg.retries == 0:
         return True
-    return not direct and _up_count(state) > 1 and _rr_kind(state)
-
-
-def _rr_kind(state: ClusterState) -> bool:
-    return state.config.lb in (LbAlgorithm.ROUND_ROBIN, LbAlgorithm.WEIGHTED)
+    hashed = cfg.lb is LbAlgorithm.CONSISTENT_HASH
+    return not direct and not hashed and _up_count(state) > 1
 
 
 def _up_count(state: ClusterState) -> int:
@@ -154,8 +152,8 @@ def _retry_text(
     redispatch, direct = moves
     cfg = state.config
     when = (
-        f"after a {pause / 1000:g} s pause, HAProxy's turn-around timer (the lesser of timeout "
-        "connect and 1 s)"
+        f"after a {pause / 1000:g} s pause, HAProxy's turn-around timer before a retry on the same "
+        "server (the lesser of timeout connect and 1 s)"
         if pause
         else "at once"
     )

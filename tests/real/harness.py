@@ -79,11 +79,13 @@ class Backend:
 
 class DeadHost:
     """A port whose SYNs go unanswered, as a dead host's would: a listening socket with a full
-    accept queue (backlog 0, filled and never accepted) makes Linux drop new SYNs."""
+    accept queue (backlog 0, filled and never accepted) makes Linux drop new SYNs. Give it the
+    port of a backend just stopped to make that backend's host "die"."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self._listener = socket.socket()
-        self._listener.bind(("127.0.0.1", 0))
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", port))
         self._listener.listen(0)
         self.port = int(self._listener.getsockname()[1])
         self._fillers = []
@@ -148,6 +150,7 @@ def haproxy(
     )
     config = f"""global
     nbthread 1
+    stats socket {folder}/admin.sock mode 600 level admin
 defaults
     mode http
     timeout connect 5s
@@ -171,6 +174,33 @@ backend be
     finally:
         proxy.stop()
         err.close()
+
+
+def haproxy_states(proxy: Proxy) -> dict[str, str]:
+    """Each server's status as HAProxy sees it (UP, DOWN, "UP 1/3" …), from its stats socket."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(2)
+        s.connect(str(proxy.folder / "admin.sock"))
+        s.sendall(b"show stat\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    states = {}
+    for line in data.decode().splitlines():
+        fields = line.split(",")
+        if len(fields) > 17 and fields[0] == "be" and fields[1] not in ("BACKEND", "FRONTEND"):
+            states[fields[1]] = fields[17]
+    return states
+
+
+async def wait_until_down(proxy: Proxy, server: str, limit_s: float = 10) -> float:
+    """Poll the stats socket until HAProxy marks `server` DOWN; the monotonic time it was seen."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if haproxy_states(proxy).get(server, "").startswith("DOWN"):
+            return time.monotonic()
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{server} was not marked DOWN within {limit_s} s")
 
 
 @contextlib.contextmanager
@@ -223,24 +253,44 @@ http {{
         err.close()
 
 
-async def get(port: int, path: str, method: str = "GET", timeout: float = 30) -> tuple[int, str]:
-    """One request through the proxy: its status and the backend that answered ('' if none)."""
-    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
-    try:
-        writer.write(
-            f"{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
-            "Content-Length: 0\r\n\r\n".encode()
-        )
-        await writer.drain()
-        data = await asyncio.wait_for(reader.read(), timeout)
-    finally:
-        writer.close()
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    backend: str  # '' when no backend answered
+    seconds: float  # from sending to the end of the reply
+
+
+async def get(port: int, path: str, method: str = "GET") -> Answer:
+    """One request through the proxy, on a fresh connection."""
+    start = time.monotonic()
+    async with asyncio.timeout(30):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(
+                f"{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+                "Content-Length: 0\r\n\r\n".encode()
+            )
+            await writer.drain()
+            data = await reader.read()
+        finally:
+            writer.close()
     status = int(data.split(b" ", 2)[1])
     backend = ""
     for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
         if line.lower().startswith(b"x-backend:"):
             backend = line.split(b":", 1)[1].strip().decode()
-    return status, backend
+    return Answer(status, backend, time.monotonic() - start)
+
+
+async def fire(port: int, schedule: list[tuple[float, str]]) -> list[Answer]:
+    """Send each (offset in seconds, path) at its moment, without waiting for earlier answers,
+    as the simulation's requests arrive; the answers come back in the schedule's order."""
+    start = time.monotonic()
+    tasks = []
+    for offset, path in schedule:
+        await asyncio.sleep(max(0.0, start + offset - time.monotonic()))
+        tasks.append(asyncio.create_task(get(port, path)))
+    return list(await asyncio.gather(*tasks))
 
 
 @contextlib.asynccontextmanager

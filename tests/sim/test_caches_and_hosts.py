@@ -30,9 +30,7 @@ def test_a_write_leaves_other_servers_local_copies_stale(run: Run, do: Do) -> No
     for _ in range(3):
         run("GET /u/8")  # a copy on each server
     write = run("PUT /u/8")  # app-0
-    assert "app-0 drops user:8 from its own memory; app-1, app-2 still hold a copy" in texts(
-        write
-    )
+    assert "app-0 drops user:8 from its own memory; app-1, app-2 still hold a copy" in texts(write)
     stale = run("GET /u/8")  # app-1
     assert "But this copy is older than the last write to user:8" in texts(stale)
 
@@ -44,9 +42,7 @@ def test_with_affinity_the_writer_holds_the_only_copy(run: Run, do: Do) -> None:
     assert "no other server holds a copy" in texts(write)
 
 
-def test_a_dead_host_costs_the_connect_timeout_a_refusal_one_round_trip(
-    run: Run, do: Do
-) -> None:
+def test_a_dead_host_costs_the_connect_timeout_a_refusal_one_round_trip(run: Run, do: Do) -> None:
     do("/cluster wait 2")
     do("/cluster kill app-1 host")
     run("GET /u/1")  # app-0
