@@ -193,7 +193,8 @@ def slow(state: ClusterState, name: str, ms: int | None) -> str:
     return (
         f"app-{ref.index} is now slow: each request it takes stays in flight {extra} ms "
         "longer. Round-robin keeps sending it its share; least-connections steers around "
-        "it (/cluster set lb=least-connections). /cluster revive clears it."
+        "it once a request is stuck there (/cluster set lb=least-connections). /cluster "
+        "revive clears it."
     )
 
 
