@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 
 from engine.errors import RungsError
 
@@ -94,7 +95,7 @@ class ClusterConfig:
 
     @property
     def weighted(self) -> bool:
-        return any(w != 1 for w in self.weights)
+        return _any_weight(self.weights)
 
     @property
     def interval_ms(self) -> int:
@@ -114,6 +115,11 @@ class ClusterConfig:
         if weights:
             weights = (weights + (1,) * servers)[:servers]
         return replace(self, servers=servers, weights=weights)
+
+
+@lru_cache(maxsize=64)
+def _any_weight(weights: tuple[int, ...]) -> bool:
+    return any(w != 1 for w in weights)
 
 
 def check_limit(name: str, value: int) -> None:

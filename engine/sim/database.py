@@ -3,7 +3,7 @@ what that node has: the current row, an old one it has not caught up on, or none
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine.sim.config import RYW_PIN_MS
 from engine.sim.hashing import shard_of
@@ -13,14 +13,17 @@ from engine.sim.state import ClusterState
 from engine.sim.steps import RequestFailed, Trace
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     found: bool  # False: 404, there is no such row (on the node that answered)
     stale: bool  # an old version, from a replica behind the last write
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+# The four answers a read can get, made once: a read happens on nearly every trace.
+FRESH, STALE = Row(found=True, stale=False), Row(found=True, stale=True)
+MISSING, NOT_YET = Row(found=False, stale=False), Row(found=False, stale=True)
+
+
+class Target(NamedTuple):
     name: str
     reason: str
     replica: bool
@@ -63,7 +66,7 @@ def _answer(state: ClusterState, trace: Trace, server: int, target: Target) -> R
         return _lost_answer(state, trace, server, target, lost)
     if key in state.deleted and not behind:
         trace.add(target.name, f"{target.name} → {name}: no such row: {key} was deleted.")
-        return Row(found=False, stale=False)
+        return MISSING
     if behind and key in state.created:
         trace.add(
             target.name,
@@ -71,12 +74,12 @@ def _answer(state: ClusterState, trace: Trace, server: int, target: Target) -> R
             f"{state.now_ms - state.created[key]:.0f} ms ago and {target.name} applies writes "
             f"about {cfg.lag} ms late, so a read of a row just created can miss it.",
         )
-        return Row(found=False, stale=True)
+        return NOT_YET
     if behind:
         trace.add(target.name, _stale_text(state, trace, server, target))
-        return Row(found=True, stale=True)
+        return STALE
     trace.add(target.name, f"{target.name} → {name}: returns the row.")
-    return Row(found=True, stale=False)
+    return FRESH
 
 
 def _lost_answer(
@@ -90,13 +93,13 @@ def _lost_answer(
             target.name,
             f"{target.name} → {name}: no such row: the insert of {key} at {when} was {why}.",
         )
-        return Row(found=False, stale=False)
+        return MISSING
     trace.add(
         target.name,
         f"{target.name} → {name}: returns the row as it was before the write at {when}, which "
         f"was {why}.",
     )
-    return Row(found=True, stale=False)
+    return FRESH
 
 
 def _stale_text(state: ClusterState, trace: Trace, server: int, target: Target) -> str:
@@ -174,7 +177,7 @@ def _scatter(state: ClusterState, trace: Trace, server: int, lat: Latencies) -> 
     state.stats.db_reads += cfg.shards
     trace.db_queries += cfg.shards
     trace.add(name, f"the {cfg.shards} shards → {name}: {name} merges their rows into one answer.")
-    return Row(found=True, stale=False)
+    return FRESH
 
 
 def _kind_of_read(trace: Trace) -> str:

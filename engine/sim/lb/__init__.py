@@ -7,7 +7,6 @@ configuration, as the program does when it starts or reloads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import assert_never
 
 from engine.sim.config import Balancer, Layer, LbAlgorithm
@@ -19,13 +18,22 @@ from engine.sim.state import ClusterState
 __all__ = ["Pick", "choose", "directive", "restart_balancer", "usable"]
 
 
-@dataclass(slots=True)
 class Pick:
     """What one request's choices depend on: the hashed input, and what it has tried."""
 
-    key: str  # the URI at L7, the client's address at L4
-    avoid: int | None = None  # HAProxy: a redispatch avoids the server that failed
-    nginx: nginx.Attempt = field(default_factory=nginx.Attempt)
+    __slots__ = ("_attempt", "avoid", "key")
+
+    def __init__(self, key: str) -> None:
+        self.key = key  # the URI at L7, the client's address at L4
+        self.avoid: int | None = None  # HAProxy: a redispatch avoids the server that failed
+        self._attempt: nginx.Attempt | None = None
+
+    @property
+    def nginx(self) -> nginx.Attempt:
+        """nginx's per-request walk, made on first use (HAProxy requests never need one)."""
+        if self._attempt is None:
+            self._attempt = nginx.Attempt()
+        return self._attempt
 
 
 def restart_balancer(state: ClusterState) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import assert_never
 
 from engine.sim.config import Balancer, ClusterConfig, Layer, LbAlgorithm
-from engine.sim.lb import haproxy, nginx
+from engine.sim.lb import nginx
 from engine.sim.state import ClusterState
 
 
@@ -29,8 +30,10 @@ def directive(cfg: ClusterConfig) -> str:
             assert_never(unreachable)
 
 
+@lru_cache(maxsize=256)
 def settings_line(cfg: ClusterConfig) -> str:
-    """The model's settings, the program's defaults among them, said once per trace."""
+    """The model's settings, the program's defaults among them, said once per trace (cached:
+    a configuration is immutable, and the line is the same for every trace it runs)."""
     timeout = _seconds(cfg.connect_timeout_ms)
     weights = f"; weights {','.join(str(cfg.weight_of(i)) for i in range(cfg.servers))}"
     weights = weights if cfg.weighted else ""
@@ -78,7 +81,8 @@ def why(state: ClusterState, server: int, key: str) -> str:
 def skipped_servers(state: ClusterState) -> str:
     cfg = state.config
     if cfg.balancer is Balancer.HAPROXY:
-        down = [f"app-{i}" for i in range(len(state.servers)) if not haproxy.is_up(state, i)]
+        rise = cfg.rise
+        down = [f"app-{i}" for i, s in enumerate(state.servers) if s.health < rise]
         return f"skipping {', '.join(down)}, which health checks marked DOWN" if down else ""
     if len(state.servers) == 1:
         return ""
