@@ -4,6 +4,7 @@ database, and the fill on the way back."""
 from __future__ import annotations
 
 from engine.sim import local_cache
+from engine.sim.config import RYW_PIN_MS
 from engine.sim.database import read_row
 from engine.sim.hashing import stable_hash
 from engine.sim.latency import Latencies
@@ -84,8 +85,22 @@ def _cache_lookup(state: ClusterState, trace: Trace, server: int, lat: Latencies
             " But this copy was filled from a lagging replica after the last write: it is "
             "stale until the TTL runs out or the next write deletes it."
         )
+        text += _pin_bypassed(state, trace.user)
     trace.add("cache", text)
     return True
+
+
+def _pin_bypassed(state: ClusterState, user: str) -> str:
+    """Read-your-writes pins database reads; a cache hit never gets that far."""
+    wrote_at = state.last_write_by.get(user)
+    if not state.config.ryw or wrote_at is None or state.now_ms - wrote_at >= RYW_PIN_MS:
+        return ""
+    return (
+        f" {user}'s read-your-writes pin does not help here: it sends {user}'s database reads "
+        "to the primary, but this read never reaches a database, since the cache answers "
+        "first. Delete after the write and fill only from the primary (or skip the fill) "
+        "while the pin lasts."
+    )
 
 
 def _why_gone(state: ClusterState, key: str) -> str:

@@ -105,3 +105,14 @@ def test_cluster_show_states_the_settings_and_the_check_counters(
     do("/cluster set balancer=nginx")
     assert cluster.config.balancer is Balancer.NGINX
     assert "nginx sends it traffic (no active checks)" in draw(cluster)
+
+
+def test_a_stale_cached_copy_says_why_the_writers_pin_did_not_help(run: Run, do: Do) -> None:
+    do("/cluster set ryw=on")
+    run("GET /u/7", user="bob")
+    run("PUT /u/7", user="alice")
+    run("GET /u/7", user="bob")  # a replica behind the write refills the cache: stale
+    own = run("GET /u/7", user="alice")
+    assert own.outcome.value == "hit"
+    assert "alice's read-your-writes pin does not help here" in texts(own)
+    assert "the cache answers first" in texts(own)
