@@ -10,7 +10,7 @@ from engine.sim.hashing import stable_hash
 from engine.sim.latency import Latencies
 from engine.sim.nodes import app_name
 from engine.sim.response import respond
-from engine.sim.state import ClusterState, Gone, cache_drop
+from engine.sim.state import MAX_GONE_KEYS, ClusterState, Gone, cache_drop
 from engine.sim.steps import Outcome, Trace
 
 _GONE = {
@@ -105,9 +105,14 @@ def _pin_bypassed(state: ClusterState, user: str) -> str:
 
 def _why_gone(state: ClusterState, key: str) -> str:
     why = state.gone.get(key)
-    if why is None:
+    if why is not None:
+        return _GONE[Gone(why)]
+    if len(state.gone) < MAX_GONE_KEYS:  # no departure record was ever dropped
         return "nobody has read it since the cache started"
-    return _GONE[Gone(why)]
+    return (
+        "it was never cached, or left the cache too long ago for a record of why (only the "
+        f"last {MAX_GONE_KEYS} departures are kept)"
+    )
 
 
 def _cache_fill(

@@ -16,16 +16,18 @@ MAX_TRACKED_USERS = 200
 MAX_RECENT_KEYS = 64
 MAX_PENDING_WRITES = 256  # writes not yet applied by replicas (a long lag piles them up)
 MAX_IN_FLIGHT = 64  # requests in flight per server (a slow server piles them up)
-MAX_REMEMBERED_KEYS = 256  # deleted rows, lost writes, why keys left the cache
+MAX_REMEMBERED_KEYS = 256  # deleted, created and written rows, lost writes
+MAX_GONE_KEYS = 32  # why keys left the cache: the latest departures, kept in every save
 
 
 class Gone(StrEnum):
     """Why a key is not in the cache: the simulation knows, so a MISS can say."""
 
-    EVICTED = "evicted"
-    EXPIRED = "expired"
-    DELETED = "deleted"
-    RESTARTED = "restarted"
+    # Short values: the reasons are stored with every save of the cluster.
+    EVICTED = "lru"
+    EXPIRED = "ttl"
+    DELETED = "del"
+    RESTARTED = "restart"
 
 
 @dataclass(slots=True)
@@ -150,15 +152,15 @@ def cache_drop(state: ClusterState, key: str, why: Gone) -> None:
     """Remove a key from the cache (evicted, expired or deleted), stale mark and all, and
     remember why, for the next MISS to say."""
     if state.cache.pop(key, None) is not None:
-        remember(state.gone, key, why, MAX_REMEMBERED_KEYS)
+        remember(state.gone, key, why, MAX_GONE_KEYS)
     if key in state.stale:
         state.stale.remove(key)
 
 
 def cache_clear(state: ClusterState) -> None:
     """The cache process restarted: everything it held is gone."""
-    for key in list(state.cache)[-MAX_REMEMBERED_KEYS:]:
-        remember(state.gone, key, Gone.RESTARTED, MAX_REMEMBERED_KEYS)
+    for key in list(state.cache)[-MAX_GONE_KEYS:]:
+        remember(state.gone, key, Gone.RESTARTED, MAX_GONE_KEYS)
     state.cache.clear()
     state.stale.clear()
 

@@ -260,15 +260,16 @@ class Answer:
     seconds: float  # from sending to the end of the reply
 
 
-async def get(port: int, path: str, method: str = "GET") -> Answer:
-    """One request through the proxy, on a fresh connection."""
+async def get(port: int, path: str, method: str = "GET", headers: str = "") -> Answer:
+    """One request through the proxy, on a fresh connection (`headers`: extra lines, each
+    ending in CRLF)."""
     start = time.monotonic()
     async with asyncio.timeout(30):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             writer.write(
                 f"{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
-                "Content-Length: 0\r\n\r\n".encode()
+                f"{headers}Content-Length: 0\r\n\r\n".encode()
             )
             await writer.drain()
             data = await reader.read()

@@ -220,3 +220,34 @@ async def test_nginx_next_upstream_and_all_servers_failed(tmp_path: Path, host: 
     assert [a.status for a in real] == [a.status for a in sim] == [504 if host else 502, 502]
     assert abs(real[0].seconds - sim[0].seconds) < 0.1
     assert real[1].seconds < 0.1
+
+
+@needs_haproxy
+async def test_haproxy_a_cookie_pinned_to_a_dead_server_waits_then_moves(tmp_path: Path) -> None:
+    """With `cookie SERVERID insert` the cookie sets HAProxy's direct flag, so retries stay on
+    the dead server (with the turn-around pause) and only the last one is redispatched: a
+    sticky user waits out two pauses and lands on a server that never had their session."""
+    async with backends(("b0", 0.0), ("b2", 0.0)) as bs:
+        ports = [bs[0].port, refusing_port(), bs[1].port]
+        head = (
+            "    balance roundrobin\n    retries 3\n    option redispatch\n"
+            "    timeout connect 100ms\n    cookie SERVERID insert indirect nocache\n"
+        )
+        lines = "\n".join(
+            f"    server s{i} 127.0.0.1:{p} cookie s{i}" for i, p in enumerate(ports)
+        )
+        with haproxy(tmp_path, head + lines, []) as proxy:
+            real = await get(proxy.port, "/u/1", headers="Cookie: SERVERID=s1\r\n")
+
+    def pin_then_kill(state: ClusterState) -> None:
+        state.sticky["t"] = 1
+        state.servers[1].sessions.append("t")
+        faults.kill(state, "app-1")
+
+    config = ClusterConfig(balancer=H, interval=60, sticky=True, connect_timeout=100)
+    sim, _ = simulate(config, [(0.0, "/u/1")], [(0.0, pin_then_kill)])
+    assert real.status == 200  # the backend knows no sessions; the app would answer 401
+    assert real.backend in {"b0", "b2"}
+    assert sim[0].status == 401  # in the model the session is gone, so the app answers 401
+    assert abs(real.seconds - sim[0].seconds) < 0.08, (real, sim[0])
+    assert sim[0].seconds == pytest.approx(0.2, abs=0.01)  # two 100 ms pauses
