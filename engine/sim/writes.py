@@ -63,7 +63,7 @@ def _row_written(state: ClusterState, trace: Trace) -> tuple[str, str]:
     if request.method is Method.POST and request.row_key is None:
         row = f"{request.entity}:{state.next_id}"
         state.next_id += 1
-        return row, f"201 Created (Location: /{request.parts[0]}/{row.partition(':')[2]})"
+        return row, f"201 Created (Location: {request.path.rstrip('/')}/{row.partition(':')[2]})"
     if request.method is Method.POST:
         return request.key, "201 Created"
     if request.method is Method.DELETE:
@@ -126,7 +126,8 @@ def _invalidate(state: ClusterState, trace: Trace, server: int, lat: Latencies, 
         )
         return
     cache_drop(state, key, Gone.DELETED)
-    listing = trace.request.parts[0]
+    parts = trace.request.parts
+    listing = parts[0] if parts else key
     also = ""
     if listing != key and listing in state.cache:
         cache_drop(state, listing, Gone.DELETED)

@@ -233,9 +233,7 @@ async def test_haproxy_a_cookie_pinned_to_a_dead_server_waits_then_moves(tmp_pat
             "    balance roundrobin\n    retries 3\n    option redispatch\n"
             "    timeout connect 100ms\n    cookie SERVERID insert indirect nocache\n"
         )
-        lines = "\n".join(
-            f"    server s{i} 127.0.0.1:{p} cookie s{i}" for i, p in enumerate(ports)
-        )
+        lines = "\n".join(f"    server s{i} 127.0.0.1:{p} cookie s{i}" for i, p in enumerate(ports))
         with haproxy(tmp_path, head + lines, []) as proxy:
             real = await get(proxy.port, "/u/1", headers="Cookie: SERVERID=s1\r\n")
 
