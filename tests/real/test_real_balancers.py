@@ -46,7 +46,7 @@ needs_nginx = pytest.mark.skipif(
 
 H, N = Balancer.HAPROXY, Balancer.NGINX
 RR, LC, CH = LbAlgorithm.ROUND_ROBIN, LbAlgorithm.LEAST_CONNECTIONS, LbAlgorithm.CONSISTENT_HASH
-INTER = 0.2  # seconds between HAProxy checks in these tests
+SLOW_S = 0.6  # a slow backend answers after this; requests go 40 ms apart, so it stays busy
 
 
 def haproxy_servers(ports: list[int], weights: tuple[int, ...], opts: str = "") -> str:
@@ -103,15 +103,15 @@ LEAST = [
 async def test_haproxy_leastconn_with_a_slow_server_and_weights(
     tmp_path: Path, weights: tuple[int, ...], slow: tuple[int, ...]
 ) -> None:
-    specs = [(f"b{i}", 1.0 if i in slow else 0.0) for i in range(len(weights))]
+    specs = [(f"b{i}", SLOW_S if i in slow else 0.0) for i in range(len(weights))]
     async with backends(*specs) as bs:
         lines = "    balance leastconn\n" + haproxy_servers([b.port for b in bs], weights)
         with haproxy(tmp_path, lines, []) as proxy:
-            real = await fire(proxy.port, every(0.05, 16))
+            real = await fire(proxy.port, every(0.04, 12))
     sim, _ = simulate(
         ClusterConfig(balancer=H, lb=LC, servers=len(weights), weights=weights),
-        every(0.05, 16),
-        prepare=lambda s: [faults.slow(s, f"app-{i}", 1000) for i in slow],
+        every(0.04, 12),
+        prepare=lambda s: [faults.slow(s, f"app-{i}", int(SLOW_S * 1000)) for i in slow],
     )
     assert [a.backend for a in real] == [a.backend for a in sim]
 
@@ -121,15 +121,15 @@ async def test_haproxy_leastconn_with_a_slow_server_and_weights(
 async def test_nginx_least_conn_with_a_slow_server_and_weights(
     tmp_path: Path, weights: tuple[int, ...], slow: tuple[int, ...]
 ) -> None:
-    specs = [(f"b{i}", 1.0 if i in slow else 0.0) for i in range(len(weights))]
+    specs = [(f"b{i}", SLOW_S if i in slow else 0.0) for i in range(len(weights))]
     async with backends(*specs) as bs:
         servers = [f"127.0.0.1:{b.port} weight={w}" for b, w in zip(bs, weights, strict=True)]
         with nginx(tmp_path, "        least_conn;", servers) as proxy:
-            real = await fire(proxy.port, every(0.05, 16))
+            real = await fire(proxy.port, every(0.04, 12))
     sim, _ = simulate(
         ClusterConfig(balancer=N, lb=LC, servers=len(weights), weights=weights),
-        every(0.05, 16),
-        prepare=lambda s: [faults.slow(s, f"app-{i}", 1000) for i in slow],
+        every(0.04, 12),
+        prepare=lambda s: [faults.slow(s, f"app-{i}", int(SLOW_S * 1000)) for i in slow],
     )
     assert [a.backend for a in real] == [a.backend for a in sim]
 

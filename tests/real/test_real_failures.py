@@ -138,12 +138,12 @@ async def test_haproxy_retries_with_and_without_redispatch(
         head = f"    balance {algo}\n    retries 3\n    timeout connect 100ms\n"
         head += "    option redispatch\n" if redispatch else ""
         with haproxy(tmp_path, head + servers(ports), []) as proxy:
-            real = await fire(proxy.port, every(0.5, 4))
+            real = await fire(proxy.port, every(0.35, 4))
     lb = LbAlgorithm.ROUND_ROBIN if algo == "roundrobin" else LbAlgorithm.LEAST_CONNECTIONS
     config = ClusterConfig(
         balancer=H, lb=lb, interval=60, redispatch=redispatch, connect_timeout=100
     )
-    sim, _ = simulate(config, every(0.5, 4), [(0.0, lambda s: faults.kill(s, "app-1"))])
+    sim, _ = simulate(config, every(0.35, 4), [(0.0, lambda s: faults.kill(s, "app-1"))])
     assert [a.status for a in real] == [a.status for a in sim] == statuses
     assert [a.backend for a in real] == [a.backend for a in sim] == served
     for r, s in zip(real, sim, strict=True):
