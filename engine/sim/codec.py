@@ -85,6 +85,20 @@ def _cluster(doc: dict[str, Any]) -> ClusterState:
     )
 
 
+def _server_from_2(config: ClusterConfig, old: dict[str, Any]) -> AppServer:
+    """A format-2 server: `in_rotation` with its check counts becomes HAProxy's counter."""
+    top = config.rise + config.fall - 1
+    health = top - int(old["fails"]) if old["in_rotation"] else int(old["rises"])
+    return AppServer(
+        alive=bool(old["alive"]),
+        health=max(0, min(top, health)),
+        slow_ms=float(old["slow_ms"]),
+        busy_until=[float(t) for t in old["busy_until"]],
+        sessions=[str(u) for u in old["sessions"]],
+        served=int(old["served"]),
+    )
+
+
 def _upgrade_from_2(doc: dict[str, Any]) -> ClusterState:
     """Format 2 had one balancer, a health flag per server, and no per-key history: keep what
     it knew (settings, nodes, cache, pending writes, sessions, counts) and start the balancer's
@@ -93,20 +107,7 @@ def _upgrade_from_2(doc: dict[str, Any]) -> ClusterState:
     from engine.sim.lb.haproxy_checks import schedule
 
     config = _config(doc["config"])
-    top = config.rise + config.fall - 1
-    servers = []
-    for old in doc["servers"]:
-        health = top - int(old["fails"]) if old["in_rotation"] else int(old["rises"])
-        servers.append(
-            AppServer(
-                alive=bool(old["alive"]),
-                health=max(0, min(top, health)),
-                slow_ms=float(old["slow_ms"]),
-                busy_until=[float(t) for t in old["busy_until"]],
-                sessions=[str(u) for u in old["sessions"]],
-                served=int(old["served"]),
-            )
-        )
+    servers = [_server_from_2(config, old) for old in doc["servers"]]
     state = ClusterState(
         seed=int(doc["seed"]),
         config=config,

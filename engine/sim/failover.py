@@ -38,15 +38,7 @@ def promote(state: ClusterState, name: str) -> str:
         follow = f" {', '.join(others)} now {verb} the new primary."
     state.primaries[shard] = chosen
     if old.alive:
-        for key in pending:
-            del state.recent_writes[key]
-        state.replicas[shard][slot] = old
-        return (
-            f"Planned switchover: {primary_name(state, shard)} stopped taking writes, {label} "
-            f"caught up on {len(pending)} pending write(s) and took over as the primary (it is "
-            f"{primary_name(state, shard)} now); nothing is lost. The old primary now follows "
-            f"it, in {label}'s place.{follow}"
-        )
+        return _switchover(state, old, label, (shard, slot), pending) + follow
     state.replicas[shard][slot] = DataNode(alive=False, down_since=state.now_ms, fenced=True)
     lost = _lose_unshipped(state, pending, old.down_since)
     return (
@@ -55,6 +47,22 @@ def promote(state: ClusterState, name: str) -> str:
         f"STONITH stops a returning old primary from making a split brain); it sits in "
         f"{label}'s place, down until rebuilt from the new primary (/cluster revive {label}, "
         f"as pg_rewind would).{follow} {_lost_text(state, lost)}"
+    )
+
+
+def _switchover(
+    state: ClusterState, old: DataNode, label: str, where: tuple[int, int], pending: list[str]
+) -> str:
+    """The primary is alive: the replica catches up first, then the two trade places."""
+    shard, slot = where
+    for key in pending:
+        del state.recent_writes[key]
+    state.replicas[shard][slot] = old
+    return (
+        f"Planned switchover: {primary_name(state, shard)} stopped taking writes, {label} "
+        f"caught up on {len(pending)} pending write(s) and took over as the primary (it is "
+        f"{primary_name(state, shard)} now); nothing is lost. The old primary now follows "
+        f"it, in {label}'s place."
     )
 
 
