@@ -190,11 +190,11 @@ def _haproxy_gives_up(state: ClusterState, trace: Trace, retried: int) -> NoRetu
 
 
 def _passive_text(state: ClusterState, server: int) -> str:
-    cfg, peer = state.config, state.servers[server]
+    cfg, fails = state.config, state.servers[server].peer[nginx.FAILS]
     if len(state.servers) == 1:
         return "nginx logs the failure; with a single server, max_fails does not apply."
-    counted = f"{peer.fails} failure{'s' if peer.fails > 1 else ''}, max_fails={cfg.max_fails}"
-    if cfg.max_fails and peer.fails >= cfg.max_fails:
+    counted = f"{fails} failure{'s' if fails > 1 else ''}, max_fails={cfg.max_fails}"
+    if cfg.max_fails and fails >= cfg.max_fails:
         return (
             f"nginx counts a failure for {app_name(server)} ({counted}): it leaves "
             f"{app_name(server)} out for the next fail_timeout={cfg.fail_timeout}s, then lets "

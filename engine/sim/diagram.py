@@ -81,7 +81,8 @@ def _balancer_view(state: ClusterState, index: int) -> str:
     cfg, server = state.config, state.servers[index]
     if cfg.balancer is Balancer.NGINX:
         if len(state.servers) > 1 and nginx.is_failed(state, index):
-            return f"skipped by nginx after {server.fails} failure(s), for fail_timeout"
+            fails = server.peer[nginx.FAILS]
+            return f"skipped by nginx after {fails} failure(s), for fail_timeout"
         return "nginx sends it traffic (no active checks)"
     change = next_change(state, index)
     when = f", changes at about t={change / 1000:.2f} s" if change is not None else ""

@@ -44,21 +44,14 @@ class AppServer:
     sessions: list[str] = field(default_factory=list)  # sticky mode: sessions in its memory
     local: dict[str, float] = field(default_factory=dict)  # its own cache: key -> filled at
     served: int = 0
-    # HAProxy roundrobin (src/lb_fwrr.c): which tree it is in, its place there, its position.
-    rr_tree: int = 0
-    rr_in: bool = False
-    rr_key: int = 0
-    rr_seq: int = 0
-    rr_npos: int = 0
-    rr_lpos: int = 0
-    rr_rweight: int = 0
+    # HAProxy roundrobin (src/lb_fwrr.c): its tree, place and position, as the list
+    # [tree, in_tree, key, seq, npos, rweight] (haproxy_rr.py names the slots). Lists rather
+    # than fields: the cluster is saved on every command, and a list is cheap to write.
+    rr: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0, 0])
     lc_seq: int = 0  # HAProxy leastconn: when its load last changed (ties go oldest first)
-    # nginx's peer (ngx_http_upstream_round_robin.c): smooth weights and passive checks.
-    current_weight: int = 0
-    effective_weight: int = 1
-    fails: int = 0
-    checked: int = 0  # whole seconds, as ngx_time()
-    accessed: int = 0
+    # nginx's peer (ngx_http_upstream_round_robin.c) as [current_weight, effective_weight,
+    # fails, checked, accessed] (nginx.py names the slots; times in whole seconds).
+    peer: list[int] = field(default_factory=lambda: [0, 1, 0, 0, 0])
 
 
 @dataclass(slots=True)

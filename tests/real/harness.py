@@ -258,6 +258,7 @@ class Answer:
     status: int
     backend: str  # '' when no backend answered
     seconds: float  # from sending to the end of the reply
+    started: float = 0.0  # time.monotonic() when it was sent
 
 
 async def get(port: int, path: str, method: str = "GET", headers: str = "") -> Answer:
@@ -280,7 +281,7 @@ async def get(port: int, path: str, method: str = "GET", headers: str = "") -> A
     for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
         if line.lower().startswith(b"x-backend:"):
             backend = line.split(b":", 1)[1].strip().decode()
-    return Answer(status, backend, time.monotonic() - start)
+    return Answer(status, backend, time.monotonic() - start, start)
 
 
 async def fire(port: int, schedule: list[tuple[float, str]]) -> list[Answer]:

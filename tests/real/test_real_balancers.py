@@ -14,12 +14,16 @@ schedule) are stated as windows that hold for any alignment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 from harness import (
     HAPROXY,
     NGINX,
+    Backend,
+    Proxy,
     backends,
     fire,
     get,
@@ -47,6 +51,7 @@ needs_nginx = pytest.mark.skipif(
 H, N = Balancer.HAPROXY, Balancer.NGINX
 RR, LC, CH = LbAlgorithm.ROUND_ROBIN, LbAlgorithm.LEAST_CONNECTIONS, LbAlgorithm.CONSISTENT_HASH
 SLOW_S = 0.6  # a slow backend answers after this; requests go 40 ms apart, so it stays busy
+GAP_S = 0.04
 
 
 def haproxy_servers(ports: list[int], weights: tuple[int, ...], opts: str = "") -> str:
@@ -98,22 +103,46 @@ LEAST = [
 ]
 
 
+async def least_stream(
+    start: Callable[[list[Backend]], AbstractContextManager[Proxy]],
+    weights: tuple[int, ...],
+    slow: tuple[int, ...],
+) -> list[str]:
+    """The backends that answered a 40 ms stream. The comparison needs every fast answer back
+    before the next request leaves (as in the model); on a machine too loaded for that, the
+    stream is run again, and after three tries the test skips, saying so."""
+    worst = 0.0
+    for _ in range(3):
+        specs = [(f"b{i}", SLOW_S if i in slow else 0.0) for i in range(len(weights))]
+        async with backends(*specs) as bs:
+            with start(bs) as proxy:
+                answers = await fire(proxy.port, every(GAP_S, 12))
+        fast = [a.seconds for a in answers if int(a.backend[1:]) not in slow]
+        worst = max(fast, default=0.0)
+        if worst < GAP_S:
+            return [a.backend for a in answers]
+    pytest.skip(
+        f"the machine is too loaded: a fast answer took {worst * 1000:.0f} ms, more "
+        f"than the {GAP_S * 1000:.0f} ms between requests"
+    )
+
+
 @needs_haproxy
 @pytest.mark.parametrize(("weights", "slow"), LEAST)
 async def test_haproxy_leastconn_with_a_slow_server_and_weights(
     tmp_path: Path, weights: tuple[int, ...], slow: tuple[int, ...]
 ) -> None:
-    specs = [(f"b{i}", SLOW_S if i in slow else 0.0) for i in range(len(weights))]
-    async with backends(*specs) as bs:
+    def start(bs: list[Backend]) -> AbstractContextManager[Proxy]:
         lines = "    balance leastconn\n" + haproxy_servers([b.port for b in bs], weights)
-        with haproxy(tmp_path, lines, []) as proxy:
-            real = await fire(proxy.port, every(0.04, 12))
+        return haproxy(tmp_path, lines, [])
+
+    real = await least_stream(start, weights, slow)
     sim, _ = simulate(
         ClusterConfig(balancer=H, lb=LC, servers=len(weights), weights=weights),
-        every(0.04, 12),
+        every(GAP_S, 12),
         prepare=lambda s: [faults.slow(s, f"app-{i}", int(SLOW_S * 1000)) for i in slow],
     )
-    assert [a.backend for a in real] == [a.backend for a in sim]
+    assert real == [a.backend for a in sim]
 
 
 @needs_nginx
@@ -121,17 +150,17 @@ async def test_haproxy_leastconn_with_a_slow_server_and_weights(
 async def test_nginx_least_conn_with_a_slow_server_and_weights(
     tmp_path: Path, weights: tuple[int, ...], slow: tuple[int, ...]
 ) -> None:
-    specs = [(f"b{i}", SLOW_S if i in slow else 0.0) for i in range(len(weights))]
-    async with backends(*specs) as bs:
+    def start(bs: list[Backend]) -> AbstractContextManager[Proxy]:
         servers = [f"127.0.0.1:{b.port} weight={w}" for b, w in zip(bs, weights, strict=True)]
-        with nginx(tmp_path, "        least_conn;", servers) as proxy:
-            real = await fire(proxy.port, every(0.04, 12))
+        return nginx(tmp_path, "        least_conn;", servers)
+
+    real = await least_stream(start, weights, slow)
     sim, _ = simulate(
         ClusterConfig(balancer=N, lb=LC, servers=len(weights), weights=weights),
-        every(0.04, 12),
+        every(GAP_S, 12),
         prepare=lambda s: [faults.slow(s, f"app-{i}", int(SLOW_S * 1000)) for i in slow],
     )
-    assert [a.backend for a in real] == [a.backend for a in sim]
+    assert real == [a.backend for a in sim]
 
 
 @needs_haproxy

@@ -10,13 +10,16 @@ Only the active group is modelled (no backup servers), without maxconn (nothing 
 
 from __future__ import annotations
 
-from engine.sim.state import AppServer, ClusterState
+from engine.sim.state import ClusterState
 
 BE_WEIGHT_SCALE = 16
 SRV_UWGHT_RANGE = 256
 SRV_EWGHT_MAX = SRV_UWGHT_RANGE * BE_WEIGHT_SCALE
 
 NONE, INIT, CURR, NEXT = 0, 1, 2, 3  # which tree a server belongs to (lb_tree)
+# The slots of AppServer.rr: lb_tree, whether the node is in it, its key, its insertion order
+# among equal keys, npos and rweight.
+TREE, IN, KEY, SEQ, NPOS, RWEIGHT = range(6)
 
 
 def eweight(state: ClusterState, index: int) -> int:
@@ -28,8 +31,7 @@ def init_groups(state: ClusterState, usable: list[int]) -> None:
     total = sum(eweight(state, i) for i in usable)
     state.rr_curr_pos = state.rr_curr_weight = state.rr_next_weight = total
     for server in state.servers:
-        server.rr_tree, server.rr_in = NONE, False
-        server.rr_npos = server.rr_lpos = server.rr_rweight = 0
+        server.rr[:] = [NONE, 0, 0, 0, 0, 0]
     for i in usable:
         _queue_by_weight(state, i, INIT)
 
@@ -50,7 +52,7 @@ def next_server(state: ClusterState, avoid: int | None) -> int | None:
             _switch_trees(state)
             continue
         _update_position(state, chosen)
-        state.servers[chosen].rr_in = False
+        state.servers[chosen].rr[IN] = 0
         state.rr_curr_pos += 1
         if chosen != avoid or avoided is not None:
             break
@@ -70,34 +72,38 @@ def next_server(state: ClusterState, avoid: int | None) -> int | None:
 def server_down(state: ClusterState, index: int) -> None:
     """fwrr_set_server_status_down."""
     state.rr_next_weight -= eweight(state, index)
-    server = state.servers[index]
-    server.rr_in, server.rr_tree = False, NONE
+    rr = state.servers[index].rr
+    rr[IN], rr[TREE] = 0, NONE
 
 
 def server_up(state: ClusterState, index: int) -> None:
     """fwrr_set_server_status_up: it rejoins at a position spread over the current round."""
     weight = eweight(state, index)
     state.rr_next_weight += weight
-    server = state.servers[index]
-    _get(state, server)
+    rr = state.servers[index].rr
+    _get(state, rr)
     span = state.rr_next_weight + state.rr_curr_weight - state.rr_curr_pos
-    server.rr_npos = state.rr_curr_pos + span // weight
+    rr[NPOS] = state.rr_curr_pos + span // weight
     _queue(state, index)
 
 
 def _first(state: ClusterState, tree: int) -> int | None:
+    """eb32_first: the server of the tree with the lowest key, the earliest inserted on ties."""
     best: int | None = None
-    best_order = (0, 0)
+    best_key = best_seq = 0
     for i, s in enumerate(state.servers):
-        if s.rr_in and s.rr_tree == tree and (best is None or (s.rr_key, s.rr_seq) < best_order):
-            best, best_order = i, (s.rr_key, s.rr_seq)
+        rr = s.rr
+        if rr[IN] and rr[TREE] == tree:
+            key, seq = rr[KEY], rr[SEQ]
+            if best is None or key < best_key or (key == best_key and seq < best_seq):
+                best, best_key, best_seq = i, key, seq
     return best
 
 
 def _insert(state: ClusterState, index: int, tree: int, key: int) -> None:
     state.lb_seq += 1
-    server = state.servers[index]
-    server.rr_tree, server.rr_in, server.rr_key, server.rr_seq = tree, True, key, state.lb_seq
+    rr = state.servers[index].rr
+    rr[TREE], rr[IN], rr[KEY], rr[SEQ] = tree, 1, key, state.lb_seq
 
 
 def _queue_by_weight(state: ClusterState, index: int, tree: int) -> None:
@@ -107,32 +113,33 @@ def _queue_by_weight(state: ClusterState, index: int, tree: int) -> None:
 
 def _queue(state: ClusterState, index: int) -> None:
     """fwrr_queue_srv: into `curr` at its next position, or `next` if that is beyond the round."""
-    server, weight = state.servers[index], eweight(state, index)
+    rr, weight = state.servers[index].rr, eweight(state, index)
     curr, nxt = state.rr_curr_weight, state.rr_next_weight
-    if weight <= 0 or server.rr_npos >= 2 * curr or server.rr_npos >= curr + nxt:
-        server.rr_npos -= curr
+    if weight <= 0 or rr[NPOS] >= 2 * curr or rr[NPOS] >= curr + nxt:
+        rr[NPOS] -= curr
         _queue_by_weight(state, index, NEXT)
         return
-    key = SRV_UWGHT_RANGE * server.rr_npos + (SRV_EWGHT_MAX + server.rr_rweight - weight) // 16
+    key = SRV_UWGHT_RANGE * rr[NPOS] + (SRV_EWGHT_MAX + rr[RWEIGHT] - weight) // 16
     _insert(state, index, CURR, key)
 
 
-def _get(state: ClusterState, server: AppServer) -> None:
+def _get(state: ClusterState, rr: list[int]) -> None:
     """fwrr_get_srv: prepare a server taken out of its tree."""
-    if server.rr_tree == INIT:
-        server.rr_npos = server.rr_rweight = 0
-    elif server.rr_tree == NEXT:
-        server.rr_npos += state.rr_curr_weight
-    elif server.rr_tree == NONE:
-        server.rr_npos = state.rr_curr_pos
+    if rr[TREE] == INIT:
+        rr[NPOS] = rr[RWEIGHT] = 0
+    elif rr[TREE] == NEXT:
+        rr[NPOS] += state.rr_curr_weight
+    elif rr[TREE] == NONE:
+        rr[NPOS] = state.rr_curr_pos
 
 
 def _switch_trees(state: ClusterState) -> None:
     for server in state.servers:
-        if server.rr_tree == INIT:
-            server.rr_tree = NEXT
-        elif server.rr_tree == NEXT:
-            server.rr_tree = INIT
+        rr = server.rr
+        if rr[TREE] == INIT:
+            rr[TREE] = NEXT
+        elif rr[TREE] == NEXT:
+            rr[TREE] = INIT
     state.rr_curr_weight = state.rr_next_weight
     state.rr_curr_pos = state.rr_curr_weight
 
@@ -140,24 +147,25 @@ def _switch_trees(state: ClusterState) -> None:
 def _from_group(state: ClusterState) -> int | None:
     """fwrr_get_server_from_group: `curr`'s first server if its turn has come, else `init`'s."""
     first = _first(state, CURR)
-    if first is not None and state.servers[first].rr_npos <= state.rr_curr_pos:
+    if first is not None and state.servers[first].rr[NPOS] <= state.rr_curr_pos:
         return first
     waiting = _first(state, INIT)
     if waiting is not None:
-        server = state.servers[waiting]
-        server.rr_npos = server.rr_rweight = 0
+        rr = state.servers[waiting].rr
+        rr[NPOS] = rr[RWEIGHT] = 0
         return waiting
     return first
 
 
 def _update_position(state: ClusterState, index: int) -> None:
     """fwrr_update_position: the server's next turn, one share of the group's weight later."""
-    server, weight = state.servers[index], eweight(state, index)
-    if not server.rr_npos:
-        server.rr_npos = state.rr_curr_pos
-    server.rr_lpos = server.rr_npos
-    server.rr_npos += state.rr_next_weight // weight
-    server.rr_rweight += state.rr_next_weight % weight
-    if server.rr_rweight >= weight:
-        server.rr_rweight -= weight
-        server.rr_npos += 1
+    rr, weight = state.servers[index].rr, eweight(state, index)
+    if not rr[NPOS]:
+        rr[NPOS] = state.rr_curr_pos
+    # (HAProxy also keeps lpos, the last position, for weight changes on the fly: a change of
+    # weights here restarts the balancer instead, so it is not needed.)
+    rr[NPOS] += state.rr_next_weight // weight
+    rr[RWEIGHT] += state.rr_next_weight % weight
+    if rr[RWEIGHT] >= weight:
+        rr[RWEIGHT] -= weight
+        rr[NPOS] += 1

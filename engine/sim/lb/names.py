@@ -125,7 +125,7 @@ def _hash(cfg: ClusterConfig, key: str) -> str:
 
 
 def _times(state: ClusterState, index: int) -> str:
-    fails = state.servers[index].fails
+    fails = state.servers[index].peer[nginx.FAILS]
     return "once" if fails == 1 else f"{fails} times"
 
 

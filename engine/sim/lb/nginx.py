@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.sim.hashing import ketama_server, ketama_start, server_names
-from engine.sim.state import AppServer, ClusterState
+from engine.sim.state import ClusterState
 
 KETAMA_TRIES = 20  # after 20 points without a usable server, nginx falls back to round-robin
+# The slots of AppServer.peer (ngx_http_upstream_rr_peer_t's fields of the same names).
+CURRENT, EFFECTIVE, FAILS, CHECKED, ACCESSED = range(5)
 
 
 @dataclass(slots=True)
@@ -32,17 +34,16 @@ def now_s(state: ClusterState) -> int:
 
 def restart(state: ClusterState) -> None:
     for index, server in enumerate(state.servers):
-        server.current_weight, server.effective_weight = 0, state.config.weight_of(index)
-        server.fails = server.checked = server.accessed = 0
+        server.peer[:] = [0, state.config.weight_of(index), 0, 0, 0]
 
 
 def is_failed(state: ClusterState, index: int) -> bool:
     """Skipped as failed: max_fails reached and fail_timeout not yet over since the last one."""
-    cfg, server = state.config, state.servers[index]
+    cfg, peer = state.config, state.servers[index].peer
     return bool(
         cfg.max_fails
-        and server.fails >= cfg.max_fails
-        and now_s(state) - server.checked <= cfg.fail_timeout
+        and peer[FAILS] >= cfg.max_fails
+        and now_s(state) - peer[CHECKED] <= cfg.fail_timeout
     )
 
 
@@ -109,30 +110,30 @@ def failed(state: ClusterState, index: int) -> None:
     """ngx_http_upstream_free_round_robin_peer with NGX_PEER_FAILED."""
     if len(state.servers) == 1:
         return
-    cfg, server = state.config, state.servers[index]
-    server.fails += 1
-    server.accessed = server.checked = now_s(state)
+    cfg, peer = state.config, state.servers[index].peer
+    peer[FAILS] += 1
+    peer[ACCESSED] = peer[CHECKED] = now_s(state)
     if cfg.max_fails:
-        server.effective_weight -= cfg.weight_of(index) // cfg.max_fails
-    server.effective_weight = max(0, server.effective_weight)
+        peer[EFFECTIVE] -= cfg.weight_of(index) // cfg.max_fails
+    peer[EFFECTIVE] = max(0, peer[EFFECTIVE])
 
 
 def succeeded(state: ClusterState, index: int) -> None:
     """A request that got an answer marks the peer live again, once its window has passed."""
-    server = state.servers[index]
-    if server.accessed < server.checked:
-        server.fails = 0
+    peer = state.servers[index].peer
+    if peer[ACCESSED] < peer[CHECKED]:
+        peer[FAILS] = 0
 
 
 def _smooth_pick(state: ClusterState, candidates: list[int], attempt: Attempt) -> int | None:
     cfg, best, total = state.config, None, 0
     for i in candidates:
-        server = state.servers[i]
-        server.current_weight += server.effective_weight
-        total += server.effective_weight
-        if server.effective_weight < cfg.weight_of(i):
-            server.effective_weight += 1
-        if best is None or server.current_weight > state.servers[best].current_weight:
+        peer = state.servers[i].peer
+        peer[CURRENT] += peer[EFFECTIVE]
+        total += peer[EFFECTIVE]
+        if peer[EFFECTIVE] < cfg.weight_of(i):
+            peer[EFFECTIVE] += 1
+        if best is None or peer[CURRENT] > state.servers[best].peer[CURRENT]:
             best = i
     if best is None:
         return None
@@ -141,8 +142,8 @@ def _smooth_pick(state: ClusterState, candidates: list[int], attempt: Attempt) -
 
 
 def _take(state: ClusterState, index: int, attempt: Attempt, total: int) -> None:
-    server: AppServer = state.servers[index]
-    server.current_weight -= total
-    if now_s(state) - server.checked > state.config.fail_timeout:
-        server.checked = now_s(state)
+    peer = state.servers[index].peer
+    peer[CURRENT] -= total
+    if now_s(state) - peer[CHECKED] > state.config.fail_timeout:
+        peer[CHECKED] = now_s(state)
     attempt.tried.add(index)
