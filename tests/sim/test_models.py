@@ -4,6 +4,7 @@ them again wherever the binaries are installed)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -13,7 +14,9 @@ from conftest import server_of
 from engine.content.loader import Content
 from engine.sim import faults
 from engine.sim import operations as ops
-from engine.sim.config import Balancer, LbAlgorithm
+from engine.sim.balancer import CheckProgress, check_progress, in_rotation, traffic_shares
+from engine.sim.config import Balancer, ClusterConfig, LbAlgorithm
+from engine.sim.movement import ring_owner
 from engine.sim.request import Method, Request
 from engine.sim.state import new_cluster
 from engine.sim.trace import run_request
@@ -106,3 +109,39 @@ def test_the_arrival_gap_is_what_makes_a_slow_server_pile_up(content: Content) -
     faults.slow(state, "app-0", 2_000)
     got = [server_of(run_request(state, Request(Method.GET, "/u/1"), "a", lat)) for _ in range(6)]
     assert got == ["app-0", "app-1", "app-2"] * 2
+
+
+@pytest.mark.parametrize("balancer", list(Balancer))
+@pytest.mark.parametrize("weights", [(1, 1, 1), (3, 1, 1), (1, 2, 3, 4)])
+def test_traffic_shares_match_where_the_ring_sends_keys(
+    balancer: Balancer, weights: tuple[int, ...]
+) -> None:
+    """engine.sim.balancer.traffic_shares, for the load model and the pictures: each server's
+    slice of the ring is the share of keys that land on it."""
+    cfg = ClusterConfig(
+        balancer=balancer, lb=LbAlgorithm.CONSISTENT_HASH, servers=len(weights), weights=weights
+    )
+    shares = traffic_shares(cfg)
+    assert sum(shares) == pytest.approx(len(weights))
+    paths = [f"/u/{k}" for k in range(20_000)]
+    landed = Counter(ring_owner(cfg, p) for p in paths)
+    for server, share in enumerate(shares):
+        assert landed[server] / len(paths) * len(weights) == pytest.approx(share, abs=0.05)
+    plain = traffic_shares(ClusterConfig(balancer=balancer, servers=3, weights=(3, 1, 1)))
+    assert plain == pytest.approx([1.8, 0.6, 0.6])
+
+
+def test_check_progress_counts_as_haproxy_does(content: Content) -> None:
+    state = new_cluster()
+    assert check_progress(state, 1) == CheckProgress(True, 1, 3)  # at rise: "UP 1/3"
+    ops.wait(state, 2)
+    assert check_progress(state, 1) == CheckProgress(True, 3, 3)  # full health: "UP 3/3"
+    faults.kill(state, "app-1")
+    ops.wait(state, 2)
+    assert check_progress(state, 1) == CheckProgress(True, 2, 3)  # one failed: "UP 2/3"
+    ops.wait(state, 4)
+    assert check_progress(state, 1) == CheckProgress(False, 2, 2)  # "DOWN 0/2"
+    assert not in_rotation(state, 1)
+    faults.revive(state, "app-1")
+    ops.wait(state, 2)
+    assert check_progress(state, 1) == CheckProgress(False, 1, 2)  # "DOWN 1/2"
