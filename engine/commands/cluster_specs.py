@@ -12,7 +12,7 @@ from engine.commands import types as t
 from engine.commands.options import CommandSpec, Converter, OptionSpec, Raw
 from engine.commands.options import choice as _choice
 from engine.commands.options import word as _word
-from engine.sim.config import DEFAULT_SLOW_MS, LIMITS, Layer, LbAlgorithm
+from engine.sim.config import DEFAULT_SLOW_MS, LIMITS, Balancer, Layer, LbAlgorithm
 
 
 def _int_in(name: str) -> Converter:
@@ -56,7 +56,7 @@ def _seconds(raw: Raw) -> float:
     return float(text)
 
 
-def _enum_choice(enum: type[LbAlgorithm] | type[Layer]) -> Converter:
+def _enum_choice(enum: type[LbAlgorithm] | type[Layer] | type[Balancer]) -> Converter:
     pick = _choice(*(e.value for e in enum))
     return lambda raw: enum(pick(raw))
 
@@ -79,7 +79,7 @@ _SET_OPTIONS = (
         choices=tuple(a.value for a in LbAlgorithm),
     ),
     OptionSpec("servers", f"app servers, {_range('servers')}", _int_in("servers")),
-    OptionSpec("weights", "weights per server for lb=weighted, e.g. 3,1,1", _weights),
+    OptionSpec("weights", "a weight per server, e.g. 3,1,1 (every algorithm)", _weights),
     OptionSpec(
         "replicas", f"read replicas per database, {_range('replicas')}", _int_in("replicas")
     ),
@@ -94,10 +94,35 @@ _SET_OPTIONS = (
     OptionSpec(
         "ryw", "read-your-writes pin to the primary", _choice("on", "off"), choices=("on", "off")
     ),
-    OptionSpec("interval", "health-check interval in s", _int_in("interval")),
-    OptionSpec("fall", "failed checks before a server is pulled out", _int_in("fall")),
-    OptionSpec("rise", "passed checks before it is put back", _int_in("rise")),
+    OptionSpec("interval", "HAProxy: seconds between health checks", _int_in("interval")),
+    OptionSpec("fall", "HAProxy: failed checks that take a server down", _int_in("fall")),
+    OptionSpec("rise", "HAProxy: passed checks that bring it back", _int_in("rise")),
     OptionSpec("seed", "seed of the simulation's jitter", _int_in("seed")),
+    OptionSpec(
+        "balancer",
+        "which real balancer to model",
+        _enum_choice(Balancer),
+        choices=tuple(b.value for b in Balancer),
+    ),
+    OptionSpec(
+        "local_cache",
+        f"keys each app server caches in its own memory, {_range('local_cache')}",
+        _int_in("local_cache"),
+    ),
+    OptionSpec("retries", "HAProxy: connection retries (default 3)", _int_in("retries")),
+    OptionSpec(
+        "redispatch",
+        "HAProxy: option redispatch",
+        _choice("on", "off"),
+        choices=("on", "off"),
+    ),
+    OptionSpec(
+        "max_fails", "nginx: failures that take a server out (default 1)", _int_in("max_fails")
+    ),
+    OptionSpec(
+        "fail_timeout", "nginx: seconds a failed server is skipped", _int_in("fail_timeout")
+    ),
+    OptionSpec("connect_timeout", "connect timeout in ms", _int_in("connect_timeout")),
 )
 
 
@@ -110,8 +135,8 @@ def _build_set(values: Mapping[str, Any]) -> t.Command:
 CLUSTER = CommandSpec(
     name="cluster",
     summary="inspect and change the simulated cluster",
-    usage="show | reset | set key=value … | kill <node> | revive <node> | slow <node> [ms] | "
-    "wait <seconds> | add server|replica|shard",
+    usage="show | reset | set key=value … | kill <node> [process|host] | revive <node> | "
+    "slow <node> [ms] | wait <seconds> | add server|replica|shard | promote <replica>",
     default_sub="show",
     subcommands=(
         CommandSpec(
@@ -138,11 +163,19 @@ CLUSTER = CommandSpec(
         ),
         CommandSpec(
             "kill",
-            "crash a node",
-            "<node>",
-            lambda v: t.ClusterKillCommand(v["node"]),
-            (_NODE,),
-            examples=("/cluster kill app-1",),
+            "crash a node (an app server's process, or its whole host)",
+            "<node> [process|host]",
+            lambda v: t.ClusterKillCommand(v["node"], v.get("mode", "process")),
+            (
+                _NODE,
+                OptionSpec(
+                    "mode",
+                    "process: refused at once (default); host: no answer, connect timeout",
+                    _choice("process", "host"),
+                    choices=("process", "host"),
+                ),
+            ),
+            examples=("/cluster kill app-1", "/cluster kill app-1 host"),
         ),
         CommandSpec(
             "revive",
@@ -182,6 +215,14 @@ CLUSTER = CommandSpec(
                 ),
             ),
             examples=("/cluster add replica",),
+        ),
+        CommandSpec(
+            "promote",
+            "make a replica the primary (a failover, or a switchover if the primary is up)",
+            "<replica>",
+            lambda v: t.ClusterPromoteCommand(v["node"]),
+            (OptionSpec("node", "a replica: replica-0, shard-1-replica-0 …", _word, True),),
+            examples=("/cluster promote replica-0",),
         ),
     ),
     examples=("/cluster show", "/cluster kill app-1", "/cluster wait 6"),

@@ -156,10 +156,19 @@ def _keyword_values(
             close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
             hint = f" Did you mean {close[0]}=?" if close else ""
             raise _usage(
-                spec, parent, f"Unknown setting '{key[:30]}'.{hint} Settings: {', '.join(known)}."
+                spec, parent, f"Unknown setting '{key[:30]}'.{hint} {_settings(spec, parent)}"
             )
         values[key] = _convert(spec, parent, key, option.convert, raw)
     return values
+
+
+def _settings(spec: CommandSpec, parent: CommandSpec | None) -> str:
+    """The settings a keyword command takes, or where to find them if they are too many."""
+    names = [o.name for o in spec.options]
+    if len(", ".join(names)) <= 120:
+        return f"Settings: {', '.join(names)}."
+    shown = ", ".join(names)[:90].rpartition(", ")[0]
+    return f"Settings: {shown} … (/help {(parent or spec).name} lists all {len(names)})."
 
 
 def _convert(

@@ -90,6 +90,7 @@ class ClusterSetCommand(ClusterFamily):
 @dataclass(frozen=True, slots=True)
 class ClusterKillCommand(ClusterFamily):
     node: str
+    mode: str = "process"  # process: the port refuses; host: nothing answers (connect timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,11 @@ class ClusterWaitCommand(ClusterFamily):
 @dataclass(frozen=True, slots=True)
 class ClusterAddCommand(ClusterFamily):
     kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterPromoteCommand(ClusterFamily):
+    node: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +227,7 @@ ClusterCommand = (
     | ClusterSlowCommand
     | ClusterWaitCommand
     | ClusterAddCommand
+    | ClusterPromoteCommand
 )
 LessonCommand = LearnCommand | HelpCommand
 DrillFlowCommand = DrillCommand | RevealCommand | RateCommand | ProgressCommand

@@ -20,6 +20,8 @@ class Strict(BaseModel):
 class Source(Strict):
     id: SourceId
     title: Annotated[str, StringConstraints(min_length=3, max_length=300)]
+    # Where a reader finds it: a web address (https://…), for a footer or `/learn sources`.
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S{4,300}$")] | None = None
 
 
 class LenientSource(Source):
@@ -34,7 +36,7 @@ class Lesson(Strict):
     aliases: list[Slug] = Field(default_factory=list)
     summary: Annotated[str, StringConstraints(min_length=10, max_length=200)]
     points: list[Line] = Field(min_length=3, max_length=6)
-    try_: list[Line] = Field(alias="try", min_length=1, max_length=4)
+    try_: list[Line] = Field(alias="try", min_length=1, max_length=6)
     related: list[Slug] = Field(default_factory=list)
     sources: list[SourceId] = Field(min_length=1)
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from engine.load.capacity import Capacities
+from engine.sim.balancer import in_rotation, traffic_shares
 from engine.sim.config import Layer, LbAlgorithm
-from engine.sim.hashing import ring
 from engine.sim.state import ClusterState
 
 
 @dataclass(frozen=True, slots=True)
 class AppNode:
-    weight: float = 1.0  # share of the traffic relative to the others (weighted, ring share)
+    # Share of the traffic relative to the others: the server's weight (every algorithm weighs
+    # its servers), or its slice of the ring under consistent hashing.
+    weight: float = 1.0
     alive: bool = True
     in_rotation: bool = True  # what the balancer believes, from its health checks
     slow_ms: float = 0.0  # extra time each request spends (stuck on slow queries), not CPU
@@ -75,12 +77,12 @@ def topology_of(state: ClusterState, caps: Capacities) -> Topology:
     """The channel's cluster as it stands: the same servers, weights, cache capacity and TTL,
     replicas, shards and lag that /trace uses, with its dead and slow nodes."""
     cfg = state.config
-    weights = _weights(state)
+    weights = traffic_shares(cfg)
     app = tuple(
         AppNode(
             weight=weights[i],
             alive=server.alive,
-            in_rotation=server.in_rotation,
+            in_rotation=in_rotation(state, i),
             slow_ms=server.slow_ms,
         )
         for i, server in enumerate(state.servers)
@@ -104,19 +106,3 @@ def topology_of(state: ClusterState, caps: Capacities) -> Topology:
         lag_ms=float(cfg.lag),
         ryw=cfg.ryw,
     )
-
-
-def _weights(state: ClusterState) -> list[float]:
-    cfg = state.config
-    if cfg.lb is LbAlgorithm.WEIGHTED:
-        return [float(cfg.weight_of(i)) for i in range(cfg.servers)]
-    if cfg.lb is LbAlgorithm.CONSISTENT_HASH:
-        # Each server's share of the ring: the arcs that end at its points.
-        positions, owners = ring(cfg.servers)
-        span = 2**64
-        shares = [0.0] * cfg.servers
-        for i, owner in enumerate(owners):
-            previous = positions[i - 1] if i else positions[-1] - span
-            shares[owner] += (positions[i] - previous) / span
-        return [share * cfg.servers for share in shares]
-    return [1.0] * cfg.servers

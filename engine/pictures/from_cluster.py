@@ -11,7 +11,8 @@ from engine.pictures.describe import describe_cluster, describe_path, fit
 from engine.pictures.diagram import ClusterDiagram, Node, ShardGroup, TraceAnimation, TracePath
 from engine.pictures.hops import Row, path_steps
 from engine.pictures.states import HopMark, NodeState, Outcome, Role
-from engine.sim.balancer import in_flight
+from engine.sim.balancer import CheckProgress, check_progress, in_flight, in_rotation
+from engine.sim.config import Balancer
 from engine.sim.hashing import shard_of
 from engine.sim.latency import Latencies
 from engine.sim.nodes import app_name, primary_name, replica_name
@@ -126,22 +127,32 @@ def _nodes(state: ClusterState, stale: set[str]) -> list[Node]:
 
 
 def _app_node(state: ClusterState, index: int, server: AppServer) -> Node:
-    cfg, name = state.config, app_name(index)
+    name = app_name(index)
     busy = in_flight(state, index)
     load = f"{busy} in flight" if busy else f"{server.served} served"
-    if server.alive and server.in_rotation and server.slow_ms:
+    rotating = in_rotation(state, index)
+    if server.alive and rotating and server.slow_ms:
         return Node(name, Role.APP, NodeState.SLOW, f"+{server.slow_ms:.0f} ms each")
-    if server.alive and server.in_rotation:
+    if server.alive and rotating:
         return Node(name, Role.APP, NodeState.UP, load)
+    progress = check_progress(state, index)
+    nginx = state.config.balancer is Balancer.NGINX
     if server.alive:
-        checks = f"{server.rises} of {cfg.rise} checks passed"
-        return Node(name, Role.APP, NodeState.RISING, checks)
-    if server.in_rotation:
-        checks = (
-            f"{server.fails} of {cfg.fall} checks failed" if server.fails else "no check failed yet"
-        )
-        return Node(name, Role.APP, NodeState.DOWN_IN_ROTATION, checks)
+        passed = progress.of - progress.left
+        return Node(name, Role.APP, NodeState.RISING, f"{passed} of {progress.of} checks passed")
+    if rotating:
+        return Node(name, Role.APP, NodeState.DOWN_IN_ROTATION, _until_out(progress, nginx))
     return Node(name, Role.APP, NodeState.DOWN, "out of rotation")
+
+
+def _until_out(progress: CheckProgress, nginx: bool) -> str:
+    """How far the balancer is from taking a dead server out: HAProxy's failed health checks,
+    nginx's failed requests (max_fails; 0 turns the skipping off)."""
+    if nginx and not progress.of:
+        return "max_fails=0: never skipped"
+    what = "failed request" if nginx else "failed check"
+    plural = "s" if progress.left != 1 else ""
+    return f"out after {progress.left} more {what}{plural}"
 
 
 def _cache_node(state: ClusterState) -> Node:

@@ -1,91 +1,82 @@
-"""How the load balancer picks an app server, and the sentence that says why."""
+"""The balancer as the rest of the engine sees it: what it believes about each server, how far
+its health checks have got, and how it shares traffic. The choosing itself is engine.sim.lb.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
-from engine.sim.config import Layer, LbAlgorithm
-from engine.sim.hashing import ring_owner
+from engine.sim.config import Balancer, ClusterConfig, LbAlgorithm
+from engine.sim.hashing import MASK32, haproxy_ring, ketama_ring, server_names
+from engine.sim.lb import usable
+from engine.sim.lb.nginx import FAILS
 from engine.sim.state import ClusterState
+
+__all__ = ["CheckProgress", "check_progress", "in_flight", "in_rotation", "traffic_shares"]
 
 
 @dataclass(frozen=True, slots=True)
-class Choice:
-    server: int
-    why: str  # e.g. "round-robin" or "least-connections: app-1 has 0 requests in flight"
+class CheckProgress:
+    """Where a server stands with the balancer's checks: `left` of `of` results still needed
+    to change its state, as HAProxy's status lines count ("UP 2/3": two more failed checks take
+    it DOWN; "DOWN 1/2": one passed check so far, so one more brings it UP). For nginx, `left`
+    is the failed requests still needed to reach max_fails."""
+
+    in_rotation: bool
+    left: int
+    of: int
 
 
 def in_flight(state: ClusterState, server: int) -> int:
     return len(state.servers[server].busy_until)
 
 
-def rotation(state: ClusterState) -> list[int]:
-    """Servers the balancer believes healthy: health checks, not the truth, decide."""
-    return [i for i, s in enumerate(state.servers) if s.in_rotation]
+def in_rotation(state: ClusterState, server: int) -> bool:
+    """Would the balancer send this server traffic now (its belief, not the truth)?"""
+    return usable(state, server)
 
 
-def choose(state: ClusterState, hash_input: str, exclude: frozenset[int] = frozenset()) -> Choice:
-    candidates = [i for i in rotation(state) if i not in exclude]
-    if not candidates:
-        raise LookupError("no server in rotation")
-    algorithm = state.config.lb
-    if algorithm is LbAlgorithm.LEAST_CONNECTIONS:
-        return _least_connections(state, candidates)
-    if algorithm is LbAlgorithm.WEIGHTED:
-        return _weighted(state, candidates)
-    if algorithm is LbAlgorithm.CONSISTENT_HASH:
-        return _consistent(state, candidates, hash_input)
-    return _round_robin(state, candidates)
+def check_progress(state: ClusterState, server: int) -> CheckProgress:
+    cfg, app = state.config, state.servers[server]
+    match cfg.balancer:
+        case Balancer.HAPROXY:
+            if app.health >= cfg.rise:
+                return CheckProgress(True, app.health - cfg.rise + 1, cfg.fall)
+            return CheckProgress(False, cfg.rise - app.health, cfg.rise)
+        case Balancer.NGINX:
+            left = max(0, cfg.max_fails - app.peer[FAILS])
+            return CheckProgress(in_rotation(state, server), left, cfg.max_fails)
+        case unreachable:
+            assert_never(unreachable)
 
 
-def _next_in_order(state: ClusterState, candidates: list[int]) -> int:
-    """The first candidate at or after the rotation pointer, wrapping around."""
-    n = len(state.servers)
-    return min(candidates, key=lambda i: (i - state.rr_next) % n)
+def traffic_shares(cfg: ClusterConfig) -> list[float]:
+    """Each server's long-run share of requests, scaled so that an even share is 1.0: its
+    weight under round-robin or least-connections, its slice of the ring under consistent
+    hashing (HAProxy sends a key to the closest point, nginx to the next one)."""
+    weights = tuple(cfg.weight_of(i) for i in range(cfg.servers))
+    if cfg.lb is not LbAlgorithm.CONSISTENT_HASH:
+        total = sum(weights)
+        return [w * cfg.servers / total for w in weights]
+    if cfg.balancer is Balancer.HAPROXY:
+        points, owners = haproxy_ring(weights)
+        arcs = _closest_arcs(points)
+    else:
+        points, owners = ketama_ring(server_names(cfg.servers), weights)
+        arcs = [(p - points[i - 1]) & MASK32 or MASK32 + 1 for i, p in enumerate(points)]
+    shares = [0.0] * cfg.servers
+    for owner, arc in zip(owners, arcs, strict=True):
+        shares[owner] += arc / (MASK32 + 1)
+    return [share * cfg.servers for share in shares]
 
 
-def _round_robin(state: ClusterState, candidates: list[int]) -> Choice:
-    server = _next_in_order(state, candidates)
-    state.rr_next = (server + 1) % len(state.servers)
-    skipped = [i for i in range(len(state.servers)) if not state.servers[i].in_rotation]
-    why = "round-robin"
-    if skipped:
-        names = ", ".join(f"app-{i}" for i in skipped)
-        why += f", skipping {names}, which health checks took out of rotation"
-    return Choice(server, why)
-
-
-def _least_connections(state: ClusterState, candidates: list[int]) -> Choice:
-    counts = {i: in_flight(state, i) for i in candidates}
-    fewest = min(counts.values())
-    tied = [i for i in candidates if counts[i] == fewest]
-    # Ties are broken in rotation order, as HAProxy does within equally loaded servers.
-    server = _next_in_order(state, tied)
-    state.rr_next = (server + 1) % len(state.servers)
-    others = ", ".join(f"app-{i} {counts[i]}" for i in candidates if i != server)
-    why = f"least-connections: it has {fewest} in flight"
-    if others:
-        why += f" (others: {others})"
-    return Choice(server, why)
-
-
-def _weighted(state: ClusterState, candidates: list[int]) -> Choice:
-    # nginx's smooth weighted round-robin: spread the heavy server's turns evenly.
-    cfg = state.config
-    total = sum(cfg.weight_of(i) for i in candidates)
-    for i in candidates:
-        state.servers[i].current_weight += cfg.weight_of(i)
-    server = max(candidates, key=lambda i: (state.servers[i].current_weight, -i))
-    state.servers[server].current_weight -= total
-    weight = cfg.weight_of(server)
-    return Choice(server, f"weighted round-robin: weight {weight} of {total}")
-
-
-def _consistent(state: ClusterState, candidates: list[int], hash_input: str) -> Choice:
-    owner = ring_owner(len(state.servers), hash_input)
-    server = ring_owner(len(state.servers), hash_input, frozenset(candidates))
-    what = "the URL key" if state.config.layer is Layer.L7 else "the client address"
-    why = f"consistent hashing on {what} {hash_input}"
-    if server != owner:
-        why += f"; its owner app-{owner} is out, so the next server on the ring takes it"
-    return Choice(server, why)
+def _closest_arcs(points: tuple[int, ...]) -> list[float]:
+    """The stretch of the ring closer to each point than to its neighbours."""
+    n, span = len(points), MASK32 + 1
+    if n == 1:
+        return [float(span)]
+    return [
+        (((points[(i + 1) % n] - p) % span) + ((p - points[i - 1]) % span)) / 2
+        for i, p in enumerate(points)
+    ]

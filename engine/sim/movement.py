@@ -1,4 +1,4 @@
-"""Which keys change owner when servers or shards are added or removed, and how many should."""
+"""Which requests change server, and keys change shard, when servers or shards come and go."""
 
 from __future__ import annotations
 
@@ -6,25 +6,42 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from engine.sim.config import ClusterConfig, LbAlgorithm
-from engine.sim.hashing import ring_owner, shard_of
+from engine.sim.config import Balancer, ClusterConfig, LbAlgorithm
+from engine.sim.hashing import (
+    haproxy_closest,
+    haproxy_key_hash,
+    ketama_server,
+    ketama_start,
+    server_names,
+    shard_of,
+)
+from engine.sim.request import Method, Request
 from engine.sim.state import ClusterState
 
-Owner = Callable[[str], int]
+Owner = Callable[[str], int | None]
+
+
+def ring_owner(cfg: ClusterConfig, path: str) -> int | None:
+    """The server the balancer's consistent hash gives a URI, with every server usable."""
+    weights = tuple(cfg.weight_of(i) for i in range(cfg.servers))
+    if cfg.balancer is Balancer.HAPROXY:
+        return haproxy_closest(weights, haproxy_key_hash(path), frozenset(range(cfg.servers)))
+    names = server_names(cfg.servers)
+    return ketama_server(names, weights, ketama_start(names, weights, path))
 
 
 def movement_notes(state: ClusterState, old: ClusterConfig, new: ClusterConfig) -> list[str]:
-    """Say which known keys change owner when servers or shards are added or removed."""
-    keys = list(dict.fromkeys([*state.recent_keys, *state.cache]))
-    a, b = old.servers, new.servers
+    """Say which known requests change server, or keys change shard, with the expected share."""
+    paths = list(state.recent_paths)
     notes = []
-    if a != b and new.lb is LbAlgorithm.CONSISTENT_HASH and keys:
-        ring = _moved(keys, lambda k: ring_owner(a, k), lambda k: ring_owner(b, k))
-        modulo = _moved(keys, lambda k: shard_of(k, a), lambda k: shard_of(k, b))
+    a, b = old.servers, new.servers
+    if a != b and new.lb is LbAlgorithm.CONSISTENT_HASH and paths:
+        ring = _moved(paths, lambda p: ring_owner(old, p), lambda p: ring_owner(new, p))
+        modulo = _moved(paths, lambda p: shard_of(p, a), lambda p: shard_of(p, b))
         notes.append(
             f"With consistent hashing, going from {a} to {b} app servers moves "
-            f"{_share(ring, keys, ring_share(a, b))}{_listed(ring)} "
-            f"With hash mod N instead, {len(modulo)} of {len(keys)} would move "
+            f"{_share(ring, paths, ring_share(a, b), 'URIs')}{_listed(ring)} "
+            f"With hash mod N instead, {len(modulo)} of {len(paths)} would move "
             f"(about {_percent(modulo_share(a, b))} expected)."
         )
     elif a != b:
@@ -33,11 +50,12 @@ def movement_notes(state: ClusterState, old: ClusterConfig, new: ClusterConfig) 
             f"{b} servers now."
         )
     c, d = old.shards, new.shards
+    keys = list(dict.fromkeys([*(Request(Method.GET, p).key for p in paths), *state.cache]))
     if c != d and keys:
         moved = _moved(keys, lambda k: shard_of(k, c), lambda k: shard_of(k, d))
         notes.append(
             f"With hash mod N, going from {c} to {d} shards moves "
-            f"{_share(moved, keys, modulo_share(c, d))}{_listed(moved)}"
+            f"{_share(moved, keys, modulo_share(c, d), 'keys')}{_listed(moved)}"
         )
     return notes
 
@@ -54,14 +72,14 @@ def modulo_share(old: int, new: int) -> Fraction:
     return Fraction(moved, period)
 
 
-def _moved(keys: list[str], before: Owner, after: Owner) -> list[str]:
-    return [k for k in keys if before(k) != after(k)]
+def _moved(items: list[str], before: Owner, after: Owner) -> list[str]:
+    return [k for k in items if before(k) != after(k)]
 
 
-def _share(moved: list[str], keys: list[str], expected: Fraction) -> str:
+def _share(moved: list[str], items: list[str], expected: Fraction, what: str) -> str:
     return (
-        f"{len(moved)} of the {len(keys)} keys seen lately "
-        f"({100 * len(moved) / len(keys):.0f}%, about {_percent(expected)} expected)"
+        f"{len(moved)} of the {len(items)} {what} seen lately "
+        f"({100 * len(moved) / len(items):.0f}%, about {_percent(expected)} expected)"
     )
 
 

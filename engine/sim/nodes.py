@@ -28,8 +28,11 @@ class NodeRef:
 _PATTERN = re.compile(r"^(?:app-(\d+)|replica-(\d+)|shard-(\d+)(?:-replica-(\d+))?)$")
 
 
+_APP_NAMES = tuple(f"app-{i}" for i in range(64))  # a trace names its server at most steps
+
+
 def app_name(index: int) -> str:
-    return f"app-{index}"
+    return _APP_NAMES[index] if index < len(_APP_NAMES) else f"app-{index}"
 
 
 def primary_name(state: ClusterState, shard: int) -> str:

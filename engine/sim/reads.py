@@ -1,19 +1,33 @@
-"""The read path: cache-aside lookup, the database read (replica, primary or shard), the fill."""
+"""The read path: the server's own memory (if any), the shared cache (cache-aside), the
+database, and the fill on the way back."""
 
 from __future__ import annotations
 
+from engine.sim import local_cache
 from engine.sim.config import RYW_PIN_MS
-from engine.sim.hashing import shard_of, stable_hash
+from engine.sim.database import read_row
+from engine.sim.hashing import stable_hash
 from engine.sim.latency import Latencies
-from engine.sim.nodes import app_name, primary_name, replica_name
+from engine.sim.nodes import app_name
 from engine.sim.response import respond
-from engine.sim.state import ClusterState, cache_drop
-from engine.sim.steps import Outcome, RequestFailed, Trace
+from engine.sim.state import MAX_GONE_KEYS, ClusterState, Gone, cache_drop
+from engine.sim.steps import Outcome, Trace
+
+_GONE = {
+    Gone.EXPIRED: "its TTL ran out",
+    Gone.EVICTED: "the cache evicted it when it was full (LRU: the least recently used key goes)",
+    Gone.DELETED: "a write deleted it (cache-aside invalidation)",
+    Gone.RESTARTED: "the cache restarted and came back empty",
+}
 
 
 def read(state: ClusterState, trace: Trace, server: int, lat: Latencies) -> None:
     name, key, cfg = app_name(server), trace.request.key, state.config
-    cached = False
+    if cfg.local_cache and local_cache.lookup(state, trace, server, lat):
+        trace.outcome = Outcome.HIT
+        respond(state, trace, server, lat, "200 OK", "from its own memory")
+        return
+    shared = bool(cfg.cache) and state.cache_alive
     if not cfg.cache:
         trace.add(name, f"{name} has no cache to ask (cache=0), so every read goes to a database.")
     elif not state.cache_alive:
@@ -23,16 +37,23 @@ def read(state: ClusterState, trace: Trace, server: int, lat: Latencies) -> None
             "through to the database (at scale, the database takes the whole read load).",
             lat.network_rtt_ms,
         )
-    else:
-        cached = _cache_lookup(state, trace, server, lat)
-    if cached:
+    elif _cache_lookup(state, trace, server, lat):
         trace.outcome = Outcome.HIT
+        if cfg.local_cache:
+            local_cache.fill(state, server, key)
         respond(state, trace, server, lat, "200 OK", "from the cached copy")
         return
-    trace.outcome = Outcome.MISS if cfg.cache and state.cache_alive else Outcome.UNCACHED
-    stale = _database_read(state, trace, server, lat)
-    if cfg.cache and state.cache_alive:
-        _cache_fill(state, trace, server, lat, stale)
+    trace.outcome = Outcome.MISS if shared else Outcome.UNCACHED
+    row = read_row(state, trace, server, lat)
+    if not row.found:
+        if shared:
+            trace.add(name, f"{name} caches nothing: there is no row (no negative caching).")
+        respond(state, trace, server, lat, "404 Not Found", "")
+        return
+    if shared:
+        _cache_fill(state, trace, server, lat, row.stale)
+    if cfg.local_cache:
+        local_cache.fill(state, server, key)
     respond(state, trace, server, lat, "200 OK", "")
 
 
@@ -43,16 +64,12 @@ def _cache_lookup(state: ClusterState, trace: Trace, server: int, lat: Latencies
     )
     expires_at = state.cache.get(key)
     if expires_at is not None and expires_at <= state.now_ms:
-        cache_drop(state, key)
-        state.stats.misses += 1
-        trace.add("cache", f"cache → {name}: MISS: {key} was cached, but its TTL ran out.")
-        return False
+        cache_drop(state, key, Gone.EXPIRED)
+        expires_at = None
     if expires_at is None:
         state.stats.misses += 1
         trace.add(
-            "cache",
-            f"cache → {name}: MISS: {key} is not in the cache (never read since "
-            "the cache started, evicted, expired, or deleted by a write).",
+            "cache", f"cache → {name}: MISS: {key} is not in the cache: {_why_gone(state, key)}."
         )
         return False
     state.stats.hits += 1
@@ -68,108 +85,60 @@ def _cache_lookup(state: ClusterState, trace: Trace, server: int, lat: Latencies
             " But this copy was filled from a lagging replica after the last write: it is "
             "stale until the TTL runs out or the next write deletes it."
         )
+        text += _pin_bypassed(state, trace.user)
     trace.add("cache", text)
     return True
 
 
-def _database_read(state: ClusterState, trace: Trace, server: int, lat: Latencies) -> bool:
-    """Read the row; returns True when it came back stale from a lagging replica."""
-    name, key, cfg = app_name(server), trace.request.key, state.config
-    shard = shard_of(key, cfg.shards)
-    target, reason, is_replica = _read_target(state, trace, shard)
-    where = ""
-    if cfg.shards > 1:
-        where = f"{key} lives on shard {shard} (hash({key}) mod {cfg.shards} = {shard}); "
-    if target is None:
-        trace.status = "503 Service Unavailable"
-        trace.add(
-            name,
-            f"{name}: {where}no live database holds {key}: "
-            f"{primary_name(state, shard)} is down and has no live replica, so the read "
-            "fails with 503 Service Unavailable.",
-        )
-        raise RequestFailed
-    trace.add(name, f"{name} picks {target}: {where}{reason}.")
-    trace.add(
-        name,
-        f"{name} → {target}: {trace.request.sql()} ({_kind_of_read(trace)}).",
-        lat.db_read_ms,
+def _pin_bypassed(state: ClusterState, user: str) -> str:
+    """Read-your-writes pins database reads; a cache hit never gets that far."""
+    wrote_at = state.last_write_by.get(user)
+    if not state.config.ryw or wrote_at is None or state.now_ms - wrote_at >= RYW_PIN_MS:
+        return ""
+    return (
+        f" {user}'s read-your-writes pin does not help here: it sends {user}'s database reads "
+        "to the primary, but this read never reaches a database, since the cache answers "
+        "first. Delete after the write and fill only from the primary (or skip the fill) "
+        "while the pin lasts."
     )
-    state.stats.db_reads += 1
-    trace.db_queries += 1
-    written_at = state.recent_writes.get(key)
-    if is_replica and written_at is not None and state.now_ms - written_at < cfg.lag:
-        age = state.now_ms - written_at
-        own_write = state.last_write_by.get(trace.user) == written_at
-        fix = (
-            "pin a writer's reads to the primary for a moment (/cluster set ryw=on)"
-            if own_write
-            else "read recently written keys from the primary, or wait for the replica's "
-            "position to pass the write (read-your-writes pins only protect the writer)"
-        )
-        trace.add(
-            target,
-            f"{target} → {name}: returns the OLD row, a stale read: {target} applies writes "
-            f"about {cfg.lag} ms late and {key} was written {age:.0f} ms ago; to avoid it, "
-            f"{fix}.",
-        )
-        return True
-    trace.add(target, f"{target} → {name}: returns the row.")
-    return False
 
 
-def _read_target(state: ClusterState, trace: Trace, shard: int) -> tuple[str | None, str, bool]:
-    cfg = state.config
-    primary = primary_name(state, shard)
-    primary_up = state.primaries[shard].alive
-    wrote_at = state.last_write_by.get(trace.user)
-    if cfg.ryw and wrote_at is not None and state.now_ms - wrote_at < RYW_PIN_MS and primary_up:
-        ago = (state.now_ms - wrote_at) / 1000
-        return (
-            primary,
-            f"{trace.user} wrote {ago:.2f} s ago, so read-your-writes pins their "
-            f"reads to the primary for {RYW_PIN_MS // 1000} s",
-            False,
-        )
-    live = [i for i, r in enumerate(state.replicas[shard]) if r.alive]
-    if live:
-        pick = live[state.replica_rr % len(live)]
-        state.replica_rr += 1
-        return (
-            replica_name(state, shard, pick),
-            "reads go to a read replica, so the primary keeps its capacity for writes",
-            True,
-        )
-    if not primary_up:
-        return None, "", False
-    if cfg.replicas:
-        return primary, "every replica is down, so reads fall back to the primary", False
-    return primary, "there are no read replicas, so reads go to the primary", False
+def _why_gone(state: ClusterState, key: str) -> str:
+    why = state.gone.get(key)
+    if why is not None:
+        return _GONE[Gone(why)]
+    if len(state.gone) < MAX_GONE_KEYS:  # no departure record was ever dropped
+        return "nobody has read it since the cache started"
+    return (
+        "it was never cached, or left the cache too long ago for a record of why (only the "
+        f"last {MAX_GONE_KEYS} departures are kept)"
+    )
 
 
 def _cache_fill(
     state: ClusterState, trace: Trace, server: int, lat: Latencies, stale: bool
 ) -> None:
     name, key, cfg = app_name(server), trace.request.key, state.config
-    # Jitter of up to ±10% keeps keys filled together from expiring together (a stampede).
-    spread = max(1, cfg.ttl // 10)
     # Keyed on the request count, which a reset puts back to zero: same seed, same traces.
-    jitter = stable_hash(f"{state.seed}:{state.stats.requests}:{key}") % (2 * spread + 1) - spread
-    ttl = max(1, cfg.ttl + jitter)
+    draw = stable_hash(f"{state.seed}:{state.stats.requests}:{key}")
+    command, ttl_ms = _ttl_with_jitter(cfg.ttl, draw)
     evicted = ""
     if key not in state.cache and len(state.cache) >= cfg.cache:
         oldest = next(iter(state.cache))
-        cache_drop(state, oldest)
-        evicted = f" The cache is full ({cfg.cache} keys), so it evicts {oldest}, the least "
-        evicted += "recently used key."
-    cache_drop(state, key)
-    state.cache[key] = state.now_ms + ttl * 1000
+        cache_drop(state, oldest, Gone.EVICTED)
+        evicted = (
+            f" The cache is full ({cfg.cache} key{'s' if cfg.cache > 1 else ''}), so it evicts "
+            f"{oldest}, the least recently "
+            "used key."
+        )
+    state.cache.pop(key, None)
+    if key in state.stale:
+        state.stale.remove(key)
+    state.cache[key] = state.now_ms + ttl_ms
+    state.gone.pop(key, None)
     if stale:
         state.stale.append(key)
-    text = (
-        f"{name} → cache: SET {key} EX {ttl} (TTL {cfg.ttl} s with jitter, so keys filled "
-        f"together do not expire together).{evicted}"
-    )
+    text = f"{name} → cache: SET {key} {command} ({_jitter_note(cfg.ttl)}).{evicted}"
     if stale:
         text += (
             " It stores the OLD value: this stale copy outlives the lag and is served until "
@@ -178,7 +147,18 @@ def _cache_fill(
     trace.add(name, text, lat.cache_rtt_ms)
 
 
-def _kind_of_read(trace: Trace) -> str:
-    if trace.request.is_point:
-        return "an indexed point read"
-    return "a read of a whole collection, costed here like one indexed read"
+def _ttl_with_jitter(ttl_s: int, draw: int) -> tuple[str, int]:
+    """±10% jitter keeps keys filled together from expiring together (a stampede). Whole
+    seconds (EX) once 10% is at least a second; below that the jitter is in milliseconds (PX),
+    so a 1 s TTL stays within 0.9-1.1 s instead of rounding to 2 s."""
+    if ttl_s >= 10:
+        spread = ttl_s // 10
+        seconds = ttl_s + draw % (2 * spread + 1) - spread
+        return f"EX {seconds}", seconds * 1000
+    spread_ms = ttl_s * 100
+    ms = ttl_s * 1000 + draw % (2 * spread_ms + 1) - spread_ms
+    return f"PX {ms}", ms
+
+
+def _jitter_note(ttl_s: int) -> str:
+    return f"TTL {ttl_s} s ±10% jitter, so keys filled together do not expire together"

@@ -58,6 +58,15 @@ class Request:
         """`/u/7` names one row; `/u` and `/u/7/posts` name a collection."""
         return len(self.parts) == 2
 
+    @property
+    def row_key(self) -> str | None:
+        """The row the path names, which is also its shard key: `/u/7` and `/u/7/posts` both
+        belong to user 7 (a user's posts live on the user's shard); `/u` and `/feed` name no
+        single row, so a sharded database must ask every shard."""
+        if len(self.parts) < 2:
+            return None
+        return f"{self.entity}:{self.parts[1]}"
+
     def sql(self) -> str:
         table, where = self._target()
         if self.method.is_read:

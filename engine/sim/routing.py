@@ -1,20 +1,22 @@
-"""The balancer's part of a trace: picking a server, retrying past dead ones, and the session."""
+"""The balancer's part of a trace: the first choice (or the sticky pin), then the connection."""
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import NoReturn, assert_never
 
-from engine.sim import balancer
-from engine.sim.clock import ms_until_next_check
-from engine.sim.config import Layer
+from engine.sim import lb
+from engine.sim.attempts import connect_haproxy, connect_nginx
+from engine.sim.config import Balancer, Layer
+from engine.sim.hashing import client_address
 from engine.sim.latency import Latencies
-from engine.sim.nodes import app_name
-from engine.sim.request import Request
-from engine.sim.state import MAX_TRACKED_USERS, ClusterState, remember
+from engine.sim.lb import nginx
+from engine.sim.lb.names import settings_line, why
+from engine.sim.state import ClusterState
 from engine.sim.steps import RequestFailed, Trace
 
 
 def route(state: ClusterState, trace: Trace, lat: Latencies) -> int:
+    """The app server that takes the request, after any retries; or the request fails here."""
     request, cfg = trace.request, state.config
     lb_ms = lat.lb_l7_ms if cfg.layer is Layer.L7 else lat.lb_l4_ms
     if not state.lb_alive:
@@ -26,51 +28,61 @@ def route(state: ClusterState, trace: Trace, lat: Latencies) -> int:
             "(/learn lb-high-availability).",
         )
         raise RequestFailed
-    hash_input = request.key if cfg.layer is Layer.L7 else f"client:{trace.user}"
-    tried: set[int] = set()
-    choice = _first_choice(state, trace, hash_input)
-    if choice is None:
-        _fail_no_server(trace, request, lb_ms)
+    pick = lb.Pick(request.path if cfg.layer is Layer.L7 else client_address(trace.user))
+    server, reason, direct = _first_choice(state, trace.user, pick)
+    if server is None:
+        _fail_no_server(state, trace, lb_ms)
     trace.add(
         "lb",
-        f"{request.line}: the load balancer routes to app server {choice.server} "
-        f"({choice.why}). {_state_note(state, trace.user)}",
+        f"{request.line}: the load balancer routes to app server {server} ({reason}). "
+        f"{_state_note(state, trace.user)} {settings_line(cfg)}",
         lb_ms,
     )
-    while not state.servers[choice.server].alive:
-        dead = choice.server
-        tried.add(dead)
-        trace.add(app_name(dead), _dead_server_text(state, dead), lat.network_rtt_ms)
-        try:
-            choice = balancer.choose(state, hash_input, exclude=frozenset(tried))
-        except LookupError:
-            trace.status = "502 Bad Gateway"
-            trace.add("lb", "lb → client: no server in rotation answered: 502 Bad Gateway.")
-            raise RequestFailed from None
-        trace.add(
-            "lb",
-            f"lb retries on app server {choice.server} ({choice.why}): the "
-            f"connection to app-{dead} was refused, so the request never reached it and "
-            "resending is safe, even for a POST.",
-            lb_ms,
-        )
-    return choice.server
+    match cfg.balancer:
+        case Balancer.HAPROXY:
+            return connect_haproxy(state, trace, pick, server, direct, lat)
+        case Balancer.NGINX:
+            return connect_nginx(state, trace, pick, server, lat)
+        case unreachable:
+            assert_never(unreachable)
 
 
-def _first_choice(state: ClusterState, trace: Trace, hash_input: str) -> balancer.Choice | None:
+def _first_choice(state: ClusterState, user: str, pick: lb.Pick) -> tuple[int | None, str, bool]:
+    """The first server, why, and whether a persistence cookie chose it (HAProxy's SF_DIRECT)."""
     cfg = state.config
-    pinned = state.sticky.get(trace.user) if cfg.sticky else None
-    if pinned is not None and state.servers[pinned].in_rotation:
-        how = "cookie" if cfg.layer is Layer.L7 else "client address (L4 cannot read cookies)"
-        return balancer.Choice(pinned, f"sticky session: {trace.user}'s {how} names app-{pinned}")
-    try:
-        choice = balancer.choose(state, hash_input)
-    except LookupError:
-        return None
+    if cfg.sticky and cfg.balancer is Balancer.NGINX:
+        # Open-source nginx has no session cookie (`sticky` is NGINX Plus): sessions stick by
+        # hashing the client's address onto the ring.
+        address = pick.key = client_address(user)
+        server = nginx.consistent(state, address, pick.nginx)
+        return (
+            server,
+            (
+                f"sticky by `hash $remote_addr consistent`: {user}'s address {address} maps to "
+                f"app-{server}; open-source nginx has no session cookie"
+            ),
+            False,
+        )
+    pinned = state.sticky.get(user) if cfg.sticky else None
+    if pinned is not None and lb.usable(state, pinned):
+        return pinned, _sticky_why(state, user, pinned), True
+    server = lb.choose(state, pick)
+    reason = why(state, server, pick.key) if server is not None else ""
     if pinned is not None:
-        why = f"{choice.why}; {trace.user}'s sticky cookie names app-{pinned}, now out of rotation"
-        return balancer.Choice(choice.server, why)
-    return choice
+        reason += (
+            f"; {user}'s cookie names app-{pinned}, which health checks marked DOWN, so "
+            "HAProxy ignores the cookie and balances the request"
+        )
+    return server, reason, False
+
+
+def _sticky_why(state: ClusterState, user: str, server: int) -> str:
+    how = (
+        "cookie (HAProxy `cookie SERVERID insert`)"
+        if state.config.layer is Layer.L7
+        else "client address in a stick table (an L4 balancer cannot read cookies)"
+    )
+    return f"sticky session: {user}'s {how} names app-{server}"
 
 
 def _state_note(state: ClusterState, user: str) -> str:
@@ -79,65 +91,20 @@ def _state_note(state: ClusterState, user: str) -> str:
     return f"Sticky sessions are on: {user}'s session lives in one server's memory."
 
 
-def _dead_server_text(state: ClusterState, dead: int) -> str:
-    server, cfg = state.servers[dead], state.config
-    remaining = cfg.fall - server.fails
-    eta_s = (ms_until_next_check(state) + (remaining - 1) * cfg.interval * 1000) / 1000
-    failed = (
-        f"only {server.fails} of the {cfg.fall} failed health checks needed"
-        if server.fails
-        else f"none of the {cfg.fall} failed health checks needed"
-    )
-    return (
-        f"app-{dead} does not answer: it is down, but it has {failed} to be pulled out, so the "
-        f"balancer still sends it traffic (it will be pulled out in about {eta_s:.1f} s)."
-    )
-
-
-def _fail_no_server(trace: Trace, request: Request, lb_ms: float) -> NoReturn:
-    trace.status = "503 Service Unavailable"
-    trace.add(
-        "lb",
-        f"{request.line}: health checks have taken every app server out of "
-        "rotation, so the balancer answers 503 Service Unavailable. (An AWS ALB would "
-        "fail open and try them all.)",
-        lb_ms,
-    )
-    raise RequestFailed
-
-
-def session(state: ClusterState, trace: Trace, server: int, lat: Latencies) -> None:
-    name, user = app_name(server), trace.user
-    if not state.config.sticky:
-        trace.add(
-            name,
-            f"{name} accepts the request and loads {user}'s session from the shared "
-            f"session store: nothing about {user} lives in {name}'s memory.",
-            lat.network_rtt_ms + lat.cache_rtt_ms,
-        )
-        return
-    sessions = state.servers[server].sessions
-    previous = state.sticky.get(user)
-    if user in sessions:
-        text = f"{name} accepts the request and finds {user}'s session in its own memory."
-    elif previous is not None and previous != server:
+def _fail_no_server(state: ClusterState, trace: Trace, lb_ms: float) -> NoReturn:
+    cfg = state.config
+    if cfg.balancer is Balancer.HAPROXY:
+        trace.status = "503 Service Unavailable"
         text = (
-            f"{name} accepts the request but has no session for {user}: it lived in "
-            f"app-{previous}'s memory and is gone, so {user} is logged out and must sign in "
-            "again. Stateless servers with a shared session store lose nothing."
+            f"{trace.request.line}: health checks have marked every app server DOWN, so HAProxy "
+            "has no server to send it to and answers 503 Service Unavailable at once. (An AWS "
+            "ALB would fail open and try them all.)"
         )
     else:
-        pin = (
-            "the balancer sets a cookie"
-            if state.config.layer is Layer.L7
-            else "the balancer remembers the client's address (an L4 balancer cannot set cookies)"
-        )
+        trace.status = "502 Bad Gateway"
         text = (
-            f"{name} accepts the request and creates a session for {user} in its own "
-            f"memory; {pin}, so {user}'s next requests come back here."
+            f"{trace.request.line}: every server failed within fail_timeout={cfg.fail_timeout}s, "
+            "so nginx logs 'no live upstreams' and answers 502 Bad Gateway at once."
         )
-    if user not in sessions:
-        sessions.append(user)
-        del sessions[:-MAX_TRACKED_USERS]
-    remember(state.sticky, user, server, MAX_TRACKED_USERS)
-    trace.add(name, text, lat.network_rtt_ms)
+    trace.add("lb", f"{text} {settings_line(cfg)}", lb_ms)
+    raise RequestFailed

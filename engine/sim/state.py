@@ -1,12 +1,13 @@
 """The cluster's mutable state. The caller owns the object: functions here change it in place.
 
-Every collection is bounded: the cache by its capacity, the rest by the caps below, so a
+Every collection is bounded: the caches by their capacities, the rest by the caps below, so a
 channel's state stays small whatever its traffic.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from engine.sim.config import ClusterConfig
 
@@ -15,24 +16,49 @@ MAX_TRACKED_USERS = 200
 MAX_RECENT_KEYS = 64
 MAX_PENDING_WRITES = 256  # writes not yet applied by replicas (a long lag piles them up)
 MAX_IN_FLIGHT = 64  # requests in flight per server (a slow server piles them up)
+MAX_REMEMBERED_KEYS = 256  # deleted, created and written rows, lost writes
+MAX_GONE_KEYS = 32  # why keys left the cache: the latest departures, kept in every save
+
+
+class Gone(StrEnum):
+    """Why a key is not in the cache: the simulation knows, so a MISS can say."""
+
+    # Short values: the reasons are stored with every save of the cluster.
+    EVICTED = "lru"
+    EXPIRED = "ttl"
+    DELETED = "del"
+    RESTARTED = "restart"
 
 
 @dataclass(slots=True)
 class AppServer:
     alive: bool = True  # the truth: is the process up?
-    in_rotation: bool = True  # what the balancer believes, from its health checks
-    fails: int = 0  # consecutive failed health checks
-    rises: int = 0  # consecutive passed health checks
+    host_up: bool = True  # does the machine answer at all? (False: a dead host, no RST)
+    # HAProxy's check counter (src/check.c): 0 … rise+fall-1, UP while at least `rise`.
+    # A server starts at `rise`: UP, but one failed check from DOWN.
+    health: int = 2
+    check_at: float = 0.0  # when its next health check starts (simulated ms)
+    check_fails_at: float = -1.0  # a check on a dead host times out then (-1: none pending)
     slow_ms: float = 0.0  # extra time per request while the server is marked slow
     busy_until: list[float] = field(default_factory=list)  # end times of requests in flight
     sessions: list[str] = field(default_factory=list)  # sticky mode: sessions in its memory
+    local: dict[str, float] = field(default_factory=dict)  # its own cache: key -> filled at
     served: int = 0
-    current_weight: int = 0  # smooth weighted round-robin bookkeeping
+    # HAProxy roundrobin (src/lb_fwrr.c): its tree, place and position, as the list
+    # [tree, in_tree, key, seq, npos, rweight] (haproxy_rr.py names the slots). Lists rather
+    # than fields: the cluster is saved on every command, and a list is cheap to write.
+    rr: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0, 0])
+    lc_seq: int = 0  # HAProxy leastconn: when its load last changed (ties go oldest first)
+    # nginx's peer (ngx_http_upstream_round_robin.c) as [current_weight, effective_weight,
+    # fails, checked, accessed] (nginx.py names the slots; times in whole seconds).
+    peer: list[int] = field(default_factory=lambda: [0, 1, 0, 0, 0])
 
 
 @dataclass(slots=True)
 class DataNode:
     alive: bool = True
+    down_since: float = 0.0  # when it failed (what it had not shipped by then is lost)
+    fenced: bool = False  # an old primary after a failover: rebuilt before it rejoins
 
 
 @dataclass(slots=True)
@@ -43,6 +69,7 @@ class Stats:
     db_reads: int = 0
     db_writes: int = 0
     errors: int = 0
+    local_hits: int = 0
 
 
 @dataclass(slots=True)
@@ -58,29 +85,46 @@ class ClusterState:
     cache: dict[str, float] = field(default_factory=dict)
     # Cached keys whose copy came from a replica that had not applied the latest write yet.
     stale: list[str] = field(default_factory=list)
+    gone: dict[str, str] = field(default_factory=dict)  # key -> Gone: why it left the cache
     primaries: list[DataNode] = field(default_factory=list)  # one per shard
     replicas: list[list[DataNode]] = field(default_factory=list)  # per shard
     recent_writes: dict[str, float] = field(default_factory=dict)  # key -> commit time
+    written: dict[str, float] = field(default_factory=dict)  # key -> its last commit time
+    created: dict[str, float] = field(default_factory=dict)  # key -> when a POST inserted it
+    deleted: dict[str, float] = field(default_factory=dict)  # key -> when its row was deleted
+    lost: dict[str, float] = field(default_factory=dict)  # key -> commit time lost in failover
     last_write_by: dict[str, float] = field(default_factory=dict)  # user -> last write time
     sticky: dict[str, int] = field(default_factory=dict)  # user -> server their cookie names
-    recent_keys: list[str] = field(default_factory=list)  # keys seen lately, newest last
-    rr_next: int = 0
+    recent_paths: list[str] = field(default_factory=list)  # request paths lately, newest last
+    next_id: int = 1001  # the id the database gives the next row a POST inserts
     replica_rr: int = 0
     trace_no: int = 0
+    # HAProxy roundrobin's group (struct fwrr_group) and the order of insertions into its trees.
+    rr_curr_pos: int = 0
+    rr_curr_weight: int = 0
+    rr_next_weight: int = 0
+    lb_seq: int = 0
     stats: Stats = field(default_factory=Stats)
 
 
 def new_cluster(config: ClusterConfig | None = None, seed: int = 1) -> ClusterState:
+    from engine.sim.lb import restart_balancer  # the balancers read this module's types
+    from engine.sim.lb.haproxy_checks import schedule
+
     state = ClusterState(seed=seed, config=config or ClusterConfig())
     resize(state)
+    restart_balancer(state)
+    schedule(state)
     return state
 
 
-def resize(state: ClusterState) -> None:
-    """Make the node lists match the config, keeping the nodes that stay."""
+def resize(state: ClusterState) -> list[int]:
+    """Make the node lists match the config, keeping the nodes that stay; returns the servers
+    that were added."""
     cfg = state.config
     del state.servers[cfg.servers :]
-    state.servers.extend(AppServer() for _ in range(cfg.servers - len(state.servers)))
+    added = list(range(len(state.servers), cfg.servers))
+    state.servers.extend(AppServer(health=cfg.rise) for _ in added)
     del state.primaries[cfg.shards :]
     state.primaries.extend(DataNode() for _ in range(cfg.shards - len(state.primaries)))
     del state.replicas[cfg.shards :]
@@ -89,24 +133,34 @@ def resize(state: ClusterState) -> None:
         del group[cfg.replicas :]
         group.extend(DataNode() for _ in range(cfg.replicas - len(group)))
     state.sticky = {u: s for u, s in state.sticky.items() if s < cfg.servers}
-    state.rr_next %= cfg.servers
     while len(state.cache) > cfg.cache:
-        cache_drop(state, next(iter(state.cache)))
+        cache_drop(state, next(iter(state.cache)), Gone.EVICTED)
+    for server in state.servers:
+        while len(server.local) > cfg.local_cache:
+            del server.local[next(iter(server.local))]
+    return added
 
 
-def cache_drop(state: ClusterState, key: str) -> None:
-    """Remove a key from the cache (evicted, expired or invalidated), stale mark and all."""
-    state.cache.pop(key, None)
+def cache_drop(state: ClusterState, key: str, why: Gone) -> None:
+    """Remove a key from the cache (evicted, expired or deleted), stale mark and all, and
+    remember why, for the next MISS to say."""
+    if state.cache.pop(key, None) is not None:
+        remember(state.gone, key, why, MAX_GONE_KEYS)
     if key in state.stale:
         state.stale.remove(key)
 
 
 def cache_clear(state: ClusterState) -> None:
+    """The cache process restarted: everything it held is gone."""
+    for key in list(state.cache)[-MAX_GONE_KEYS:]:
+        remember(state.gone, key, Gone.RESTARTED, MAX_GONE_KEYS)
     state.cache.clear()
     state.stale.clear()
 
 
-def remember(mapping: dict[str, float] | dict[str, int], key: str, value: float, cap: int) -> None:
+def remember(
+    mapping: dict[str, float] | dict[str, int] | dict[str, str], key: str, value: object, cap: int
+) -> None:
     """Set `key` as the newest entry of an insertion-ordered map, dropping the oldest past cap."""
     mapping.pop(key, None)
     mapping[key] = value  # type: ignore[assignment]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from engine.sim.request import Request
 
@@ -16,8 +16,10 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
+    """One step. A tuple, not a dataclass: a trace makes a dozen of these on every request, and
+    a tuple is the cheapest immutable record Python builds."""
+
     component: str
     text: str
     latency_ms: float
@@ -25,24 +27,40 @@ class Step:
     asynchronous: bool = False  # happens after the response; not part of the total
 
 
-@dataclass(slots=True)
+_new = tuple.__new__
+
+
 class Trace:
-    trace_no: int
-    request: Request
-    user: str
-    steps: list[Step] = field(default_factory=list)
-    outcome: Outcome = Outcome.MISS
-    status: str = ""
-    total_ms: float = 0.0
-    db_queries: int = 0
-    summary: str = ""
+    __slots__ = (
+        "db_queries",
+        "outcome",
+        "request",
+        "status",
+        "steps",
+        "summary",
+        "total_ms",
+        "trace_no",
+        "user",
+    )
+
+    def __init__(self, trace_no: int, request: Request, user: str) -> None:
+        self.trace_no = trace_no
+        self.request = request
+        self.user = user
+        self.steps: list[Step] = []
+        self.outcome = Outcome.MISS
+        self.status = ""
+        self.total_ms = 0.0
+        self.db_queries = 0
+        self.summary = ""
 
     def add(self, component: str, text: str, latency_ms: float = 0.0) -> None:
-        self.total_ms += latency_ms
-        self.steps.append(Step(component, text, latency_ms, self.total_ms))
+        total = self.total_ms = self.total_ms + latency_ms
+        # tuple.__new__ builds the record in C, skipping NamedTuple's Python-level __new__.
+        self.steps.append(_new(Step, (component, text, latency_ms, total, False)))
 
     def add_async(self, component: str, text: str) -> None:
-        self.steps.append(Step(component, text, 0.0, self.total_ms, asynchronous=True))
+        self.steps.append(_new(Step, (component, text, 0.0, self.total_ms, True)))
 
 
 class RequestFailed(Exception):

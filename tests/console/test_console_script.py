@@ -205,7 +205,7 @@ def test_killing_a_server_explains_the_health_check_window(
     reply = reply_to(session, 2)
     assert "app-1" in reply
     assert "health check" in reply
-    assert "/cluster wait 6" in reply
+    assert "/cluster wait" in reply
 
 
 def test_requests_in_the_window_still_reach_the_dead_server_and_are_retried(
@@ -215,12 +215,12 @@ def test_requests_in_the_window_still_reach_the_dead_server_and_are_retried(
     routed = [served_by(reply) for reply in window]
     assert routed == ["app-2", "app-0", "app-1"]  # the rotation does not know app-1 is dead
     retried = window[2]
-    assert "app-1 does not answer" in retried
+    assert "app-1 refuses the connection" in retried
     assert re.search(r"^\d+/\d+ lb retries on app server [02]\b", retried, re.MULTILINE)
     assert "200 OK" in retried
     assert "failed" not in retried.splitlines()[-1]
     for reply in window[:2]:
-        assert "retries" not in reply
+        assert "lb retries" not in reply
 
 
 def test_after_the_wait_the_balancer_skips_the_dead_server(
@@ -228,13 +228,13 @@ def test_after_the_wait_the_balancer_skips_the_dead_server(
 ) -> None:
     wait = reply_to(session, 6)
     assert "app-1" in wait
-    assert "out of rotation" in wait
+    assert "marks it DOWN" in wait
     for index in (7, 8):
         reply = reply_to(session, index)
         assert "skipping app-1" in reply
         assert served_by(reply) != "app-1"
-        assert "app-1 does not answer" not in reply
-        assert "retries" not in reply
+        assert "app-1 refuses the connection" not in reply
+        assert "lb retries" not in reply
 
 
 def test_cluster_show_draws_app_1_down(session: tuple[list[str], list[str], Run]) -> None:

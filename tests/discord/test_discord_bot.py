@@ -166,7 +166,17 @@ async def test_sync_registers_the_commands_generated_from_the_specs(
     registered = {c["name"]: c for c in fake.commands[None]}
     assert set(registered) == {spec.name for spec in COMMANDS}
     cluster = {o["name"] for o in registered["cluster"]["options"]}
-    assert cluster == {"show", "reset", "set", "kill", "revive", "slow", "wait", "add"}
+    assert cluster == {
+        "show",
+        "reset",
+        "set",
+        "kill",
+        "revive",
+        "slow",
+        "wait",
+        "add",
+        "promote",
+    }
 
 
 def test_rungs_discord_refuses_to_start_without_a_token(tmp_path: Path) -> None:

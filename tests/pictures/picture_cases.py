@@ -39,10 +39,12 @@ def warm_get(content: Content) -> tuple[ClusterState, Trace]:
 
 def dead_server_in_window(content: Content) -> tuple[ClusterState, Trace]:
     """app-0 has crashed; the balancer has seen one failed check of three, so it still
-    sends app-0 a request, which is refused and retried on app-1."""
+    sends app-0 a request, which is refused and retried on app-1. (HAProxy starts a server one
+    failed check from DOWN: the checks of the first 4 s bring every server to full health.)"""
     state = new_cluster()
+    ops.wait(state, 4)
     faults.kill(state, "app-0")
-    ops.wait(state, 2)
+    ops.wait(state, 1)  # the check at t = 4 s fails; the next is due at t = 6 s
     return state, request(content, state, "GET /u/7")
 
 

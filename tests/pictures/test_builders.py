@@ -69,14 +69,14 @@ def test_a_dead_server_in_the_window_is_shown_still_in_rotation(content: Content
     diagram = trace_diagram(state, trace, content.latencies)
     dead = diagram.node("app-0")
     assert dead.state is NodeState.DOWN_IN_ROTATION
-    assert dead.detail == "1 of 3 checks failed"
+    assert dead.detail == "out after 2 more failed checks"
     assert diagram.path is not None
     assert hops(diagram.path)[1:4] == [
         ("lb", ("app-0",), HopMark.FAILED),
         ("app-0", ("lb",), HopMark.FAILED),
         ("lb", ("app-1",), HopMark.REQUEST),
     ]
-    assert "app-0 down, still in rotation (1 of 3 checks failed)" in diagram.alt
+    assert "app-0 down, still in rotation (out after 2 more failed checks)" in diagram.alt
 
 
 def test_states_follow_health_checks_out_and_back(content: Content) -> None:

@@ -1,4 +1,5 @@
-"""Fixtures for the pure simulation: a fresh default cluster and a request runner."""
+"""Fixtures for the pure simulation: a fresh default cluster, a request runner, and helpers that
+read a trace the way a learner does."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ from collections.abc import Callable
 
 import pytest
 
+from engine.commands import types as t
+from engine.commands.parser import parse_text
 from engine.content.loader import Content
+from engine.sim import failover, faults, operations
 from engine.sim.request import Method, Request
 from engine.sim.state import ClusterState, new_cluster
 from engine.sim.trace import Trace, run_request
 
 Run = Callable[..., Trace]
+Do = Callable[..., str]
 
 
 @pytest.fixture
@@ -26,3 +31,51 @@ def run(cluster: ClusterState, content: Content) -> Run:
         return run_request(state or cluster, Request(Method(method), path), user, content.latencies)
 
     return go
+
+
+@pytest.fixture
+def do(cluster: ClusterState) -> Do:
+    """Run a typed `/cluster …` command on the cluster, as the Tutor would."""
+
+    def go(line: str, state: ClusterState | None = None) -> str:
+        return apply(state or cluster, parse_text(line))
+
+    return go
+
+
+def apply(state: ClusterState, command: t.Command) -> str:
+    """What the Tutor does with a parsed cluster command, without the store around it."""
+    match command:
+        case t.ClusterSetCommand(changes):
+            return operations.apply_settings(state, dict(changes))
+        case t.ClusterKillCommand(node, mode):
+            return faults.kill(state, node, mode)
+        case t.ClusterReviveCommand(node):
+            return faults.revive(state, node)
+        case t.ClusterSlowCommand(node, ms):
+            return faults.slow(state, node, ms)
+        case t.ClusterWaitCommand(seconds):
+            return operations.wait(state, seconds)
+        case t.ClusterAddCommand(kind):
+            return operations.add(state, kind)
+        case t.ClusterPromoteCommand(node):
+            return failover.promote(state, node)
+        case t.ClusterResetCommand(seed):
+            return operations.reset(state, seed)
+    raise AssertionError(f"not a cluster change: {command}")
+
+
+def server_of(trace: Trace) -> str:
+    """The app server that finally handled the request."""
+    return [s.component for s in trace.steps if s.component.startswith("app-")][-1]
+
+
+def texts(trace: Trace) -> str:
+    return "\n".join(s.text for s in trace.steps)
+
+
+def lines(trace: Trace) -> list[str]:
+    return [
+        f"{i}/{len(trace.steps)} [{s.component}] {s.text}"
+        for i, s in enumerate(trace.steps, start=1)
+    ]

@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from engine.sim.trace import Trace
-
-Run = Callable[..., Trace]
-
-
-def lines(trace: Trace) -> list[str]:
-    return [
-        f"{i}/{len(trace.steps)} [{s.component}] {s.text}"
-        for i, s in enumerate(trace.steps, start=1)
-    ]
+from conftest import Run, lines
 
 
 def test_cold_get_reads_like_the_seed(run: Run) -> None:
     trace = run("GET /u/7")
     assert lines(trace) == [
         "1/11 [lb] GET /u/7: the load balancer routes to app server 0 (round-robin). "
-        "Servers are stateless, so any one can serve it.",
+        "Servers are stateless, so any one can serve it. HAProxy model: balance roundrobin; "
+        "check inter 2s fall 3 rise 2; retries 3; option redispatch (on here; HAProxy's own "
+        "default is off); timeout connect 5s.",
         "2/11 [app-0] app-0 accepts the request and loads alice's session from the shared "
         "session store: nothing about alice lives in app-0's memory.",
         "3/11 [app-0] app-0 → cache: GET user:7 (cache-aside: ask the cache first).",
-        "4/11 [cache] cache → app-0: MISS: user:7 is not in the cache (never read since the "
-        "cache started, evicted, expired, or deleted by a write).",
+        "4/11 [cache] cache → app-0: MISS: user:7 is not in the cache: nobody has read it since "
+        "the cache started.",
         "5/11 [app-0] app-0 picks replica-0: reads go to a read replica, so the primary keeps "
         "its capacity for writes.",
         "6/11 [app-0] app-0 → replica-0: SELECT * FROM users WHERE id = 7 (an indexed point read).",
         "7/11 [replica-0] replica-0 → app-0: returns the row.",
-        "8/11 [app-0] app-0 → cache: SET user:7 EX 279 (TTL 300 s with jitter, so keys filled "
+        "8/11 [app-0] app-0 → cache: SET user:7 EX 279 (TTL 300 s ±10% jitter, so keys filled "
         "together do not expire together).",
         "9/11 [app-0] app-0 builds 200 OK and serializes it.",
         "10/11 [app-0] app-0 → lb: the response goes back through the balancer.",
@@ -50,7 +41,9 @@ def test_repeat_is_served_warm_by_the_next_server(run: Run) -> None:
     trace = run("GET /u/7")
     assert lines(trace) == [
         "1/7 [lb] GET /u/7: the load balancer routes to app server 1 (round-robin). "
-        "Servers are stateless, so any one can serve it.",
+        "Servers are stateless, so any one can serve it. HAProxy model: balance roundrobin; "
+        "check inter 2s fall 3 rise 2; retries 3; option redispatch (on here; HAProxy's own "
+        "default is off); timeout connect 5s.",
         "2/7 [app-1] app-1 accepts the request and loads alice's session from the shared "
         "session store: nothing about alice lives in app-1's memory.",
         "3/7 [app-1] app-1 → cache: GET user:7 (cache-aside: ask the cache first).",
@@ -84,5 +77,8 @@ def test_write_goes_to_the_primary_and_invalidates(run: Run) -> None:
     )
     assert trace.steps[4].text.startswith("app-1 → cache: DEL user:7, after the commit")
     assert trace.steps[-1].asynchronous
+    assert trace.steps[-1].text.startswith(
+        "(after the response) as soon as its write-ahead log is flushed, db streams the change"
+    )
     assert "applied about 100 ms later" in trace.steps[-1].text
     assert round(trace.total_ms, 6) == 5.0  # the async replication is not in the total

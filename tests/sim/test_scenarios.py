@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
+from conftest import Run, server_of, texts
 
 from engine.errors import NotFoundError, RungsError
 from engine.sim import faults
 from engine.sim import operations as ops
 from engine.sim.codec import dump_state, load_state
-from engine.sim.config import Layer, LbAlgorithm
-from engine.sim.hashing import ring_owner
+from engine.sim.config import Balancer, ClusterConfig, Layer, LbAlgorithm
+from engine.sim.hashing import client_address, shard_of
+from engine.sim.lb.haproxy import is_up
+from engine.sim.movement import modulo_share, ring_owner, ring_share
 from engine.sim.state import MAX_RECENT_KEYS, ClusterState, new_cluster
-from engine.sim.trace import Outcome, Trace
-
-Run = Callable[..., Trace]
-
-
-def server_of(trace: Trace) -> str:
-    """The app server that finally handled the request."""
-    return [s.component for s in trace.steps if s.component.startswith("app-")][-1]
-
-
-def texts(trace: Trace) -> str:
-    return "\n".join(s.text for s in trace.steps)
+from engine.sim.trace import Outcome
 
 
 def test_round_robin_rotates_and_wraps(run: Run) -> None:
@@ -65,27 +56,51 @@ def test_health_check_window_then_pulled_out_then_rise(run: Run, cluster: Cluste
     run("GET /u/1")  # app-0
     faults.kill(cluster, "app-1")
     during = run("GET /u/2")  # round-robin still picks app-1
-    assert "app-1 does not answer" in texts(during)
-    assert "lb retries on app server 2" in texts(during)
+    assert "app-1 refuses the connection" in texts(during)
+    assert "lb retries on app server 2 at once" in texts(during)
     assert server_of(during) == "app-2"
     assert during.outcome is Outcome.MISS
-    assert cluster.servers[1].in_rotation  # the balancer has not noticed yet
+    assert is_up(cluster, 1)  # the balancer has not noticed yet
     ops.wait(cluster, 6)
-    assert not cluster.servers[1].in_rotation
+    assert not is_up(cluster, 1)
     handled = Counter(server_of(run(f"GET /u/{k}")) for k in range(10, 16))
     assert handled == {"app-0": 3, "app-2": 3}
     assert "app-1" not in "".join(s.component for s in run("GET /u/20").steps)
     faults.revive(cluster, "app-1")
-    assert not cluster.servers[1].in_rotation  # needs `rise` passed checks first
+    assert not is_up(cluster, 1)  # needs `rise` passed checks first
     ops.wait(cluster, 4)
-    assert cluster.servers[1].in_rotation
+    assert is_up(cluster, 1)
 
 
-def test_two_failed_checks_are_not_enough(run: Run, cluster: ClusterState) -> None:
+def test_a_server_dead_at_start_up_goes_down_at_its_first_check(cluster: ClusterState) -> None:
+    """HAProxy starts every server at `rise` health: one failed check takes it DOWN."""
     faults.kill(cluster, "app-1")
-    ops.wait(cluster, 4)  # checks at t=2 and t=4 fail: 2 of 3
-    assert cluster.servers[1].in_rotation
-    assert cluster.servers[1].fails == 2
+    ops.wait(cluster, 0.6)  # app-1's first check is at 2 s x 1/3
+    assert is_up(cluster, 1)
+    report = ops.wait(cluster, 0.1)
+    assert not is_up(cluster, 1)
+    assert "At t=0.67 s app-1 failed its health check" in report
+
+
+def test_an_up_server_needs_fall_failures(cluster: ClusterState) -> None:
+    ops.wait(cluster, 2)  # every server has passed a check: full health
+    faults.kill(cluster, "app-1")
+    ops.wait(cluster, 4)  # checks at t=2.67 and t=4.67 fail: 2 of 3
+    assert is_up(cluster, 1)
+    assert cluster.servers[1].health == cluster.config.rise  # one more failure takes it down
+    ops.wait(cluster, 2)
+    assert not is_up(cluster, 1)
+
+
+def test_a_dead_host_is_checked_half_as_often(cluster: ClusterState) -> None:
+    """Without `timeout check`, a check on a host that never answers times out after `inter`,
+    and the next one starts `inter` later: fall 3 takes about 12 s instead of 6."""
+    ops.wait(cluster, 2)
+    faults.kill(cluster, "app-1", "host")
+    ops.wait(cluster, 8)
+    assert is_up(cluster, 1)
+    ops.wait(cluster, 4)
+    assert not is_up(cluster, 1)
 
 
 def test_write_then_read_within_the_lag_is_stale_and_fills_the_cache(
@@ -100,7 +115,7 @@ def test_write_then_read_within_the_lag_is_stale_and_fills_the_cache(
     again = run("GET /u/7", user="carol")
     assert again.outcome is Outcome.HIT
     assert "stale until the TTL runs out" in texts(again)
-    run("DELETE /u/7")  # the next write deletes the stale copy
+    run("PATCH /u/7")  # the next write deletes the stale copy
     ops.wait(cluster, 1)
     fresh = run("GET /u/7")
     assert "returns the row." in texts(fresh)
@@ -162,7 +177,7 @@ def test_least_connections_steers_around_a_slow_server(run: Run, cluster: Cluste
     faults.slow(fresh, "app-0", 2_000)
     steered = Counter(server_of(run(f"GET /u/{k}", state=fresh)) for k in range(12))
     assert steered["app-0"] == 1
-    assert "least-connections: it has 0 in flight" in texts(run("GET /u/99", state=fresh))
+    assert "leastconn: it has 0 in flight" in texts(run("GET /u/99", state=fresh))
 
 
 def test_weighted_round_robin_follows_the_weights(run: Run, cluster: ClusterState) -> None:
@@ -182,38 +197,36 @@ def test_consistent_hashing_gives_key_affinity(run: Run, cluster: ClusterState) 
 def test_l4_hashes_the_client_not_the_url(run: Run, cluster: ClusterState) -> None:
     ops.apply_settings(cluster, {"lb": LbAlgorithm.CONSISTENT_HASH, "layer": Layer.L4})
     trace = run("GET /u/1", user="alice")
-    assert "consistent hashing on the client address client:alice" in texts(trace)
+    assert f"consistent hashing on the client address {client_address('alice')}" in texts(trace)
     assert {server_of(run(f"GET /u/{k}", user="alice")) for k in range(10)} == {server_of(trace)}
 
 
-def test_adding_a_server_moves_about_one_in_n_plus_one_keys() -> None:
-    keys = [f"user:{k}" for k in range(5_000)]
-    moved = sum(ring_owner(3, k) != ring_owner(4, k) for k in keys) / len(keys)
-    assert 0.20 <= moved <= 0.30  # about 1/4
-    mod_moved = sum(hash_mod(k, 3) != hash_mod(k, 4) for k in keys) / len(keys)
+@pytest.mark.parametrize("balancer", list(Balancer))
+def test_adding_a_server_moves_about_one_in_n_plus_one_keys(balancer: Balancer) -> None:
+    three, four = ClusterConfig(balancer=balancer), ClusterConfig(balancer=balancer, servers=4)
+    paths = [f"/u/{k}" for k in range(5_000)]
+    moved = [p for p in paths if ring_owner(three, p) != ring_owner(four, p)]
+    assert 0.20 <= len(moved) / len(paths) <= 0.32  # about 1/4, as lumpy as the ring is
+    mod_moved = sum(shard_of(p, 3) != shard_of(p, 4) for p in paths) / len(paths)
     assert mod_moved > 0.70  # about 3/4
-    # Keys that move go only to the new server.
-    assert all(ring_owner(4, k) == 3 for k in keys if ring_owner(3, k) != ring_owner(4, k))
+    assert all(ring_owner(four, p) == 3 for p in moved)  # moved keys go to the new server only
 
 
+@pytest.mark.parametrize("balancer", list(Balancer))
 @pytest.mark.parametrize(
     ("old", "new", "ring", "modulo"),
     [(3, 4, 0.25, 0.75), (4, 8, 0.5, 0.5), (8, 3, 0.625, 0.875), (1, 4, 0.75, 0.75)],
 )
-def test_expected_movement_for_any_change(old: int, new: int, ring: float, modulo: float) -> None:
-    from engine.sim.movement import modulo_share, ring_share
-
+def test_expected_movement_for_any_change(
+    balancer: Balancer, old: int, new: int, ring: float, modulo: float
+) -> None:
     assert float(ring_share(old, new)) == ring
     assert float(modulo_share(old, new)) == modulo
-    keys = [f"user:{k}" for k in range(4_000)]
-    measured = sum(ring_owner(old, k) != ring_owner(new, k) for k in keys) / len(keys)
+    before = ClusterConfig(balancer=balancer, servers=old)
+    after = ClusterConfig(balancer=balancer, servers=new)
+    paths = [f"/u/{k}" for k in range(4_000)]
+    measured = sum(ring_owner(before, p) != ring_owner(after, p) for p in paths) / len(paths)
     assert abs(measured - ring) < 0.06
-
-
-def hash_mod(key: str, n: int) -> int:
-    from engine.sim.hashing import shard_of
-
-    return shard_of(key, n)
 
 
 def test_cluster_add_server_says_which_keys_move(run: Run, cluster: ClusterState) -> None:
@@ -286,7 +299,7 @@ def test_state_round_trips_and_stays_bounded(run: Run, cluster: ClusterState) ->
     for k in range(2_000):
         run(f"GET /u/{k}", user=f"user{k % 300}")
     assert len(cluster.cache) == cluster.config.cache
-    assert len(cluster.recent_keys) == MAX_RECENT_KEYS
+    assert len(cluster.recent_paths) == MAX_RECENT_KEYS
     document = dump_state(cluster)
     assert len(document) < 20_000
     assert dump_state(load_state(document)) == document

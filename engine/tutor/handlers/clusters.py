@@ -14,7 +14,7 @@ from engine.commands.specs import CLUSTER, usage_line
 from engine.errors import NotFoundError, UsageError
 from engine.ports import ClusterStore
 from engine.replies import Reply, TraceSteps, Visibility
-from engine.sim import faults, operations
+from engine.sim import failover, faults, operations
 from engine.sim.diagram import draw
 from engine.sim.latency import Latencies
 from engine.sim.request import Request
@@ -72,6 +72,7 @@ class ClusterHandler:
                 | t.ClusterSlowCommand()
                 | t.ClusterWaitCommand()
                 | t.ClusterAddCommand()
+                | t.ClusterPromoteCommand()
             ):
                 changed = await self._change_cluster(actor, command, answer_first)
                 return Handled(present.change_reply(changed.result, visibility), changed.unsaved)
@@ -127,6 +128,7 @@ ClusterChange = (
     | t.ClusterSlowCommand
     | t.ClusterWaitCommand
     | t.ClusterAddCommand
+    | t.ClusterPromoteCommand
 )
 
 
@@ -137,8 +139,8 @@ def apply(state: ClusterState, command: ClusterChange) -> str:
             return operations.reset(state, seed)
         case t.ClusterSetCommand(changes):
             return operations.apply_settings(state, dict(changes))
-        case t.ClusterKillCommand(node):
-            return faults.kill(state, node)
+        case t.ClusterKillCommand(node, mode):
+            return faults.kill(state, node, mode)
         case t.ClusterReviveCommand(node):
             return faults.revive(state, node)
         case t.ClusterSlowCommand(node, ms):
@@ -147,6 +149,8 @@ def apply(state: ClusterState, command: ClusterChange) -> str:
             return operations.wait(state, seconds)
         case t.ClusterAddCommand(kind):
             return operations.add(state, kind)
+        case t.ClusterPromoteCommand(node):
+            return failover.promote(state, node)
         case _:
             assert_never(command)
 
@@ -163,6 +167,7 @@ _NODE_USAGE: dict[type, str] = {
         (t.ClusterKillCommand, CLUSTER.sub("kill")),
         (t.ClusterReviveCommand, CLUSTER.sub("revive")),
         (t.ClusterSlowCommand, CLUSTER.sub("slow")),
+        (t.ClusterPromoteCommand, CLUSTER.sub("promote")),
     )
     if sub is not None
 }
