@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.sim.config import LbAlgorithm
+from engine.sim.config import Balancer, LbAlgorithm
 from engine.text.cluster_set import check_cluster_changes
 from engine.text.zones import TimeZoneError, parse_time_zone, suggest
 
@@ -73,26 +73,47 @@ def test_a_line_error_message_never_echoes_control_characters() -> None:
 
 def test_a_setting_given_twice_is_refused() -> None:
     with pytest.raises(ValueError, match=r"servers is given twice, as servers=3 and servers=5"):
-        check_cluster_changes([("servers", 3), ("cache", 10), ("servers", 5)], "round-robin")
+        check_cluster_changes([("servers", 3), ("cache", 10), ("servers", 5)], "haproxy")
     with pytest.raises(ValueError, match=r"\(the same value both times\)"):
-        check_cluster_changes([("ttl", 60), ("ttl", 60)], "round-robin")
+        check_cluster_changes([("ttl", 60), ("ttl", 60)], "haproxy")
+    with pytest.raises(ValueError, match="lb is given twice"):
+        check_cluster_changes([("lb", "weighted"), ("lb", "round-robin")])
 
 
-def test_weights_need_the_weighted_balancer() -> None:
-    with pytest.raises(ValueError, match="this cluster uses lb=round-robin; add lb=weighted"):
-        check_cluster_changes([("weights", (3, 1, 1))], "round-robin")
-    with pytest.raises(ValueError, match="this line sets lb=least-connections"):
-        check_cluster_changes(
-            [("lb", LbAlgorithm("least-connections")), ("weights", (3, 1, 1))], "weighted"
-        )
-    check_cluster_changes([("lb", LbAlgorithm("weighted")), ("weights", (3, 1, 1))], "round-robin")
-    check_cluster_changes([("weights", (2, 1, 1))], "weighted")  # already weighted
-    check_cluster_changes([("servers", 4), ("lb", "least-connections")], "weighted")
+def test_weights_apply_to_every_algorithm() -> None:
+    # Both HAProxy and nginx weigh round-robin, least-connections and consistent hashing, and
+    # so does the simulation: weights without lb=weighted are no contradiction.
+    for lb in LbAlgorithm:
+        check_cluster_changes([("lb", lb), ("weights", (3, 1, 1))], "haproxy")
+        check_cluster_changes([("lb", lb), ("weights", (3, 1, 1))], "nginx")
+    check_cluster_changes([("weights", (3, 1, 1))])
+
+
+def test_a_setting_of_the_other_balancer_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"^redispatch: HAProxy setting, but this line sets "):
+        check_cluster_changes([("balancer", Balancer.NGINX), ("redispatch", "off")], "haproxy")
+    with pytest.raises(ValueError, match="this cluster models nginx; add balancer=haproxy"):
+        check_cluster_changes([("retries", 1)], "nginx")
+    with pytest.raises(ValueError, match=r"^fall and rise: HAProxy settings, and this cluster"):
+        check_cluster_changes([("fall", 2), ("servers", 4), ("rise", 1)], "nginx")
+    with pytest.raises(ValueError, match=r"^max_fails and fail_timeout: nginx settings, and "):
+        check_cluster_changes([("max_fails", 2), ("fail_timeout", 30)], "haproxy")
+    with pytest.raises(ValueError, match="models HAProxy; add balancer=nginx to the same line"):
+        check_cluster_changes([("fail_timeout", 30)], "haproxy")
+
+
+def test_settings_of_the_balancer_in_use_or_of_both_pass() -> None:
+    check_cluster_changes([("retries", 1), ("redispatch", "off"), ("fall", 2)], "haproxy")
+    check_cluster_changes([("max_fails", 2), ("fail_timeout", 30)], "nginx")
+    check_cluster_changes([("balancer", "nginx"), ("max_fails", 0)], "haproxy")
+    check_cluster_changes([("balancer", "haproxy"), ("interval", 1)], "nginx")
+    for shared in (("connect_timeout", 500), ("local_cache", 50), ("lb", "least-connections")):
+        check_cluster_changes([shared], "haproxy")
+        check_cluster_changes([shared], "nginx")
 
 
 def test_the_parser_without_the_cluster_checks_only_the_line() -> None:
-    check_cluster_changes([("weights", (3, 1, 1))])  # the cluster may already be weighted
-    with pytest.raises(ValueError, match="this line sets lb=round-robin"):
-        check_cluster_changes([("weights", (3, 1, 1)), ("lb", "round-robin")])
-    with pytest.raises(ValueError, match="lb is given twice"):
-        check_cluster_changes([("lb", "weighted"), ("lb", "round-robin")])
+    check_cluster_changes([("retries", 1)])  # the cluster may already be HAProxy
+    check_cluster_changes([("max_fails", 3)])  # or nginx
+    with pytest.raises(ValueError, match="this line sets balancer=haproxy"):
+        check_cluster_changes([("fail_timeout", 5), ("balancer", "haproxy")])
