@@ -106,7 +106,7 @@ def _diagram(
 
 def _nodes(state: ClusterState, stale: set[str]) -> list[Node]:
     cfg = state.config
-    lb_detail = f"{cfg.layer.upper()} · {cfg.lb}"
+    lb_detail = f"{cfg.balancer} · {cfg.layer.upper()} · {cfg.lb}"
     nodes = [
         Node("lb", Role.BALANCER, NodeState.UP if state.lb_alive else NodeState.DOWN, lb_detail)
     ]
@@ -122,6 +122,9 @@ def _nodes(state: ClusterState, stale: set[str]) -> list[Node]:
         behind = _writes_behind(state, shard)
         for r, replica in enumerate(group):
             name = replica_name(state, shard, r)
+            if replica.fenced:
+                nodes.append(Node(name, Role.REPLICA, NodeState.FENCED, "old primary"))
+                continue
             nodes.append(_replica_node(name, replica.alive, behind, name in stale, cfg.lag))
     return nodes
 
@@ -135,24 +138,30 @@ def _app_node(state: ClusterState, index: int, server: AppServer) -> Node:
         return Node(name, Role.APP, NodeState.SLOW, f"+{server.slow_ms:.0f} ms each")
     if server.alive and rotating:
         return Node(name, Role.APP, NodeState.UP, load)
+    # Details stay short: an app server's box has room for about 18 characters.
     progress = check_progress(state, index)
     nginx = state.config.balancer is Balancer.NGINX
+    skipped = f"skipped ≤ {state.config.fail_timeout} s"  # nginx: until fail_timeout is over
+    if server.alive and nginx:  # back, but nginx does not try it before then
+        return Node(name, Role.APP, NodeState.OUT_OF_ROTATION, skipped)
     if server.alive:
         passed = progress.of - progress.left
         return Node(name, Role.APP, NodeState.RISING, f"{passed} of {progress.of} checks passed")
     if rotating:
         return Node(name, Role.APP, NodeState.DOWN_IN_ROTATION, _until_out(progress, nginx))
-    return Node(name, Role.APP, NodeState.DOWN, "out of rotation")
+    if not server.host_up:  # no answer at all, not a refusal
+        return Node(name, Role.APP, NodeState.DOWN, "host dead")
+    return Node(name, Role.APP, NodeState.DOWN, skipped if nginx else "out of rotation")
 
 
 def _until_out(progress: CheckProgress, nginx: bool) -> str:
     """How far the balancer is from taking a dead server out: HAProxy's failed health checks,
     nginx's failed requests (max_fails; 0 turns the skipping off)."""
     if nginx and not progress.of:
-        return "max_fails=0: never skipped"
-    what = "failed request" if nginx else "failed check"
+        return "never skipped"
+    what = "failure" if nginx else "check"
     plural = "s" if progress.left != 1 else ""
-    return f"out after {progress.left} more {what}{plural}"
+    return f"out in {progress.left} {what}{plural}"
 
 
 def _cache_node(state: ClusterState) -> Node:
@@ -216,7 +225,11 @@ def _replicas_by_primary(state: ClusterState) -> dict[str, tuple[str, ...]]:
 def _caption(state: ClusterState) -> tuple[str, ...]:
     cfg, stats = state.config, state.stats
     sessions = "sticky sessions" if cfg.sticky else "stateless servers"
-    checks = f"health checks every {cfg.interval} s, fall {cfg.fall}, rise {cfg.rise}"
+    checks = (
+        f"passive checks, max_fails {cfg.max_fails}, fail_timeout {cfg.fail_timeout} s"
+        if cfg.balancer is Balancer.NGINX
+        else f"health checks every {cfg.interval:g} s, fall {cfg.fall}, rise {cfg.rise}"
+    )
     cache = f"cache {cfg.cache} keys, LRU, TTL {cfg.ttl} s" if cfg.cache else "no cache (cache=0)"
     replicas = (
         f"{cfg.replicas} replica(s) per database, lag {cfg.lag} ms"
@@ -226,7 +239,7 @@ def _caption(state: ClusterState) -> tuple[str, ...]:
     shards = f"{cfg.shards} shards by hash of the key" if cfg.shards > 1 else "one database"
     ryw = "read-your-writes on" if cfg.ryw else "read-your-writes off"
     return (
-        f"balancer {cfg.layer.upper()}, {cfg.lb} · {sessions} · {checks}",
+        f"balancer {cfg.balancer} {cfg.layer.upper()}, {cfg.lb} · {sessions} · {checks}",
         f"{cache} · {shards} · {replicas} · {ryw}",
         f"t = {state.now_ms / 1000:.2f} s · {stats.requests} requests · {stats.db_reads} DB "
         f"reads · {stats.db_writes} writes · {stats.errors} failed · seed {state.seed}",

@@ -14,8 +14,9 @@ from engine.pictures.charts import chart
 from engine.pictures.from_cluster import cluster_diagram, trace_animation, trace_diagram
 from engine.pictures.progress import progress_chart
 from engine.pictures.states import MarkerKind
-from engine.sim import faults
+from engine.sim import failover, faults
 from engine.sim import operations as ops
+from engine.sim.config import Balancer
 from engine.sim.request import Method, Request
 from engine.sim.state import ClusterState, new_cluster
 from engine.sim.trace import Trace, run_request
@@ -104,9 +105,35 @@ def big_cluster(content: Content) -> ClusterState:
     return state
 
 
+def failover_lost_write(content: Content) -> tuple[ClusterState, Trace]:
+    """alice's write is acknowledged, the primary dies before it ships it, replica-0 is
+    promoted: the old primary is fenced in replica-0's place and the read finds the old row."""
+    state = new_cluster()
+    ops.apply_settings(state, {"replicas": 2, "lag": 500})
+    request(content, state, "PUT /u/7")
+    faults.kill(state, "db")
+    failover.promote(state, "replica-0")
+    return state, request(content, state, "GET /u/7", "bob")
+
+
+def nginx_passive_checks(content: Content) -> ClusterState:
+    """nginx has no active checks: app-0's process died and one failed request took it out
+    for fail_timeout; app-2's host died and nobody has tried it yet; app-1 is back but still
+    skipped."""
+    state = new_cluster()
+    ops.apply_settings(state, {"balancer": Balancer.NGINX, "servers": 4})
+    faults.kill(state, "app-0")
+    faults.kill(state, "app-1")
+    for _ in range(4):
+        request(content, state, "GET /u/7")
+    faults.revive(state, "app-1")
+    faults.kill(state, "app-2", "host")
+    return state
+
+
 def after_failover() -> ClusterDiagram:
-    """By hand, for states the simulation does not produce yet (issue 12 brings failover and
-    balancer pairs): a fenced old primary, a promoted replica, a server out of rotation."""
+    """By hand, for what the simulation does not have (balancer pairs), beside the states it
+    now produces itself: a fenced old primary, a promoted replica, a server out of rotation."""
     from engine.pictures.describe import describe_cluster
     from engine.pictures.diagram import Node, ShardGroup
     from engine.pictures.states import NodeState, Role
@@ -299,6 +326,8 @@ CASES: dict[str, Case] = {
     "every-state": _shown(every_state),
     "big-cluster": _shown(big_cluster),
     "after-failover": lambda content: after_failover(),
+    "failover-lost-write": _traced(failover_lost_write, False),
+    "nginx-passive-checks": _shown(nginx_passive_checks),
     "load-past-saturation": lambda content: saturation_chart(),
     "scenario-stampede": lambda content: stampede_chart(),
     "progress": lambda content: progress(),

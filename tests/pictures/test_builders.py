@@ -6,6 +6,8 @@ import pytest
 from picture_cases import (
     cold_get,
     dead_server_in_window,
+    failover_lost_write,
+    nginx_passive_checks,
     request,
     sharded,
     stale_read,
@@ -21,6 +23,7 @@ from engine.pictures.states import HopMark, NodeState, Outcome, Role
 from engine.sim import faults
 from engine.sim import operations as ops
 from engine.sim.codec import dump_state
+from engine.sim.config import Balancer
 from engine.sim.state import new_cluster
 
 
@@ -69,14 +72,14 @@ def test_a_dead_server_in_the_window_is_shown_still_in_rotation(content: Content
     diagram = trace_diagram(state, trace, content.latencies)
     dead = diagram.node("app-0")
     assert dead.state is NodeState.DOWN_IN_ROTATION
-    assert dead.detail == "out after 2 more failed checks"
+    assert dead.detail == "out in 2 checks"
     assert diagram.path is not None
     assert hops(diagram.path)[1:4] == [
         ("lb", ("app-0",), HopMark.FAILED),
         ("app-0", ("lb",), HopMark.FAILED),
         ("lb", ("app-1",), HopMark.REQUEST),
     ]
-    assert "app-0 down, still in rotation (out after 2 more failed checks)" in diagram.alt
+    assert "app-0 down, still in rotation (out in 2 checks)" in diagram.alt
 
 
 def test_states_follow_health_checks_out_and_back(content: Content) -> None:
@@ -92,6 +95,46 @@ def test_states_follow_health_checks_out_and_back(content: Content) -> None:
     assert cluster_diagram(state).node("app-1").state is NodeState.UP
     faults.slow(state, "app-2", 900)
     assert cluster_diagram(state).node("app-2").state is NodeState.SLOW
+
+
+def test_nginx_states_come_from_its_passive_checks(content: Content) -> None:
+    diagram = cluster_diagram(nginx_passive_checks(content))
+    states = {n.id: (n.state, n.detail) for n in diagram.apps}
+    assert states == {
+        "app-0": (NodeState.DOWN, "skipped ≤ 10 s"),  # one refused request took it out
+        "app-1": (NodeState.OUT_OF_ROTATION, "skipped ≤ 10 s"),  # back, not tried again yet
+        "app-2": (NodeState.DOWN_IN_ROTATION, "out in 1 failure"),  # no active checks
+        "app-3": (NodeState.UP, "2 served"),
+    }
+    assert diagram.node("lb").detail == "nginx · L7 · round-robin"
+    assert "passive checks, max_fails 1, fail_timeout 10 s" in diagram.caption[0]
+    assert "health checks every" not in diagram.alt  # nginx has none
+
+
+def test_a_dead_host_is_said_once_haproxy_takes_it_out(content: Content) -> None:
+    state = new_cluster()
+    faults.kill(state, "app-1", "host")
+    ops.wait(state, 10)  # the checks time out instead of being refused
+    assert cluster_diagram(state).node("app-1").detail == "host dead"
+    ops.apply_settings(state, {"max_fails": 0, "balancer": Balancer.NGINX})
+    faults.kill(state, "app-2")
+    assert cluster_diagram(state).node("app-2").detail == "never skipped"
+
+
+def test_after_a_failover_the_old_primary_is_fenced_in_the_replicas_place(
+    content: Content,
+) -> None:
+    state, trace = failover_lost_write(content)
+    diagram = trace_diagram(state, trace, content.latencies)
+    group = diagram.shards[0]
+    assert group.primary.state is NodeState.UP
+    assert [(r.id, r.state) for r in group.replicas] == [
+        ("replica-0", NodeState.FENCED),
+        ("replica-1", NodeState.UP),
+    ]
+    assert "replica-0 fenced (old primary)" in diagram.alt
+    assert diagram.path is not None
+    assert ("app-1", ("replica-1",), HopMark.REQUEST) in hops(diagram.path)  # not the fenced one
 
 
 def test_a_stale_read_marks_the_hop_the_replica_and_the_cached_copy(content: Content) -> None:
