@@ -159,10 +159,11 @@ def _group_name(members: list[int]) -> str:
 def _least_connections(
     top: Topology, caps: Capacities, rate: float, rotation: list[int]
 ) -> dict[int, float]:
-    """Least-connections keeps the requests in flight even, so by Little's law each server's
-    share is inversely proportional to its time per request (a slow server gets fewer)."""
+    """Least-connections keeps each server's requests in flight in proportion to its weight
+    (HAProxy's leastconn and nginx's least_conn both divide connections by weight), so by
+    Little's law its share is its weight over its time per request (a slow server gets fewer)."""
     times = {i: caps.app_cpu + top.app[i].slow_ms / 1000 for i in rotation}
-    return {i: 1 / times[i] for i in rotation}
+    return {i: top.app[i].weight / times[i] for i in rotation}
 
 
 def _l1_share(d: Demand, caps: Capacities, servers: int) -> float:

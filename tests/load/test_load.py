@@ -15,7 +15,7 @@ from engine.load.topology import default_topology, topology_of
 from engine.load.traffic import Tier, Traffic
 from engine.load.verdict import Status, verdict
 from engine.sim import faults
-from engine.sim.config import ClusterConfig
+from engine.sim.config import Balancer, ClusterConfig, LbAlgorithm
 from engine.sim.request import Method, Request
 from engine.sim.state import new_cluster
 from engine.sim.trace import run_request
@@ -63,6 +63,39 @@ def test_the_channel_cluster_is_what_load_sees(caps: Capacities) -> None:
     apps = [n for n in report.nodes if n.tier is Tier.APP]
     assert sum(n.count for n in apps) == 3  # the dead server serves nothing
     assert report.errors == 0  # its connections are refused, so the balancer retries them
+
+
+def test_weights_share_the_traffic_under_every_algorithm(caps: Capacities) -> None:
+    """Both balancers weigh round-robin and least-connections alike, and consistent hashing
+    by each one's ring: /load gives a heavier server more of the traffic whatever the lb."""
+    for lb in ("round-robin", "least-connections"):
+        state = new_cluster(ClusterConfig(servers=3, weights=(2, 1, 1), lb=LbAlgorithm(lb)))
+        top = topology_of(state, caps)
+        assert [a.weight for a in top.app] == pytest.approx([1.5, 0.75, 0.75])
+        report = analyse(top, Traffic(1_000, 0.99), caps)
+        rates = {n.name: n.rate for n in report.nodes if n.tier is Tier.APP}
+        assert rates["app-0"] == pytest.approx(2 * rates["app-1…app-2"]), lb
+    for balancer in Balancer:
+        cfg = ClusterConfig(balancer=balancer, lb=LbAlgorithm.CONSISTENT_HASH, servers=3)
+        top = topology_of(new_cluster(cfg), caps)
+        assert sum(a.weight for a in top.app) == pytest.approx(3)
+        assert all(0.3 < a.weight < 2 for a in top.app), balancer  # uneven slices of a ring
+
+
+def test_least_connections_weighs_a_slow_server_too(caps: Capacities) -> None:
+    """A slow server gets fewer requests under least-connections, and weight 3 triples what it
+    gets: the balancers count its connections divided by its weight."""
+
+    def ratio(weights: tuple[int, ...]) -> float:
+        cfg = ClusterConfig(servers=2, weights=weights, lb=LbAlgorithm.LEAST_CONNECTIONS)
+        state = new_cluster(cfg)
+        faults.slow(state, "app-0", 50)
+        report = analyse(topology_of(state, caps), Traffic(200, 0.99), caps)
+        rates = {n.name: n.rate for n in report.nodes if n.tier is Tier.APP}
+        return rates["app-0"] / rates["app-1"]
+
+    assert ratio((1, 1)) < 0.1  # 50 ms more per request: far fewer in flight at once
+    assert ratio((3, 1)) == pytest.approx(3 * ratio((1, 1)))
 
 
 def test_a_dead_balancer_is_an_outage(caps: Capacities) -> None:
