@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from engine.content.models import ChecklistEntry, Drill, Trap
 from engine.drills.arithmetic import compact, evaluate
+from engine.drills.texts import values
 
 if TYPE_CHECKING:
     from engine.drills.claims import Claims, Finding
@@ -91,7 +92,9 @@ def score(drill: Drill, params: Mapping[str, float], text: str) -> Verdict:
     # reveal, not at start-up.
     from engine.drills.claims import find_claims
 
-    claims = find_claims(drill, params, text)
+    # An attempt stored before the drill drew a parameter is judged on the example value the
+    # reveal shows for it (`texts.values`), so the verdict and the expected numbers agree.
+    claims = find_claims(drill, values(drill, params), text)
     items = tuple(_verdict(item, claims) for item in drill.checklist)
     listed = sum(v.listed and not v.covered for v in items)
     covered = sum(v.covered for v in items)

@@ -109,6 +109,18 @@ def test_the_math_needs_this_attempts_numbers(content: Content) -> None:
     assert status(formula, "b1-do-the-math") is Status.COVERED
 
 
+def test_an_attempt_without_drawn_numbers_is_judged_on_the_examples(content: Content) -> None:
+    drill = content.drills[READ]
+    examples = drill.example_params
+    peak = verdict(content, READ, "I would size for the peak and do the math first.", {})
+    assert status(peak, "b1-do-the-math") is not Status.COVERED
+    reads = texts.expected(drill, drill.checklist[0], {})[0][1]
+    assert reads == texts.expected(drill, drill.checklist[0], examples)[0][1]
+    qps = examples["qps"]
+    sums = f"At {qps:,.0f} QPS that is about {reads} reads/s, so I would size for that."
+    assert status(verdict(content, READ, sums, {}), "b1-do-the-math") is Status.COVERED
+
+
 def test_the_model_answer_uses_the_attempts_numbers(content: Content) -> None:
     answer = texts.model_answer(content.drills[READ], P30K)
     assert "30k QPS" in answer
