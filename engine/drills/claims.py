@@ -72,10 +72,19 @@ class _Sketch:
         self._found: dict[str, list[Occurrence]] = {}
         self._numbers: list[Number] | None = None
         self._stances: dict[tuple[int, int, Kind], Stance] = {}
+        # Only the patterns that start with a stem of this sketch can stand in it.
+        by_key = prepared.by_key
+        self.candidates: set[str] = set()
+        for keys in (self.index.positions, self.index.runs):
+            for key in keys:
+                patterns = by_key.get(key)
+                if patterns is not None:
+                    self.candidates.update(p.text for p in patterns)
         terms: set[int] = set()
         for pattern in prepared.every:
-            for occurrence in self.find(pattern):
-                terms.update(range(occurrence.start, occurrence.end))
+            if pattern.text in self.candidates:
+                for occurrence in self.find(pattern):
+                    terms.update(range(occurrence.start, occurrence.end))
         self.telling = telling_segments(self.parsed, terms)
 
     @property
@@ -88,6 +97,8 @@ class _Sketch:
     def find(self, pattern: Pattern) -> list[Occurrence]:
         found = self._found.get(pattern.text)
         if found is None:
+            if pattern.text not in self.candidates:
+                return []
             found = self._found[pattern.text] = self._find(pattern)
         return found
 
@@ -129,6 +140,8 @@ def find_claims(drill: Drill, params: Mapping[str, float], text: str) -> Claims:
         opposed = trap_clauses.get(item.entry.id, {})
         numeric = _numeric(item.entry, params)
         for kind, pattern in item.patterns:
+            if pattern.text not in sketch.candidates:
+                continue
             for occurrence in sketch.find(pattern):
                 _weigh(sketch, kind, occurrence, findings, opposed, numeric)
         for clause_index, clause in opposed.items():

@@ -50,6 +50,9 @@ class PreparedDrill:
     vocabulary_stems: frozenset[str]  # stems of every pattern word: never corrected
     together: frozenset[str]  # one-word patterns that may be written as two or three words
     every: tuple[Pattern, ...]  # each pattern once: items', numbers' contexts, traps'
+    # A stem a pattern can start with (its first stem, or its words written together) -> the
+    # patterns: a sketch tries only those whose key it has, not every pattern of the drill.
+    by_key: dict[str, tuple[Pattern, ...]]
 
 
 def prepare(drill: Drill) -> PreparedDrill:
@@ -79,6 +82,11 @@ def _prepare(drill: Drill) -> PreparedDrill:
         for p in every
         if len(p.parts) == 1 and len(p.parts[0]) == 1 and len(p.parts[0][0]) >= 5
     )
+    unique = tuple({p.text: p for p in every}.values())
+    by_key: dict[str, list[Pattern]] = {}
+    for pattern in unique:
+        for key in {pattern.parts[0][0], pattern.together} - {""}:
+            by_key.setdefault(key, []).append(pattern)
     return PreparedDrill(
         drill=drill,
         items=items,
@@ -86,7 +94,8 @@ def _prepare(drill: Drill) -> PreparedDrill:
         corrector=Corrector(vocabulary, known),
         vocabulary_stems=frozenset(s for p in every for part in p.parts for s in part),
         together=together,
-        every=tuple({p.text: p for p in every}.values()),
+        every=unique,
+        by_key={key: tuple(patterns) for key, patterns in by_key.items()},
     )
 
 
