@@ -38,10 +38,31 @@ _stemmer = Stemmer.Stemmer("english")
 def stem(word: str) -> str:
     """The Snowball stem, made to agree on forms it leaves apart: acronym plurals ("ttls",
     "cdns": no vowel, so no English plural rule applies) and a final e ("queue" and "queued"
-    stem to "queue" and "queu"). Both sides of a match go through here."""
+    stem to "queue" and "queu"); then the stem of the word practitioners use for the same
+    thing (`SAME_THING`): "follower" is "replica". Both sides of a match go through here."""
+    found = _stem(word)
+    return _SAME.get(found, found)
+
+
+def _stem(word: str) -> str:
     if len(word) > 2 and word.endswith("s") and not _VOWELS & set(word):
         word = word[:-1]
     return str(_stemmer.stemWord(word)).removesuffix("e") or word
+
+
+# Words used interchangeably for one thing in this subject, the first standing for the rest:
+# a pattern written with one matches a sketch written with another. Only words that mean
+# the same wherever they stand in a design answer (not "node", "call" or "delay").
+SAME_THING = (
+    ("replica", "follower", "slave", "secondary"),
+    ("primary", "master", "leader"),
+    ("database", "db", "rdbms"),
+    ("server", "box", "machine", "host", "instance", "vm"),
+    ("big", "large", "huge"),
+    ("bigger", "larger"),
+    ("biggest", "largest"),
+)
+_SAME = {_stem(other): _stem(group[0]) for group in SAME_THING for other in group[1:]}
 
 
 def fold(text: str) -> str:

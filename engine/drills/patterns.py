@@ -18,6 +18,12 @@ from engine.drills.clauses import Parsed, stem, words
 GAP = "..."
 MAX_GAP = 8  # words between two parts of a pattern
 _JOIN_WINDOW = 3  # words written together: "scale out" in the content, "scaleout" in the text
+# Words that cannot stand inside a phrase: they turn it into another claim, or into two.
+_NOT_INSIDE = frozenset(
+    {"not", "no", "never", "without", "nor", "or", "and", "but", "than", "vs", "instead",
+     "rather", "don't", "doesn't", "isn't", "aren't", "won't", "can't", "cannot", "non",
+     "only", "also", "then", "%", "per"}
+)  # fmt: skip
 
 
 def valid(pattern: str) -> bool:
@@ -135,22 +141,41 @@ class Index:
         alternatives = self.alternatives
         count = len(stems)
         for start in starts:
-            # The second word rules out most places before the whole phrase is compared.
-            if (
-                start + 1 < count
-                and (stems[start + 1] == second or alternatives.get(start + 1) == second)
-                and self._same(part, start, stems)
+            # The second word (or the one after it) rules out most places before the whole
+            # phrase is compared.
+            if start + 1 < count and (
+                stems[start + 1] == second
+                or alternatives.get(start + 1) == second
+                or (start + 2 < count and stems[start + 2] == second)
             ):
-                yield start, start + width
+                end = self._phrase_end(part, start, stems)
+                if end is not None:
+                    yield start, end
 
-    def _same(self, part: tuple[str, ...], start: int, stems: list[str]) -> bool:
-        if start + len(part) > len(stems):
-            return False
-        for offset, wanted in enumerate(part[1:], 1):
-            index = start + offset
-            if stems[index] != wanted and self.alternatives.get(index) != wanted:
-                return False
-        return True
+    def _is(self, index: int, wanted: str, stems: list[str]) -> bool:
+        return stems[index] == wanted or self.alternatives.get(index) == wanted
+
+    def _phrase_end(self, part: tuple[str, ...], start: int, stems: list[str]) -> int | None:
+        """One past the phrase's last word, where each word follows the one before it or
+        has one other word between them, in the same segment: "scale it up" is "scale up",
+        "bigger ec2 instance" is "bigger instance". A negation or a joining word in between
+        ("not", "or", "than") breaks the phrase."""
+        index = start
+        count = len(stems)
+        words, segment_of = self.parsed.words, self.parsed.segment_of
+        for wanted in part[1:]:
+            if index + 1 < count and self._is(index + 1, wanted, stems):
+                index += 1
+            elif (
+                index + 2 < count
+                and self._is(index + 2, wanted, stems)
+                and words[index + 1] not in _NOT_INSIDE
+                and segment_of[index + 2] == segment_of[index]
+            ):
+                index += 2
+            else:
+                return None
+        return index + 1
 
     def _next(self, part: tuple[str, ...], after: int, clause: int) -> int | None:
         """End of the first place `part` stands within MAX_GAP words after `after`."""

@@ -54,6 +54,36 @@ def test_never_inside_another_word_out_of_order_or_across_clauses(text: str, pat
     assert not found(text, pattern)
 
 
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("stream to two followers", "replicas"),
+        ("promote the new master", "primary"),
+        ("the db is the next bottleneck", "database ... bottleneck"),
+        ("move to a larger machine", "bigger server"),
+    ],
+)
+def test_words_for_the_same_thing_match(text: str, pattern: str) -> None:
+    assert found(text, pattern)
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern", "matched"),
+    [
+        ("we scale it up first", "scale up", ["scale it up"]),
+        ("a bigger ec2 instance", "bigger instance", ["bigger ec2 instance"]),
+        ("pool the connections", "pool connections", ["pool the connections"]),
+        ("scale, then up", "scale up", []),  # not across a comma
+        ("scale out and up", "scale up", []),
+        ("fail not open", "fail open", []),  # a negation inside is another claim
+        ("a bigger and faster instance", "bigger instance", []),
+        ("scale the whole fleet up", "scale up", []),  # at most one word between
+    ],
+)
+def test_one_word_may_stand_inside_a_phrase(text: str, pattern: str, matched: list[str]) -> None:
+    assert found(text, pattern) == matched
+
+
 def test_a_gap_joins_parts_of_one_clause() -> None:
     assert found("copies of the main database that stream its changes", "copies ... database") == [
         "copies of the main database"
