@@ -18,6 +18,15 @@ from engine.drills.clauses import Parsed, stem, words
 GAP = "..."
 MAX_GAP = 8  # words between two parts of a pattern
 _JOIN_WINDOW = 3  # words written together: "scale out" in the content, "scaleout" in the text
+# "B of the A" for "A B" (`Index._turned`), not for phrases with a plain word in them.
+_TURNING = frozenset({"of", "for", "on", "in"})
+_DETERMINERS = frozenset({"the", "a", "an", "each", "every", "all", "our", "its", "their"})
+_PLAIN = frozenset(
+    stem(w)
+    for w in """a an the to of for on in at by up out off down over is are be it we you no not
+    and or per more less few many one two all any each every do does use add get set make
+    run go""".split()
+)
 # Words that cannot stand inside a phrase: they turn it into another claim, or into two.
 _NOT_INSIDE = frozenset(
     {"not", "no", "never", "without", "nor", "or", "and", "but", "than", "vs", "instead",
@@ -137,6 +146,8 @@ class Index:
                 yield start, start + 1
             yield from self.runs.get(part[0], ())
             return
+        if width == 2:
+            yield from self._turned(part, stems)
         second = part[1]
         alternatives = self.alternatives
         count = len(stems)
@@ -151,6 +162,29 @@ class Index:
                 end = self._phrase_end(part, start, stems)
                 if end is not None:
                     yield start, end
+
+    def _turned(self, part: tuple[str, ...], stems: list[str]) -> Iterator[tuple[int, int]]:
+        """A two-word name said the other way round with "of", "for", "on", "in":
+        "invalidation of the cache" is "cache invalidation", "lag on the replicas" is
+        "replica lag", "pooling of connections" is "connection pooling"."""
+        first, second = part
+        if first in _PLAIN or second in _PLAIN:
+            return
+        words, segment_of = self.parsed.words, self.parsed.segment_of
+        count = len(stems)
+        for start in self.positions.get(second, ()):
+            index = start + 1
+            if index >= count or words[index] not in _TURNING:
+                continue
+            index += 1
+            if index < count and words[index] in _DETERMINERS:
+                index += 1
+            if (
+                index < count
+                and self._is(index, first, stems)
+                and segment_of[index] == segment_of[start]
+            ):
+                yield start, index + 1
 
     def _is(self, index: int, wanted: str, stems: list[str]) -> bool:
         return stems[index] == wanted or self.alternatives.get(index) == wanted

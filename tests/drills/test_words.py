@@ -84,6 +84,22 @@ def test_one_word_may_stand_inside_a_phrase(text: str, pattern: str, matched: li
     assert found(text, pattern) == matched
 
 
+@pytest.mark.parametrize(
+    ("text", "pattern", "matched"),
+    [
+        ("invalidation of the cache", "cache invalidation", ["invalidation of the cache"]),
+        ("lag on the replicas", "replica lag", ["lag on the replicas"]),
+        ("the depth of each queue", "queue depth", ["depth of each queue"]),
+        ("up for scale", "scale up", []),  # a plain word: no turned form
+        ("invalidation, of the cache", "cache invalidation", []),
+    ],
+)
+def test_a_two_word_name_said_the_other_way_round(
+    text: str, pattern: str, matched: list[str]
+) -> None:
+    assert found(text, pattern) == matched
+
+
 def test_a_gap_joins_parts_of_one_clause() -> None:
     assert found("copies of the main database that stream its changes", "copies ... database") == [
         "copies of the main database"
