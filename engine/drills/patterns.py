@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from engine.drills.clauses import Parsed, stem, words
+from engine.drills.cues import words as plain_words
 
 GAP = "..."
 MAX_GAP = 8  # words between two parts of a pattern
@@ -23,9 +24,11 @@ _TURNING = frozenset({"of", "for", "on", "in"})
 _DETERMINERS = frozenset({"the", "a", "an", "each", "every", "all", "our", "its", "their"})
 _PLAIN = frozenset(
     stem(w)
-    for w in """a an the to of for on in at by up out off down over is are be it we you no not
-    and or per more less few many one two all any each every do does use add get set make
-    run go""".split()
+    for w in plain_words(
+        """a an the to of for on in at by up out off down over is are be it we you no not
+        and or per more less few many one two all any each every do does use add get set make
+        run go"""
+    )
 )
 # Words that cannot stand inside a phrase: they turn it into another claim, or into two.
 _NOT_INSIDE = frozenset(
