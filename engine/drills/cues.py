@@ -30,10 +30,17 @@ NEGATORS = words(
 CUE_PAIRS = frozenset(
     {("instead", "of"), ("rather", "than"), ("no", "need"), ("no", "point"), ("stop", "using"),
      ("get", "rid"), ("do", "away"), ("away", "with"), ("not", "use"), ("pointless", "to"),
-     ("unnecessary", "to"), ("waste", "of")}
+     ("unnecessary", "to"), ("waste", "of"), ("leave", "out"), ("no", "reason"),
+     ("against", "using"), ("against", "adding")}
 )  # fmt: skip
 CUE_TRIPLES = frozenset(
-    {("push", "back", "on"), ("argue", "against", "a"), ("steer", "clear", "of")}
+    {
+        ("push", "back", "on"),
+        ("argue", "against", "a"),
+        ("steer", "clear", "of"),
+        ("stay", "away", "from"),
+        ("keep", "away", "from"),
+    }
 )
 # "not just a cache", "no more than 3": not rejections.
 NOT_REJECTING = words("just only merely more less longer matter later")
@@ -86,6 +93,19 @@ REFUSE_AFTER = REFUSE_AFTER + phrases(
     not how real systems work | nobody does that | nobody needs | no one needs | is a band-aid |
     is silly | is naive | is a gimmick | not for this | isn't for this | overcomplicates |
     complicates things | adds risk | adds more risk | we can skip | can be skipped | is optional
+    """
+)
+# The plain ways anyone says no to a move, after naming it ("K is a bad fit here").
+REFUSE_AFTER = REFUSE_AFTER + phrases(
+    """
+    not something we need | isn't something we need | adds nothing | add nothing |
+    bad fit | poor fit | makes no sense | make no sense | won't be needed | will not be needed |
+    won't be necessary | not be needed | isn't required | aren't required | is not required |
+    the last thing we need | has no place | have no place | red herring | too much for |
+    not worth the effort | not a good idea | isn't a good idea | a bad call | wrong move |
+    wrong call | not appropriate | isn't appropriate | adds little | little value | no value |
+    no benefit | no real benefit | won't buy | doesn't buy | buys us nothing | not buy us |
+    we shouldn't | we should not | we won't | we will not | not for now
     """
 )
 # Verdicts that dismiss, a problem too: "lag is irrelevant", "not a concern".

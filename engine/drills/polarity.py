@@ -65,6 +65,13 @@ for _kind, _cues in (("dismiss", DISMISS_AFTER), ("refuse", REFUSE_AFTER)):  # d
             (_kind, _cue)
         )  # words between the pattern and a verdict after it
 _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
+# A clause that is only a "no" to the one before: "Some reach for X; we shouldn't."
+_BARE_NOES = (
+    ["no"], ["nope"], ["not", "needed"], ["we", "shouldn't"], ["we", "won't"], ["we", "don't"],
+    ["not", "here"], ["no", "thanks"], ["never"], ["not", "worth", "it"], ["not", "for", "us"],
+)  # fmt: skip
+# A clause that goes on with a verdict on the one before: "X sounds good, but is not needed".
+_VERDICT_VERBS = frozenset({"is", "are", "would", "will", "won't", "isn't", "aren't", "wouldn't"})
 _HEDGES = (
     ("if", "needed"), ("if", "necessary"), ("if", "required"), ("maybe", "later"),
     ("look", "into"), ("later", "if"), ("might", "consider"), ("could", "consider"),
@@ -190,6 +197,13 @@ class Reader:
         cues = self._cues
         if end < clause_end and ws[end] == "nothing":
             return "refuse"  # "sticky sessions solve nothing"
+        if (
+            end < clause_end
+            and ws[clause_end - 1] in ("no", "nope")
+            and segment_of[clause_end - 1] != segment_of[end - 1]
+            and (clause_end - 1 == end or segment_of[clause_end - 2] != segment_of[clause_end - 1])
+        ):
+            return "refuse"  # "multi-master, no."
         for at in range(end + 1, clause_end):
             if cues[at] and segment_of[at] != segment_of[at - 1]:
                 return cues[at]
@@ -240,9 +254,9 @@ class Reader:
         ws = self.parsed.words
         if first < clause.end and ws[first] in ("so", "and", "but", "because", "since", "which"):
             first += 1
-        if ws[first : clause.end] in (["no"], ["nope"], ["not", "needed"]):
+        if ws[first : clause.end] in _BARE_NOES:
             return True
-        if first >= clause.end or ws[first] not in _PRONOUNS:
+        if first >= clause.end or ws[first] not in _PRONOUNS | _VERDICT_VERBS:
             return False
         return any(self._cues[at] for at in range(first + 1, min(clause.end, first + 6)))
 

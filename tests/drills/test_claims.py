@@ -206,6 +206,15 @@ def test_every_trap_has_a_sign_that_fires(content: Content) -> None:
         ("Skip the cache and go straight to replicas.", Status.CONTRADICTED),
         ("No need for a cache.", Status.CONTRADICTED),
         ("We add Redis, which answers most reads from memory.", Status.COVERED),
+        # The plain ways of saying no to a move.
+        ("A cache in front of the db is a bad fit here.", Status.CONTRADICTED),
+        ("A cache in front of the db, no.", Status.CONTRADICTED),
+        ("Some teams put a cache in front of the db; we shouldn't.", Status.CONTRADICTED),
+        ("A cache in front of the db sounds good, but is not needed.", Status.CONTRADICTED),
+        ("I'd stay away from a cache in front of the db.", Status.CONTRADICTED),
+        ("Leave out the cache in front of the db.", Status.CONTRADICTED),
+        ("A cache in front of the db isn't required.", Status.CONTRADICTED),
+        ("A cache in front of the db, no TTL games, answers most reads.", Status.COVERED),
     ],
 )
 def test_polarity_of_a_cache(content: Content, text: str, expected: Status) -> None:
