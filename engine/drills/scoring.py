@@ -21,7 +21,7 @@ from engine.drills.arithmetic import compact, evaluate
 from engine.drills.texts import values
 
 if TYPE_CHECKING:
-    from engine.drills.claims import Claims, Finding
+    from engine.drills.claims import Claims, Finding, ItemFindings
 
 __all__ = ["ItemVerdict", "Status", "Verdict", "expected_numbers", "score"]
 
@@ -85,6 +85,9 @@ MAX_MATCHES_SHOWN = 3
 # A sketch is a bare list when this many items were named only in lists of terms, and at
 # least as many as it covered.
 BARE_LIST_ITEMS = 3
+# Ties are covered where the sketch's clear verdicts cover more than this many times the
+# items they contradict.
+TIE_MAJORITY = 2
 
 
 def score(drill: Drill, params: Mapping[str, float], text: str) -> Verdict:
@@ -95,7 +98,14 @@ def score(drill: Drill, params: Mapping[str, float], text: str) -> Verdict:
     # An attempt stored before the drill drew a parameter is judged on the example value the
     # reveal shows for it (`texts.values`), so the verdict and the expected numbers agree.
     claims = find_claims(drill, values(drill, params), text)
-    items = tuple(_verdict(item, claims) for item in drill.checklist)
+    sides = {item.id: _sides(claims.items[item.id]) for item in drill.checklist}
+    # An item affirmed in as many clauses as it is rejected in follows the sketch's clear
+    # verdicts: a design that affirms most of what it names meant it ("more shards can't
+    # split one key" beside "split the key into 8"), one that rejects most of it did not.
+    clear_covered = sum(len(yes) > len(no) for yes, no in sides.values())
+    clear_rejected = sum(len(no) > len(yes) for yes, no in sides.values())
+    ties_cover = clear_covered > TIE_MAJORITY * clear_rejected
+    items = tuple(_verdict(item, claims, sides[item.id], ties_cover) for item in drill.checklist)
     listed = sum(v.listed and not v.covered for v in items)
     covered = sum(v.covered for v in items)
     return Verdict(
@@ -106,10 +116,20 @@ def score(drill: Drill, params: Mapping[str, float], text: str) -> Verdict:
     )
 
 
-def _verdict(item: ChecklistEntry, claims: Claims) -> ItemVerdict:
+def _sides(found: ItemFindings) -> tuple[list[Finding], list[Finding]]:
+    return _by_clause(found.covers, found.contradicts)
+
+
+def _verdict(
+    item: ChecklistEntry,
+    claims: Claims,
+    sides: tuple[list[Finding], list[Finding]],
+    ties_cover: bool,
+) -> ItemVerdict:
     found = claims.items[item.id]
-    covering, contradicting = _by_clause(found.covers, found.contradicts)
-    if covering and len(covering) > len(contradicting):
+    covering, contradicting = sides
+    tie = len(covering) == len(contradicting) and not any(f.decisive for f in contradicting)
+    if covering and (len(covering) > len(contradicting) or (tie and ties_cover)):
         matched = tuple(dict.fromkeys(f.words for f in found.covers))[:MAX_MATCHES_SHOWN]
         return ItemVerdict(item, Status.COVERED, matched, covering[0].clause)
     if contradicting:

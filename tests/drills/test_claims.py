@@ -257,6 +257,22 @@ def test_contradicted_items_count_zero_and_the_evidence_is_the_learners_clause(
     assert cache.item in v.missed
 
 
+def test_an_item_affirmed_and_rejected_as_often_follows_the_sketch(content: Content) -> None:
+    tie = (
+        "Put a cache in front of the db so it answers most reads. "
+        "A cache is overkill for the writes, though."
+    )
+    design = (
+        " Add read replicas behind an internal load balancer for the misses. Public pages go"
+        " to a CDN with Cache-Control headers. Add the missing indexes and fix slow queries."
+    )
+    refusal = " We don't need read replicas. No CDN. Don't tune indexes."
+    assert status(verdict(content, READ, tie + design), "b3-cache-in-front") is Status.COVERED
+    refused = verdict(content, READ, tie + refusal)
+    assert status(refused, "b3-cache-in-front") is Status.CONTRADICTED
+    assert refused.covered == 0
+
+
 def test_the_same_sketch_always_gets_the_same_verdict(content: Content) -> None:
     drill = content.drills[READ]
     text = drill.model_answer + " We don't need a CDN. Should we shard? cashe"
