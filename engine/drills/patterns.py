@@ -9,6 +9,7 @@ match "album". Every part of a match lies in one clause: a claim is not spread o
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,21 +137,28 @@ class Index:
             for index in self.positions.get(pattern.together, ()):
                 yield Occurrence(index, index + 1, clause_of[index])
 
-    def _part(self, part: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    def _part(
+        self, part: tuple[str, ...], lo: int = 0, hi: int | None = None
+    ) -> Iterator[tuple[int, int]]:
+        """(start, end) of each place `part` stands, starting between `lo` and `hi`."""
         stems = self.parsed.stems
         width = len(part)
+        if hi is None:
+            hi = len(stems)
+        runs = [run for run in self.runs.get(part[0], ()) if lo <= run[0] <= hi]
         starts = self.positions.get(part[0])
         if starts is None:
             if width == 1:
-                yield from self.runs.get(part[0], ())
+                yield from runs
             return
+        starts = starts[bisect_left(starts, lo) : bisect_right(starts, hi)]
         if width == 1:
             for start in starts:
                 yield start, start + 1
-            yield from self.runs.get(part[0], ())
+            yield from runs
             return
         if width == 2:
-            yield from self._turned(part, stems)
+            yield from self._turned(part, stems, lo, hi)
         second = part[1]
         alternatives = self.alternatives
         count = len(stems)
@@ -166,7 +174,9 @@ class Index:
                 if end is not None:
                     yield start, end
 
-    def _turned(self, part: tuple[str, ...], stems: list[str]) -> Iterator[tuple[int, int]]:
+    def _turned(
+        self, part: tuple[str, ...], stems: list[str], lo: int, hi: int
+    ) -> Iterator[tuple[int, int]]:
         """A two-word name said the other way round with "of", "for", "on", "in":
         "invalidation of the cache" is "cache invalidation", "lag on the replicas" is
         "replica lag", "pooling of connections" is "connection pooling"."""
@@ -175,7 +185,8 @@ class Index:
             return
         words, segment_of = self.parsed.words, self.parsed.segment_of
         count = len(stems)
-        for start in self.positions.get(second, ()):
+        seconds = self.positions.get(second, [])
+        for start in seconds[bisect_left(seconds, lo) : bisect_right(seconds, hi)]:
             index = start + 1
             if index >= count or words[index] not in _TURNING:
                 continue
@@ -217,11 +228,8 @@ class Index:
     def _next(self, part: tuple[str, ...], after: int, clause: int) -> int | None:
         """End of the first place `part` stands within MAX_GAP words after `after`."""
         best = None
-        for start, end in self._part(part):
-            if (
-                after <= start <= after + MAX_GAP
-                and self.parsed.clause_of[start] == clause
-                and (best is None or end < best)
-            ):
+        clause_of = self.parsed.clause_of
+        for start, end in self._part(part, after, after + MAX_GAP):
+            if clause_of[start] == clause and (best is None or end < best):
                 best = end
         return best
