@@ -5,7 +5,12 @@ cannot slip back, and says which target is still open (bench/scoring_eval.py pri
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from functools import cache
+from pathlib import Path
 
 import pytest
 from labelled_set import (
@@ -22,6 +27,8 @@ from labelled_set import (
 
 from engine.content.loader import Content, load_content
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @cache
 def measured(set_name: str) -> Figures:
@@ -32,10 +39,9 @@ def measured(set_name: str) -> Figures:
 # Held-out figures below the issue's targets, as measured at the last change of the rules
 # (bench/scoring_eval.py --set holdout): the test holds these floors, not the targets.
 HOLDOUT_OPEN = {
-    "strong": 0.815,  # target 85% mean
+    "strong": 0.835,  # target 85% mean
     "neighbour": 0.155,  # target ≤ 15% mean (a ceiling here)
     "lowest strong": 0.375,  # target: none below 60%
-    "agreement": 0.895,  # target ≥ 90%
 }
 
 
@@ -68,7 +74,7 @@ def test_held_out_set_bands(band: str) -> None:
 def test_held_out_set_strong_answers_and_agreement() -> None:
     holdout = measured("holdout")
     assert (holdout.lowest("strong") or 0) >= HOLDOUT_OPEN["lowest strong"]
-    assert holdout.graded.agreement >= HOLDOUT_OPEN["agreement"]
+    assert holdout.graded.agreement >= AGREEMENT_TARGET
 
 
 def test_legacy_set_bands() -> None:
@@ -102,3 +108,37 @@ def test_scoring_the_sets_is_deterministic() -> None:
     content = load_content()
     first = [o.covered for o in outcomes(content, "tune")]
     assert [o.covered for o in outcomes(content, "tune")] == first
+
+
+_VERDICTS_CHILD = """
+import json, sys
+sys.path.insert(0, "tests/drills")
+from labelled_set import outcomes
+from engine.content.loader import load_content
+content = load_content()
+print(json.dumps([
+    [o.answer.id, sorted(o.covered), sorted(o.contradicted), sorted(o.traps)]
+    for o in outcomes(content, "tune")
+]))
+"""
+
+
+def test_the_same_sketch_gets_the_same_verdict_in_every_process() -> None:
+    """Sets and dicts iterate in an order that depends on the process's hash seed: a verdict
+    that leaned on it would differ between two bot processes. Each labelled answer is scored
+    in fresh interpreters with different seeds, and against this process's verdicts."""
+    content = load_content()
+    here = [
+        [o.answer.id, sorted(o.covered), sorted(o.contradicted), sorted(o.traps)]
+        for o in outcomes(content, "tune")
+    ]
+    for seed in ("0", "1", "4242"):
+        done = subprocess.run(
+            [sys.executable, "-c", _VERDICTS_CHILD],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        assert json.loads(done.stdout) == here, f"PYTHONHASHSEED={seed}"
