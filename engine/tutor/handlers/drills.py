@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from engine.commands import types as t
 from engine.content.loader import Content
 from engine.content.models import Drill
+from engine.drills.explain import rating_looks_inconsistent, suggested_rating
 from engine.drills.params import draw
 from engine.drills.reviews import next_review
 from engine.drills.scoring import score
@@ -28,6 +29,7 @@ from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor
 from engine.tutor.drill_pick import pick_drill
 from engine.tutor.presenters import drills as present
+from engine.tutor.presenters import reveal
 
 DOUBLE_REVEAL_WINDOW = timedelta(seconds=60)
 PROGRESS_WINDOW = 500  # ended drills considered by /progress
@@ -47,8 +49,8 @@ class DrillHandler:
                 return await self._start(actor, which, confirm)
             case t.RevealCommand(session_id):
                 return await self._reveal(user, session_id)
-            case t.RateCommand(rating, session_id):
-                return await self._rate(user, rating, session_id)
+            case t.RateCommand(rating, session_id, confirm):
+                return await self._rate(user, rating, session_id, confirm)
             case t.ProgressCommand():
                 return await self._progress(user)
             case _:
@@ -134,7 +136,7 @@ class DrillHandler:
             return Reply((Notice("That drill is already revealed: its result is just above."),))
         await self._jobs.cancel_job(jobs.nudge_key(running.id))
         timing = present.timing(running.deadline, now)
-        return present.revealed(drill, running.params, verdict, timing, running.answer, running.id)
+        return reveal.revealed(drill, running.params, verdict, timing, running.answer, running.id)
 
     async def _running(self, user: UserKey) -> StoredSession:
         running = await self._drills.running_session(user)
@@ -144,7 +146,11 @@ class DrillHandler:
 
     # --- /rate, /progress ------------------------------------------------------------------------
 
-    async def _rate(self, user: UserKey, rating: str, session_id: int | None) -> Reply:
+    async def _rate(
+        self, user: UserKey, rating: str | None, session_id: int | None, confirm: bool
+    ) -> Reply:
+        """The rating follows the verdict: none given takes the reveal's suggestion, and one
+        well above what the sketch covered is asked about once before it schedules anything."""
         latest = await self._drills.latest_session(user)
         if latest is None or latest.outcome != "revealed" or latest.rating is not None:
             raise NotFoundError("Rate a drill right after its /reveal (each drill once).")
@@ -153,16 +159,23 @@ class DrillHandler:
                 "That button belongs to an earlier drill; only the latest "
                 "revealed drill can be rated."
             )
+        drill = self._drill(latest.drill_id)
+        verdict = score(drill, latest.params, latest.answer)  # the reveal's, deterministically
+        suggested = suggested_rating(verdict)
+        chosen = rating or suggested
+        if not confirm and rating_looks_inconsistent(chosen, verdict):
+            covered = f"covered {verdict.covered} of {verdict.total}"
+            return present.confirm_rating(drill, chosen, suggested, covered, latest.id)
         now = self._clock.now()
         existing = next(
             (r.card for r in await self._drills.reviews(user) if r.drill_id == latest.drill_id),
             None,
         )
-        card, due = next_review(existing, rating, now)
-        if not await self._drills.rate_session(user, latest.id, rating, latest.drill_id, card, due):
+        card, due = next_review(existing, chosen, now)
+        if not await self._drills.rate_session(user, latest.id, chosen, latest.drill_id, card, due):
             raise NotFoundError("That drill is already rated.")
         zone = await self.zone(user)
-        return present.scheduled(self._drill(latest.drill_id), due, now, zone)
+        return present.scheduled(drill, due, now, zone, chosen, suggested)
 
     async def _progress(self, user: UserKey) -> Reply:
         now = self._clock.now()
