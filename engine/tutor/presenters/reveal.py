@@ -50,20 +50,22 @@ CONTRADICTED = "contradicts it, so it counts as not covered."
 
 @dataclass(frozen=True, slots=True)
 class Clips:
-    """How long a quoted clause, an item's reason and a trap's reason may be (0: left out)."""
+    """How long a quoted clause, an item's reason, a trap's clause and its reason may be (0:
+    left out)."""
 
     quote: int
     reason: int
+    trap_quote: int
     trap_reason: int
 
 
-# Tried in order; the first under the budget is used. The last one fits the longest drill the
-# content's limits allow (11 items, 8 traps, a 2,500-character model answer).
+# Tried in order; the first under the budget is used. The last one fits the longest verdict
+# of every drill: each item contradicted by a long clause, and every trap sprung.
 LADDER = (
-    Clips(90, 140, 140),
-    Clips(80, 100, 90),
-    Clips(60, 70, 0),
-    Clips(45, 0, 0),
+    Clips(90, 140, 90, 140),
+    Clips(80, 100, 80, 90),
+    Clips(60, 70, 60, 0),
+    Clips(45, 0, 0, 0),
 )
 
 
@@ -149,8 +151,8 @@ def trap_lines(verdict: Verdict, clips: Clips) -> list[Block]:
     lines: list[Block] = []
     for trap, clause in zip(verdict.traps, verdict.trap_evidence, strict=True):
         spans = [Span("Trap: ", SpanStyle.STRONG), Span(f"{trap.label}. ")]
-        if clause.strip() and clips.quote:
-            quote = clip(clause, clips.quote)
+        if clause.strip() and clips.trap_quote:
+            quote = clip(clause, clips.trap_quote)
             spans += [Span("You wrote “"), Span(quote, SpanStyle.USER_TEXT), Span("”. ")]
         if clips.trap_reason:
             spans.append(Span(clip(trap.why, clips.trap_reason)))
