@@ -153,8 +153,8 @@ def test_a_hostile_clause_in_every_slot_is_shown_and_silenced(
     """Every place a reveal quotes the learner (an item's evidence, a trap's clause)."""
     drill = content.drills["d-write-scaling"]
     items = tuple(
-        ItemVerdict(i, status, (), hostile)
-        for i, status in zip(drill.checklist, [Status.COVERED, Status.CONTRADICTED] * 6)
+        ItemVerdict(i, Status.CONTRADICTED if n % 2 else Status.COVERED, (), hostile)
+        for n, i in enumerate(drill.checklist)
     )
     verdict = Verdict(items, (drill.traps[0],), (hostile,))
     reply = reveal(drill, verdict, hostile)
