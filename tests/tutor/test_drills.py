@@ -63,7 +63,7 @@ async def test_drill_answer_reveal_rate_progress(tutor: Tutor, clock: FixedClock
     assert "4m 00s of the suggested time left" in text_of(reveal)
     assert "Follow-up: " in text_of(reveal)
     rated = await tutor.handle_text(ALICE, "/rate good")
-    assert "Rated good" in text_of(rated)
+    assert "rated good" in text_of(rated)
     assert "Next review of" in text_of(rated)
     progress = text_of(await tutor.handle_text(ALICE, "/progress"))
     assert "Your progress" in progress

@@ -68,7 +68,7 @@ async def test_a_bare_list_is_told_so_and_a_kind_rating_is_asked_about_once(
     confirm = button_ids(asked)["Easy, I mean it"]
     assert confirm == buttons.rate("easy", latest.id, confirm=True)
     rated = await tutor.handle_button(ALICE, confirm)
-    assert "Rated easy (the reveal suggested again)" in text_of(rated)
+    assert "rated easy (the reveal suggested again)" in text_of(rated)
     assert (await due_of(sqlite_store, "alice")) - clock.now() > timedelta(days=3)
 
 
@@ -84,7 +84,7 @@ async def test_rate_alone_takes_the_suggestion_and_repetition_follows_it(
         rated = await tutor.handle_text(actor, "/rate")
         suggested = "easy" if who == "alice" else "again"
         assert f"Suggested rating: {suggested}" in text_of(reveal)
-        assert f"Rated {suggested} (as suggested)" in text_of(rated)
+        assert f"rated {suggested} (as the reveal suggested)" in text_of(rated)
     # The strong answer comes back days later, the empty one tomorrow.
     assert (await due_of(sqlite_store, "alice")) - clock.now() > timedelta(days=3)
     assert (await due_of(sqlite_store, "bob")) - clock.now() == timedelta(days=1)
@@ -95,7 +95,7 @@ async def test_a_rating_one_step_above_the_suggestion_needs_no_question(tutor: T
     await tutor.handle_text(ALICE, "/reveal")
     assert is_warning(await tutor.handle_text(ALICE, "/rate good"))
     rated = await tutor.handle_text(ALICE, "/rate hard")  # asked once; this one goes through
-    assert "Rated hard (the reveal suggested again)" in text_of(rated)
+    assert "rated hard (the reveal suggested again)" in text_of(rated)
 
 
 async def test_a_confirm_button_of_an_earlier_drill_rates_nothing(tutor: Tutor) -> None:

@@ -101,12 +101,14 @@ def answer_added(length: int, deadline: datetime) -> Reply:
 def scheduled(
     drill: Drill, due: datetime, now: datetime, zone: ZoneInfo, rating: str, suggested: str
 ) -> Reply:
-    taken = "as suggested" if rating == suggested else f"the reveal suggested {suggested}"
+    taken = (
+        "as the reveal suggested" if rating == suggested else f"the reveal suggested {suggested}"
+    )
     return Reply(
         (
             Notice(
-                f"Rated {rating} ({taken}). Next review of {drill.title}: in "
-                f"{_days(due - now)} ({due.astimezone(zone):%a %d %b}). "
+                f"Next review of {drill.title}: in {_days(due - now)} "
+                f"({due.astimezone(zone):%a %d %b}), rated {rating} ({taken}). "
                 "/drill due serves the most overdue one."
             ),
         )
