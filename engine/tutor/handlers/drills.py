@@ -18,7 +18,6 @@ from engine.content.models import Drill
 from engine.drills.explain import rating_looks_inconsistent, suggested_rating
 from engine.drills.params import draw
 from engine.drills.reviews import next_review
-from engine.drills.scoring import score
 from engine.drills.sketch import MAX_SKETCH, extended
 from engine.errors import ConflictError, NotFoundError, RungsError
 from engine.ports import ClaimedJob, Clock, DrillNudge, DrillStore, JobStore, StoredSession, UserKey
@@ -30,6 +29,7 @@ from engine.tutor.actor import Actor
 from engine.tutor.drill_pick import pick_drill
 from engine.tutor.presenters import drills as present
 from engine.tutor.presenters import reveal
+from engine.tutor.verdicts import RecentVerdicts
 
 DOUBLE_REVEAL_WINDOW = timedelta(seconds=60)
 PROGRESS_WINDOW = 500  # ended drills considered by /progress
@@ -41,6 +41,7 @@ class DrillHandler:
         self._jobs = jobs
         self._content = content
         self._clock = clock
+        self._verdicts = RecentVerdicts()  # the reveal's verdict, for the /rate that follows
 
     async def handle(self, actor: Actor, command: t.DrillFlowCommand) -> Reply:
         user = actor.user_key
@@ -128,7 +129,7 @@ class DrillHandler:
                 return Reply((Notice("That drill is already revealed: its result is just above."),))
             raise NotFoundError("No drill is running. Start one with /drill.")
         drill = self._drill(running.drill_id)
-        verdict = score(drill, running.params, running.answer)
+        verdict = self._verdicts.score(running.id, drill, running.params, running.answer)
         missed = [item.id for item in verdict.missed]
         if not await self._drills.finish_session(
             running.id, now, verdict.covered, verdict.total, missed
@@ -160,7 +161,7 @@ class DrillHandler:
                 "revealed drill can be rated."
             )
         drill = self._drill(latest.drill_id)
-        verdict = score(drill, latest.params, latest.answer)  # the reveal's, deterministically
+        verdict = self._verdicts.score(latest.id, drill, latest.params, latest.answer)
         suggested = suggested_rating(verdict)
         chosen = rating or suggested
         if not confirm and rating_looks_inconsistent(chosen, verdict):
