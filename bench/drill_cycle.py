@@ -3,7 +3,8 @@
     .venv/bin/python bench/drill_cycle.py [--quick]
 
 A cycle is one user's four steps in sequence, each sent when the previous reply is back (no
-think time): `/drill <id>` → `/answer <~600 characters>` → `/reveal` → `/rate good`. Drill ids
+think time): `/drill <id>` → `/answer <~600 characters>` → `/reveal` → `/rate good confirm`
+(`confirm`, so that a rating above what the sketch covered is saved, not asked about). Drill ids
 rotate over all the content's drills; each answer is a distinct sketch of about 600 characters
 built like bench/scoring.py's (sentences of that drill's model answer and others', filler
 words), from a fixed seed. 100 users, `Actor("console", "local", "u<i>", "u<i>", None)`, on a
@@ -138,7 +139,7 @@ class Cycles:
         """One cycle; `due` is when its first step was due. Returns the last reply's time."""
         actor = self._people[u]
         drill_line, answer_line = self._lines[choice]
-        for index, line in enumerate((drill_line, answer_line, "/reveal", "/rate good")):
+        for index, line in enumerate((drill_line, answer_line, "/reveal", "/rate good confirm")):
             reply = await self._tutor.handle_text(actor, line)
             done = time.perf_counter_ns()
             _expect(index, reply, actor, line)

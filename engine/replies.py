@@ -56,6 +56,11 @@ class ChecklistItem:
     label: str
     covered: bool
     detail: str = ""
+    # The learner's own words that earned (or contradicted) the item, shown quoted before the
+    # detail. User text: renderers neutralise its pings and markup as they do a USER_TEXT span.
+    quote: str = ""
+    # The sketch said the opposite (not covered, and marked apart from a plain miss).
+    contradicted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from engine.replies import (
     Block,
     Buttons,
     Checklist,
+    ChecklistItem,
     Deadline,
     Fields,
     Heading,
@@ -53,10 +54,7 @@ def _block(block: Block, now: datetime) -> str:
             width = min(max((len(k) for k, _ in items), default=0), 60)
             return "\n".join(f"  {k.ljust(width)}  {v}" for k, v in items)
         case Checklist(items):
-            return "\n".join(
-                f"  [{'x' if i.covered else ' '}] {i.label}" + (f": {i.detail}" if i.detail else "")
-                for i in items
-            )
+            return "\n".join(_checklist_line(i) for i in items)
         case TraceSteps():
             return _trace(block)
         case Preformatted(text):
@@ -69,6 +67,16 @@ def _block(block: Block, now: datetime) -> str:
             return ""  # the console already shows everything a button would reveal
         case _:
             assert_never(block)
+
+
+def _checklist_line(item: ChecklistItem) -> str:
+    """`[x]` covered, `[!]` contradicted, `[ ]` missed; the learner's quoted words stripped of
+    control characters like any text a user typed."""
+    mark = "x" if item.covered else "!" if item.contradicted else " "
+    line = f"  [{mark}] {item.label}"
+    if item.quote.strip():
+        line += f": “{strip_controls(item.quote)}”"
+    return line + (f": {item.detail}" if item.detail else "")
 
 
 def _trace(block: TraceSteps) -> str:

@@ -153,8 +153,9 @@ class _Drafts:
 
     def checklist(self, block: Checklist) -> None:
         for index, item in enumerate(block.items):
-            mark = "✅" if item.covered else "⬜"
+            mark = "✅" if item.covered else "❌" if item.contradicted else "⬜"
             line = f"{mark} {plain(item.label)}"
+            line += f" — “{plain(item.quote)}”" if item.quote.strip() else ""
             line += f" — {plain(item.detail)}" if item.detail else ""
             self.text(Section(line, joiner="\n" if index else "\n\n"))
 

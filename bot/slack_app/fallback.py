@@ -14,7 +14,7 @@ from typing import assert_never
 from bot.slack_app import limits as lim
 from bot.slack_app.escape import mrkdwn
 from bot.slack_app.escape import plain as escaped
-from bot.slack_app.markup import NOTICE_PREFIX, paragraph, utc_time
+from bot.slack_app.markup import NOTICE_PREFIX, checklist_mark, paragraph, utc_time
 from engine.replies import (
     Block,
     Button,
@@ -63,7 +63,8 @@ def _lines(block: Block, now: datetime | None) -> list[str]:
             return [": ".join(t for t in (escaped(k), escaped(v)) if t.strip()) for k, v in items]
         case Checklist(items):
             return [
-                f"{'✅' if i.covered else '⬜'} {escaped(i.label)}"
+                f"{checklist_mark(i)} {escaped(i.label)}"
+                + (f" — “{escaped(i.quote)}”" if i.quote.strip() else "")
                 + (f" — {escaped(i.detail)}" if i.detail.strip() else "")
                 for i in items
             ]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from bot.slack_app.escape import clean, code_span, mrkdwn, plain, silence
-from engine.replies import NoticeLevel, Span, SpanStyle, TraceStep, step_timing
+from engine.replies import ChecklistItem, NoticeLevel, Span, SpanStyle, TraceStep, step_timing
 
 SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 # Shown in each reader's own time zone and clock format ("today at 9:04 AM"). Slack also has a
@@ -24,6 +24,11 @@ def date_token(at: datetime) -> str:
 
 def utc_time(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def checklist_mark(item: ChecklistItem) -> str:
+    """✅ covered, ❌ contradicted (the sketch said the opposite), ⬜ missed."""
+    return "✅" if item.covered else "❌" if item.contradicted else "⬜"
 
 
 def step_line(step: TraceStep) -> str:

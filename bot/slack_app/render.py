@@ -39,7 +39,13 @@ from bot.slack_app.blocks import (
 )
 from bot.slack_app.escape import code_body, label, plain
 from bot.slack_app.fallback import EMPTY, fallback_text
-from bot.slack_app.markup import NOTICE_PREFIX, date_token, paragraph, step_line
+from bot.slack_app.markup import (
+    NOTICE_PREFIX,
+    checklist_mark,
+    date_token,
+    paragraph,
+    step_line,
+)
 from engine.replies import (
     Block,
     Button,
@@ -123,7 +129,8 @@ class _Parts:
                 self.fields(items)
             case Checklist(items):
                 for index, item in enumerate(items):
-                    line = f"{'✅' if item.covered else '⬜'} {plain(item.label)}"
+                    line = f"{checklist_mark(item)} {plain(item.label)}"
+                    line += f" — “{plain(item.quote)}”" if item.quote.strip() else ""
                     line += f" — {plain(item.detail)}" if item.detail.strip() else ""
                     self.text(line, joiner="\n" if index else "\n\n")
             case TraceSteps():

@@ -15,6 +15,7 @@ from engine.errors import UsageError
 VERSION = "r1"
 _ID = re.compile(r"[a-z0-9][a-z0-9\-]{0,39}")
 MAX_LENGTH = 100
+RATED = ("again", "hard", "good", "easy")
 
 
 def trace_step(trace_no: int, cursor: int) -> str:
@@ -38,7 +39,10 @@ def reveal(session_id: int) -> str:
     return _join("rv", str(session_id))
 
 
-def rate(rating: str, session_id: int) -> str:
+def rate(rating: str, session_id: int, confirm: bool = False) -> str:
+    """Rate that drill; `confirm` answers the question a rating well above the verdict asks."""
+    if confirm:
+        return _join("rt", rating, str(session_id), "c")
     return _join("rt", rating, str(session_id))
 
 
@@ -136,6 +140,8 @@ def parse_button(action_id: str) -> t.Command:
             return t.RevealCommand(_number(args[0]))
         if verb == "rt" and len(args) == 2 and args[0] in ("again", "hard", "good", "easy"):
             return t.RateCommand(args[0], _number(args[1]))
+        if verb == "rt" and len(args) == 3 and args[0] in RATED and args[2] == "c":
+            return t.RateCommand(args[0], _number(args[1]), confirm=True)
         if verb == "fm" and not args:
             return t.ForgetMeCommand(confirm=True)
         if verb in ("cj", "ca") and len(args) == 1:

@@ -148,10 +148,15 @@ REVEAL = CommandSpec(
 RATE = CommandSpec(
     name="rate",
     summary="rate your recall, to schedule the next review",
-    usage="again|hard|good|easy",
-    build=lambda v: t.RateCommand(v["rating"]),
-    options=(OptionSpec("rating", "how it went", _choice(*RATINGS), True, choices=RATINGS),),
-    examples=("/rate good",),
+    usage="[again|hard|good|easy] [confirm]",
+    build=lambda v: t.RateCommand(v.get("rating"), confirm="confirm" in v),
+    options=(
+        OptionSpec(
+            "rating", "how it went (none: the suggested one)", _choice(*RATINGS), choices=RATINGS
+        ),
+        _CONFIRM,
+    ),
+    examples=("/rate good", "/rate"),
     private=True,
 )
 

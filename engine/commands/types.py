@@ -151,8 +151,9 @@ class RevealCommand(DrillFamily):
 
 @dataclass(frozen=True, slots=True)
 class RateCommand(DrillFamily):
-    rating: str  # again | hard | good | easy
+    rating: str | None  # again | hard | good | easy; None takes the rating the reveal suggested
     session_id: int | None = None  # from a button: rate only that drill
+    confirm: bool = False  # a rating well above what the sketch covered, meant all the same
 
 
 @dataclass(frozen=True, slots=True)

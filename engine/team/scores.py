@@ -2,21 +2,24 @@
 nobody covered, and the points.
 
 Points are simple on purpose, so the reply can explain them in one line: one point per
-checklist item you covered, and a bonus for the best coverage when at least two people answered
-(ties share it). Nothing for speed: a design drill rewards thinking, not typing fast.
+checklist item you covered, one off for each item your answer contradicted and each trap it
+fell into (never below zero), and a bonus for the best of those when at least two people
+answered (ties share it). They come from the same verdicts as the reveal, so a list of the
+right words, which covers nothing, scores nothing. Nothing for speed: a design drill rewards
+thinking, not typing fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.ports import UserKey
 
 BEST_BONUS = 2
 POINTS_RULE = (
-    f"Points: 1 for each item you covered, +{BEST_BONUS} for the best coverage "
-    "(when two or more answered)."
+    "Points: 1 for each item you covered, -1 for each item you contradicted and each trap "
+    f"(never below 0), +{BEST_BONUS} for the best score (when two or more answered)."
 )
 
 
@@ -26,6 +29,9 @@ class Participant:
     display_name: str
     covered: frozenset[str]  # checklist item ids this participant's answer covered
     answered: bool  # wrote anything at all
+    contradicted: frozenset[str] = frozenset()  # item ids the answer said the opposite of
+    traps: int = 0  # traps the answer fell into
+    bare_list: bool = False  # mostly a list of terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,9 @@ class Standing:
     points: int
     best: bool
     answered: bool
+    contradicted: int = 0
+    traps: int = 0
+    bare_list: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +55,22 @@ class TeamResult:
     together: int  # items at least one participant covered
     total: int
     nobody: tuple[str, ...]  # item ids nobody covered, in checklist order
+    # item id -> display names of those whose answer said the opposite, in joining order
+    contradicted_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def team_result(items: Sequence[str], participants: Sequence[Participant]) -> TeamResult:
-    """Combine the participants' coverage of a checklist (item ids in checklist order)."""
+    """Combine the participants' verdicts on a checklist (item ids in checklist order)."""
     total = len(items)
+    known = set(items)
     covered_by = {
         item: tuple(p.display_name for p in participants if item in p.covered) for item in items
     }
-    counts = [len(p.covered & set(items)) for p in participants]
+    counts = [len(p.covered & known) for p in participants]
+    wrong = [len(p.contradicted & known) for p in participants]
+    nets = [max(0, n - w - p.traps) for p, n, w in zip(participants, counts, wrong, strict=True)]
     answered = sum(p.answered for p in participants)
-    top = max(counts, default=0)
+    top = max(nets, default=0)
     bonus_for_top = answered >= 2 and top > 0
     standings = [
         Standing(
@@ -64,12 +78,20 @@ def team_result(items: Sequence[str], participants: Sequence[Participant]) -> Te
             p.display_name,
             n,
             total,
-            n + (BEST_BONUS if bonus_for_top and n == top else 0),
-            bonus_for_top and n == top,
+            net + (BEST_BONUS if bonus_for_top and net == top else 0),
+            bonus_for_top and net == top,
             p.answered,
+            w,
+            p.traps,
+            p.bare_list,
         )
-        for p, n in zip(participants, counts, strict=True)
+        for p, n, w, net in zip(participants, counts, wrong, nets, strict=True)
     ]
     standings.sort(key=lambda s: -s.points)  # stable: ties keep the joining order
     nobody = tuple(item for item in items if not covered_by[item])
-    return TeamResult(tuple(standings), covered_by, total - len(nobody), total, nobody)
+    contradicted_by = {
+        item: tuple(p.display_name for p in participants if item in p.contradicted)
+        for item in items
+    }
+    together = total - len(nobody)
+    return TeamResult(tuple(standings), covered_by, together, total, nobody, contradicted_by)

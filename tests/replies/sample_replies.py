@@ -318,6 +318,37 @@ SAMPLES: dict[str, Reply] = {
         ),
         Visibility.PUBLIC,
     ),
+    "reveal_three_verdicts_quoting_the_learner": Reply(
+        (
+            Heading("Scale the reads: covered 1/3"),
+            Notice("A list of terms is not a design: say what each does and why."),
+            Checklist(
+                (
+                    ChecklistItem("Rung 1: a cache", True, quote=HOSTILE[:90]),
+                    ChecklistItem(
+                        "Sharding is not for reads",
+                        False,
+                        "contradicts it, so it counts as not covered.",
+                        quote=SLACK_HOSTILE[:90],
+                        contradicted=True,
+                    ),
+                    ChecklistItem("Replication lag", False, "you only asked about it."),
+                )
+            ),
+            Paragraph.of(
+                Span("Trap: ", SpanStyle.STRONG),
+                "Sharding first. You wrote “",
+                Span(HOSTILE[:80], SpanStyle.USER_TEXT),
+                "”.",
+            ),
+            Buttons(
+                tuple(
+                    Button(r.capitalize(), buttons.rate(r, 42, confirm=r == "easy"))
+                    for r in ("again", "hard", "good", "easy")
+                )
+            ),
+        )
+    ),
     "buttons_duplicate_ids": Reply(
         (
             Buttons((Button("Reveal", buttons.reveal(42)), Button("Again", buttons.reveal(42)))),

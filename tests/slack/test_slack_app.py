@@ -278,3 +278,16 @@ async def test_buttons_still_work_after_a_restart(
         await click(fake, after.url, message, "r1:ts:")
         await fake.wait_for(RESPONSE_URL, nth=2)
     assert "2/" in texts(fake.message(CHANNEL_ID, message["ts"]))
+
+
+async def test_a_reveal_quotes_the_sketch_without_a_ping(fake: FakeSlack, replica: Replica) -> None:
+    await slash(fake, replica.url, "/drill", "b-read-ladder")
+    sketch = "put a redis cache in front (<!here> @channel <!subteam^S1|@devs>) for most reads"
+    await slash(fake, replica.url, "/answer", sketch)
+    body = await slash(fake, replica.url, "/reveal")
+    raw = json.dumps(body, ensure_ascii=False)
+    assert "✅ Rung 1: put a cache in front — “put a redis cache in front (&lt;!here&gt;" in raw
+    assert "@\u2060channel" in raw
+    for live in ("<!here", "<!channel", "<!subteam", "@channel"):
+        assert live not in raw
+    assert "Again (suggested)" in raw

@@ -70,7 +70,7 @@ async def play_community(url: str, content: Content, clock: FixedClock) -> None:
         (alice, "/drill a-cpu-at-80"),
         (alice, "/answer profile first, then scale up; 80% leaves no headroom"),
         (alice, "/reveal"),
-        (alice, "/rate good"),
+        (alice, "/rate good confirm"),
         (bob, "/settings tz=Europe/Berlin leaderboard=off"),
         (alice, "/challenge start caching 5m"),
         (alice, "/answer cache-aside with a TTL and invalidation on write"),

@@ -58,10 +58,12 @@ async def test_drill_answer_reveal_rate_progress(tutor: Tutor, clock: FixedClock
     covered = sum(i.covered for i in items)
     assert f"covered {covered}/{len(items)}" in text_of(reveal)
     assert covered >= 8
-    assert all(i.detail.startswith("matched: ") for i in items if i.covered)
+    sketch = " ".join(STRONG_A.split())
+    assert all(i.quote and i.quote.rstrip("…") in sketch for i in items if i.covered)
     assert "4m 00s of the suggested time left" in text_of(reveal)
     assert "Follow-up: " in text_of(reveal)
     rated = await tutor.handle_text(ALICE, "/rate good")
+    assert "rated good" in text_of(rated)
     assert "Next review of" in text_of(rated)
     progress = text_of(await tutor.handle_text(ALICE, "/progress"))
     assert "Your progress" in progress
@@ -193,6 +195,6 @@ async def test_an_old_rating_button_cannot_rate_a_newer_drill(tutor: Tutor) -> N
     second = await tutor.handle_button(ALICE, button_id(started, "Reveal"))
     stale = await tutor.handle_button(ALICE, button_id(first, "Good"))
     assert "belongs to an earlier drill" in text_of(stale)
-    rated = await tutor.handle_button(ALICE, button_id(second, "Good"))
+    rated = await tutor.handle_button(ALICE, button_id(second, "Hard"))
     assert "Next review of" in text_of(rated)
     assert "load balancer" in text_of(rated).lower()

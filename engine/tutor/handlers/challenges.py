@@ -262,6 +262,14 @@ def _check_open(challenge: StoredChallenge, now: datetime) -> None:
 
 
 def _participant(drill: Drill, params: DrillParams, entry: StoredEntry) -> Participant:
+    """The participant's verdict, as the reveal reads it: points follow claims, not words."""
     verdict = score(drill, params, entry.answer)
-    covered = frozenset(v.item.id for v in verdict.items if v.covered)
-    return Participant(entry.user, entry.display_name, covered, bool(entry.answer.strip()))
+    return Participant(
+        entry.user,
+        entry.display_name,
+        frozenset(v.item.id for v in verdict.items if v.covered),
+        bool(entry.answer.strip()),
+        frozenset(item.id for item in verdict.contradicted),
+        len(verdict.traps),
+        verdict.bare_list,
+    )

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from engine.commands import types as t
 from engine.content.loader import Content
 from engine.content.models import Drill
+from engine.drills.explain import rating_looks_inconsistent, suggested_rating
 from engine.drills.params import draw
 from engine.drills.reviews import next_review
-from engine.drills.scoring import score
 from engine.drills.sketch import MAX_SKETCH, extended
 from engine.errors import ConflictError, NotFoundError, RungsError
 from engine.ports import ClaimedJob, Clock, DrillNudge, DrillStore, JobStore, StoredSession, UserKey
@@ -28,6 +28,8 @@ from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor
 from engine.tutor.drill_pick import pick_drill
 from engine.tutor.presenters import drills as present
+from engine.tutor.presenters import reveal
+from engine.tutor.verdicts import RecentVerdicts
 
 DOUBLE_REVEAL_WINDOW = timedelta(seconds=60)
 PROGRESS_WINDOW = 500  # ended drills considered by /progress
@@ -39,6 +41,7 @@ class DrillHandler:
         self._jobs = jobs
         self._content = content
         self._clock = clock
+        self._verdicts = RecentVerdicts()  # the reveal's verdict, for the /rate that follows
 
     async def handle(self, actor: Actor, command: t.DrillFlowCommand) -> Reply:
         user = actor.user_key
@@ -47,8 +50,8 @@ class DrillHandler:
                 return await self._start(actor, which, confirm)
             case t.RevealCommand(session_id):
                 return await self._reveal(user, session_id)
-            case t.RateCommand(rating, session_id):
-                return await self._rate(user, rating, session_id)
+            case t.RateCommand(rating, session_id, confirm):
+                return await self._rate(user, rating, session_id, confirm)
             case t.ProgressCommand():
                 return await self._progress(user)
             case _:
@@ -126,7 +129,7 @@ class DrillHandler:
                 return Reply((Notice("That drill is already revealed: its result is just above."),))
             raise NotFoundError("No drill is running. Start one with /drill.")
         drill = self._drill(running.drill_id)
-        verdict = score(drill, running.params, running.answer)
+        verdict = self._verdicts.score(running.id, drill, running.params, running.answer)
         missed = [item.id for item in verdict.missed]
         if not await self._drills.finish_session(
             running.id, now, verdict.covered, verdict.total, missed
@@ -134,7 +137,7 @@ class DrillHandler:
             return Reply((Notice("That drill is already revealed: its result is just above."),))
         await self._jobs.cancel_job(jobs.nudge_key(running.id))
         timing = present.timing(running.deadline, now)
-        return present.revealed(drill, running.params, verdict, timing, running.answer, running.id)
+        return reveal.revealed(drill, running.params, verdict, timing, running.answer, running.id)
 
     async def _running(self, user: UserKey) -> StoredSession:
         running = await self._drills.running_session(user)
@@ -144,7 +147,11 @@ class DrillHandler:
 
     # --- /rate, /progress ------------------------------------------------------------------------
 
-    async def _rate(self, user: UserKey, rating: str, session_id: int | None) -> Reply:
+    async def _rate(
+        self, user: UserKey, rating: str | None, session_id: int | None, confirm: bool
+    ) -> Reply:
+        """The rating follows the verdict: none given takes the reveal's suggestion, and one
+        well above what the sketch covered is asked about once before it schedules anything."""
         latest = await self._drills.latest_session(user)
         if latest is None or latest.outcome != "revealed" or latest.rating is not None:
             raise NotFoundError("Rate a drill right after its /reveal (each drill once).")
@@ -153,16 +160,23 @@ class DrillHandler:
                 "That button belongs to an earlier drill; only the latest "
                 "revealed drill can be rated."
             )
+        drill = self._drill(latest.drill_id)
+        verdict = self._verdicts.score(latest.id, drill, latest.params, latest.answer)
+        suggested = suggested_rating(verdict)
+        chosen = rating or suggested
+        if not confirm and rating_looks_inconsistent(chosen, verdict):
+            covered = f"covered {verdict.covered} of {verdict.total}"
+            return present.confirm_rating(drill, chosen, suggested, covered, latest.id)
         now = self._clock.now()
         existing = next(
             (r.card for r in await self._drills.reviews(user) if r.drill_id == latest.drill_id),
             None,
         )
-        card, due = next_review(existing, rating, now)
-        if not await self._drills.rate_session(user, latest.id, rating, latest.drill_id, card, due):
+        card, due = next_review(existing, chosen, now)
+        if not await self._drills.rate_session(user, latest.id, chosen, latest.drill_id, card, due):
             raise NotFoundError("That drill is already rated.")
         zone = await self.zone(user)
-        return present.scheduled(self._drill(latest.drill_id), due, now, zone)
+        return present.scheduled(drill, due, now, zone, chosen, suggested)
 
     async def _progress(self, user: UserKey) -> Reply:
         now = self._clock.now()

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from engine.commands import buttons
 from engine.content.models import ChecklistEntry, Drill
+from engine.drills import texts
 from engine.drills.params import render
 from engine.drills.scoring import expected_numbers
 from engine.ports import BoardRow, StoredEntry
@@ -134,8 +135,10 @@ def revealed(
     if result.nobody:
         missed = "; ".join(labels[i] for i in result.nobody)
         blocks.append(Paragraph.of(Span("Nobody covered: ", SpanStyle.STRONG), missed + "."))
-    blocks.append(Paragraph.of(Span("For the team: ", SpanStyle.STRONG), drill.follow_ups[-1]))
-    blocks.append(Paragraph.of(Span("A strong answer: ", SpanStyle.STRONG), drill.model_answer))
+    follow_up = texts.follow_ups(drill, params)[-1]  # the attempt's own numbers
+    blocks.append(Paragraph.of(Span("For the team: ", SpanStyle.STRONG), follow_up))
+    answer = texts.model_answer(drill, params)
+    blocks.append(Paragraph.of(Span("A strong answer: ", SpanStyle.STRONG), answer))
     blocks.append(Paragraph.of(POINTS_RULE, " /leaderboard shows the standings."))
     blocks.append(Buttons((Button("Try it on your own", buttons.drill_start(drill.id)),)))
     return Reply(tuple(blocks), PUBLIC)
@@ -146,20 +149,27 @@ def _item(item: ChecklistEntry, result: TeamResult, params: Mapping[str, float])
     if names:
         return ChecklistItem(item.label, True, "covered by " + ", ".join(names))
     detail = item.why
+    wrong = result.contradicted_by.get(item.id, ())
+    if wrong:
+        detail = f"contradicted by {', '.join(wrong)}. {detail}"
     numbers = expected_numbers(item, params)
     if numbers:
         detail += " Expected: " + "; ".join(f"{label} ≈ {value}" for label, value in numbers) + "."
-    return ChecklistItem(item.label, False, detail)
+    return ChecklistItem(item.label, False, detail, contradicted=bool(wrong))
 
 
 def _standing(standing: Standing) -> tuple[str, str]:
     if not standing.answered:
         return standing.display_name, "no answer"
+    parts = [f"covered {standing.covered}/{standing.total}"]
+    if standing.contradicted:
+        parts.append(f"{standing.contradicted} contradicted")
+    if standing.traps:
+        parts.append(f"{standing.traps} trap(s)")
+    if standing.bare_list:
+        parts.append("a list of terms")
     best = " (best)" if standing.best else ""
-    return (
-        standing.display_name,
-        f"covered {standing.covered}/{standing.total} · {standing.points} points{best}",
-    )
+    return standing.display_name, " · ".join([*parts, f"{standing.points} points{best}"])
 
 
 def leaderboard(rows: Sequence[BoardRow], period: str, caller_hidden: bool) -> Reply:

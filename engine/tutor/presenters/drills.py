@@ -7,18 +7,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.commands import buttons
-from engine.commands.specs import RATINGS
-from engine.content.models import ChecklistEntry, Drill
+from engine.content.models import Drill
 from engine.drills.params import render
-from engine.drills.scoring import Verdict, expected_numbers
 from engine.progress.summary import Progress
 from engine.replies import (
     Block,
     Button,
     Buttons,
     ButtonStyle,
-    Checklist,
-    ChecklistItem,
     Deadline,
     Fields,
     Heading,
@@ -102,64 +98,47 @@ def answer_added(length: int, deadline: datetime) -> Reply:
     )
 
 
-def revealed(
-    drill: Drill,
-    params: Mapping[str, float],
-    verdict: Verdict,
-    timing: str,
-    sketch: str,
-    session_id: int,
+def scheduled(
+    drill: Drill, due: datetime, now: datetime, zone: ZoneInfo, rating: str, suggested: str
 ) -> Reply:
-    blocks: list[Block] = [
-        Heading(f"{drill.title}: covered {verdict.covered}/{verdict.total}"),
-        Paragraph.of(timing),
-    ]
-    if not sketch.strip():
-        blocks.append(
-            Notice(
-                "You revealed without a sketch, so nothing is ticked: the whole "
-                "checklist is your study list."
-            )
-        )
-    blocks.append(Checklist(tuple(_item(v.item, v.matched, params) for v in verdict.items)))
-    for trap in verdict.traps:
-        blocks.append(Notice(f"Trap: {trap.label}. {trap.why}", NoticeLevel.WARNING))
-    if verdict.missed:
-        study = "; ".join(item.label for item in verdict.missed)
-        blocks.append(Paragraph.of(Span("Study list: ", SpanStyle.STRONG), study + "."))
-    blocks.append(Paragraph.of(Span("Follow-up: ", SpanStyle.STRONG), drill.follow_ups[0]))
-    blocks.append(Paragraph.of(Span("A strong answer: ", SpanStyle.STRONG), drill.model_answer))
-    blocks.append(
-        Paragraph.of(
-            "How well did you recall it? Rate it to schedule the next review: ",
-            Span("/rate again|hard|good|easy", SpanStyle.CODE),
-        )
+    taken = (
+        "as the reveal suggested" if rating == suggested else f"the reveal suggested {suggested}"
     )
-    blocks.append(
-        Buttons(tuple(Button(r.capitalize(), buttons.rate(r, session_id)) for r in RATINGS))
-    )
-    return Reply(tuple(blocks))
-
-
-def _item(
-    item: ChecklistEntry, matched: tuple[str, ...], params: Mapping[str, float]
-) -> ChecklistItem:
-    if matched:
-        return ChecklistItem(item.label, True, "matched: " + ", ".join(matched))
-    detail = item.why
-    numbers = expected_numbers(item, params)
-    if numbers:
-        detail += " Expected: " + "; ".join(f"{label} ≈ {value}" for label, value in numbers) + "."
-    return ChecklistItem(item.label, False, detail)
-
-
-def scheduled(drill: Drill, due: datetime, now: datetime, zone: ZoneInfo) -> Reply:
     return Reply(
         (
             Notice(
                 f"Next review of {drill.title}: in {_days(due - now)} "
-                f"({due.astimezone(zone):%a %d %b}). "
+                f"({due.astimezone(zone):%a %d %b}), rated {rating} ({taken}). "
                 "/drill due serves the most overdue one."
+            ),
+        )
+    )
+
+
+def confirm_rating(
+    drill: Drill, rating: str, suggested: str, covered: str, session_id: int
+) -> Reply:
+    """A rating two or more steps above the verdict's suggestion: asked once, nothing saved."""
+    return Reply(
+        (
+            Notice(
+                f"You rated {drill.title} {rating}, but your sketch {covered}, which suggests "
+                f"{suggested}. A rating that is too kind brings the drill back too late. "
+                f"Rate it {rating} anyway with /rate {rating} confirm, or take {suggested}.",
+                NoticeLevel.WARNING,
+            ),
+            Buttons(
+                (
+                    Button(
+                        f"{suggested.capitalize()} (suggested)",
+                        buttons.rate(suggested, session_id),
+                        ButtonStyle.PRIMARY,
+                    ),
+                    Button(
+                        f"{rating.capitalize()}, I mean it",
+                        buttons.rate(rating, session_id, confirm=True),
+                    ),
+                )
             ),
         )
     )
