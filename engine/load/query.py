@@ -98,9 +98,9 @@ def parse_load(args: Sequence[str]) -> LoadQuery:
         if name in options:
             raise _usage(f"{name}= is given twice")
         options[name] = value
-    reads = _ratio(options["reads"]) if "reads" in options else DEFAULT_READS
+    reads = parse_reads(options["reads"]) if "reads" in options else DEFAULT_READS
     keys = parse_number(options["keys"], "keys") if "keys" in options else DEFAULT_KEYS
-    zipf = _float(options["zipf"], "zipf") if "zipf" in options else DEFAULT_ZIPF
+    zipf = parse_zipf(options["zipf"]) if "zipf" in options else DEFAULT_ZIPF
     duration = parse_duration(options["for"]) if "for" in options else DEFAULT_FOR_S
     if keys != int(keys):
         raise _usage("keys must be a whole number")
@@ -123,18 +123,19 @@ def parse_number(text: str, what: str) -> float:
     return value
 
 
-def _ratio(text: str) -> tuple[int, int]:
+def parse_reads(text: str) -> tuple[int, int]:
+    """`100:1`: reads to writes (the sides' bounds are load_query's)."""
     left, sep, right = text.partition(":")
     if not sep or not left.isdigit() or not right.isdigit() or len(left + right) > 12:
         raise _usage(f"reads= takes a ratio like 100:1, not '{text[:20]}'")
     return int(left), int(right)
 
 
-def _float(text: str, what: str) -> float:
+def parse_zipf(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise _usage(f"{what}= takes a number, not '{text[:20]}'") from None
+        raise _usage(f"zipf= takes a number, not '{text[:20]}'") from None
 
 
 def parse_duration(text: str) -> int:
