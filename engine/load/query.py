@@ -4,6 +4,7 @@ a one-line reason and changes nothing."""
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Sequence
@@ -72,7 +73,7 @@ def load_query(
     r, w = reads
     if not (1 <= r <= MAX_SIDE and 1 <= w <= MAX_SIDE):
         raise _usage(
-            f"reads=R:W needs both sides from 1 to {MAX_SIDE:,}, like reads=100:1 "
+            f"both sides of reads=R:W must be from 1 to {MAX_SIDE:,}, like reads=100:1 "
             "(a mix with no reads or no writes leaves half the cluster out of the model)"
         )
     if not 1 <= keys <= MAX_KEYS:
@@ -80,7 +81,7 @@ def load_query(
     if not math.isfinite(zipf) or not 0 <= zipf <= MAX_ZIPF:
         raise _usage(f"zipf must be from 0 (every key alike) to {MAX_ZIPF:g} (very skewed)")
     if not 1 <= duration_s <= LONGEST_S:
-        raise _usage("for= must be from 1s to 24h")
+        raise _usage("the duration for= must be from 1s to 24h")
     return LoadQuery(rate, r, w, keys, zipf, duration_s)
 
 
@@ -147,7 +148,7 @@ def parse_duration(text: str) -> int:
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
     if not 1 <= total <= LONGEST_S:
-        raise _usage("for= must be from 1s to 24h")
+        raise _usage("the duration for= must be from 1s to 24h")
     return total
 
 
@@ -156,14 +157,16 @@ def parse_scenario(args: Sequence[str], known: Sequence[str]) -> str | None:
     if not args:
         return None
     if len(args) > 1:
-        raise UsageError("/scenario takes one name.", SCENARIO_USAGE)
+        raise UsageError("/scenario takes one name.", "Usage: " + SCENARIO_USAGE)
     name = args[0].strip().lower()
     if name in known:
         return name
-    close = [k for k in known if name[:4] and name[:4] in k] or list(known)[:3]
+    close = [k for k in known if name[:4] and name[:4] in k]
+    close = close or difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    hint = f" Did you mean /scenario {close[0]}?" if close else " /scenario lists them."
     raise UsageError(
-        f"There is no scenario '{name[:40]}'.",
-        SCENARIO_USAGE,
+        f"There is no scenario '{name[:40]}'.{hint}",
+        "Usage: " + SCENARIO_USAGE,
         suggestion=f"/scenario {close[0]}" if close else None,
     )
 

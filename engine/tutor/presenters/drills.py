@@ -11,6 +11,7 @@ from engine.commands.specs import RATINGS
 from engine.content.models import ChecklistEntry, Drill
 from engine.drills.params import render
 from engine.drills.scoring import Verdict, expected_numbers
+from engine.load.follow_up import UnderLoad
 from engine.progress.summary import Progress
 from engine.replies import (
     Block,
@@ -109,6 +110,7 @@ def revealed(
     timing: str,
     sketch: str,
     session_id: int,
+    follow: UnderLoad | None = None,
 ) -> Reply:
     blocks: list[Block] = [
         Heading(f"{drill.title}: covered {verdict.covered}/{verdict.total}"),
@@ -128,6 +130,14 @@ def revealed(
         study = "; ".join(item.label for item in verdict.missed)
         blocks.append(Paragraph.of(Span("Study list: ", SpanStyle.STRONG), study + "."))
     blocks.append(Paragraph.of(Span("Follow-up: ", SpanStyle.STRONG), drill.follow_ups[0]))
+    if follow is not None:
+        blocks.append(
+            Paragraph.of(
+                Span("See it under load: ", SpanStyle.STRONG),
+                Span(follow.command, SpanStyle.CODE),
+                f". {follow.why}",
+            )
+        )
     blocks.append(Paragraph.of(Span("A strong answer: ", SpanStyle.STRONG), drill.model_answer))
     blocks.append(
         Paragraph.of(
@@ -135,9 +145,10 @@ def revealed(
             Span("/rate again|hard|good|easy", SpanStyle.CODE),
         )
     )
-    blocks.append(
-        Buttons(tuple(Button(r.capitalize(), buttons.rate(r, session_id)) for r in RATINGS))
-    )
+    controls = [Button(r.capitalize(), buttons.rate(r, session_id)) for r in RATINGS]
+    if follow is not None:
+        controls.append(Button("See it under load", buttons.under_load(session_id)))
+    blocks.append(Buttons(tuple(controls)))
     return Reply(tuple(blocks))
 
 
