@@ -128,7 +128,7 @@ def parse_reads(text: str) -> tuple[int, int]:
     """`100:1`: reads to writes (the sides' bounds are load_query's)."""
     left, sep, right = text.partition(":")
     if not sep or not left.isdigit() or not right.isdigit() or len(left + right) > 12:
-        raise _usage(f"reads= takes a ratio like 100:1, not '{text[:20]}'")
+        raise _usage(f"write reads= as a ratio like 100:1, not '{text[:20]}'")
     return int(left), int(right)
 
 
@@ -136,7 +136,7 @@ def parse_zipf(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise _usage(f"zipf= takes a number, not '{text[:20]}'") from None
+        raise _usage(f"write zipf= as a number, like 0.9, not '{text[:20]}'") from None
 
 
 def parse_duration(text: str) -> int:
@@ -144,7 +144,7 @@ def parse_duration(text: str) -> int:
     cleaned = text.strip().lower()
     match = _DURATION.match(cleaned)
     if not cleaned or match is None or not any(match.groups()):
-        raise _usage(f"for= takes a duration like 90s, 10m or 1h, not '{text[:20]}'")
+        raise _usage(f"write for= as a duration like 90s, 10m or 1h, not '{text[:20]}'")
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
     if not 1 <= total <= LONGEST_S:
