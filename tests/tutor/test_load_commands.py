@@ -41,10 +41,12 @@ async def test_load_names_what_breaks_first_and_the_next_rung(tutor: Tutor) -> N
     assert not reply.is_error
     shown = text(reply)
     assert "50k requests/s, reads 100:1" in shown
-    assert "app servers" in table(reply) and "◀ breaks first" in table(reply)
+    assert "app servers" in table(reply)
+    assert "◀ breaks first" in table(reply)
     assert "The app servers break first" in shown
     assert "Scale the app servers out (3 -> " in shown
-    assert "cache hit ratio" in shown and "Bill today: $" in shown
+    assert "cache hit ratio" in shown
+    assert "Bill today: $" in shown
 
 
 async def test_load_runs_on_the_channels_own_cluster(tutor: Tutor) -> None:
@@ -85,8 +87,10 @@ async def test_bad_input_gets_one_line_and_changes_nothing(
     reply = await tutor.handle_text(ALICE, line)
 
     [notice] = [b for b in reply.blocks if isinstance(b, Notice)]
-    assert reply.is_error and notice.level is not NoticeLevel.INFO
-    assert reason in notice.text and "\n" not in notice.text
+    assert reply.is_error
+    assert notice.level is not NoticeLevel.INFO
+    assert reason in notice.text
+    assert "\n" not in notice.text
     assert await sqlite_store.load_cluster(ALICE.cluster_scope) == before
     assert await sqlite_store.load_climb(ALICE.cluster_scope) is None
 
@@ -96,7 +100,8 @@ async def test_structured_options_meet_the_same_checks(tutor: Tutor) -> None:
     bad = await tutor.handle_options(ALICE, "load", None, {"rate": "2000", "zipf": "9"})
 
     assert "2k requests/s, reads 10:1" in text(good)
-    assert bad.is_error and "Zipf must be from 0" in text(bad)
+    assert bad.is_error
+    assert "Zipf must be from 0" in text(bad)
 
 
 async def test_scenario_lists_them_and_replays_one_exactly(tutor: Tutor, content: Content) -> None:
@@ -109,8 +114,10 @@ async def test_scenario_lists_them_and_replays_one_exactly(tutor: Tutor, content
 
     assert first == again  # a fixed seed: a teammate sees the same run
     shown = text(first)
-    assert "seed" in shown and "metastable" in shown.lower()
-    assert "Sources:" in shown and "  t s   req/s" in shown
+    assert "seed" in shown
+    assert "metastable" in shown.lower()
+    assert "Sources:" in shown
+    assert "  t s   req/s" in shown
 
 
 async def test_a_reveal_offers_its_drill_under_load_with_the_drawn_numbers(
@@ -127,11 +134,13 @@ async def test_a_reveal_offers_its_drill_under_load_with_the_drawn_numbers(
     assert not shown.is_error
     command = line.split(": ", 1)[1].split(". ", 1)[0]  # e.g. /load 40000 reads=200:1
     rate, reads = command.split()[1], command.split()[2].split("=")[1]
-    assert f"reads {reads}" in text(shown) and "Your drawn traffic" in text(shown)
+    assert f"reads {reads}" in text(shown)
+    assert "Your drawn traffic" in text(shown)
     assert int(rate) >= 1000
     # Another user pressing that button finds nothing of theirs.
     other = await tutor.handle(console_actor("mallory"), Pressed(button.action_id))
-    assert other.is_error and "not for one of your drills" in text(other)
+    assert other.is_error
+    assert "not for one of your drills" in text(other)
 
 
 async def test_the_seeds_scenario_drills_run_their_scenario(tutor: Tutor) -> None:
@@ -141,7 +150,8 @@ async def test_the_seeds_scenario_drills_run_their_scenario(tutor: Tutor) -> Non
 
     shown = text(await tutor.handle(ALICE, Pressed(button.action_id)))
 
-    assert "The only balancer dies" in shown and "See it under load:" in shown
+    assert "The only balancer dies" in shown
+    assert "See it under load:" in shown
 
 
 async def climb_until_it_breaks(tutor: Tutor, actor: Actor) -> Reply:
@@ -166,7 +176,8 @@ async def test_a_team_climbs_one_game_with_buttons_and_a_stale_button_does_nothi
     stale = await tutor.handle(TEAM_A, Pressed(fix.action_id))
 
     assert "Climbed: scale the app servers out" in text(after)
-    assert stale.is_error and "earlier turn" in text(stale)
+    assert stale.is_error
+    assert "earlier turn" in text(stale)
     assert text(await tutor.handle_text(TEAM_A, "/climb")).count("Climb #1") == 1
 
 
@@ -180,8 +191,11 @@ async def test_raising_a_broken_cluster_or_picking_what_is_not_offered_is_refuse
     picked = await tutor.handle_text(ALICE, "/climb pick flying-cars")
     absent = await tutor.handle_text(ALICE, "/climb pick add-cache")
 
-    assert raised.is_error and "does not hold" in text(raised)
-    assert picked.is_error and absent.is_error and "not on offer" in text(absent)
+    assert raised.is_error
+    assert "does not hold" in text(raised)
+    assert picked.is_error
+    assert absent.is_error
+    assert "not on offer" in text(absent)
     assert await sqlite_store.load_climb(ALICE.cluster_scope) == before
 
 
@@ -201,7 +215,8 @@ async def test_a_climb_survives_a_restart_and_ends_with_a_debrief(
     await second.close()
 
     assert "1,000 requests/s (step 2 of 8" in shown
-    assert "Climb #1 ended" in text(ended) and "requests/s per $1,000" in text(ended)
+    assert "Climb #1 ended" in text(ended)
+    assert "requests/s per $1,000" in text(ended)
     assert [b.action_id for b in buttons_of(ended)] == [buttons.climb_start()]
 
 
@@ -211,7 +226,8 @@ async def test_a_new_climb_waits_for_the_running_one_to_end(tutor: Tutor) -> Non
     await tutor.handle_text(ALICE, "/climb end")
     fresh = await tutor.handle(ALICE, Pressed(buttons.climb_start()))
 
-    assert "already running" in text(again) and "Climb #1" in text(again)
+    assert "already running" in text(again)
+    assert "Climb #1" in text(again)
     assert "Climb #2: 500 requests/s" in text(fresh)
 
 
