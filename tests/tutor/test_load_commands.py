@@ -4,10 +4,10 @@ restart of the store."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import START, console_actor
 
 from bot.console.render import render
 from engine.commands import buttons
@@ -18,13 +18,20 @@ from engine.replies import Button, Buttons, Notice, NoticeLevel, Preformatted, R
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Actor, Tutor
 
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def console_actor(user: str, channel: str | None = None) -> Actor:
+    return Actor("console", "local", user, user, channel)
+
+
 ALICE = console_actor("alice")
 TEAM_A = console_actor("alice", "study")
 TEAM_B = console_actor("bob", "study")
 
 
 def text(reply: Reply) -> str:
-    return render(reply, START)
+    return render(reply, NOW)
 
 
 def buttons_of(reply: Reply) -> list[Button]:
