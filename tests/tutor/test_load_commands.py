@@ -243,3 +243,11 @@ async def test_forget_me_takes_the_own_climb(tutor: Tutor, sqlite_store: SqliteS
     await tutor.handle_text(ALICE, "/forget-me confirm")
 
     assert await sqlite_store.load_climb(ALICE.own_scope) is None
+
+
+async def test_a_team_challenges_reveal_names_its_drill_under_load(tutor: Tutor) -> None:
+    await tutor.handle_text(TEAM_A, "/challenge start d-write-scaling")
+    await tutor.handle_text(TEAM_A, "/answer shard by user id")
+    ended = text(await tutor.handle_text(TEAM_A, "/challenge end"))
+
+    assert "See it under load: /scenario writes-past-primary." in ended

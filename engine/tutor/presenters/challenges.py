@@ -9,6 +9,7 @@ from engine.commands import buttons
 from engine.content.models import ChecklistEntry, Drill
 from engine.drills.params import render
 from engine.drills.scoring import expected_numbers
+from engine.load.follow_up import UnderLoad
 from engine.ports import BoardRow, StoredEntry
 from engine.replies import (
     Block,
@@ -115,6 +116,7 @@ def revealed(
     params: Mapping[str, float],
     result: TeamResult,
     ended_early_by: str | None,
+    follow: UnderLoad | None = None,
 ) -> Reply:
     labels = {item.id: item.label for item in drill.checklist}
     when = (
@@ -135,6 +137,14 @@ def revealed(
         missed = "; ".join(labels[i] for i in result.nobody)
         blocks.append(Paragraph.of(Span("Nobody covered: ", SpanStyle.STRONG), missed + "."))
     blocks.append(Paragraph.of(Span("For the team: ", SpanStyle.STRONG), drill.follow_ups[-1]))
+    if follow is not None:
+        blocks.append(
+            Paragraph.of(
+                Span("See it under load: ", SpanStyle.STRONG),
+                Span(follow.command, SpanStyle.CODE),
+                f". {follow.why}",
+            )
+        )
     blocks.append(Paragraph.of(Span("A strong answer: ", SpanStyle.STRONG), drill.model_answer))
     blocks.append(Paragraph.of(POINTS_RULE, " /leaderboard shows the standings."))
     blocks.append(Buttons((Button("Try it on your own", buttons.drill_start(drill.id)),)))
