@@ -123,8 +123,10 @@ class ButtonPress:
 
     @property
     def private(self) -> bool:
-        """Every button's reply but a trace step's is for the one who pressed it."""
-        return not self.edits_message
+        """Every button's reply but a trace step's and a climb's move is for the one who
+        pressed it (a channel's climb is the team's game: its moves are for all to see)."""
+        team = (t.ClimbPickCommand, t.ClimbRaiseCommand, t.ClimbStartCommand)
+        return not self.edits_message and not isinstance(self.command, team)
 
 
 def read_button(action_id: str) -> ButtonPress:

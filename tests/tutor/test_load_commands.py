@@ -11,6 +11,8 @@ import pytest
 
 from bot.console.render import render
 from engine.commands import buttons
+from engine.commands import types as t
+from engine.commands.buttons import read_button
 from engine.commands.incoming import Pressed
 from engine.content.loader import Content
 from engine.ports import FixedClock
@@ -251,3 +253,15 @@ async def test_a_team_challenges_reveal_names_its_drill_under_load(tutor: Tutor)
     ended = text(await tutor.handle_text(TEAM_A, "/challenge end"))
 
     assert "See it under load: /scenario writes-past-primary." in ended
+
+
+def test_load_buttons_read_back_and_a_climbs_moves_are_for_the_channel() -> None:
+    pick = read_button(buttons.climb_pick(3, 7, "shard"))
+    assert pick.command == t.ClimbPickCommand("shard", 3, 7)
+    assert pick.private is False
+    assert read_button(buttons.climb_raise(3, 7)).command == t.ClimbRaiseCommand(3, 7)
+    follow = read_button(buttons.under_load(42))
+    assert follow.command == t.UnderLoadCommand(42)
+    assert follow.private is True  # a drill's follow-up is its learner's
+    assert read_button("r1:cp:3:x:shard").command is None
+    assert all(len(buttons.climb_pick(10**11, 10**11, r)) <= 100 for r in ("scale-out-app",))
