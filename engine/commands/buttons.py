@@ -65,6 +65,28 @@ def challenge_start(drill_id: str) -> str:
     return _join("cs", drill_id)
 
 
+def under_load(session_id: int) -> str:
+    """A reveal's "see it under load": the follow-up of that drill of the presser's."""
+    return _join("ul", str(session_id))
+
+
+def scenario(scenario_id: str) -> str:
+    return _join("sc", scenario_id)
+
+
+def climb_pick(game: int, turn: int, rung: str) -> str:
+    """Climb `rung` in that game at that turn (an older button finds the game moved on)."""
+    return _join("cp", str(game), str(turn), rung)
+
+
+def climb_raise(game: int, turn: int) -> str:
+    return _join("cr", str(game), str(turn))
+
+
+def climb_start() -> str:
+    return _join("cn")
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerForm:
     """A button that opens the answer form (a modal) instead of running a command.
@@ -105,8 +127,10 @@ class ButtonPress:
 
     @property
     def private(self) -> bool:
-        """Every button's reply but a trace step's is for the one who pressed it."""
-        return not self.edits_message
+        """Every button's reply but a trace step's and a climb's move is for the one who
+        pressed it (a channel's climb is the team's game: its moves are for all to see)."""
+        team = (t.ClimbPickCommand, t.ClimbRaiseCommand, t.ClimbStartCommand)
+        return not self.edits_message and not isinstance(self.command, team)
 
 
 def read_button(action_id: str) -> ButtonPress:
@@ -148,9 +172,24 @@ def parse_button(action_id: str) -> t.Command:
             return t.ChallengeJoinCommand(_number(args[0]))
         if verb == "cs" and len(args) == 1 and _ID.fullmatch(args[0]):
             return t.ChallengeStartCommand(args[0])
+        return _load_button(verb, args)
     except ValueError:
         pass
     raise UsageError("That button is not one Rungs understands: run the command again.")
+
+
+def _load_button(verb: str, args: list[str]) -> t.Command:
+    if verb == "ul" and len(args) == 1:
+        return t.UnderLoadCommand(_number(args[0]))
+    if verb == "sc" and len(args) == 1 and _ID.fullmatch(args[0]):
+        return t.ScenarioCommand(args[0])
+    if verb == "cp" and len(args) == 3 and _ID.fullmatch(args[2]):
+        return t.ClimbPickCommand(args[2], _number(args[0]), _number(args[1]))
+    if verb == "cr" and len(args) == 2:
+        return t.ClimbRaiseCommand(_number(args[0]), _number(args[1]))
+    if verb == "cn" and not args:
+        return t.ClimbStartCommand()
+    raise ValueError(verb)
 
 
 def _number(text: str) -> int:

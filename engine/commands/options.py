@@ -22,6 +22,7 @@ class Suggest(StrEnum):
 
     DRILLS = "drills"  # random, due, the topics, the drill ids
     LESSONS = "lessons"  # the lesson ids
+    SCENARIOS = "scenarios"  # the /scenario ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,9 @@ class OptionSpec:
     choices: tuple[str, ...] = ()  # fixed values, for platform pickers
     rest: bool = False  # takes the rest of the line (free text)
     suggests: Suggest | None = None  # completions offered while it is typed
+    # Typed as name=value after the positional options (`/load 50k reads=100:1`); structured
+    # options (Discord's) give it by name as any other.
+    named: bool = False
 
 
 @dataclass(frozen=True, slots=True)

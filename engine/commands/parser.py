@@ -116,8 +116,8 @@ def _find(name: str, table: Mapping[str, CommandSpec], parent: CommandSpec | Non
 
 
 def _positional(spec: CommandSpec, parent: CommandSpec | None, args: list[str]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    options = list(spec.options)
+    values, args = _named(spec, parent, args)
+    options = [o for o in spec.options if not o.named]
     for index, option in enumerate(options):
         if option.rest:
             if index < len(args):
@@ -131,6 +131,31 @@ def _positional(spec: CommandSpec, parent: CommandSpec | None, args: list[str]) 
         raise _usage(spec, parent, f"Unexpected '{extra}'.")
     _check_required(spec, parent, values)
     return values
+
+
+def _named(
+    spec: CommandSpec, parent: CommandSpec | None, args: list[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """The name=value words of a spec's named options, and the words left for the others."""
+    named = {o.name: o for o in spec.options if o.named}
+    if not named:
+        return {}, args
+    values: dict[str, Any] = {}
+    left = []
+    for token in args:
+        key, sep, raw = token.partition("=")
+        key = key.lower()
+        if not sep:
+            left.append(token)
+            continue
+        option = named.get(key)
+        if option is None:
+            names = ", ".join(f"{n}=" for n in named)
+            raise _usage(spec, parent, f"'{_printable(token)}' is not an option; use {names}.")
+        if key in values:
+            raise _usage(spec, parent, f"{key}= is given twice.")
+        values[key] = _convert(spec, parent, key, option.convert, raw)
+    return values, left
 
 
 def _check_required(spec: CommandSpec, parent: CommandSpec | None, values: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ import re
 from engine.commands import buttons
 from engine.commands import types as t
 from engine.commands.cluster_specs import CLUSTER
+from engine.commands.load_specs import CLIMB, LOAD, SCENARIO
 from engine.commands.options import (
     CommandSpec,
     Converter,
@@ -214,5 +215,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     SETTINGS,
     FORGET_ME,
     HELP,
+    LOAD,
+    SCENARIO,
+    CLIMB,
 )
 BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in COMMANDS}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Any
 
+from engine.load.query import LoadQuery
 from engine.sim.request import Method
 
 
@@ -54,6 +55,13 @@ class ChallengeFamily:
 
 class ScheduleFamily:
     """A channel's daily drill (handlers/schedules)."""
+
+    __slots__ = ()
+
+
+class LoadFamily:
+    """The scope's cluster under load: /load, /scenario, /climb (handlers/load), one at a time
+    per scope, like the cluster family."""
 
     __slots__ = ()
 
@@ -217,6 +225,54 @@ class ScheduleOffCommand(ScheduleFamily):
     pass
 
 
+# --- under load -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadCommand(LoadFamily):
+    query: LoadQuery
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioCommand(LoadFamily):
+    name: str | None = None  # None lists them
+
+
+@dataclass(frozen=True, slots=True)
+class UnderLoadCommand(LoadFamily):
+    """A reveal's "see it under load" button: the follow-up of one of the caller's drills."""
+
+    session_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClimbShowCommand(LoadFamily):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ClimbStartCommand(LoadFamily):
+    reads: tuple[int, int] | None = None  # None: the ladder's default mix
+
+
+@dataclass(frozen=True, slots=True)
+class ClimbPickCommand(LoadFamily):
+    rung: str
+    game: int | None = None  # from a button: act only on that game, at that turn
+    turn: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClimbRaiseCommand(LoadFamily):
+    game: int | None = None
+    turn: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClimbEndCommand(LoadFamily):
+    pass
+
+
 ClusterCommand = (
     TraceCommand
     | TraceViewCommand
@@ -241,6 +297,16 @@ ChallengeCommand = (
     | LeaderboardCommand
 )
 ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
+LoadFamilyCommand = (
+    LoadCommand
+    | ScenarioCommand
+    | UnderLoadCommand
+    | ClimbShowCommand
+    | ClimbStartCommand
+    | ClimbPickCommand
+    | ClimbRaiseCommand
+    | ClimbEndCommand
+)
 
 Command = (
     ClusterCommand
@@ -250,4 +316,5 @@ Command = (
     | UserCommand
     | ChallengeCommand
     | ScheduleCommand
+    | LoadFamilyCommand
 )

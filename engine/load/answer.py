@@ -57,7 +57,7 @@ def run_load(query: LoadQuery, top: Topology, content: LoadContent) -> LoadAnswe
     found = options(report, top, caps, content.rungs, v)
     ranked = sorted(found, key=lambda o: (not o.fixes, content.rungs[o.rung].rank, o.usd_delta))
     rungs = tuple(ranked[:MAX_RUNGS])
-    rows = tuple(_row(t, v) for t in report.tiers)
+    rows = tier_rows(report, v)
     heading = (
         f"Under load: {_count(query.rate)} requests/s, reads {query.reads}:{query.writes}, "
         f"{_count(query.keys)} keys (zipf {query.zipf:g})"
@@ -74,6 +74,11 @@ def run_load(query: LoadQuery, top: Topology, content: LoadContent) -> LoadAnswe
         paragraph=paragraph(report, v, rungs),
         facts=facts(report, caps.timeout_s),
     )
+
+
+def tier_rows(report: LoadReport, v: Verdict) -> tuple[TierRow, ...]:
+    """One row per tier, the one that breaks first marked (the climb shows the same table)."""
+    return tuple(_row(t, v) for t in report.tiers)
 
 
 def _row(t: TierLoad, v: Verdict) -> TierRow:
@@ -176,3 +181,13 @@ def _money(usd: float) -> str:
     sign = "+" if usd >= 0 else "-"
     usd = abs(usd)
     return f"{sign}${usd / 1000:.1f}k" if usd >= 1000 else f"{sign}${usd:.0f}"
+
+
+def short_count(value: float) -> str:
+    """50k, 1.2M, 495: a rate as the table shows it."""
+    return _count(value)
+
+
+def money(usd: float) -> str:
+    """+$1.2k, -$300: a monthly change as the rungs show it."""
+    return _money(usd)

@@ -105,6 +105,34 @@ def holds(v: Verdict) -> bool:
 
 
 def view(state: ClimbState, content: LoadContent) -> ClimbView:
+    """The step as the model sees it. A turn asks this of the state before and after the move
+    and the reply once more; the last few answers are kept, by what they depend on (not the
+    moves so far or the load held), so each is computed once."""
+    key = (
+        state.topology,
+        state.step,
+        state.reads,
+        state.writes,
+        state.keys,
+        state.zipf,
+        state.budget_usd,
+        state.status,
+    )
+    cached = _RECENT.get(key)
+    if cached is not None and cached[0] is content:
+        return replace(cached[1], state=state)
+    found = _view(state, content)
+    _RECENT[key] = (content, found)
+    while len(_RECENT) > _KEPT:
+        del _RECENT[next(iter(_RECENT))]
+    return found
+
+
+_KEPT = 16
+_RECENT: dict[tuple[object, ...], tuple[LoadContent, ClimbView]] = {}
+
+
+def _view(state: ClimbState, content: LoadContent) -> ClimbView:
     caps = content.capacities
     traffic = state.traffic()
     report = analyse(state.topology, traffic, caps)

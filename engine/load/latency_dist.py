@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 # GET and the SET after a miss) would otherwise be a double pole. The shift changes the
 # distribution by about this fraction; survival(0) == 1 is checked to catch any loss.
 _POLE_GAP = 1e-4
+_NEAR = 0.03  # a warm start's bracket around the last quantile
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,19 +148,20 @@ class Mixture:
             return 0.0
         return sum(b.weight * (b.fixed + b.mean_random) for b in self.branches) / total
 
-    def quantile(self, q: float) -> float:
+    def quantile(self, q: float, near: float | None = None) -> float:
         """The q-quantile, to a relative 5e-4. Regula falsi (Illinois) on log P(T > t): in the
         tail that is nearly a straight line in t, so a few evaluations do what bisection needs
-        twenty for; the bracket always holds the answer."""
+        twenty for; the bracket always holds the answer. `near` (the last step's quantile, in a
+        scenario) is tried first as a narrow bracket: two evaluations instead of a search."""
         if not self.branches or self._total <= 0:
             return 0.0
         target = math.log(1 - q)
-        lo = min(b.fixed for b in self.branches)
-        hi = max(b.fixed + (30 * b.mean_random if b.random else 0.0) for b in self.branches)
-        hi = max(hi, lo + 1e-6)
-        while self.survival(hi) > 1 - q:
-            hi *= 2
-        f_lo, f_hi = self._log_gap(lo, target), self._log_gap(hi, target)
+        bracket = self._near(near, target) if near is not None else None
+        if bracket is not None:
+            lo, f_lo, hi, f_hi = bracket
+        else:
+            lo, hi = self._bracket(q)
+            f_lo, f_hi = self._log_gap(lo, target), self._log_gap(hi, target)
         side = 0
         for _ in range(60):
             if hi - lo <= 5e-4 * hi:
@@ -179,6 +181,22 @@ class Mixture:
             if abs(f_mid) < 1e-3:  # P(T > t) within 0.1% of 1 - q
                 return mid
         return (lo + hi) / 2
+
+    def _bracket(self, q: float) -> tuple[float, float]:
+        lo = min(b.fixed for b in self.branches)
+        hi = max(b.fixed + (30 * b.mean_random if b.random else 0.0) for b in self.branches)
+        hi = max(hi, lo + 1e-6)
+        while self.survival(hi) > 1 - q:
+            hi *= 2
+        return lo, hi
+
+    def _near(self, near: float, target: float) -> tuple[float, float, float, float] | None:
+        """A bracket of +-3% around `near`, if the quantile is in it."""
+        lo, hi = near * (1 - _NEAR), near * (1 + _NEAR)
+        if lo <= 0:
+            return None
+        f_lo, f_hi = self._log_gap(lo, target), self._log_gap(hi, target)
+        return (lo, f_lo, hi, f_hi) if f_lo > 0 >= f_hi else None
 
     def _log_gap(self, t: float, target: float) -> float:
         """log P(T > t) - log(1 - q): positive below the quantile, negative above it."""

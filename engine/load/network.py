@@ -126,10 +126,13 @@ def _app(d: Demand, top: Topology, caps: Capacities) -> bool:
     total = sum(weights.values())
     d.retried_share = sum(weights[i] for i in rotation if not top.app[i].alive) / total
     live_total = sum(weights[i] for i in live)
+    # Servers of the same weight and slowness are one group (one queue computed for all):
+    # grouped by the weight itself, so a fleet of equal servers costs no arithmetic each.
     groups: dict[tuple[float, float], list[int]] = {}
     for i in live:
-        groups.setdefault((round(weights[i] / live_total, 12), top.app[i].slow_ms), []).append(i)
-    for (share, slow_ms), members in groups.items():
+        groups.setdefault((weights[i], top.app[i].slow_ms), []).append(i)
+    for (weight, slow_ms), members in groups.items():
+        share = weight / live_total
         name = _group_name(members)
         d.app_share[name] = share * len(members)
         d.app_slow[name] = slow_ms / 1000

@@ -59,8 +59,9 @@ def _grouped(d: Demand, targets: dict[str, float]) -> dict[str, float]:
     groups: dict[tuple[object, ...], tuple[str, float]] = {}
     for name, share in targets.items():
         node = d.nodes[name]
-        flows = tuple(sorted((k, round(f.rate, 9)) for k, f in node.flows.items()))
-        key = (node.tier, node.workers, flows)
+        # Same flows in the same order: nodes of a tier are built by the same code, so equal
+        # work is the same floats (a rounding would cost more than it merges).
+        key = (node.tier, node.workers, tuple(node.flows.items()))
         first, total = groups.get(key, (name, 0.0))
         groups[key] = (first, total + share)
     return dict(groups.values())

@@ -4,6 +4,7 @@ a one-line reason and changes nothing."""
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Sequence
@@ -72,7 +73,7 @@ def load_query(
     r, w = reads
     if not (1 <= r <= MAX_SIDE and 1 <= w <= MAX_SIDE):
         raise _usage(
-            f"reads=R:W needs both sides from 1 to {MAX_SIDE:,}, like reads=100:1 "
+            f"both sides of reads=R:W must be from 1 to {MAX_SIDE:,}, like reads=100:1 "
             "(a mix with no reads or no writes leaves half the cluster out of the model)"
         )
     if not 1 <= keys <= MAX_KEYS:
@@ -80,7 +81,7 @@ def load_query(
     if not math.isfinite(zipf) or not 0 <= zipf <= MAX_ZIPF:
         raise _usage(f"zipf must be from 0 (every key alike) to {MAX_ZIPF:g} (very skewed)")
     if not 1 <= duration_s <= LONGEST_S:
-        raise _usage("for= must be from 1s to 24h")
+        raise _usage("the duration for= must be from 1s to 24h")
     return LoadQuery(rate, r, w, keys, zipf, duration_s)
 
 
@@ -98,9 +99,9 @@ def parse_load(args: Sequence[str]) -> LoadQuery:
         if name in options:
             raise _usage(f"{name}= is given twice")
         options[name] = value
-    reads = _ratio(options["reads"]) if "reads" in options else DEFAULT_READS
+    reads = parse_reads(options["reads"]) if "reads" in options else DEFAULT_READS
     keys = parse_number(options["keys"], "keys") if "keys" in options else DEFAULT_KEYS
-    zipf = _float(options["zipf"], "zipf") if "zipf" in options else DEFAULT_ZIPF
+    zipf = parse_zipf(options["zipf"]) if "zipf" in options else DEFAULT_ZIPF
     duration = parse_duration(options["for"]) if "for" in options else DEFAULT_FOR_S
     if keys != int(keys):
         raise _usage("keys must be a whole number")
@@ -123,18 +124,19 @@ def parse_number(text: str, what: str) -> float:
     return value
 
 
-def _ratio(text: str) -> tuple[int, int]:
+def parse_reads(text: str) -> tuple[int, int]:
+    """`100:1`: reads to writes (the sides' bounds are load_query's)."""
     left, sep, right = text.partition(":")
     if not sep or not left.isdigit() or not right.isdigit() or len(left + right) > 12:
-        raise _usage(f"reads= takes a ratio like 100:1, not '{text[:20]}'")
+        raise _usage(f"write reads= as a ratio like 100:1, not '{text[:20]}'")
     return int(left), int(right)
 
 
-def _float(text: str, what: str) -> float:
+def parse_zipf(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise _usage(f"{what}= takes a number, not '{text[:20]}'") from None
+        raise _usage(f"write zipf= as a number, like 0.9, not '{text[:20]}'") from None
 
 
 def parse_duration(text: str) -> int:
@@ -142,11 +144,11 @@ def parse_duration(text: str) -> int:
     cleaned = text.strip().lower()
     match = _DURATION.match(cleaned)
     if not cleaned or match is None or not any(match.groups()):
-        raise _usage(f"for= takes a duration like 90s, 10m or 1h, not '{text[:20]}'")
+        raise _usage(f"write for= as a duration like 90s, 10m or 1h, not '{text[:20]}'")
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
     if not 1 <= total <= LONGEST_S:
-        raise _usage("for= must be from 1s to 24h")
+        raise _usage("the duration for= must be from 1s to 24h")
     return total
 
 
@@ -155,14 +157,16 @@ def parse_scenario(args: Sequence[str], known: Sequence[str]) -> str | None:
     if not args:
         return None
     if len(args) > 1:
-        raise UsageError("/scenario takes one name.", SCENARIO_USAGE)
+        raise UsageError("/scenario takes one name.", "Usage: " + SCENARIO_USAGE)
     name = args[0].strip().lower()
     if name in known:
         return name
-    close = [k for k in known if name[:4] and name[:4] in k] or list(known)[:3]
+    close = [k for k in known if name[:4] and name[:4] in k]
+    close = close or difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    hint = f" Did you mean /scenario {close[0]}?" if close else " /scenario lists them."
     raise UsageError(
-        f"There is no scenario '{name[:40]}'.",
-        SCENARIO_USAGE,
+        f"There is no scenario '{name[:40]}'.{hint}",
+        "Usage: " + SCENARIO_USAGE,
         suggestion=f"/scenario {close[0]}" if close else None,
     )
 

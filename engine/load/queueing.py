@@ -14,11 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Flow:
-    """One class of work at a station: its arrival rate (/s) and mean service time (s)."""
+class Flow(NamedTuple):
+    """One class of work at a station: its arrival rate (/s) and mean service time (s). A
+    named tuple: stations are looked up by their flows every step of a scenario, and a tuple
+    hashes in C."""
 
     rate: float
     service: float

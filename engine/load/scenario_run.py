@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass, field, replace
 
 from engine.load.capacity import Capacities
+from engine.load.latency_dist import Mixture
 from engine.load.network import Demand, demand
 from engine.load.paths import Path, mixture, paths
 from engine.load.queueing import Queue, stations
@@ -55,6 +56,7 @@ class _Flow:
     fill_delay: float = 0.0
     writes: dict[str, float] = field(default_factory=dict)
     lag_s: float = 0.0
+    p99: float | None = None  # the last step's, where the next step's search starts
 
 
 def simulate(scenario: Scenario, caps: Capacities) -> tuple[list[Step], list[tuple[float, str]]]:
@@ -123,7 +125,7 @@ def _step(
     }
     mix = mixture(found, d, served_queues, math.inf, delays)
     late = mix.survival(timeout) if mix.branches else 0.0
-    p99 = min(mix.quantile(0.99), timeout) if mix.branches else timeout
+    p99 = _p99(mix, late, timeout, flow)
     through = sum(p.weight for p in found) * offered
     shed_rate = through * shed
     timed_out = (through - shed_rate) * late
@@ -149,6 +151,15 @@ def _step(
         reason=_reason(d, delays, shed_rate, timed_out, errors),
         cache_state=d.cache_state,
     )
+
+
+def _p99(mix: Mixture, late: float, timeout: float, flow: _Flow) -> float:
+    """p99 capped at the timeout: no search when over 1% are late anyway (a failure spell),
+    else one started from the last step's (consecutive steps differ by a little noise)."""
+    if not mix.branches or late > 0.01:
+        return timeout
+    flow.p99 = min(mix.quantile(0.99, near=flow.p99), timeout)
+    return flow.p99
 
 
 def _warming_hit(state: RunState, traffic: Traffic, flow: _Flow) -> float | None:

@@ -11,6 +11,7 @@ from engine.ports.challenges import (
     StoredChallenge,
     StoredEntry,
 )
+from engine.ports.climbs import ClimbStore, StoredClimb
 from engine.ports.clock import Clock, FixedClock, SystemClock
 from engine.ports.clusters import (
     TRACE_RING,
@@ -49,6 +50,7 @@ __all__ = [
     "ChallengeReveal",
     "ChallengeStore",
     "ClaimedJob",
+    "ClimbStore",
     "Clock",
     "ClusterSave",
     "ClusterStore",
@@ -69,6 +71,7 @@ __all__ = [
     "ScopeKind",
     "Store",
     "StoredChallenge",
+    "StoredClimb",
     "StoredCluster",
     "StoredEntry",
     "StoredReview",

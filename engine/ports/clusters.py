@@ -71,5 +71,5 @@ class ClusterStore(Protocol):
         ...
 
     async def delete_cluster(self, scope: Scope) -> int:
-        """Delete a scope's cluster and its traces; returns how many rows went."""
+        """Delete a scope's cluster, its traces and its climb; returns how many rows went."""
         ...

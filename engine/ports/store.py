@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import Protocol
 
 from engine.ports.challenges import ChallengeStore
+from engine.ports.climbs import ClimbStore
 from engine.ports.clusters import ClusterStore
 from engine.ports.drills import DrillStore
 from engine.ports.jobs import JobStore
 from engine.ports.schedules import ScheduleStore
 
 
-class Store(ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, Protocol):
+class Store(
+    ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, ClimbStore, Protocol
+):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""
 
     async def close(self) -> None: ...

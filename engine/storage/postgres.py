@@ -24,6 +24,7 @@ import asyncpg
 
 from engine.storage.migrations import migrations
 from engine.storage.postgres_challenges import PostgresChallenges
+from engine.storage.postgres_climbs import PostgresClimbs
 from engine.storage.postgres_clusters import PostgresClusters
 from engine.storage.postgres_drills import PostgresDrills
 from engine.storage.postgres_jobs import PostgresJobs
@@ -47,7 +48,12 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 
 class PostgresStore(
-    PostgresClusters, PostgresDrills, PostgresChallenges, PostgresSchedules, PostgresJobs
+    PostgresClusters,
+    PostgresDrills,
+    PostgresChallenges,
+    PostgresSchedules,
+    PostgresJobs,
+    PostgresClimbs,
 ):
     def __init__(self, pool: Any) -> None:  # asyncpg ships no type hints: Pool is Any
         self._pool = pool

@@ -52,8 +52,10 @@ SELECT count(*) FROM saved
 LOAD_TRACE = "SELECT body FROM traces WHERE scope = $1 AND slot = $2 AND trace_no = $3"
 
 DELETE_CLUSTER = """
-WITH gone AS (DELETE FROM clusters WHERE scope = $1 RETURNING scope)
+WITH gone AS (DELETE FROM clusters WHERE scope = $1 RETURNING scope),
+climb AS (DELETE FROM climbs WHERE scope = $1 RETURNING scope)
 SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM traces WHERE scope = $1)
+    + (SELECT count(*) FROM climb)
 """
 
 

@@ -5,7 +5,7 @@ atomic on its own: a write that spans tables is an INSERT into a view whose trig
 work. So one method is one transaction and, mostly, one trip to aiosqlite's thread, and no other
 coroutine's statement can slip into someone else's transaction. Each aggregate's methods live in
 a mixin of its own sharing the connection (sqlite_clusters, sqlite_drills, sqlite_challenges,
-sqlite_schedules, sqlite_jobs); this module opens, migrates and closes.
+sqlite_schedules, sqlite_jobs, sqlite_climbs); this module opens, migrates and closes.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import aiosqlite
 
 from engine.storage.migrations import migrations
 from engine.storage.sqlite_challenges import SqliteChallenges
+from engine.storage.sqlite_climbs import SqliteClimbs
 from engine.storage.sqlite_clusters import SqliteClusters
 from engine.storage.sqlite_drills import SqliteDrills
 from engine.storage.sqlite_jobs import SqliteJobs
@@ -28,7 +29,9 @@ BUSY_TIMEOUT = timedelta(seconds=5)
 MIN_SQLITE = (3, 35)
 
 
-class SqliteStore(SqliteClusters, SqliteDrills, SqliteChallenges, SqliteSchedules, SqliteJobs):
+class SqliteStore(
+    SqliteClusters, SqliteDrills, SqliteChallenges, SqliteSchedules, SqliteJobs, SqliteClimbs
+):
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
 

@@ -84,10 +84,12 @@ class SqliteClusters:
         key = scope_text(scope)
         rows = await self._db.execute_fetchall(
             "SELECT (SELECT count(*) FROM clusters WHERE scope = ?1) "
-            "+ (SELECT count(*) FROM traces WHERE scope = ?1)",
+            "+ (SELECT count(*) FROM traces WHERE scope = ?1) "
+            "+ (SELECT count(*) FROM climbs WHERE scope = ?1)",
             (key,),
         )
-        await self._db.execute("DELETE FROM clusters WHERE scope = ?", (key,))  # traces cascade
+        # The cluster (its traces cascade) and the climb, in one statement (migration 0011).
+        await self._db.execute("INSERT INTO scope_deletions (scope) VALUES (?)", (key,))
         return next((int(count) for (count,) in rows), 0)
 
     async def load_trace(self, scope: Scope, trace_no: int) -> str | None:

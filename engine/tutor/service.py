@@ -28,10 +28,12 @@ from engine.scheduling.sweeper import POLL_S
 from engine.tutor.actor import Actor
 from engine.tutor.handlers.answers import AnswerHandler
 from engine.tutor.handlers.challenges import ChallengeHandler
+from engine.tutor.handlers.climbs import ClimbHandler
 from engine.tutor.handlers.clusters import ClusterHandler
 from engine.tutor.handlers.drills import DrillHandler
 from engine.tutor.handlers.jobs import JobHandler
 from engine.tutor.handlers.lessons import LessonHandler
+from engine.tutor.handlers.load import LoadHandler
 from engine.tutor.handlers.schedules import ScheduleHandler
 from engine.tutor.handlers.users import UserHandler
 from engine.tutor.locks import KeyedLocks
@@ -59,6 +61,8 @@ class Tutor:
         self._users = UserHandler(store, store, self._repository)
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules)
+        climbs = ClimbHandler(store, self._repository, content, clock)
+        self._load = LoadHandler(self._repository, store, climbs, content)
 
     async def handle(self, actor: Actor, command: Incoming) -> Reply:
         """Answer a command (or a line, options, a button: see engine.commands.incoming),
@@ -191,17 +195,20 @@ class Tutor:
                 return await self._challenges.handle(actor, command), None
             case t.ScheduleFamily():
                 return await self._schedules.handle(actor, command), None
+            case t.LoadFamily():
+                return (await self._load.handle(actor, command)).reply, None
             case _:
                 assert_never(command)
 
 
 def _lock_keys(actor: Actor, command: t.Command) -> tuple[Hashable, ...]:
     """What a command must hold while it runs. Cluster commands hold their scope's cluster (so
-    a study channel's traces run in turn); the others hold their user, whose drills, answers
+    a study channel's traces run in turn), and so do the load commands, which read it and play
+    the scope's climb; the others hold their user, whose drills, answers
     and settings they change (so a channel's reveals never queue behind its traces); lessons
     and help touch nothing. /forget-me also deletes the user's own cluster."""
     match command:
-        case t.ClusterFamily():
+        case t.ClusterFamily() | t.LoadFamily():
             return (actor.cluster_scope,)
         case t.LessonFamily():
             return ()

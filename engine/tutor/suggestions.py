@@ -44,5 +44,7 @@ def _names(content: Content, source: Suggest) -> list[str]:
             ]
         case Suggest.LESSONS:
             return list(content.lessons)
+        case Suggest.SCENARIOS:
+            return list(content.load.scenarios)
         case _:
             assert_never(source)

@@ -82,6 +82,8 @@ async def play_community(url: str, content: Content, clock: FixedClock) -> None:
         (zed, "/drill b-read-ladder"),
         (zed, "/forget-me confirm"),
         (speaker("dave", None, "discord"), "/drill caching"),
+        (bob, "/climb"),
+        (alice, "/climb raise"),
         # Last, so that the highest job id is one that no longer exists.
         (speaker("erin", "third"), "/challenge start caching 5m"),
         (speaker("erin", "third"), "/challenge end"),

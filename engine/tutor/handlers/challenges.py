@@ -20,6 +20,7 @@ from engine.drills.params import draw
 from engine.drills.scoring import score
 from engine.drills.sketch import MAX_SKETCH, extended
 from engine.errors import ConflictError, NotFoundError, RungsError, UsageError
+from engine.load.follow_up import UnderLoad, under_load
 from engine.ports import (
     ChallengeStore,
     ClaimedJob,
@@ -218,7 +219,7 @@ class ChallengeHandler:
             reply = await self._end(challenge, self._clock.now(), None)
         elif job.attempts > 1 and challenge.ended_at >= challenge.deadline:
             drill, result = await self._result(challenge)
-            reply = present.revealed(drill, challenge.params, result, None)
+            reply = present.revealed(drill, challenge.params, result, None, self._follow(challenge))
         else:  # revealed early by /challenge end, which posted it
             reply = None
         return [] if reply is None else [jobs.delivery(job, reply)]
@@ -231,7 +232,11 @@ class ChallengeHandler:
         scores = [EntryScore(s.user, s.covered, s.total, s.points) for s in result.standings]
         if not await self._challenges.end_challenge(challenge.id, now, scores):
             return None
-        return present.revealed(drill, challenge.params, result, ended_by)
+        return present.revealed(drill, challenge.params, result, ended_by, self._follow(challenge))
+
+    def _follow(self, challenge: StoredChallenge) -> UnderLoad | None:
+        """The drill's "see it under load", with the numbers the challenge drew."""
+        return under_load(challenge.drill_id, dict(challenge.params), self._content.load)
 
     async def _result(self, challenge: StoredChallenge) -> tuple[Drill, TeamResult]:
         drill = self._drill(challenge.drill_id)

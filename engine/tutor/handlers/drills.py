@@ -20,6 +20,7 @@ from engine.drills.params import draw
 from engine.drills.reviews import next_review
 from engine.drills.sketch import MAX_SKETCH, extended
 from engine.errors import ConflictError, NotFoundError, RungsError
+from engine.load.follow_up import under_load
 from engine.ports import ClaimedJob, Clock, DrillNudge, DrillStore, JobStore, StoredSession, UserKey
 from engine.progress.summary import Attempt, summarise
 from engine.replies import Notice, Reply
@@ -137,7 +138,10 @@ class DrillHandler:
             return Reply((Notice("That drill is already revealed: its result is just above."),))
         await self._jobs.cancel_job(jobs.nudge_key(running.id))
         timing = present.timing(running.deadline, now)
-        return reveal.revealed(drill, running.params, verdict, timing, running.answer, running.id)
+        follow = under_load(drill.id, dict(running.params), self._content.load)
+        return reveal.revealed(
+            drill, running.params, verdict, timing, running.answer, running.id, follow
+        )
 
     async def _running(self, user: UserKey) -> StoredSession:
         running = await self._drills.running_session(user)

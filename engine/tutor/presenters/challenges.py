@@ -10,6 +10,7 @@ from engine.content.models import ChecklistEntry, Drill
 from engine.drills import texts
 from engine.drills.params import render
 from engine.drills.scoring import expected_numbers
+from engine.load.follow_up import UnderLoad
 from engine.ports import BoardRow, StoredEntry
 from engine.replies import (
     Block,
@@ -116,6 +117,7 @@ def revealed(
     params: Mapping[str, float],
     result: TeamResult,
     ended_early_by: str | None,
+    follow: UnderLoad | None = None,
 ) -> Reply:
     labels = {item.id: item.label for item in drill.checklist}
     when = (
@@ -137,6 +139,14 @@ def revealed(
         blocks.append(Paragraph.of(Span("Nobody covered: ", SpanStyle.STRONG), missed + "."))
     follow_up = texts.follow_ups(drill, params)[-1]  # the attempt's own numbers
     blocks.append(Paragraph.of(Span("For the team: ", SpanStyle.STRONG), follow_up))
+    if follow is not None:
+        blocks.append(
+            Paragraph.of(
+                Span("See it under load: ", SpanStyle.STRONG),
+                Span(follow.command, SpanStyle.CODE),
+                f". {follow.why}",
+            )
+        )
     answer = texts.model_answer(drill, params)
     blocks.append(Paragraph.of(Span("A strong answer: ", SpanStyle.STRONG), answer))
     blocks.append(Paragraph.of(POINTS_RULE, " /leaderboard shows the standings."))

@@ -18,6 +18,7 @@ from engine.content.models import ChecklistEntry, Drill
 from engine.drills import texts
 from engine.drills.explain import BARE_LIST_NOTE, RATINGS, clip, suggested_rating
 from engine.drills.scoring import ItemVerdict, Status, Verdict
+from engine.load.follow_up import UnderLoad
 from engine.replies import (
     Block,
     Button,
@@ -76,9 +77,10 @@ def revealed(
     timing: str,
     sketch: str,
     session_id: int,
+    follow: UnderLoad | None = None,
 ) -> Reply:
     for clips in LADDER:
-        reply = _reveal(drill, params, verdict, timing, sketch, session_id, clips)
+        reply = _reveal(drill, params, verdict, timing, sketch, session_id, clips, follow)
         if text_size(reply) <= TEXT_BUDGET:
             return reply
     return reply
@@ -92,6 +94,7 @@ def _reveal(
     sketch: str,
     session_id: int,
     clips: Clips,
+    follow: UnderLoad | None,
 ) -> Reply:
     blocks: list[Block] = [
         Heading(f"{drill.title}: covered {verdict.covered}/{verdict.total}"),
@@ -108,10 +111,21 @@ def _reveal(
         blocks.append(Paragraph.of(Span("Study list: ", SpanStyle.STRONG), study + "."))
     follow_up = texts.follow_ups(drill, params)[0]
     blocks.append(Paragraph.of(Span("Follow-up: ", SpanStyle.STRONG), follow_up))
+    if follow is not None:
+        blocks.append(under_load_line(follow))
     answer = texts.model_answer(drill, params)
     blocks.append(Paragraph.of(Span("A strong answer: ", SpanStyle.STRONG), answer))
-    blocks += rating_blocks(verdict, session_id)
+    blocks += rating_blocks(verdict, session_id, follow is not None)
     return Reply(tuple(blocks))
+
+
+def under_load_line(follow: UnderLoad) -> Paragraph:
+    """The drill's setting run through the load model: the command, and why to try it."""
+    return Paragraph.of(
+        Span("See it under load: ", SpanStyle.STRONG),
+        Span(follow.command, SpanStyle.CODE),
+        f". {follow.why}",
+    )
 
 
 def checklist_item(
@@ -160,10 +174,13 @@ def trap_lines(verdict: Verdict, clips: Clips) -> list[Block]:
     return lines
 
 
-def rating_blocks(verdict: Verdict, session_id: int) -> list[Block]:
+def rating_blocks(verdict: Verdict, session_id: int, under_load: bool = False) -> list[Block]:
     """The rating the verdict suggests, and a button per rating with the suggestion first in
     colour: taking it is one click, or `/rate` with no word."""
     suggested = suggested_rating(verdict)
+    controls = [rate_button(r, r == suggested, session_id) for r in RATINGS]
+    if under_load:
+        controls.append(Button("See it under load", buttons.under_load(session_id)))
     why = f"you covered {verdict.covered} of {verdict.total}"
     if verdict.bare_list:
         why = "a list of terms earns little"
@@ -178,7 +195,7 @@ def rating_blocks(verdict: Verdict, session_id: int) -> list[Block]:
             Span("/rate again|hard|good|easy", SpanStyle.CODE),
             ".",
         ),
-        Buttons(tuple(rate_button(r, r == suggested, session_id) for r in RATINGS)),
+        Buttons(tuple(controls)),
     ]
 
 

@@ -46,6 +46,7 @@ class MemoryClusters:
 
     async def delete_cluster(self, scope: Scope) -> int:
         gone = int(self._data.clusters.pop(scope, None) is not None)
+        gone += int(self._data.climbs.pop(scope, None) is not None)
         for slot in [slot for slot in self._data.traces if slot[0] == scope]:
             del self._data.traces[slot]
             gone += 1

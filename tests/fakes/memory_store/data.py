@@ -111,6 +111,7 @@ class MemoryData:
     entries: dict[int, EntryRow] = field(default_factory=dict)
     points: dict[tuple[int, UserKey], PointsRow] = field(default_factory=dict)
     schedules: dict[Scope, tuple[ScheduleSpec, str]] = field(default_factory=dict)  # spec, key
+    climbs: dict[Scope, tuple[int, str, int]] = field(default_factory=dict)  # game, doc, version
     last_id: int = 0
 
     def next_id(self) -> int:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from .challenges import MemoryChallenges
+from .climbs import MemoryClimbs
 from .clusters import MemoryClusters
 from .data import MemoryData
 from .drills import MemoryDrills
 from .schedules import MemorySchedules
 
 
-class MemoryStore(MemoryClusters, MemoryDrills, MemoryChallenges, MemorySchedules):
+class MemoryStore(MemoryClusters, MemoryDrills, MemoryChallenges, MemorySchedules, MemoryClimbs):
     def __init__(self, data: MemoryData | None = None) -> None:
         self._data = data if data is not None else MemoryData()
         self.closed = False
