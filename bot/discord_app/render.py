@@ -20,6 +20,7 @@ from bot.discord_app.embeds import (
     WARNING_COLOUR,
     Draft,
     Section,
+    embed_size,
     enforce,
     fit_budget,
     pack,
@@ -41,6 +42,7 @@ from engine.replies import (
     Checklist,
     Deadline,
     Fields,
+    Figure,
     Heading,
     Notice,
     NoticeLevel,
@@ -61,11 +63,22 @@ NOTICE_LOOK = {
     NoticeLevel.ERROR: ("⛔ ", ERROR_COLOUR),
 }
 EMPTY_CONTENT = "(nothing to show)"
+ATTACHMENT = "attachment://"
 _USER_ID = re.compile(r"\d{1,20}")
 
 
 def _no_mentions() -> JSON:
     return {"parse": []}
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A picture the message uploads: `files[index]` of the multipart body, shown by the embed
+    that names `attachment://filename`, described (alt text) by `description`."""
+
+    figure: Figure
+    filename: str
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +88,23 @@ class DiscordMessage:
     components: tuple[JSON, ...]  # action rows of buttons
     ephemeral: bool
     allowed_mentions: JSON = field(default_factory=_no_mentions)
+    attachments: tuple[Attachment, ...] = ()
+
+    def without_pictures(self) -> DiscordMessage:
+        """The same message with no picture in its embeds and nothing to upload."""
+        embeds = tuple({k: v for k, v in e.items() if k != "image"} for e in self.embeds)
+        shown = tuple(e for e in embeds if embed_size(e)) or embeds[:0]
+        content = self.content or ("" if shown or self.components else EMPTY_CONTENT)
+        return DiscordMessage(
+            content, shown, self.components, self.ephemeral, self.allowed_mentions
+        )
+
+    def attachments_json(self) -> list[JSON]:
+        """The message's `attachments`: one entry per uploaded file, by its index."""
+        return [
+            {"id": index, "filename": a.filename, "description": a.description}
+            for index, a in enumerate(self.attachments)
+        ]
 
 
 def render(reply: Reply, now: datetime) -> DiscordMessage:
@@ -95,9 +125,16 @@ def render(reply: Reply, now: datetime) -> DiscordMessage:
     fit_budget(shown)
     embeds = enforce([e for draft in shown for e in pack(draft)], cut=len(shown) < len(filled))
     content = "" if embeds or rows else EMPTY_CONTENT
-    return DiscordMessage(
-        content, tuple(embeds), tuple(rows), reply.visibility is Visibility.PRIVATE
-    )
+    shown_images = {e["image"]["url"].removeprefix(ATTACHMENT) for e in embeds if "image" in e}
+    attachments = tuple(a for a in drafts.attachments if a.filename in shown_images)
+    private = reply.visibility is Visibility.PRIVATE
+    return DiscordMessage(content, tuple(embeds), tuple(rows), private, attachments=attachments)
+
+
+def file_name(figure: Figure) -> str:
+    """`trace-3.gif`, `cluster.png`: the figure's name with the type of what it draws."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "-", figure.name)[:60] or "picture"
+    return f"{stem}.{'gif' if figure.animated else 'png'}"
 
 
 class _Drafts:
@@ -105,6 +142,7 @@ class _Drafts:
 
     def __init__(self) -> None:
         self.items = [Draft()]
+        self.attachments: list[Attachment] = []
 
     def fresh(self) -> Draft:
         if not self.items[-1].empty:
@@ -148,6 +186,8 @@ class _Drafts:
                 self.notice(block)
             case Buttons():
                 pass  # components, collected by `action_rows`
+            case Figure():
+                self.figure(block)
             case _:
                 assert_never(block)
 
@@ -157,6 +197,17 @@ class _Drafts:
             line = f"{mark} {plain(item.label)}"
             line += f" — {plain(item.detail)}" if item.detail else ""
             self.text(Section(line, joiner="\n" if index else "\n\n"))
+
+    def figure(self, block: Figure) -> None:
+        """The picture under the text it shows (a trace's steps, the cluster's diagram)."""
+        name = file_name(block)
+        if any(a.filename == name for a in self.attachments):
+            return  # Discord names files uniquely; a reply never repeats a picture
+        last = self.items[-1]
+        draft = self.fresh() if last.image else last
+        draft.image = name
+        alt = lim.truncate(block.alt, lim.DESCRIPTION_OF_FILE)
+        self.attachments.append(Attachment(block, name, alt))
 
     def notice(self, block: Notice) -> None:
         prefix, colour = NOTICE_LOOK.get(block.level, ("", 0))

@@ -35,6 +35,7 @@ from engine.tutor.handlers.lessons import LessonHandler
 from engine.tutor.handlers.schedules import ScheduleHandler
 from engine.tutor.handlers.users import UserHandler
 from engine.tutor.locks import KeyedLocks
+from engine.tutor.pictures import PicturePreference
 from engine.tutor.presenters.errors import error_reply, internal_error_reply
 from engine.tutor.repositories.clusters import ClusterRepository, Unsaved
 from engine.tutor.saving import ReplyThenSave, SaveTasks
@@ -51,7 +52,8 @@ class Tutor:
         self._locks = KeyedLocks()
         self._saves = SaveTasks()
         self._repository = ClusterRepository(store, clock)
-        self._clusters = ClusterHandler(self._repository, store, content.latencies)
+        pictures = PicturePreference(store)
+        self._clusters = ClusterHandler(self._repository, store, content.latencies, pictures)
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)

@@ -55,10 +55,12 @@ class UserHandler:
 
 def changed(settings: UserSettings, changes: Sequence[tuple[str, str]]) -> UserSettings:
     """The settings with `/settings key=value` changes made (the parser has checked the values:
-    `tz` a zone name, `leaderboard` on or off)."""
+    `tz` a zone name, `leaderboard` and `images` on or off)."""
     for key, value in changes:
         if key == "tz":
             settings = replace(settings, tz=value)
         elif key == "leaderboard":
             settings = replace(settings, leaderboard_visible=value != "off")
+        elif key == "images":
+            settings = replace(settings, images=value != "off")
     return settings

@@ -14,6 +14,7 @@ def settings_reply(settings: UserSettings, *, saved: bool) -> Reply:
             "leaderboard",
             "on: you are shown" if settings.leaderboard_visible else "off: you are hidden",
         ),
+        ("images", "on: replies carry pictures" if settings.images else "off: text only"),
     )
     verb = (
         "Saved."
