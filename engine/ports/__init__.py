@@ -14,6 +14,7 @@ from engine.ports.challenges import (
 from engine.ports.clock import Clock, FixedClock, SystemClock
 from engine.ports.clusters import (
     TRACE_RING,
+    ChannelSettings,
     ClusterSave,
     ClusterStore,
     StoredCluster,
@@ -48,6 +49,7 @@ __all__ = [
     "BoardRow",
     "ChallengeReveal",
     "ChallengeStore",
+    "ChannelSettings",
     "ClaimedJob",
     "Clock",
     "ClusterSave",

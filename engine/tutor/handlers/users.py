@@ -8,21 +8,30 @@ from dataclasses import replace
 from typing import assert_never
 
 from engine.commands import types as t
-from engine.ports import DrillStore, JobStore, UserSettings
+from engine.errors import RungsError
+from engine.ports import ChannelSettings, ClusterStore, DrillStore, JobStore, UserSettings
 from engine.replies import Reply
 from engine.tutor import jobs
-from engine.tutor.actor import Actor
+from engine.tutor.actor import Actor, is_admin
 from engine.tutor.presenters import users as present
 from engine.tutor.repositories.clusters import ClusterRepository
 
 DEFAULTS = UserSettings()
+CHANNEL_KEYS = frozenset({"channel_images"})  # /settings keys that set the channel's, not yours
 
 
 class UserHandler:
-    def __init__(self, drills: DrillStore, jobs: JobStore, clusters: ClusterRepository) -> None:
+    def __init__(
+        self,
+        drills: DrillStore,
+        jobs: JobStore,
+        clusters: ClusterRepository,
+        channels: ClusterStore,
+    ) -> None:
         self._drills = drills
         self._jobs = jobs
         self._clusters = clusters
+        self._channels = channels
 
     async def handle(self, actor: Actor, command: t.UserCommand) -> Reply:
         match command:
@@ -35,11 +44,36 @@ class UserHandler:
 
     async def _settings(self, actor: Actor, changes: Sequence[tuple[str, str]]) -> Reply:
         user = actor.user_key
+        mine = [(k, v) for k, v in changes if k not in CHANNEL_KEYS]
+        channel = await self._channel_settings(actor, [c for c in changes if c[0] in CHANNEL_KEYS])
         settings = await self._drills.load_settings(user) or DEFAULTS
-        if changes:
-            settings = changed(settings, changes)
+        if mine:
+            settings = changed(settings, mine)
             await self._drills.save_settings(user, settings)
-        return present.settings_reply(settings, saved=bool(changes))
+        return present.settings_reply(settings, saved=bool(changes), channel=channel)
+
+    async def _channel_settings(
+        self, actor: Actor, changes: Sequence[tuple[str, str]]
+    ) -> ChannelSettings | None:
+        """The channel's settings (None outside a channel), changed first if asked (by a
+        channel admin only: they hold for everybody in it)."""
+        if not actor.in_channel:
+            if changes:
+                raise RungsError("channel_images is a channel's setting: use it in a channel.")
+            return None
+        scope = actor.cluster_scope
+        stored = await self._channels.load_channel_settings(scope) or ChannelSettings()
+        if not changes:
+            return stored
+        if not await is_admin(actor):
+            raise RungsError(
+                "Only a channel admin can turn a channel's pictures on or off (Manage Server "
+                "on Discord, a workspace admin on Slack); /settings images=off is yours alone."
+            )
+        for _, value in changes:
+            stored = replace(stored, images=value != "off")
+        await self._channels.save_channel_settings(scope, stored)
+        return stored
 
     async def _forget(self, actor: Actor, confirm: bool) -> Reply:
         if not confirm:
