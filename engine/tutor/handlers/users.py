@@ -13,6 +13,7 @@ from engine.ports import ChannelSettings, ClusterStore, DrillStore, JobStore, Us
 from engine.replies import Reply
 from engine.tutor import jobs
 from engine.tutor.actor import Actor, is_admin
+from engine.tutor.pictures import PicturePreference
 from engine.tutor.presenters import users as present
 from engine.tutor.repositories.clusters import ClusterRepository
 
@@ -27,11 +28,13 @@ class UserHandler:
         jobs: JobStore,
         clusters: ClusterRepository,
         channels: ClusterStore,
+        pictures: PicturePreference,
     ) -> None:
         self._drills = drills
         self._jobs = jobs
         self._clusters = clusters
         self._channels = channels
+        self._pictures = pictures
 
     async def handle(self, actor: Actor, command: t.UserCommand) -> Reply:
         match command:
@@ -50,6 +53,7 @@ class UserHandler:
         if mine:
             settings = changed(settings, mine)
             await self._drills.save_settings(user, settings)
+            self._pictures.forget(user)
         return present.settings_reply(settings, saved=bool(changes), channel=channel)
 
     async def _channel_settings(
@@ -73,6 +77,7 @@ class UserHandler:
         for _, value in changes:
             stored = replace(stored, images=value != "off")
         await self._channels.save_channel_settings(scope, stored)
+        self._pictures.forget(scope)
         return stored
 
     async def _forget(self, actor: Actor, confirm: bool) -> Reply:
@@ -84,6 +89,7 @@ class UserHandler:
             await self._jobs.cancel_job(jobs.nudge_key(running.id))
         await self._clusters.delete(actor.own_scope)
         deleted = await self._drills.forget_user(user)
+        self._pictures.forget(user)  # back to the default: pictures on
         return present.forgotten(deleted)
 
 
