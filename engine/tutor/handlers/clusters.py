@@ -66,7 +66,8 @@ class ClusterHandler:
             case t.TraceCommand(method, path):
                 request = Request(method, path)
                 images = await self._pictures.wanted(actor)
-                traced = await self._change(actor, answer_first, self._tracer(actor, request))
+                tracer = self._tracer(actor, request, images)
+                traced = await self._change(actor, answer_first, tracer)
                 picture = TracePicture.PATH if images else None
                 reply = present.trace_reply(traced.result, 0, visibility, picture)
                 return Handled(reply, traced.unsaved)
@@ -93,14 +94,16 @@ class ClusterHandler:
             case _:
                 assert_never(command)
 
-    def _tracer(self, actor: Actor, request: Request) -> Change[KeptTrace]:
+    def _tracer(self, actor: Actor, request: Request, images: bool) -> Change[KeptTrace]:
         latencies, user = self._latencies, actor.display_name
 
         def step(state: ClusterState) -> tuple[KeptTrace, KeptTrace]:
             trace = run_request(state, request, user, latencies)
             # The picture is of the cluster just after the request, so it is taken now (and
-            # kept with the trace: Next and Previous draw their frames from it later).
-            kept = KeptTrace(present.trace_block(trace), trace_animation(state, trace, latencies))
+            # kept with the trace: Next and Previous draw their frames from it later). It
+            # costs about a third of the trace itself: not for someone who turned them off.
+            animation = trace_animation(state, trace, latencies) if images else None
+            kept = KeptTrace(present.trace_block(trace), animation)
             return kept, kept
 
         return step
