@@ -196,7 +196,8 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _one_shot(settings: Settings, args: argparse.Namespace) -> int:
     async with running_tutor(settings) as (tutor, clock):
-        console = Console(tutor, clock, _speaker(args), sys.stdout)
+        pictures = args.png is not None or args.gif is not None
+        console = Console(tutor, clock, _speaker(args), sys.stdout, pictures=pictures)
         reply = await console.handle_line(f"/trace {args.request}")
         if reply is None or reply.is_error:
             return 1

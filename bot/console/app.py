@@ -57,12 +57,17 @@ class Console:
         speaker: Speaker,
         out: TextIO,
         images: ImageFolder | None = None,
+        *,
+        pictures: bool | None = None,
     ) -> None:
         self._tutor = tutor
         self._clock = clock
         self.speaker = speaker
         self._out = out
         self._images = images  # None: text only, as without --images
+        # Whether replies should carry pictures at all (to be written, or drawn by `press`):
+        # without, the Tutor builds none.
+        self._pictures = images is not None if pictures is None else pictures
         self._sweep: Callable[[], Awaitable[int]] | None = None  # set by `serve`
 
     @property
@@ -81,14 +86,17 @@ class Console:
         if text.startswith(":"):
             self.emit(self._meta(text))
             return None
-        reply = await self._tutor.handle_text(self.speaker.actor(), text)
+        reply = await self._tutor.handle_text(self._actor(), text)
         pictures = await self._images.write(reply) if self._images is not None else []
         self.emit("\n".join([render(reply, self._clock.now()), *pictures]))
         return reply
 
     async def press(self, action_id: str) -> Reply:
         """A button, as a platform would press it (the one-shot `rungs trace --gif`)."""
-        return await self._tutor.handle_button(self.speaker.actor(), action_id)
+        return await self._tutor.handle_button(self._actor(), action_id)
+
+    def _actor(self) -> Actor:
+        return replace(self.speaker.actor(), shows_pictures=self._pictures)
 
     def _meta(self, text: str) -> str:
         """`:user NAME` and `:channel [NAME]` switch who speaks and where."""

@@ -29,6 +29,8 @@ class PicturePreference:
         self._known: OrderedDict[Hashable, tuple[datetime, bool]] = OrderedDict()
 
     async def wanted(self, actor: Actor) -> bool:
+        if not actor.shows_pictures:
+            return False
         user = actor.user_key
         mine = self._recall(user)
         if mine is None:
