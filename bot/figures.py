@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,13 @@ class Drawn:
     media_type: str  # "image/png", "image/gif"
     width: int
     height: int
+
+
+def file_name(figure: Figure) -> str:
+    """`trace-3.gif`, `cluster.png`: the figure's name with the type of what it draws, in the
+    characters every platform takes in a file name."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "-", figure.name)[:60] or "picture"
+    return f"{stem}.{'gif' if figure.animated else 'png'}"
 
 
 def draw_now(figures: Sequence[Figure]) -> list[Drawn]:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import figures
-from bot.figures import Drawn
+from bot.figures import Drawn, file_name
 from engine.replies import Figure, Reply
 
 
@@ -37,10 +37,6 @@ class ImageFolder:
             path.write_bytes(picture.data)
             lines.append(picture_line(path, picture))
         return lines
-
-
-def file_name(figure: Figure) -> str:
-    return f"{figure.name}.{'gif' if figure.animated else 'png'}"
 
 
 def picture_line(path: Path, picture: Drawn) -> str:

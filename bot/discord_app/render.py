@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import assert_never
 
 from bot.discord_app import limits as lim
+from bot.discord_app.attachments import Attachment, file_name
 from bot.discord_app.embeds import (
     ERROR_COLOUR,
     JSON,
@@ -72,16 +73,6 @@ def _no_mentions() -> JSON:
 
 
 @dataclass(frozen=True, slots=True)
-class Attachment:
-    """A picture the message uploads: `files[index]` of the multipart body, shown by the embed
-    that names `attachment://filename`, described (alt text) by `description`."""
-
-    figure: Figure
-    filename: str
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
 class DiscordMessage:
     content: str
     embeds: tuple[JSON, ...]
@@ -129,12 +120,6 @@ def render(reply: Reply, now: datetime) -> DiscordMessage:
     attachments = tuple(a for a in drafts.attachments if a.filename in shown_images)
     private = reply.visibility is Visibility.PRIVATE
     return DiscordMessage(content, tuple(embeds), tuple(rows), private, attachments=attachments)
-
-
-def file_name(figure: Figure) -> str:
-    """`trace-3.gif`, `cluster.png`: the figure's name with the type of what it draws."""
-    stem = re.sub(r"[^A-Za-z0-9_.-]", "-", figure.name)[:60] or "picture"
-    return f"{stem}.{'gif' if figure.animated else 'png'}"
 
 
 class _Drafts:

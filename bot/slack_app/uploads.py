@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import figures
 from bot.slack_app.actors import is_dm
 from bot.slack_app.escape import plain
-from engine.replies import Figure, Heading, Notice, Reply, TraceSteps
+from engine.replies import Heading, Notice, Reply, TraceSteps
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,8 @@ async def share(
         try:
             await client.files_upload_v2(
                 content=picture.data,
-                filename=_file_name(picture.figure),
-                title=_file_name(picture.figure),
+                filename=figures.file_name(picture.figure),
+                title=figures.file_name(picture.figure),
                 alt_txt=picture.figure.alt,
                 channel=where.channel_id,
                 thread_ts=thread,
@@ -90,7 +90,3 @@ def caption(reply: Reply) -> str:
         if isinstance(block, Heading):
             return plain(block.text)
     return ""
-
-
-def _file_name(figure: Figure) -> str:
-    return f"{figure.name}.{'gif' if figure.animated else 'png'}"
