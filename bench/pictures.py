@@ -7,7 +7,8 @@ then rendered to bytes again and again with `bot.pictures.render` (drawing and e
 GIF); p50 and p90 over the repetitions. Also: one animation frame alone (what a Next button
 shows), the cost of importing the drawing package (Pillow included) the first time a process
 draws, and Pillow's size on disk. `--samples DIR` also writes every review case there (and
-three frames of each animation as PNG files) to be looked at.
+three frames of each animation as PNG files) to be looked at. Last, a reply with its picture
+end to end through Discord, beside the same reply in words only (bench/picture_replies.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from benchkit import REPO, check, header, info, percentile, summary
 
 sys.path.insert(0, str(REPO / "tests" / "pictures"))
 
+import picture_replies
 from picture_cases import CASES, animation
 
 from bot.pictures import render, render_frame
@@ -133,6 +135,16 @@ def main() -> None:
     )
     progress = timed(lambda: render(pictures["progress"]), repeats)
     info("/progress chart: p50", f"{statistics.median(progress):.1f} ms")
+    figures(
+        "/load chart from engine.load (12k req/s)",
+        timed(lambda: render(pictures["load-12000-from-engine"]), repeats),
+        150,
+    )
+    figures(
+        "/scenario cache-restart from engine.load",
+        timed(lambda: render(pictures["scenario-cache-restart-from-engine"]), repeats),
+        150,
+    )
 
     print("loading the drawing code")
     cost = import_cost(3 if args.quick else 7)
@@ -140,6 +152,8 @@ def main() -> None:
     info("Pillow on disk (PIL + pillow.libs)", f"{pillow_size():.1f} MB")
     if args.samples:
         write_samples(args.samples, pictures)
+    print("a reply with its picture, end to end (Discord, the real client, the fake)")
+    picture_replies.report(content, 7 if args.quick else 21)
     summary()
 
 

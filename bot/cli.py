@@ -15,11 +15,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.console.app import Console, Speaker, choose_runner, serve, valid_name
+from bot.console.images import ImageFolder, write_one
 from bot.db_commands import add_db_parser, run_db
 from bot.logs import setup_logging
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings, data_dir
+from engine.commands import buttons
 from engine.ports import FixedClock
+from engine.replies import TraceSteps
 
 log = logging.getLogger("rungs")
 # What the extras bring: a ModuleNotFoundError naming one of them is a missing extra, not a bug.
@@ -72,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     trace = commands.add_parser("trace", help='trace one request, e.g. rungs trace "GET /u/7"')
     trace.add_argument("request", help='a request such as "GET /u/7"')
     _add_identity(trace)
+    trace.add_argument("--png", type=Path, metavar="FILE", help="write the trace's picture here")
+    trace.add_argument(
+        "--gif", type=Path, metavar="FILE", help="write the trace's animation (a GIF) here"
+    )
     discord_cmd = commands.add_parser("discord", help="run the Discord bot (DISCORD_TOKEN)")
     discord_cmd.add_argument(
         "action",
@@ -130,6 +137,12 @@ def _add_console(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="run on a clock that starts at this ISO 8601 instant (like 2026-11-28T09:00:00Z) "
         "and moves only with :wait, at once: a script gives the same output on every run",
     )
+    console.add_argument(
+        "--images",
+        type=Path,
+        metavar="DIR",
+        help="write each reply's pictures into DIR and print their paths (RUNGS_IMAGES_DIR)",
+    )
 
 
 def _instant(text: str) -> datetime:
@@ -173,17 +186,28 @@ def _content_check(directory: Path | None) -> int:
 
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
     stepped = FixedClock(args.start_at) if args.start_at is not None else None
+    folder = args.images or settings.images_dir
+    images = ImageFolder(folder) if folder is not None else None
     async with running_tutor(settings, stepped) as (tutor, clock):
-        console = Console(tutor, clock, _speaker(args), sys.stdout)
+        console = Console(tutor, clock, _speaker(args), sys.stdout, images)
         await serve(console, tutor, choose_runner(data_dir() / "history"))
     return 0
 
 
 async def _one_shot(settings: Settings, args: argparse.Namespace) -> int:
     async with running_tutor(settings) as (tutor, clock):
-        console = Console(tutor, clock, _speaker(args), sys.stdout)
+        pictures = args.png is not None or args.gif is not None
+        console = Console(tutor, clock, _speaker(args), sys.stdout, pictures=pictures)
         reply = await console.handle_line(f"/trace {args.request}")
-    return 1 if reply is None or reply.is_error else 0
+        if reply is None or reply.is_error:
+            return 1
+        if args.png is not None:
+            print(write_one(reply.figures, args.png))
+        if args.gif is not None:
+            trace_no = next(b.trace_no for b in reply.blocks if isinstance(b, TraceSteps))
+            animated = await console.press(buttons.trace_animation(trace_no))
+            print(write_one(animated.figures, args.gif))
+    return 0
 
 
 def _speaker(args: argparse.Namespace) -> Speaker:

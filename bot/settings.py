@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         default="https://slack.com/api/", description="Slack Web API base address"
     )
+    images_dir: Path | None = Field(
+        default=None,
+        description="console: write each reply's pictures into this folder (RUNGS_IMAGES_DIR)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="WARNING", description="logging level"
     )

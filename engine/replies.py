@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from engine.pictures import Picture, TraceAnimation
+
 
 class Visibility(StrEnum):
     PUBLIC = "public"  # everybody in the channel sees it
@@ -142,6 +144,36 @@ class Buttons:
     buttons: tuple[Button, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A picture of what the reply's other blocks say in words: an `engine.pictures` value
+    (what to draw, never pixels), drawn only when the reply is shown. A renderer that shows
+    images attaches it natively with `alt` as its description; one that does not skips it,
+    and nothing is lost: the text is the fallback. For a trace animation, `step` (1-based)
+    asks for that one frame as a still; None for the whole animation."""
+
+    picture: Picture
+    name: str  # the file's stem: "cluster", "trace-12", "trace-12-step-3", "progress"
+    step: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.step is not None:
+            if not isinstance(self.picture, TraceAnimation):
+                raise ValueError("only a trace animation has steps")
+            if not 1 <= self.step <= self.picture.frame_count:
+                raise ValueError(f"step {self.step} is not in 1..{self.picture.frame_count}")
+
+    @property
+    def alt(self) -> str:
+        if isinstance(self.picture, TraceAnimation) and self.step is not None:
+            return self.picture.frame_alts[self.step - 1]
+        return self.picture.alt
+
+    @property
+    def animated(self) -> bool:
+        return isinstance(self.picture, TraceAnimation) and self.step is None
+
+
 Block = (
     Heading
     | Paragraph
@@ -152,6 +184,7 @@ Block = (
     | Deadline
     | Notice
     | Buttons
+    | Figure
 )
 
 
@@ -165,6 +198,15 @@ class Reply:
     def is_error(self) -> bool:
         """True when the reply reports a problem (bad input or a failure) rather than a result."""
         return any(isinstance(b, Notice) and b.level is not NoticeLevel.INFO for b in self.blocks)
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Figure))
+
+    def without_figures(self) -> Reply:
+        """The same reply in words only (pictures turned off, or they could not be drawn)."""
+        blocks = tuple(b for b in self.blocks if not isinstance(b, Figure))
+        return Reply(blocks, self.visibility, self.correlation_id)
 
     @classmethod
     def notice(

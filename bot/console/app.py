@@ -20,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.console.images import ImageFolder
 from bot.console.render import render, render_delivery
 from engine.ports import Clock, FixedClock
 from engine.replies import Reply
@@ -49,11 +50,24 @@ class Speaker:
 class Console:
     """Feeds lines to the Tutor and prints each reply followed by a blank line."""
 
-    def __init__(self, tutor: Tutor, clock: Clock, speaker: Speaker, out: TextIO) -> None:
+    def __init__(
+        self,
+        tutor: Tutor,
+        clock: Clock,
+        speaker: Speaker,
+        out: TextIO,
+        images: ImageFolder | None = None,
+        *,
+        pictures: bool | None = None,
+    ) -> None:
         self._tutor = tutor
         self._clock = clock
         self.speaker = speaker
         self._out = out
+        self._images = images  # None: text only, as without --images
+        # Whether replies should carry pictures at all (to be written, or drawn by `press`):
+        # without, the Tutor builds none.
+        self._pictures = images is not None if pictures is None else pictures
         self._sweep: Callable[[], Awaitable[int]] | None = None  # set by `serve`
 
     @property
@@ -72,9 +86,17 @@ class Console:
         if text.startswith(":"):
             self.emit(self._meta(text))
             return None
-        reply = await self._tutor.handle_text(self.speaker.actor(), text)
-        self.emit(render(reply, self._clock.now()))
+        reply = await self._tutor.handle_text(self._actor(), text)
+        pictures = await self._images.write(reply) if self._images is not None else []
+        self.emit("\n".join([render(reply, self._clock.now()), *pictures]))
         return reply
+
+    async def press(self, action_id: str) -> Reply:
+        """A button, as a platform would press it (the one-shot `rungs trace --gif`)."""
+        return await self._tutor.handle_button(self._actor(), action_id)
+
+    def _actor(self) -> Actor:
+        return replace(self.speaker.actor(), shows_pictures=self._pictures)
 
     def _meta(self, text: str) -> str:
         """`:user NAME` and `:channel [NAME]` switch who speaks and where."""

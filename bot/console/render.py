@@ -12,6 +12,7 @@ from engine.replies import (
     ChecklistItem,
     Deadline,
     Fields,
+    Figure,
     Heading,
     Notice,
     NoticeLevel,
@@ -65,6 +66,8 @@ def _block(block: Block, now: datetime) -> str:
             return text if level is NoticeLevel.INFO else f"! {text}"
         case Buttons():
             return ""  # the console already shows everything a button would reveal
+        case Figure():
+            return ""  # written to a file with --images (console/images.py), else text only
         case _:
             assert_never(block)
 

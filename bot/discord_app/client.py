@@ -22,6 +22,7 @@ from typing import Any, assert_never
 
 import discord
 
+from bot import figures
 from bot.discord_app import internals, routing, wire
 from bot.discord_app.deliveries import PLATFORM, DiscordDeliverer
 from bot.discord_app.incoming import (
@@ -34,9 +35,11 @@ from bot.discord_app.incoming import (
     flatten,
     focused,
 )
-from bot.discord_app.render import render
+from bot.discord_app.internals import Upload
+from bot.discord_app.render import DiscordMessage, render
 from engine.commands.incoming import Incoming as EngineIncoming
 from engine.ports import Clock
+from engine.replies import Reply
 from engine.scheduling.delivery import node_id
 from engine.tutor import Tutor
 
@@ -128,7 +131,8 @@ class RungsDiscord(discord.AutoShardedClient):
         self, interaction: Incoming, command: EngineIncoming, *, private: bool, edit: bool
     ) -> None:
         """Answer with the Tutor's reply; if it is not ready within `DEFER_AFTER_S`, defer
-        first and replace the loading message once it is.
+        first and replace the loading message once it is. The reply's pictures are drawn
+        inside the same deadline, in a worker thread.
 
         A trace or a /cluster change is answered before its cluster is saved
         (`Tutor.reply_then_save`): the save runs on, and is awaited here once the answer is
@@ -143,19 +147,30 @@ class RungsDiscord(discord.AutoShardedClient):
         timer = asyncio.get_running_loop().call_later(DEFER_AFTER_S, defer)
         try:
             answered = await self._tutor.reply_then_save(interaction.actor(), command)
-        finally:
+        except BaseException:
             timer.cancel()
+            raise
         try:
-            message = render(answered.reply, self._clock.now())
+            message, files = await self._drawn(answered.reply)  # the deadline still runs
+            timer.cancel()
             if deferring is not None:
                 await deferring
                 data = wire.message_data(message, edit=True)
-                await wire.edit_original(self.http, interaction, data)
+                await wire.edit_original(self.http, interaction, data, files)
                 return
-            kind = wire.UPDATE_MESSAGE if edit else wire.CHANNEL_MESSAGE
-            await wire.callback(self.http, interaction, kind, wire.message_data(message, edit=edit))
+            await wire.answer(self.http, interaction, message, files, edit=edit)
         finally:
+            timer.cancel()
             await answered.saved
+
+    async def _drawn(self, reply: Reply) -> tuple[DiscordMessage, list[Upload]]:
+        """The message and the files of its pictures (drawn in a worker thread); if they
+        cannot be drawn, the message in words alone."""
+        message = render(reply, self._clock.now())
+        drawn = await figures.draw([a.figure for a in message.attachments])
+        if drawn is None:
+            return render(reply.without_figures(), self._clock.now()), []
+        return message, wire.uploads(message, drawn)
 
     async def _autocomplete(self, interaction: Incoming) -> None:
         name, subcommand, _ = flatten(interaction.data)

@@ -27,7 +27,9 @@ class DiscordDeliverer:
         self._clock = clock
 
     async def __call__(self, delivery: Delivery) -> None:
-        message = render(delivery.reply, self._clock.now())
+        # A scheduled post goes in words: nothing it posts today has a picture, and a picture
+        # here would need an upload of its own.
+        message = render(delivery.reply.without_figures(), self._clock.now())
         payload: dict[str, Any] = {
             "content": message.content or None,
             "embeds": message.embeds,

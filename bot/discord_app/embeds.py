@@ -39,10 +39,11 @@ class Draft:
     footer: str = ""
     colour: int = INFO_COLOUR
     sealed: bool = False  # nothing more goes into this embed (a trace ends with its footer)
+    image: str = ""  # the file name of an attached picture the embed shows (attachment://…)
 
     @property
     def empty(self) -> bool:
-        return not (self.title or self.sections or self.fields or self.footer)
+        return not (self.title or self.sections or self.fields or self.footer or self.image)
 
     def texts(self) -> list[str]:
         parts = [self.title, self.footer, *(s.text for s in self.sections)]
@@ -88,7 +89,9 @@ def pack(draft: Draft) -> list[JSON]:
         ]
     if draft.footer:
         embeds[-1]["footer"] = {"text": draft.footer}
-    return [embed for embed in embeds if embed_size(embed)]
+    if draft.image:  # shown below the text of the embed, at the width of the embed
+        embeds[-1]["image"] = {"url": f"attachment://{draft.image}"}
+    return [embed for embed in embeds if embed_size(embed) or "image" in embed]
 
 
 def _descriptions(sections: list[Section]) -> list[str]:

@@ -39,6 +39,14 @@ def expect(pending: InitialResponse) -> None:
     _PENDING.set(pending)
 
 
+def answers_in_body(interaction_id: int) -> bool:
+    """Whether the first callback of this interaction would be the body of an HTTP response."""
+    pending = _PENDING.get()
+    if pending is None or pending.interaction_id != interaction_id:
+        return False
+    return not pending.body.done()
+
+
 async def answered_in_body(interaction_id: int, payload: JSON) -> bool:
     """Hand `payload` (`{"type": …, "data": …}`) to the HTTP response if this is the first
     callback of an HTTP interaction, and wait until it is written; False otherwise (the caller

@@ -11,7 +11,9 @@ clear message instead of failing the first interaction. pyproject.toml pins the 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -41,7 +43,10 @@ def check() -> None:
         problems.append("the bot's HTTP session (HTTPClient.__session)")
     for method, wanted in (
         ("create_interaction_response", {"session", "proxy", "proxy_auth", "params"}),
-        ("edit_original_interaction_response", {"session", "proxy", "proxy_auth", "payload"}),
+        (
+            "edit_original_interaction_response",
+            {"session", "proxy", "proxy_auth", "payload", "multipart", "files"},
+        ),
     ):
         found = getattr(AsyncWebhookAdapter, method, None)
         if found is None or not wanted <= set(inspect.signature(found).parameters):
@@ -77,8 +82,41 @@ def http_session(http: HTTPClient) -> aiohttp.ClientSession:
     return session
 
 
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file sent with a message: part `files[n]` of a multipart body."""
+
+    filename: str
+    data: bytes
+    media_type: str
+
+
+def multipart(payload: JSON, files: Sequence[Upload]) -> MultipartParameters:
+    """`payload_json` and one `files[n]` part per file, as discord.py's own
+    `handle_message_parameters` lays them out (with each file's real type rather than
+    application/octet-stream). The `discord.File`s let discord.py rewind them on a retry."""
+    if not files:
+        return MultipartParameters(payload=payload, multipart=None, files=None)
+    wrapped = [discord.File(io.BytesIO(f.data), f.filename) for f in files]
+    parts: list[JSON] = [{"name": "payload_json", "value": discord.utils._to_json(payload)}]
+    parts += [
+        {
+            "name": f"files[{index}]",
+            "value": file.fp,
+            "filename": upload.filename,
+            "content_type": upload.media_type,
+        }
+        for index, (upload, file) in enumerate(zip(files, wrapped, strict=True))
+    ]
+    return MultipartParameters(payload=None, multipart=parts, files=wrapped)
+
+
 async def create_interaction_response(
-    http: HTTPClient, interaction_id: int, token: str, payload: JSON
+    http: HTTPClient,
+    interaction_id: int,
+    token: str,
+    payload: JSON,
+    files: Sequence[Upload] = (),
 ) -> None:
     """`POST /interactions/{id}/{token}/callback` through discord.py's webhook adapter: its
     rate-limit handling and errors, as `interaction.response.*` would."""
@@ -88,19 +126,26 @@ async def create_interaction_response(
         session=http_session(http),
         proxy=http.proxy,
         proxy_auth=http.proxy_auth,
-        params=MultipartParameters(payload=payload, multipart=None, files=None),
+        params=multipart(payload, files),
     )
 
 
 async def edit_original_response(
-    http: HTTPClient, application_id: int, token: str, payload: JSON
+    http: HTTPClient,
+    application_id: int,
+    token: str,
+    payload: JSON,
+    files: Sequence[Upload] = (),
 ) -> None:
     """`PATCH /webhooks/{application}/{token}/messages/@original` the same way."""
+    params = multipart(payload, files)
     await async_context.get().edit_original_interaction_response(
         application_id,
         token,
         session=http_session(http),
         proxy=http.proxy,
         proxy_auth=http.proxy_auth,
-        payload=payload,
+        payload=params.payload,
+        multipart=params.multipart,
+        files=params.files,
     )

@@ -19,6 +19,7 @@ ROWS = 5
 BUTTONS_PER_ROW = 5
 CUSTOM_ID = 100
 LABEL = 80
+DESCRIPTION_OF_FILE = 1024  # an attachment's description (its alt text)
 
 MARKER = "…(truncated)"
 FENCE = "```"

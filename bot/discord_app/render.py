@@ -14,12 +14,14 @@ from datetime import datetime
 from typing import assert_never
 
 from bot.discord_app import limits as lim
+from bot.discord_app.attachments import Attachment, file_name
 from bot.discord_app.embeds import (
     ERROR_COLOUR,
     JSON,
     WARNING_COLOUR,
     Draft,
     Section,
+    embed_size,
     enforce,
     fit_budget,
     pack,
@@ -41,6 +43,7 @@ from engine.replies import (
     Checklist,
     Deadline,
     Fields,
+    Figure,
     Heading,
     Notice,
     NoticeLevel,
@@ -61,6 +64,7 @@ NOTICE_LOOK = {
     NoticeLevel.ERROR: ("⛔ ", ERROR_COLOUR),
 }
 EMPTY_CONTENT = "(nothing to show)"
+ATTACHMENT = "attachment://"
 _USER_ID = re.compile(r"\d{1,20}")
 
 
@@ -75,6 +79,23 @@ class DiscordMessage:
     components: tuple[JSON, ...]  # action rows of buttons
     ephemeral: bool
     allowed_mentions: JSON = field(default_factory=_no_mentions)
+    attachments: tuple[Attachment, ...] = ()
+
+    def without_pictures(self) -> DiscordMessage:
+        """The same message with no picture in its embeds and nothing to upload."""
+        embeds = tuple({k: v for k, v in e.items() if k != "image"} for e in self.embeds)
+        shown = tuple(e for e in embeds if embed_size(e)) or embeds[:0]
+        content = self.content or ("" if shown or self.components else EMPTY_CONTENT)
+        return DiscordMessage(
+            content, shown, self.components, self.ephemeral, self.allowed_mentions
+        )
+
+    def attachments_json(self) -> list[JSON]:
+        """The message's `attachments`: one entry per uploaded file, by its index."""
+        return [
+            {"id": index, "filename": a.filename, "description": a.description}
+            for index, a in enumerate(self.attachments)
+        ]
 
 
 def render(reply: Reply, now: datetime) -> DiscordMessage:
@@ -95,9 +116,10 @@ def render(reply: Reply, now: datetime) -> DiscordMessage:
     fit_budget(shown)
     embeds = enforce([e for draft in shown for e in pack(draft)], cut=len(shown) < len(filled))
     content = "" if embeds or rows else EMPTY_CONTENT
-    return DiscordMessage(
-        content, tuple(embeds), tuple(rows), reply.visibility is Visibility.PRIVATE
-    )
+    shown_images = {e["image"]["url"].removeprefix(ATTACHMENT) for e in embeds if "image" in e}
+    attachments = tuple(a for a in drafts.attachments if a.filename in shown_images)
+    private = reply.visibility is Visibility.PRIVATE
+    return DiscordMessage(content, tuple(embeds), tuple(rows), private, attachments=attachments)
 
 
 class _Drafts:
@@ -105,6 +127,7 @@ class _Drafts:
 
     def __init__(self) -> None:
         self.items = [Draft()]
+        self.attachments: list[Attachment] = []
 
     def fresh(self) -> Draft:
         if not self.items[-1].empty:
@@ -148,6 +171,8 @@ class _Drafts:
                 self.notice(block)
             case Buttons():
                 pass  # components, collected by `action_rows`
+            case Figure():
+                self.figure(block)
             case _:
                 assert_never(block)
 
@@ -158,6 +183,17 @@ class _Drafts:
             line += f" — “{plain(item.quote)}”" if item.quote.strip() else ""
             line += f" — {plain(item.detail)}" if item.detail else ""
             self.text(Section(line, joiner="\n" if index else "\n\n"))
+
+    def figure(self, block: Figure) -> None:
+        """The picture under the text it shows (a trace's steps, the cluster's diagram)."""
+        name = file_name(block)
+        if any(a.filename == name for a in self.attachments):
+            return  # Discord names files uniquely; a reply never repeats a picture
+        last = self.items[-1]
+        draft = self.fresh() if last.image else last
+        draft.image = name
+        alt = lim.truncate(block.alt, lim.DESCRIPTION_OF_FILE)
+        self.attachments.append(Attachment(block, name, alt))
 
     def notice(self, block: Notice) -> None:
         prefix, colour = NOTICE_LOOK.get(block.level, ("", 0))

@@ -13,14 +13,17 @@ for fields it spells out at their defaults (`tts`, `disabled`, an embed's `flags
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 
 from bot.discord_app import internals, routing
-from bot.discord_app.http_response import answered_in_body
+from bot.discord_app.http_response import answered_in_body, answers_in_body
 from bot.discord_app.incoming import Incoming
+from bot.discord_app.internals import Upload
 from bot.discord_app.render import DiscordMessage
+from bot.figures import Drawn
 from engine.drills.sketch import MAX_PIECE
 
 JSON = dict[str, Any]
@@ -70,26 +73,72 @@ def message_data(message: DiscordMessage, *, edit: bool) -> JSON:
     }
     if edit or message.components:
         data["components"] = message.components
+    if message.attachments or edit:
+        # An edit lists the attachments to keep: a picture the new reply lacks goes away.
+        data["attachments"] = message.attachments_json()
     if message.ephemeral and not edit:
         data["flags"] = EPHEMERAL
     return data
 
 
-async def callback(
-    http: discord.http.HTTPClient, interaction: Incoming, kind: int, data: JSON | None = None
+def uploads(message: DiscordMessage, drawn: Sequence[Drawn]) -> list[Upload]:
+    """The files of the message's attachments, in their order (`files[0]`, `files[1]`…)."""
+    by_figure = {id(d.figure): d for d in drawn}
+    return [
+        Upload(a.filename, by_figure[id(a.figure)].data, by_figure[id(a.figure)].media_type)
+        for a in message.attachments
+    ]
+
+
+async def answer(
+    http: discord.http.HTTPClient,
+    interaction: Incoming,
+    message: DiscordMessage,
+    files: Sequence[Upload],
+    *,
+    edit: bool,
 ) -> None:
-    """The interaction's one callback (`POST /interactions/{id}/{token}/callback`), or in
-    HTTP mode the body of the HTTP response (http_response.py)."""
-    payload: JSON = {"type": kind} if data is None else {"type": kind, "data": data}
-    if await answered_in_body(interaction.id, payload):
+    """A new message (type 4) or the edit of the one a button sits on (type 7), with its
+    pictures. In HTTP mode the first answer is the body of Discord's request, which cannot
+    carry files (Discord fails the interaction): there the words go first, in the body, and
+    the pictures follow at once as an edit of `@original`, files and all."""
+    kind = UPDATE_MESSAGE if edit else CHANNEL_MESSAGE
+    if files and answers_in_body(interaction.id):
+        words = message_data(message.without_pictures(), edit=edit)
+        words.pop("attachments", None)  # an edited message keeps its picture until the next
+        await callback(http, interaction, kind, words)
+        await edit_original(http, interaction, message_data(message, edit=True), files)
         return
-    await internals.create_interaction_response(http, interaction.id, interaction.token, payload)
+    await callback(http, interaction, kind, message_data(message, edit=edit), files)
 
 
-async def edit_original(http: discord.http.HTTPClient, interaction: Incoming, data: JSON) -> None:
-    """Replace the message a deferred callback left loading (`PATCH …/messages/@original`)."""
+async def callback(
+    http: discord.http.HTTPClient,
+    interaction: Incoming,
+    kind: int,
+    data: JSON | None = None,
+    files: Sequence[Upload] = (),
+) -> None:
+    """The interaction's one callback (`POST /interactions/{id}/{token}/callback`, multipart
+    when it has files), or in HTTP mode the body of the HTTP response (http_response.py)."""
+    payload: JSON = {"type": kind} if data is None else {"type": kind, "data": data}
+    if not files and await answered_in_body(interaction.id, payload):
+        return
+    await internals.create_interaction_response(
+        http, interaction.id, interaction.token, payload, files
+    )
+
+
+async def edit_original(
+    http: discord.http.HTTPClient,
+    interaction: Incoming,
+    data: JSON,
+    files: Sequence[Upload] = (),
+) -> None:
+    """Replace the message a deferred callback left loading, or the one a button sits on
+    (`PATCH …/messages/@original`, multipart when it has files)."""
     await internals.edit_original_response(
-        http, interaction.application_id, interaction.token, data
+        http, interaction.application_id, interaction.token, data, files
     )
 
 

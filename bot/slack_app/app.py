@@ -20,7 +20,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack_app import home, modal
+from bot.slack_app import home, modal, uploads
 from bot.slack_app.actors import actor_of_action, actor_of_command, actor_of_view, is_dm
 from bot.slack_app.admins import AdminCheck
 from bot.slack_app.render import SlackMessage, engine_id, render
@@ -30,7 +30,7 @@ from engine.commands.incoming import Incoming, Options, Pressed
 from engine.commands.parser import form_of_text
 from engine.commands.types import ProgressCommand
 from engine.ports import Clock
-from engine.replies import Reply
+from engine.replies import Reply, Visibility
 from engine.tutor import Actor, Tutor
 from engine.tutor.presenters.errors import internal_error_reply
 
@@ -93,7 +93,8 @@ class SlackAdapter:
             # Asking Slack costs a call: the Tutor asks only for a command whose rules need it.
             check = partial(self._admins.is_admin, client, actor.user_id)
             reply = await self._tutor.handle_text(replace(actor, admin_check=check), line)
-            await self._send(response_url, reply, replace=False)
+            where = uploads.Where(str(command.get("channel_id") or ""))
+            await self._answer(client, response_url, reply, where, replace=False)
         except Exception:  # noqa: BLE001 - _apologise logs it with its traceback
             await self._apologise(response_url, "slash command")
 
@@ -116,7 +117,9 @@ class SlackAdapter:
             pressed: Incoming = press.command or Pressed(press.action_id)
             reply = await self._tutor.handle(actor, pressed)
             if response_url:
-                await self._send(response_url, reply, replace=press.edits_message)
+                where, ephemeral = _container(body)
+                edits = press.edits_message
+                await self._answer(client, response_url, reply, where, edits, ephemeral)
             else:  # a button in the App Home: no message to answer, so write to the DM
                 await self._post_to_user(client, actor, reply)
         except Exception:  # noqa: BLE001 - _apologise logs it with its traceback
@@ -160,6 +163,29 @@ class SlackAdapter:
         answer the user, this one only keeps a record."""
         _log_failure(f"bolt ({type(error).__name__})")
 
+    async def _answer(
+        self,
+        client: AsyncWebClient,
+        response_url: str,
+        reply: Reply,
+        where: uploads.Where,
+        replace: bool,
+        ephemeral: bool | None = None,
+    ) -> None:
+        """The reply in words through the response_url, then its pictures as files where
+        they can go (uploads.py); where they cannot, the words say so."""
+        private = reply.visibility is Visibility.PRIVATE if ephemeral is None else ephemeral
+        if reply.figures and not where.takes_files(private):
+            reply = uploads.in_words(reply)
+        await self._send(response_url, reply, replace)
+        if reply.figures:
+
+            async def note(text: str) -> None:
+                body = {"text": text, "response_type": "ephemeral", "replace_original": False}
+                await self._responses.send(response_url, body)
+
+            await uploads.share(client, reply, where, private, note)
+
     async def _send(self, response_url: str, reply: Reply, replace: bool) -> None:
         message = render(reply, now=self._clock.now())
         await self._responses.send(response_url, response_body(message, replace))
@@ -197,6 +223,15 @@ class SlackAdapter:
             await self._send(response_url, _sorry(ref), replace=False)
         except Exception:  # noqa: BLE001 - the failure itself is logged already
             log.warning("could not tell the user about failure [ref %s]", ref)
+
+
+def _container(body: dict[str, Any]) -> tuple[uploads.Where, bool]:
+    """Where a clicked message is, and whether it is ephemeral (only its reader sees it)."""
+    container = body.get("container") or {}
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    ts = container.get("message_ts")
+    where = uploads.Where(channel, str(ts) if ts else None)
+    return where, bool(container.get("is_ephemeral"))
 
 
 def command_line(command: str, text: str) -> str:

@@ -22,6 +22,7 @@ from engine.replies import (
     Checklist,
     Deadline,
     Fields,
+    Figure,
     Heading,
     Notice,
     Paragraph,
@@ -77,6 +78,8 @@ def _lines(block: Block, now: datetime | None) -> list[str]:
             return [NOTICE_PREFIX.get(level, "") + escaped(text)]
         case Buttons():
             return []  # labels only when there is nothing else (fallback_text)
+        case Figure():
+            return []  # the other blocks say in words what it shows
         case _:
             assert_never(block)
 

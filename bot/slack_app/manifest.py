@@ -11,8 +11,16 @@ EVENTS_PATH = "/slack/events"
 UMBRELLA_HINT = "trace GET /u/7 · drill · help"
 # chat:write posts challenge reveals and daily drills; chat:write.public lets it post in public
 # channels it was not invited to; im:write opens the DM for replies to App Home buttons;
-# users:read tells workspace admins (who may set a channel's daily drill) from others.
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:write", "users:read")
+# users:read tells workspace admins (who may set a channel's daily drill) from others;
+# files:write uploads a reply's pictures (files.getUploadURLExternal, completeUploadExternal).
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "im:write",
+    "users:read",
+    "files:write",
+)
 
 
 def manifest(public_url: str | None = None, name: str = "Rungs") -> dict[str, Any]:

@@ -54,6 +54,7 @@ from engine.replies import (
     Checklist,
     Deadline,
     Fields,
+    Figure,
     Heading,
     Notice,
     Paragraph,
@@ -144,6 +145,8 @@ class _Parts:
                 self.text(NOTICE_PREFIX.get(level, "") + plain(text))
             case Buttons(buttons):
                 self.buttons(buttons)
+            case Figure():
+                pass  # uploaded as a file beside the message (slack_app/uploads.py)
             case _:
                 assert_never(block)
 

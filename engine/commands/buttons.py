@@ -26,6 +26,11 @@ def trace_all(trace_no: int) -> str:
     return _join("ta", str(trace_no))
 
 
+def trace_animation(trace_no: int) -> str:
+    """Every step of a trace, with its animation (a GIF on the platforms) as the picture."""
+    return _join("tg", str(trace_no))
+
+
 def drill_start(drill_id: str, confirm: bool = False) -> str:
     return _join("dr", drill_id, "c" if confirm else "")
 
@@ -158,6 +163,8 @@ def parse_button(action_id: str) -> t.Command:
             return t.TraceViewCommand(_number(args[0]), _number(args[1]))
         if verb == "ta" and len(args) == 1:
             return t.TraceViewCommand(_number(args[0]), None)
+        if verb == "tg" and len(args) == 1:
+            return t.TraceViewCommand(_number(args[0]), None, animate=True)
         if verb == "dr" and len(args) == 2 and _ID.fullmatch(args[0]):
             return t.DrillCommand(args[0], args[1] == "c")
         if verb == "rv" and len(args) == 1:

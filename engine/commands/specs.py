@@ -180,8 +180,8 @@ FORGET_ME = CommandSpec(
 
 SETTINGS = CommandSpec(
     name="settings",
-    summary="your settings (time zone, leaderboard visibility)",
-    usage="[tz=Area/City] [leaderboard=on|off]",
+    summary="your settings (time zone, leaderboard visibility, pictures)",
+    usage="[tz=Area/City] [leaderboard=on|off] [images=on|off] [channel_images=on|off]",
     build=lambda v: t.SettingsCommand(tuple(v.items())),
     options=(
         OptionSpec("tz", "your time zone, like Europe/Berlin", _timezone),
@@ -191,9 +191,26 @@ SETTINGS = CommandSpec(
             _choice("on", "off"),
             choices=("on", "off"),
         ),
+        OptionSpec(
+            "images",
+            "off: replies in words only, without pictures",
+            _choice("on", "off"),
+            choices=("on", "off"),
+        ),
+        OptionSpec(
+            "channel_images",
+            "a channel admin's choice for everybody in the channel",
+            _choice("on", "off"),
+            choices=("on", "off"),
+        ),
     ),
     keyword=True,
-    examples=("/settings", "/settings tz=Europe/Berlin", "/settings leaderboard=off"),
+    examples=(
+        "/settings",
+        "/settings tz=Europe/Berlin",
+        "/settings leaderboard=off",
+        "/settings images=off",
+    ),
     private=True,
 )
 

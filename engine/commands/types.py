@@ -78,6 +78,7 @@ class TraceViewCommand(ClusterFamily):
 
     trace_no: int
     cursor: int | None  # None shows every step
+    animate: bool = False  # every step, with the trace's animation as its picture
 
 
 @dataclass(frozen=True, slots=True)

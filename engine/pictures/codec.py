@@ -27,11 +27,23 @@ def _adapter() -> TypeAdapter[Picture]:
 
 
 def dump_picture(picture: Picture) -> str:
-    return orjson.dumps(_adapter().dump_python(picture, mode="json")).decode()
+    return orjson.dumps(picture_data(picture)).decode()
 
 
 def load_picture(document: str) -> Picture:
     try:
-        return _adapter().validate_python(orjson.loads(document))
-    except (orjson.JSONDecodeError, ValidationError, ValueError) as error:
+        return picture_from_data(orjson.loads(document))
+    except orjson.JSONDecodeError as error:
+        raise PictureFormatError(f"not a picture document: {str(error)[:200]}") from error
+
+
+def picture_data(picture: Picture) -> object:
+    """The picture as JSON-ready values, to nest inside another document (a stored trace)."""
+    return _adapter().dump_python(picture, mode="json")
+
+
+def picture_from_data(data: object) -> Picture:
+    try:
+        return _adapter().validate_python(data)
+    except (ValidationError, ValueError) as error:
         raise PictureFormatError(f"not a picture document: {str(error)[:200]}") from error

@@ -33,27 +33,42 @@ _STALE_WORDS = "a stale read"
 
 def cluster_diagram(state: ClusterState, title: str = "") -> ClusterDiagram:
     """The cluster as `/cluster show` draws it: every tier, each node with its state."""
-    return _diagram(state, title or f"Cluster at t = {state.now_ms / 1000:.2f} s", None, "")
+    title = title or f"Cluster at t = {state.now_ms / 1000:.2f} s"
+    return _diagram(state, title, None, "", _nodes(state, set()))
 
 
 def trace_diagram(state: ClusterState, trace: Trace, lat: Latencies) -> ClusterDiagram:
     """The cluster just after `trace` ran, with the request's path drawn on it."""
-    path = trace_path(state, trace, lat)
-    stale = {s.source for s in path.steps if s.mark is HopMark.STALE}
-    return _diagram(state, _trace_title(path), path, trace.user, stale)
+    return _traced(state, trace, lat)[0]
 
 
 def trace_animation(state: ClusterState, trace: Trace, lat: Latencies) -> TraceAnimation:
-    diagram = trace_diagram(state, trace, lat)
-    path = diagram.path
-    assert path is not None
-    alt = f"Animation in {len(path.steps)} steps. {describe_path(path)}"
-    return TraceAnimation(diagram, fit(alt))
+    """The trace as frames. Built with every trace (its Next and Previous draw from it), so
+    the cluster's nodes are read once and the path described once."""
+    diagram, route = _traced(state, trace, lat)
+    steps = len(diagram.path.steps) if diagram.path is not None else 0
+    return TraceAnimation(diagram, fit(f"Animation in {steps} steps. {route}"))
 
 
-def trace_path(state: ClusterState, trace: Trace, lat: Latencies) -> TracePath:
-    roles = _roles(state)
-    down = {node.id for node in _nodes(state, set()) if node.state.is_down}
+def _traced(state: ClusterState, trace: Trace, lat: Latencies) -> tuple[ClusterDiagram, str]:
+    """The diagram with the trace's path, and the path in words."""
+    nodes = _nodes(state, set())
+    path = trace_path(state, trace, lat, nodes)
+    stale = {s.source for s in path.steps if s.mark is HopMark.STALE}
+    if stale:  # a replica that served an old row shows it
+        nodes = _nodes(state, stale)
+    route = describe_path(path)
+    diagram = _diagram(state, _trace_title(path), path, trace.user, nodes, route)
+    return diagram, route
+
+
+def trace_path(
+    state: ClusterState, trace: Trace, lat: Latencies, nodes: list[Node] | None = None
+) -> TracePath:
+    """The path as drawn; `nodes`: the cluster's nodes, if the caller has them already."""
+    nodes = _nodes(state, set()) if nodes is None else nodes
+    roles = {"client": Role.CLIENT, **{n.id: n.role for n in nodes}}
+    down = {node.id for node in nodes if node.state.is_down}
     rows = [
         Row(s.component, s.text, s.latency_ms, s.cumulative_ms, s.asynchronous) for s in trace.steps
     ]
@@ -87,9 +102,9 @@ def _diagram(
     title: str,
     path: TracePath | None,
     user: str,
-    stale: set[str] | None = None,
+    nodes: list[Node],
+    route: str = "",
 ) -> ClusterDiagram:
-    nodes = _nodes(state, stale or set())
     client = Node("client", Role.CLIENT, NodeState.UP, user or "your requests")
     balancers = tuple(n for n in nodes if n.role is Role.BALANCER)
     apps = tuple(n for n in nodes if n.role is Role.APP)
@@ -98,7 +113,7 @@ def _diagram(
     caption = _caption(state)
     alt = describe_cluster(balancers, apps, caches, shards, caption)
     if path is not None:
-        alt = describe_path(path) + " Cluster: " + alt
+        alt = (route or describe_path(path)) + " Cluster: " + alt
     return ClusterDiagram(
         title, client, balancers, apps, caches, shards, caption, fit(alt), path=path
     )
@@ -204,12 +219,6 @@ def _shard_groups(state: ClusterState, nodes: dict[str, Node]) -> tuple[ShardGro
         names = [replica_name(state, shard, r) for r in range(len(replicas))]
         groups.append(ShardGroup(label, primary, tuple(nodes[n] for n in names)))
     return tuple(groups)
-
-
-def _roles(state: ClusterState) -> dict[str, Role]:
-    roles = {"client": Role.CLIENT}
-    roles.update({n.id: n.role for n in _nodes(state, set())})
-    return roles
 
 
 def _replicas_by_primary(state: ClusterState) -> dict[str, tuple[str, ...]]:

@@ -15,6 +15,7 @@ from engine.ports.climbs import ClimbStore, StoredClimb
 from engine.ports.clock import Clock, FixedClock, SystemClock
 from engine.ports.clusters import (
     TRACE_RING,
+    ChannelSettings,
     ClusterSave,
     ClusterStore,
     StoredCluster,
@@ -49,6 +50,7 @@ __all__ = [
     "BoardRow",
     "ChallengeReveal",
     "ChallengeStore",
+    "ChannelSettings",
     "ClaimedJob",
     "ClimbStore",
     "Clock",

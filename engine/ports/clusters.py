@@ -40,6 +40,13 @@ class ClusterSave:
     trace: StoredTrace | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelSettings:
+    """What a channel has chosen for everybody in it (its admins set it)."""
+
+    images: bool = True  # False: replies in the channel carry no pictures
+
+
 class ClusterStore(Protocol):
     """A scope's simulated cluster, saved with optimistic versioning, and its recent traces."""
 
@@ -72,4 +79,12 @@ class ClusterStore(Protocol):
 
     async def delete_cluster(self, scope: Scope) -> int:
         """Delete a scope's cluster, its traces and its climb; returns how many rows went."""
+        ...
+
+    async def load_channel_settings(self, scope: Scope) -> ChannelSettings | None:
+        """A channel's settings; None if it never saved any."""
+        ...
+
+    async def save_channel_settings(self, scope: Scope, settings: ChannelSettings) -> None:
+        """Replace a channel's settings."""
         ...

@@ -56,6 +56,7 @@ class StoredReview:
 class UserSettings:
     tz: str | None = None  # an IANA zone name; None: UTC, the default
     leaderboard_visible: bool = True  # False: left out of every leaderboard (points are kept)
+    images: bool = True  # False: replies in words only, without their pictures
 
 
 class DrillStore(Protocol):

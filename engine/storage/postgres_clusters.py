@@ -15,10 +15,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from engine.ports import TRACE_RING, ClusterSave, Scope, StoredCluster, StoredTrace
+from engine.ports import (
+    TRACE_RING,
+    ChannelSettings,
+    ClusterSave,
+    Scope,
+    StoredCluster,
+    StoredTrace,
+)
 from engine.storage.codecs import scope_text
 
 LOAD_CLUSTER = "SELECT state, version FROM clusters WHERE scope = $1"
+LOAD_CHANNEL = "SELECT images FROM channel_settings WHERE scope = $1"
+SAVE_CHANNEL = (
+    "INSERT INTO channel_settings (scope, images) VALUES ($1, $2) "
+    "ON CONFLICT (scope) DO UPDATE SET images = excluded.images"
+)
 
 # $1 scope, $2 expected version, $3 state, $4 now, $5 slot, $6 trace_no, $7 trace body (or NULL).
 # Exactly one of `inserted` (expected 0: nothing stored yet) and `updated` (expected N > 0) can
@@ -103,3 +115,10 @@ class PostgresClusters:
             LOAD_TRACE, scope_text(scope), trace_no % TRACE_RING, trace_no
         )
         return None if body is None else str(body)
+
+    async def load_channel_settings(self, scope: Scope) -> ChannelSettings | None:
+        row = await self._pool.fetchrow(LOAD_CHANNEL, scope_text(scope))
+        return None if row is None else ChannelSettings(bool(row["images"]))
+
+    async def save_channel_settings(self, scope: Scope, settings: ChannelSettings) -> None:
+        await self._pool.execute(SAVE_CHANNEL, scope_text(scope), settings.images)

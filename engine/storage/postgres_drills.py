@@ -88,12 +88,15 @@ SELECT drill_id, card, due FROM reviews WHERE user_key = $1::text
 ORDER BY due, drill_id COLLATE "C"
 """
 
-LOAD_SETTINGS = "SELECT tz, leaderboard_visible FROM user_settings WHERE user_key = $1::text"
+LOAD_SETTINGS = (
+    "SELECT tz, leaderboard_visible, images FROM user_settings WHERE user_key = $1::text"
+)
 
 SAVE_SETTINGS = """
-INSERT INTO user_settings (user_key, tz, leaderboard_visible) VALUES ($1::text, $2::text, $3)
+INSERT INTO user_settings (user_key, tz, leaderboard_visible, images)
+VALUES ($1::text, $2::text, $3, $4)
 ON CONFLICT (user_key) DO UPDATE SET
-    tz = excluded.tz, leaderboard_visible = excluded.leaderboard_visible
+    tz = excluded.tz, leaderboard_visible = excluded.leaderboard_visible, images = excluded.images
 """
 
 FORGET_USER = """
@@ -181,11 +184,12 @@ class PostgresDrills:
         if row is None:
             return None
         tz = row["tz"]
-        return UserSettings(None if tz is None else str(tz), bool(row["leaderboard_visible"]))
+        shown, images = bool(row["leaderboard_visible"]), bool(row["images"])
+        return UserSettings(None if tz is None else str(tz), shown, images)
 
     async def save_settings(self, user: UserKey, settings: UserSettings) -> None:
         await self._pool.execute(
-            SAVE_SETTINGS, key(user), settings.tz, settings.leaderboard_visible
+            SAVE_SETTINGS, key(user), settings.tz, settings.leaderboard_visible, settings.images
         )
 
     async def forget_user(self, user: UserKey) -> int:

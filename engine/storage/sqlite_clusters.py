@@ -17,7 +17,14 @@ from datetime import datetime
 
 import aiosqlite
 
-from engine.ports import TRACE_RING, ClusterSave, Scope, StoredCluster, StoredTrace
+from engine.ports import (
+    TRACE_RING,
+    ChannelSettings,
+    ClusterSave,
+    Scope,
+    StoredCluster,
+    StoredTrace,
+)
 from engine.storage.codecs import scope_text
 from engine.storage.sqlite_times import iso
 
@@ -100,6 +107,19 @@ class SqliteClusters:
         for (body,) in rows:
             return str(body)
         return None
+
+    async def load_channel_settings(self, scope: Scope) -> ChannelSettings | None:
+        rows = await self._db.execute_fetchall(
+            "SELECT images FROM channel_settings WHERE scope = ?", (scope_text(scope),)
+        )
+        return next((ChannelSettings(bool(images)) for (images,) in rows), None)
+
+    async def save_channel_settings(self, scope: Scope, settings: ChannelSettings) -> None:
+        await self._db.execute(
+            "INSERT INTO channel_settings (scope, images) VALUES (?, ?) "
+            "ON CONFLICT (scope) DO UPDATE SET images = excluded.images",
+            (scope_text(scope), int(settings.images)),
+        )
 
 
 def _values(save: ClusterSave) -> tuple[object, ...]:

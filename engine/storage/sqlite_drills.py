@@ -127,19 +127,24 @@ class SqliteDrills:
 
     async def load_settings(self, user: UserKey) -> UserSettings | None:
         rows = await self._db.execute_fetchall(
-            "SELECT tz, leaderboard_visible FROM user_settings WHERE user_key = ?", (key(user),)
+            "SELECT tz, leaderboard_visible, images FROM user_settings WHERE user_key = ?",
+            (key(user),),
         )
         return next(
-            (UserSettings(None if tz is None else str(tz), bool(shown)) for tz, shown in rows),
+            (
+                UserSettings(None if tz is None else str(tz), bool(shown), bool(images))
+                for tz, shown, images in rows
+            ),
             None,
         )
 
     async def save_settings(self, user: UserKey, settings: UserSettings) -> None:
         await self._db.execute(
-            "INSERT INTO user_settings (user_key, tz, leaderboard_visible) VALUES (?, ?, ?) "
+            "INSERT INTO user_settings (user_key, tz, leaderboard_visible, images) "
+            "VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_key) DO UPDATE SET tz = excluded.tz, "
-            "leaderboard_visible = excluded.leaderboard_visible",
-            (key(user), settings.tz, int(settings.leaderboard_visible)),
+            "leaderboard_visible = excluded.leaderboard_visible, images = excluded.images",
+            (key(user), settings.tz, int(settings.leaderboard_visible), int(settings.images)),
         )
 
     async def forget_user(self, user: UserKey) -> int:

@@ -22,6 +22,9 @@ class Actor:
     # Where finding out costs a call (Slack's users.info), the adapter gives this instead: the
     # Tutor asks it only for a command whose spec is `admin_only`, and only once.
     admin_check: Callable[[], Awaitable[bool]] | None = None
+    # Whether the adapter shows pictures at all (the console only with --images): if not, the
+    # Tutor does not build them.
+    shows_pictures: bool = True
 
     @property
     def user_key(self) -> UserKey:

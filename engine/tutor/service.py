@@ -37,6 +37,7 @@ from engine.tutor.handlers.load import LoadHandler
 from engine.tutor.handlers.schedules import ScheduleHandler
 from engine.tutor.handlers.users import UserHandler
 from engine.tutor.locks import KeyedLocks
+from engine.tutor.pictures import PicturePreference
 from engine.tutor.presenters.errors import error_reply, internal_error_reply
 from engine.tutor.repositories.clusters import ClusterRepository, Unsaved
 from engine.tutor.saving import ReplyThenSave, SaveTasks
@@ -53,12 +54,13 @@ class Tutor:
         self._locks = KeyedLocks()
         self._saves = SaveTasks()
         self._repository = ClusterRepository(store, clock)
-        self._clusters = ClusterHandler(self._repository, store, content.latencies)
+        pictures = PicturePreference(store, store, clock)
+        self._clusters = ClusterHandler(self._repository, store, content.latencies, pictures)
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)
         self._answers = AnswerHandler(self._challenges, self._drills)
-        self._users = UserHandler(store, store, self._repository)
+        self._users = UserHandler(store, store, self._repository, store, pictures)
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules)
         climbs = ClimbHandler(store, self._repository, content, clock)

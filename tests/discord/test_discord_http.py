@@ -296,3 +296,33 @@ async def test_http_mode_without_a_public_key_stops_with_one_line(
         assert done.returncode == 2
         (line,) = errors.decode().splitlines()
         assert line.startswith(f"rungs: {expected}")
+
+
+async def test_pictures_follow_the_words_as_an_edit_of_original(
+    fake: FakeDiscord, http_bot: HttpBot
+) -> None:
+    """An HTTP response cannot carry files, so the body is the reply in words and the picture
+    follows at once on `@original` (multipart); a button's edit does the same."""
+    guild = fake.guilds[0].id
+    trace = await http_bot.discord.deliver(
+        fake.slash("trace", {"method": "GET", "path": "/u/7"}, guild_id=guild)
+    )
+    assert (trace.status, trace.type) == (200, 4)
+    assert "1/11" in text_of(trace.data)
+    assert not [e for e in trace.data["embeds"] if "image" in e]  # no file to point at yet
+    edit = await fake.wait_for_webhook(trace.interaction_id, method="PATCH")
+    assert edit.status == 200, edit.response
+    assert [(u.index, u.filename) for u in edit.files] == [(0, "trace-1.png")]
+    (attachment,) = edit.response["attachments"]
+    assert attachment["content_type"] == "image/png"
+    assert attachment["description"].startswith("GET /u/7 by ")
+    images = [e["image"]["url"] for e in edit.response["embeds"] if "image" in e]
+    assert images == [attachment["url"]]
+    step = await http_bot.discord.deliver(
+        fake.button(buttons_of(trace.data)["Next"], edit.response, guild_id=guild)
+    )
+    assert (step.status, step.type) == (200, 7)
+    frame = await fake.wait_for_webhook(step.interaction_id, method="PATCH")
+    assert [u.filename for u in frame.files] == ["trace-1-step-2.png"]
+    assert [a["filename"] for a in frame.response["attachments"]] == ["trace-1-step-2.png"]
+    assert not [c for c in fake.calls.items if c.path.endswith("/callback")]

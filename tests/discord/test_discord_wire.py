@@ -4,6 +4,8 @@ but for the fields discord.py spells out at their defaults."""
 
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 import pytest
@@ -63,6 +65,21 @@ def without_defaults(data: JSON) -> JSON:
     return data
 
 
+def files_of(message: DiscordMessage) -> list[discord.File]:
+    """The pictures as discord.py would upload them (the bytes do not change the JSON)."""
+    return [
+        discord.File(io.BytesIO(b"x"), a.filename, description=a.description)
+        for a in message.attachments
+    ]
+
+
+def payload_of(params: Any) -> JSON:
+    """The JSON discord.py sends: the body, or a multipart body's `payload_json`."""
+    if params.payload is not None:
+        return dict(params.payload)
+    return dict(json.loads(params.multipart[0]["value"]))
+
+
 def as_sent(data: JSON) -> JSON:
     """Tuples become lists on the wire."""
     return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
@@ -80,8 +97,9 @@ async def test_a_new_message_is_what_send_message_would_send(name: str) -> None:
         flags=discord.MessageFlags(ephemeral=True) if message.ephemeral else discord.utils.MISSING,
         allowed_mentions=discord.AllowedMentions.none(),
         previous_allowed_mentions=discord.AllowedMentions.none(),
-    ).payload
-    assert expected is not None
+        files=files_of(message) or discord.utils.MISSING,
+    )
+    expected = payload_of(expected)
     sent = as_sent(wire.message_data(message, edit=False))
     assert sent == without_defaults(expected["data"])
 
@@ -91,6 +109,7 @@ async def test_an_edit_is_what_edit_message_would_send(name: str) -> None:
     message = render(SAMPLES[name], NOW)
     embeds = [discord.Embed.from_dict(e) for e in message.embeds]
     mentions = discord.AllowedMentions.none()
+    # An edit names the attachments it keeps: the new pictures, or none.
     update = interaction_message_response_params(
         type=wire.UPDATE_MESSAGE,
         content=message.content or None,
@@ -98,16 +117,17 @@ async def test_an_edit_is_what_edit_message_would_send(name: str) -> None:
         view=view_of(message),
         allowed_mentions=mentions,
         previous_allowed_mentions=mentions,
-    ).payload
+        attachments=files_of(message),
+    )
     original = handle_message_parameters(
         content=message.content or None,
         embeds=embeds,
         view=view_of(message),
         allowed_mentions=mentions,
         previous_allowed_mentions=mentions,
-    ).payload
-    assert update is not None
-    assert original is not None
+        attachments=files_of(message),
+    )
+    update, original = payload_of(update), payload_of(original)
     sent = as_sent(wire.message_data(message, edit=True))
     assert sent == without_defaults(update["data"]) == without_defaults(original)
 

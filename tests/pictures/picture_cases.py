@@ -288,6 +288,30 @@ def saturation_chart() -> Chart:
     )
 
 
+def load_past_saturation(content: Content) -> Chart:
+    """`/load 12000 reads=95:5` on the default cluster, from engine.load: the app servers
+    break first at 5.45k/s."""
+    from engine.load.answer import run_load
+    from engine.load.query import parse_load
+    from engine.load.topology import default_topology
+    from engine.pictures.from_load import load_chart
+
+    top = default_topology(content.load.capacities)
+    return load_chart(run_load(parse_load(["12000", "reads=95:5"]), top, content.load))
+
+
+def scenario_cache_restart(content: Content) -> Chart:
+    """`/scenario cache-restart` from engine.load: the replicas take every read until the
+    cache warms again."""
+    from engine.load.scenario_story import run_scenario
+    from engine.pictures.from_load import scenario_chart
+
+    load = content.load
+    return scenario_chart(
+        run_scenario(load.scenarios["cache-restart"], load.capacities), load.capacities
+    )
+
+
 def progress() -> Chart:
     return progress_chart([(3, 10), (5, 10), (4, 8), (6, 10), (7, 10), (6, 9), (9, 10)])
 
@@ -331,6 +355,8 @@ CASES: dict[str, Case] = {
     "load-past-saturation": lambda content: saturation_chart(),
     "scenario-stampede": lambda content: stampede_chart(),
     "progress": lambda content: progress(),
+    "load-12000-from-engine": load_past_saturation,
+    "scenario-cache-restart-from-engine": scenario_cache_restart,
 }
 
 

@@ -11,6 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from engine.commands import buttons
 from engine.commands.help import help_reply
+from engine.pictures.describe import describe_cluster
+from engine.pictures.diagram import ClusterDiagram, Node, ShardGroup
+from engine.pictures.progress import progress_chart
+from engine.pictures.states import NodeState, Role
 from engine.replies import (
     Block,
     Button,
@@ -20,6 +24,7 @@ from engine.replies import (
     ChecklistItem,
     Deadline,
     Fields,
+    Figure,
     Heading,
     Notice,
     NoticeLevel,
@@ -190,6 +195,25 @@ def _long_hops() -> tuple[tuple[str, str, float], ...]:
     return tuple((c, f"{t} " + "The hop explained at length. " * 25, ms) for c, t, ms in _HOPS)
 
 
+def _picture(alt_words: str = "") -> ClusterDiagram:
+    """A small cluster drawn by hand (the sample corpus needs no simulation)."""
+    apps = (
+        Node("app-0", Role.APP, NodeState.UP, "3 served"),
+        Node("app-1", Role.APP, NodeState.DOWN_IN_ROTATION, "out in 2 checks"),
+    )
+    balancers = (Node("lb", Role.BALANCER, NodeState.UP, "haproxy · L7 · round-robin"),)
+    shards = (ShardGroup("database", Node("db", Role.PRIMARY, NodeState.UP, "primary")),)
+    caption = ("balancer haproxy L7, round-robin", "no cache (cache=0)")
+    alt = describe_cluster(balancers, apps, (), shards, caption) + alt_words
+    client = Node("client", Role.CLIENT, NodeState.UP)
+    return ClusterDiagram("Cluster", client, balancers, apps, (), shards, caption, alt[:1000])
+
+
+def _pictured() -> Reply:
+    trace = _trace(0)
+    return Reply((*trace.blocks[:1], Figure(_picture(), "trace-3"), *trace.blocks[1:]))
+
+
 SAMPLES: dict[str, Reply] = {
     "trace_cursor_0": _trace(0),
     "trace_cursor_5": _trace(5),
@@ -356,6 +380,30 @@ SAMPLES: dict[str, Reply] = {
             Buttons(
                 (Button("Reveal too", buttons.reveal(42)), Button("Rate", buttons.rate("good", 42)))
             ),
+        )
+    ),
+    "trace_with_picture": _pictured(),
+    "cluster_with_picture": Reply(
+        (
+            Heading("Cluster (#study)"),
+            Preformatted("lb → app-0, app-1"),
+            Figure(_picture(), "cluster"),
+        ),
+        Visibility.PUBLIC,
+    ),
+    "pictures_only": Reply((Figure(_picture(), "cluster"),)),
+    "pictures_repeated_and_long_alt": Reply(
+        (
+            Paragraph.of("Two pictures, and the first again."),
+            Figure(_picture(" @everyone " + "x" * 2000), "cluster"),
+            Figure(progress_chart([(3, 10), (5, 10), (7, 10)]), "progress"),
+            Figure(_picture(), "cluster"),
+        )
+    ),
+    "picture_after_huge_text": Reply(
+        (
+            Paragraph.of(Span(_user_text(9000), SpanStyle.USER_TEXT)),
+            Figure(progress_chart([(1, 2)]), "progress"),
         )
     ),
     "long_line_of_markup": Reply(

@@ -100,10 +100,23 @@ def check_limits(message: DiscordMessage) -> None:
             assert 0 < len(f["name"]) <= lim.FIELD_NAME
             assert 0 < len(f["value"]) <= lim.FIELD_VALUE
         size = len(discord.Embed.from_dict(embed))  # Discord's count, as discord.py makes it
-        assert size > 0
+        assert size > 0 or "image" in embed  # a picture alone is an embed too
         total += size
     assert total <= lim.TOTAL
     check_components(message)
+    check_attachments(message)
+
+
+def check_attachments(message: DiscordMessage) -> None:
+    """Every picture an embed shows is one uploaded file, and every file is shown: names unique
+    (`attachment://name` finds one), descriptions (the alt text) within Discord's 1,024."""
+    shown = [e["image"]["url"] for e in message.embeds if "image" in e]
+    names = [a.filename for a in message.attachments]
+    assert len(names) == len(set(names))
+    assert sorted(shown) == sorted(f"attachment://{name}" for name in names)
+    for entry, attachment in zip(message.attachments_json(), message.attachments, strict=True):
+        assert re.fullmatch(r"[A-Za-z0-9_.-]{1,64}\.(png|gif)", attachment.filename)
+        assert 0 < len(entry["description"]) <= lim.DESCRIPTION_OF_FILE
 
 
 def check_components(message: DiscordMessage) -> None:

@@ -234,6 +234,16 @@ async def test_settings_round_trip_and_are_overwritten(store: Store) -> None:
     assert await store.load_settings(OTHER) == UserSettings(None, leaderboard_visible=True)
 
 
+async def test_the_images_setting_round_trips(store: Store) -> None:
+    text_only = UserSettings("Europe/Berlin", leaderboard_visible=True, images=False)
+    await store.save_settings(USER, text_only)
+    assert await store.load_settings(USER) == text_only
+    assert await store.load_settings(OTHER) is None  # and a user who never chose sees pictures
+    assert UserSettings().images
+    await store.save_settings(USER, UserSettings("Europe/Berlin"))
+    assert (await store.load_settings(USER)) == UserSettings("Europe/Berlin", images=True)
+
+
 async def test_forgetting_a_user_deletes_all_their_rows_and_only_theirs(store: Store) -> None:
     for user in (USER, OTHER):
         rated = await start(store, user)

@@ -13,7 +13,15 @@ from datetime import timedelta
 import pytest
 from store_databases import NOW, Database, migration_numbers
 
-from engine.ports import ClusterSave, Scope, ScopeKind, Store, StoredCluster, StoredTrace
+from engine.ports import (
+    ChannelSettings,
+    ClusterSave,
+    Scope,
+    ScopeKind,
+    Store,
+    StoredCluster,
+    StoredTrace,
+)
 from engine.storage import UnsupportedDatabaseError, open_store
 
 SCOPE = Scope("discord", "guild-1", ScopeKind.CHANNEL, "channel-7")
@@ -33,6 +41,15 @@ async def save_versions(store: Store, count: int) -> None:
 
 
 # --- the contract ---------------------------------------------------------------------------
+
+
+async def test_channel_settings_are_each_channels_own(store: Store) -> None:
+    assert await store.load_channel_settings(SCOPE) is None
+    await store.save_channel_settings(SCOPE, ChannelSettings(images=False))
+    assert await store.load_channel_settings(SCOPE) == ChannelSettings(images=False)
+    assert await store.load_channel_settings(OTHER) is None
+    await store.save_channel_settings(SCOPE, ChannelSettings(images=True))
+    assert await store.load_channel_settings(SCOPE) == ChannelSettings()
 
 
 async def test_an_empty_scope_has_no_cluster_and_no_trace(store: Store) -> None:

@@ -37,13 +37,13 @@ async def test_trace_reply_steps_through_buttons(tutor: Tutor) -> None:
     assert reply.visibility is Visibility.PUBLIC  # the team sees the warm cache
     assert block.cursor == 0
     assert len(block.steps) == 11
-    assert set(button_ids(reply)) == {"Next", "All steps"}
+    assert set(button_ids(reply)) == {"Next", "All steps", "Animation"}
     nxt = await tutor.handle_button(actor("bob", "study"), button_ids(reply)["Next"])
     assert trace_block(nxt).cursor == 1
-    assert set(button_ids(nxt)) == {"Previous", "Next", "All steps"}
+    assert set(button_ids(nxt)) == {"Previous", "Next", "All steps", "Animation"}
     everything = await tutor.handle_button(actor(channel="study"), button_ids(reply)["All steps"])
     assert trace_block(everything).cursor == 10
-    assert set(button_ids(everything)) == {"Previous"}
+    assert set(button_ids(everything)) == {"Previous", "Animation"}
 
 
 async def test_buttons_survive_a_restart(

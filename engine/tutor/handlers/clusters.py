@@ -12,8 +12,9 @@ from typing import Generic, TypeVar, assert_never
 from engine.commands import types as t
 from engine.commands.specs import CLUSTER, usage_line
 from engine.errors import NotFoundError, UsageError
+from engine.pictures.from_cluster import cluster_diagram, trace_animation
 from engine.ports import ClusterStore
-from engine.replies import Reply, TraceSteps, Visibility
+from engine.replies import Reply, Visibility
 from engine.sim import failover, faults, operations
 from engine.sim.diagram import draw
 from engine.sim.latency import Latencies
@@ -22,8 +23,11 @@ from engine.sim.state import ClusterState
 from engine.sim.trace import run_request
 from engine.tutor import trace_codec
 from engine.tutor.actor import Actor
+from engine.tutor.pictures import PicturePreference
 from engine.tutor.presenters import traces as present
+from engine.tutor.presenters.traces import TracePicture
 from engine.tutor.repositories.clusters import Change, ClusterRepository, Unsaved
+from engine.tutor.trace_codec import KeptTrace
 
 T = TypeVar("T")
 
@@ -42,11 +46,16 @@ class _Changed(Generic[T]):
 
 class ClusterHandler:
     def __init__(
-        self, clusters: ClusterRepository, traces: ClusterStore, latencies: Latencies
+        self,
+        clusters: ClusterRepository,
+        traces: ClusterStore,
+        latencies: Latencies,
+        pictures: PicturePreference,
     ) -> None:
         self._clusters = clusters
         self._traces = traces
         self._latencies = latencies
+        self._pictures = pictures
 
     async def handle(
         self, actor: Actor, command: t.ClusterCommand, *, answer_first: bool
@@ -56,14 +65,20 @@ class ClusterHandler:
         match command:
             case t.TraceCommand(method, path):
                 request = Request(method, path)
-                traced = await self._change(actor, answer_first, self._tracer(actor, request))
-                return Handled(present.trace_reply(traced.result, 0, visibility), traced.unsaved)
-            case t.TraceViewCommand(trace_no, cursor):
-                return Handled(await self._stored_trace(actor, trace_no, cursor, visibility))
+                images = await self._pictures.wanted(actor)
+                tracer = self._tracer(actor, request, images)
+                traced = await self._change(actor, answer_first, tracer)
+                picture = TracePicture.PATH if images else None
+                reply = present.trace_reply(traced.result, 0, visibility, picture)
+                return Handled(reply, traced.unsaved)
+            case t.TraceViewCommand(trace_no, cursor, animate):
+                reply = await self._stored_trace(actor, trace_no, cursor, animate, visibility)
+                return Handled(reply)
             case t.ClusterShowCommand():
                 state = await self._clusters.load(actor.cluster_scope)
                 title = _cluster_title(actor)
-                return Handled(present.cluster_reply(title, draw(state), visibility))
+                shown = cluster_diagram(state) if await self._pictures.wanted(actor) else None
+                return Handled(present.cluster_reply(title, draw(state), visibility, shown))
             case (
                 t.ClusterResetCommand()
                 | t.ClusterSetCommand()
@@ -79,24 +94,39 @@ class ClusterHandler:
             case _:
                 assert_never(command)
 
-    def _tracer(self, actor: Actor, request: Request) -> Change[TraceSteps]:
+    def _tracer(self, actor: Actor, request: Request, images: bool) -> Change[KeptTrace]:
         latencies, user = self._latencies, actor.display_name
 
-        def step(state: ClusterState) -> tuple[TraceSteps, TraceSteps]:
-            block = present.trace_block(run_request(state, request, user, latencies))
-            return block, block
+        def step(state: ClusterState) -> tuple[KeptTrace, KeptTrace]:
+            trace = run_request(state, request, user, latencies)
+            # The picture is of the cluster just after the request, so it is taken now (and
+            # kept with the trace: Next and Previous draw their frames from it later). It
+            # costs about a third of the trace itself: not for someone who turned them off.
+            animation = trace_animation(state, trace, latencies) if images else None
+            kept = KeptTrace(present.trace_block(trace), animation)
+            return kept, kept
 
         return step
 
     async def _stored_trace(
-        self, actor: Actor, trace_no: int, cursor: int | None, visibility: Visibility
+        self,
+        actor: Actor,
+        trace_no: int,
+        cursor: int | None,
+        animate: bool,
+        visibility: Visibility,
     ) -> Reply:
         document = await self._traces.load_trace(actor.cluster_scope, trace_no)
         if document is None:
             raise NotFoundError(
                 f"Trace #{trace_no} is no longer kept here; run /trace again for a fresh one."
             )
-        return present.trace_reply(trace_codec.decode(trace_no, document), cursor, visibility)
+        picture: TracePicture | None = None
+        if await self._pictures.wanted(actor):
+            picture = TracePicture.ANIMATION if animate else TracePicture.STEP
+            picture = TracePicture.PATH if cursor is None and not animate else picture
+        kept = trace_codec.decode(trace_no, document)
+        return present.trace_reply(kept, None if animate else cursor, visibility, picture)
 
     async def _change_cluster(
         self, actor: Actor, command: ClusterChange, answer_first: bool

@@ -21,9 +21,10 @@ from engine.drills.reviews import next_review
 from engine.drills.sketch import MAX_SKETCH, extended
 from engine.errors import ConflictError, NotFoundError, RungsError
 from engine.load.follow_up import under_load
+from engine.pictures.progress import progress_chart
 from engine.ports import ClaimedJob, Clock, DrillNudge, DrillStore, JobStore, StoredSession, UserKey
 from engine.progress.summary import Attempt, summarise
-from engine.replies import Notice, Reply
+from engine.replies import Figure, Notice, Reply
 from engine.scheduling import Delivery
 from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor
@@ -183,6 +184,7 @@ class DrillHandler:
         return present.scheduled(drill, due, now, zone, chosen, suggested)
 
     async def _progress(self, user: UserKey) -> Reply:
+        settings = await self._drills.load_settings(user)
         now = self._clock.now()
         ended = await self._drills.sessions(user, PROGRESS_WINDOW)
         attempts = [
@@ -191,12 +193,17 @@ class DrillHandler:
             if s.outcome == "revealed" and s.ended_at is not None
         ]
         due = [(r.drill_id, r.due) for r in await self._drills.reviews(user)]
-        zone = await self.zone(user)
+        zone = ZoneInfo(settings.tz if settings is not None and settings.tz else "UTC")
         progress = summarise(attempts, due, now, zone)
         drills = self._content.drills
         titles = {d.id: d.title for d in drills.values()}
         labels = {i.id: i.label for d in drills.values() for i in d.checklist}
-        return present.progress_reply(progress, titles, labels, now, zone)
+        reply = present.progress_reply(progress, titles, labels, now, zone)
+        scored = [(a.covered, a.total) for a in reversed(attempts) if a.total > 0]
+        if not scored or (settings is not None and not settings.images):
+            return reply
+        chart = progress_chart(scored, "Checklist coverage per attempt")
+        return Reply((*reply.blocks, Figure(chart, "progress")), reply.visibility)
 
     async def zone(self, user: UserKey) -> ZoneInfo:
         """The user's time zone, for streaks and review dates (UTC unless they set one)."""

@@ -28,6 +28,7 @@ from engine.replies import (
     ChecklistItem,
     Deadline,
     Fields,
+    Figure,
     Heading,
     Notice,
     Paragraph,
@@ -218,8 +219,8 @@ def text_size(reply: Reply) -> int:
                 size += sum(len(i.label) + len(i.quote) + len(i.detail) + 8 for i in items)
             case Fields(items):
                 size += sum(len(k) + len(v) + 2 for k, v in items)
-            case TraceSteps() | Preformatted() | Deadline() | Buttons():
-                pass  # no such block in a reveal; buttons' labels are not message text
+            case TraceSteps() | Preformatted() | Deadline() | Buttons() | Figure():
+                pass  # no such block in a reveal; buttons' labels and pictures are not text
             case _:
                 assert_never(block)
     return size

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from engine.commands import buttons
-from engine.ports import UserSettings
+from engine.ports import ChannelSettings, UserSettings
 from engine.replies import Button, Buttons, ButtonStyle, Fields, Notice, NoticeLevel, Reply
 
 
-def settings_reply(settings: UserSettings, *, saved: bool) -> Reply:
-    rows = (
+def settings_reply(
+    settings: UserSettings, *, saved: bool, channel: ChannelSettings | None = None
+) -> Reply:
+    rows: tuple[tuple[str, str], ...] = (
         ("tz", settings.tz or "UTC (the default)"),
         (
             "leaderboard",
             "on: you are shown" if settings.leaderboard_visible else "off: you are hidden",
         ),
+        ("images", "on: replies carry pictures" if settings.images else "off: text only"),
     )
+    if channel is not None:
+        shown = "on" if channel.images else "off: text only, for everybody here"
+        rows += (("channel_images", shown),)
     verb = (
         "Saved."
         if saved

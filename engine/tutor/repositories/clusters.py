@@ -19,18 +19,18 @@ from typing import TypeVar
 
 from engine.errors import ConflictError
 from engine.ports import Clock, ClusterSave, ClusterStore, Scope, StoredTrace
-from engine.replies import TraceSteps
 from engine.sim.codec import StateFormatError, dump_state, load_state
 from engine.sim.state import ClusterState, new_cluster
 from engine.tutor import retry, trace_codec
 from engine.tutor.repositories.cluster_cache import ClusterCache
 from engine.tutor.repositories.save_batch import SaveBatch
+from engine.tutor.trace_codec import KeptTrace
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # A change of a cluster: its result, and the trace it made (kept with the save), if any.
-Change = Callable[[ClusterState], tuple[T, TraceSteps | None]]
+Change = Callable[[ClusterState], tuple[T, KeptTrace | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Unsaved:
     scope: Scope
     version: int  # the version it was made from: the save expects to find it still stored
     state: ClusterState  # out of the cache, and touched by nobody, until it is saved
-    trace: TraceSteps | None  # the trace the change made, stored with it
+    trace: KeptTrace | None  # the trace the change made, stored with it
     at: datetime
 
 
@@ -110,8 +110,8 @@ class ClusterRepository:
 
     async def _save(self, unsaved: Unsaved) -> bool:
         """Save if nobody saved the scope since `unsaved.version`; then cache it as saved."""
-        block = unsaved.trace
-        trace = None if block is None else StoredTrace(block.trace_no, trace_codec.encode(block))
+        kept = unsaved.trace
+        trace = None if kept is None else StoredTrace(kept.trace_no, trace_codec.encode(kept))
         document = dump_state(unsaved.state)
         save = ClusterSave(unsaved.scope, document, unsaved.version, unsaved.at, trace)
         if not await self._saves.save(save):

@@ -83,8 +83,12 @@ class InteractionsEndpointClient:
         """POST a signed interaction and take the response as its callback: the fake records
         it like a gateway interaction's (``fake.callbacks``, ``wait_for_callback``)."""
         state, body = self.register(payload)
-        posted = await self.post(body, self.sign(body))
-        return self.accept(state, posted)
+        state.answered.clear()
+        try:
+            posted = await self.post(body, self.sign(body))
+            return self.accept(state, posted)
+        finally:
+            state.answered.set()
 
     def accept(self, state: InteractionState, posted: Posted) -> Callback:
         answer = posted.body if isinstance(posted.body, dict) else {}

@@ -6,6 +6,8 @@ the callback or with an unknown token: ``404`` 10015)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import re
 import secrets
@@ -31,6 +33,7 @@ from .records import (
     form_error,
     now_iso,
 )
+from .uploads import Upload
 from .world import number_components
 
 # The callback types Discord accepts for each interaction type.
@@ -113,7 +116,7 @@ class Interactions(Gateway):
         return callback.status, callback.response
 
     def _accept_callback(
-        self, interaction: InteractionState, callback: Callback, files: Sequence[str]
+        self, interaction: InteractionState, callback: Callback, files: Sequence[Upload]
     ) -> JSON | None:
         if callback.elapsed > self.callback_deadline:
             raise DiscordError(404, 10062, "Unknown interaction")
@@ -132,7 +135,7 @@ class Interactions(Gateway):
         return self._apply_callback(interaction, kind, data, files)
 
     def _apply_callback(
-        self, interaction: InteractionState, kind: int, data: JSON, files: Sequence[str]
+        self, interaction: InteractionState, kind: int, data: JSON, files: Sequence[Upload]
     ) -> JSON | None:
         channel_id = interaction.payload["channel"]["id"]
         msg_type = 20 if interaction.type == APPLICATION_COMMAND else 0
@@ -176,6 +179,13 @@ class Interactions(Gateway):
                 resource["message"] = message
         return {"interaction": info, "resource": resource}
 
+    async def _settled(self, match: re.Match[str]) -> None:
+        """Wait until an HTTP-mode interaction's response has been read (at most a moment)."""
+        found = self._by_token.get(match["token"])
+        if found is not None and not found.answered.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(found.answered.wait(), self.callback_deadline)
+
     def _webhook_interaction(self, match: re.Match[str]) -> InteractionState:
         found = self._by_token.get(match["token"])
         if match["app"] != self.application_id or found is None or found.acked_type is None:
@@ -192,6 +202,7 @@ class Interactions(Gateway):
         return self.messages[target]
 
     async def _followup(self, call: RestCall, match: re.Match[str]) -> Reply:
+        await self._settled(match)
         interaction = self._webhook_interaction(match)
         data = call.body if isinstance(call.body, dict) else {}
         problems = message_errors(data)
@@ -213,9 +224,11 @@ class Interactions(Gateway):
         return (200, message) if wait else (204, None)
 
     async def _webhook_get(self, call: RestCall, match: re.Match[str]) -> Reply:
+        await self._settled(match)
         return 200, self._webhook_message(self._webhook_interaction(match), match["mid"])
 
     async def _webhook_edit(self, call: RestCall, match: re.Match[str]) -> Reply:
+        await self._settled(match)
         message = self._webhook_message(self._webhook_interaction(match), match["mid"])
         data = call.body if isinstance(call.body, dict) else {}
         problems = message_errors(data)
@@ -226,6 +239,7 @@ class Interactions(Gateway):
         return 200, message
 
     async def _webhook_delete(self, call: RestCall, match: re.Match[str]) -> Reply:
+        await self._settled(match)
         message = self._webhook_message(self._webhook_interaction(match), match["mid"])
         del self.messages[message["id"]]
         return 204, None

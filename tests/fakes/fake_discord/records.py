@@ -63,7 +63,7 @@ class RestCall:
     query: dict[str, str]
     body: Any
     at: float
-    files: list[str] = field(default_factory=list)
+    files: list[Any] = field(default_factory=list)  # uploads.Upload, one per files[n] part
     status: int = 0
     response: Any = None
     headers: dict[str, str] = field(default_factory=dict)  # the answer's extra headers (429s)
@@ -122,6 +122,9 @@ class InteractionState:
     followups: list[str] = field(default_factory=list)
     modal: JSON | None = None
     shards: list[tuple[int, int]] = field(default_factory=list)  # (shard_id, num_shards) sent to
+    # HTTP mode: set once the endpoint's response is taken as the callback. Discord reads that
+    # response as it arrives, before any webhook call the bot makes after it.
+    answered: asyncio.Event = field(default_factory=lambda: _set(asyncio.Event()))
 
     @property
     def type(self) -> int:
@@ -130,6 +133,11 @@ class InteractionState:
     @property
     def user(self) -> JSON:
         return dict(self.payload.get("member", {}).get("user") or self.payload["user"])
+
+
+def _set(event: asyncio.Event) -> asyncio.Event:
+    event.set()
+    return event
 
 
 class Journal(Generic[T]):

@@ -12,11 +12,12 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from .limits import command_errors, message_errors
 from .rate_limits import RateLimited, RateLimits
 from .records import JSON, DiscordError, Journal, Reply, RestCall, form_error, now_iso
+from .uploads import Upload
 from .world import World
 
 Handler = Callable[["RestCall", re.Match[str]], Awaitable[Reply]]
@@ -176,19 +177,39 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
     return web.Response(status=status, body=json.dumps(body).encode(), headers=all_headers)
 
 
-async def read_body(request: web.Request) -> tuple[Any, list[str]]:
-    """The JSON body, or the ``payload_json`` part and the file names of a multipart body."""
+async def read_body(request: web.Request) -> tuple[Any, list[Upload]]:
+    """The JSON body, or the ``payload_json`` part and the ``files[n]`` parts of a multipart
+    body (uploads.py)."""
     if not request.can_read_body:
         return None, []
     if request.content_type.startswith("multipart/"):
-        form = await request.post()
-        files = [
-            f.filename for k, f in form.items() if k.startswith("files[") and hasattr(f, "filename")
-        ]
-        raw = form.get("payload_json")
-        return (json.loads(str(raw)) if raw else {}), files
+        return await _multipart(request)
     text = await request.text()
     try:
         return (json.loads(text) if text else None), []
     except ValueError:
         raise DiscordError(400, 50109, "The request body contains invalid JSON.") from None
+
+
+async def _multipart(request: web.Request) -> tuple[Any, list[Upload]]:
+    reader = await request.multipart()
+    payload: Any = {}
+    files: list[Upload] = []
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            raise DiscordError(400, 50109, "Nested multipart bodies are not accepted.")
+        name = part.name or ""
+        data = await part.read(decode=False)
+        index = _FILE_PART.fullmatch(name)
+        if name == "payload_json":
+            try:
+                payload = json.loads(data.decode())
+            except ValueError:
+                raise DiscordError(400, 50109, "The request body contains invalid JSON.") from None
+        elif index is not None and part.filename:
+            content_type = part.headers.get("Content-Type", "application/octet-stream")
+            files.append(Upload(int(index[1]), part.filename, content_type, bytes(data)))
+    return payload, files
+
+
+_FILE_PART = re.compile(r"files\[(\d{1,5})\]")

@@ -25,6 +25,7 @@ from .records import (
     user_payload,
     walk_components,
 )
+from .uploads import Upload, attachments_of, resolve_images
 
 
 class World:
@@ -39,6 +40,7 @@ class World:
     channels: dict[str, JSON]
     guilds: list[FakeGuild]
     messages: dict[str, JSON]
+    files: dict[str, bytes]  # attachment id -> the bytes uploaded (uploads.py)
 
     def snowflake(self) -> str:
         millis = int(time.time() * 1000) - DISCORD_EPOCH_MS
@@ -150,7 +152,7 @@ class World:
         flags: int = 0,
         msg_type: int = 0,
         interaction: InteractionState | None = None,
-        files: Sequence[str] = (),
+        files: Sequence[Upload] = (),
     ) -> JSON:
         message: JSON = {
             "id": self.snowflake(),
@@ -194,7 +196,7 @@ class World:
         self,
         message: JSON,
         data: JSON,
-        files: Sequence[str] = (),
+        files: Sequence[Upload] = (),
         *,
         default_parse: tuple[str, ...] | None = None,
     ) -> None:
@@ -209,12 +211,15 @@ class World:
             kept = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | COMPONENTS_V2
             message["flags"] = (message["flags"] & EPHEMERAL) | (int(data["flags"]) & kept)
         message["flags"] &= ~LOADING
-        if files:
-            message["attachments"] = [
-                {"id": self.snowflake(), "filename": name, "size": 0, "url": f"https://cdn.invalid/{name}",
-                 "proxy_url": f"https://cdn.invalid/{name}"}
-                for name in files
-            ]  # fmt: skip
+        attachments = attachments_of(data, files, message["attachments"], self.snowflake)
+        if attachments is not None:
+            message["attachments"] = attachments
+            uploaded = {u.index: u.data for u in files}
+            for stored in attachments:
+                index = stored.pop("_index", None)
+                if index is not None:
+                    self.files[stored["id"]] = uploaded[index]
+        resolve_images(message["embeds"], message["attachments"])
         parse = default_parse or ("users", "roles", "everyone")
         allowed = data.get("allowed_mentions")
         everyone, users, roles = resolve_mentions(message["content"], allowed, parse)

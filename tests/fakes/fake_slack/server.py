@@ -14,6 +14,7 @@ import aiohttp
 from aiohttp import web
 
 from . import payloads
+from .files import StoredFile
 from .messages import conversation
 from .payloads import Outgoing, Workspace, signature_headers
 from .records import Call, Match, Recorder
@@ -59,6 +60,7 @@ class FakeSlack:
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}"
+        self.api.uploads.upload_base = self.url
         self.socket.base_url = f"ws://{host}:{port}"
         self._session = aiohttp.ClientSession()
         return self
@@ -111,16 +113,30 @@ class FakeSlack:
         """The current state of a message (``ephemeral_to`` marks an ephemeral one)."""
         return self.api.chat.messages.get((channel, ts))
 
-    def messages_in(self, channel: str) -> list[JSON]:
-        """The messages of a channel in ts order (a user id means the app's DM with them)."""
+    def messages_in(self, channel: str, *, shares: bool = False) -> list[JSON]:
+        """The messages of a channel in ts order (a user id means the app's DM with them);
+        the messages sharing uploaded files (a reply's pictures) only with ``shares``."""
         channel = conversation(channel)
-        return [m for (c, _), m in sorted(self.api.chat.messages.items()) if c == channel]
+        return [
+            m
+            for (c, _), m in sorted(self.api.chat.messages.items())
+            if c == channel and (shares or not m.get("upload"))
+        ]
+
+    def shares_in(self, channel: str) -> list[JSON]:
+        """The messages sharing uploaded files in a channel (or in its threads), in ts order."""
+        return [m for m in self.messages_in(channel, shares=True) if m.get("upload")]
 
     @staticmethod
     def dm_channel(user_id: str) -> str:
         """The id of the app's DM with ``user_id`` (where ``chat.postMessage(channel=user_id)``
         lands)."""
         return conversation(user_id)
+
+    @property
+    def files(self) -> dict[str, StoredFile]:
+        """Every file an upload started, by id: its bytes, alt text and where it was shared."""
+        return self.api.uploads.files
 
     @property
     def views(self) -> dict[str, JSON]:

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from .base import ApiError, Clock, Ids
+from .files import FileStore
 from .messages import MessageStore
 from .payloads import Workspace
 from .records import RESPONSE_URL, Call, Recorder
@@ -22,7 +23,7 @@ from .views import ViewStore
 
 JSON = dict[str, Any]
 JSON_FIELDS = ("blocks", "attachments", "view", "metadata")  # JSON strings inside form bodies
-SCOPES = "commands,chat:write,im:write"
+SCOPES = "commands,chat:write,im:write,files:write"
 
 
 def _loads(raw: str, error: str, status: int = 200) -> Any:
@@ -66,6 +67,7 @@ class WebApi:
         ids = Ids()
         self.chat = MessageStore(ws, self.clock, ids)
         self.views = ViewStore(ws, self.clock, ids)
+        self.uploads = FileStore(self.chat, ids)
         self.rate_limits: dict[str, list[int]] = {}  # method -> Retry-After of the next 429s
         self.canned: dict[str, JSON] = {}
         self.issue_ws_url: Callable[[], str] = lambda: ""
@@ -74,12 +76,14 @@ class WebApi:
             "apps.connections.open": lambda _: {"ok": True, "url": self.issue_ws_url()},
             **self.chat.handlers(),
             **self.views.handlers(),
+            **self.uploads.handlers(),
         }
 
     def routes(self) -> list[web.RouteDef]:
         return [
             web.route("*", "/api/{method}", self.handle_api),
             web.post("/respond/{key}", self.handle_respond),
+            *self.uploads.routes(),
         ]
 
     async def handle_api(self, request: web.Request) -> web.Response:

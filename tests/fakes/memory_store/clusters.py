@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from engine.ports import TRACE_RING, ClusterSave, Scope, StoredCluster, StoredTrace
+from engine.ports import (
+    TRACE_RING,
+    ChannelSettings,
+    ClusterSave,
+    Scope,
+    StoredCluster,
+    StoredTrace,
+)
 
 from .data import MemoryData
 
@@ -51,3 +58,9 @@ class MemoryClusters:
             del self._data.traces[slot]
             gone += 1
         return gone
+
+    async def load_channel_settings(self, scope: Scope) -> ChannelSettings | None:
+        return self._data.channel_settings.get(scope)
+
+    async def save_channel_settings(self, scope: Scope, settings: ChannelSettings) -> None:
+        self._data.channel_settings[scope] = settings

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from engine.ports import (
     Board,
+    ChannelSettings,
     DrillParams,
     JobPayload,
     ReviewCard,
@@ -103,6 +104,7 @@ class MemoryData:
 
     clusters: dict[Scope, tuple[str, int]] = field(default_factory=dict)  # document, version
     traces: dict[tuple[Scope, int], tuple[int, str]] = field(default_factory=dict)  # by slot
+    channel_settings: dict[Scope, ChannelSettings] = field(default_factory=dict)
     sessions: dict[int, SessionRow] = field(default_factory=dict)
     reviews: dict[tuple[UserKey, str], tuple[ReviewCard, datetime]] = field(default_factory=dict)
     settings: dict[UserKey, UserSettings] = field(default_factory=dict)
