@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from engine.commands import buttons
 from engine.commands import types as t
@@ -19,6 +21,7 @@ from engine.commands.options import (
 from engine.commands.options import choice as _choice
 from engine.commands.options import timezone_name as _timezone
 from engine.commands.options import word as _word
+from engine.commands.study_specs import PATH
 from engine.commands.team_specs import CHALLENGE, LEADERBOARD, SCHEDULE
 from engine.drills.sketch import MAX_PIECE
 from engine.sim.request import Method
@@ -110,16 +113,28 @@ _CONFIRM = OptionSpec(
 )
 RATINGS = ("again", "hard", "good", "easy")
 
+
+def _drill(values: Mapping[str, Any]) -> t.Command:
+    if values.get("which") == "list":
+        return t.PathCommand()
+    return t.DrillCommand(values.get("which"), "confirm" in values)
+
+
 DRILL = CommandSpec(
     name="drill",
-    summary="start a timed whiteboard drill",
-    usage="[id | topic | random | due] [confirm]",
-    build=lambda v: t.DrillCommand(v.get("which"), "confirm" in v),
+    summary="start a timed whiteboard drill (alone: the next one on your path, and why)",
+    usage="[list | id | topic | random | due] [confirm]",
+    build=_drill,
     options=(
-        OptionSpec("which", "a drill id, a topic, random, or due", _word, suggests=Suggest.DRILLS),
+        OptionSpec(
+            "which",
+            "list, a drill id, a topic, random, or due",
+            _word,
+            suggests=Suggest.DRILLS,
+        ),
         _CONFIRM,
     ),
-    examples=("/drill", "/drill b-read-ladder", "/drill caching", "/drill due"),
+    examples=("/drill", "/drill list", "/drill b-read-ladder", "/drill caching", "/drill due"),
     private=True,
 )
 
@@ -203,6 +218,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     REVEAL,
     RATE,
     PROGRESS,
+    PATH,
     CHALLENGE,
     LEADERBOARD,
     SCHEDULE,

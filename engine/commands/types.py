@@ -58,6 +58,13 @@ class ScheduleFamily:
     __slots__ = ()
 
 
+class StudyFamily:
+    """The study path around the drills: the ladder, hints, reviews of misses, reminders
+    (handlers/study), one at a time per user."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class TraceCommand(ClusterFamily):
     method: Method
@@ -131,7 +138,7 @@ class HelpCommand(LessonFamily):
 
 @dataclass(frozen=True, slots=True)
 class DrillCommand(DrillFamily):
-    which: str | None = None  # a drill id, a topic, "random" or "due"; None: random
+    which: str | None = None  # a drill id, a topic, "random" or "due"; None: the recommended one
     confirm: bool = False  # replace a running drill
 
 
@@ -216,6 +223,14 @@ class ScheduleOffCommand(ScheduleFamily):
     pass
 
 
+# --- the study path ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PathCommand(StudyFamily):
+    """`/drill list` and `/path`: every drill in ladder order, with the caller's standing."""
+
+
 ClusterCommand = (
     TraceCommand
     | TraceViewCommand
@@ -240,6 +255,7 @@ ChallengeCommand = (
     | LeaderboardCommand
 )
 ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
+StudyCommand = PathCommand
 
 Command = (
     ClusterCommand
@@ -249,4 +265,5 @@ Command = (
     | UserCommand
     | ChallengeCommand
     | ScheduleCommand
+    | StudyCommand
 )

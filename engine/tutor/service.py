@@ -33,6 +33,7 @@ from engine.tutor.handlers.drills import DrillHandler
 from engine.tutor.handlers.jobs import JobHandler
 from engine.tutor.handlers.lessons import LessonHandler
 from engine.tutor.handlers.schedules import ScheduleHandler
+from engine.tutor.handlers.study import StudyHandler
 from engine.tutor.handlers.users import UserHandler
 from engine.tutor.locks import KeyedLocks
 from engine.tutor.presenters.errors import error_reply, internal_error_reply
@@ -59,6 +60,7 @@ class Tutor:
         self._users = UserHandler(store, store, self._repository)
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules)
+        self._study = StudyHandler(store, content, clock)
 
     async def handle(self, actor: Actor, command: Incoming) -> Reply:
         """Answer a command (or a line, options, a button: see engine.commands.incoming),
@@ -191,6 +193,8 @@ class Tutor:
                 return await self._challenges.handle(actor, command), None
             case t.ScheduleFamily():
                 return await self._schedules.handle(actor, command), None
+            case t.StudyFamily():
+                return await self._study.handle(actor, command), None
             case _:
                 assert_never(command)
 

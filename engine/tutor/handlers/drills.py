@@ -21,16 +21,18 @@ from engine.drills.scoring import score
 from engine.drills.sketch import MAX_SKETCH, extended
 from engine.errors import ConflictError, NotFoundError, RungsError
 from engine.ports import ClaimedJob, Clock, DrillNudge, DrillStore, JobStore, StoredSession, UserKey
-from engine.progress.summary import Attempt, summarise
+from engine.progress.summary import summarise
 from engine.replies import Notice, Reply
 from engine.scheduling import Delivery
+from engine.study.catalogue import build_catalogue, stage_line
+from engine.study.recommend import recommend
 from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor
 from engine.tutor.drill_pick import pick_drill
 from engine.tutor.presenters import drills as present
+from engine.tutor.record import load_record
 
 DOUBLE_REVEAL_WINDOW = timedelta(seconds=60)
-PROGRESS_WINDOW = 500  # ended drills considered by /progress
 
 
 class DrillHandler:
@@ -59,13 +61,14 @@ class DrillHandler:
     async def _start(self, actor: Actor, which: str | None, confirm: bool) -> Reply:
         user = actor.user_key
         now = self._clock.now()
-        drill = await self._choose(user, which, now)
+        drill, why = await self._choose(user, which, now)
         running = await self._drills.running_session(user)
         if running is not None:
             if not confirm:
                 current = self._content.drills.get(running.drill_id)
                 if current is not None:
-                    return present.drill_running(current, running.deadline, which, running.id)
+                    wanted = which or drill.id  # the recommended drill, if none was named
+                    return present.drill_running(current, running.deadline, wanted, running.id)
             await self._drills.abandon_session(user, now)
             await self._jobs.cancel_job(jobs.nudge_key(running.id))
         params = draw(drill, f"{user}:{drill.id}:{now.isoformat()}")
@@ -74,7 +77,7 @@ class DrillHandler:
         if started is None:
             raise RungsError("Another drill of yours started at the same moment; /reveal it first.")
         await self._jobs.schedule_job(jobs.nudge_job(actor, started, deadline))
-        return present.drill_started(drill, params, deadline, started)
+        return present.drill_started(drill, params, deadline, started, why)
 
     async def nudge(self, job: ClaimedJob, nudge: DrillNudge) -> list[Delivery]:
         """The time's-up nudge of a drill, unless it has been revealed or dropped meanwhile."""
@@ -84,15 +87,22 @@ class DrillHandler:
         drill = self._drill(running.drill_id)
         return [jobs.delivery(job, present.times_up(drill, running.id))]
 
-    async def _choose(self, user: UserKey, which: str | None, now: datetime) -> Drill:
+    async def _choose(
+        self, user: UserKey, which: str | None, now: datetime
+    ) -> tuple[Drill, str | None]:
+        """The drill asked for, and why when Rungs chose it (plain /drill: the path's next)."""
+        if which is None:
+            record = await load_record(self._drills, user)
+            pick = recommend(self._content, record.attempts, record.due, now, record.zone)
+            return self._drill(pick.drill_id), pick.why
         if which == "due":
             due = [r for r in await self._drills.reviews(user) if r.due <= now]
             if not due:
                 raise NotFoundError("No review is due. /progress shows when the next one is.")
-            return self._drill(due[0].drill_id)
+            return self._drill(due[0].drill_id), None
         rng = random.Random(f"{user}:{now.isoformat()}")  # noqa: S311 - not a secret
-        usage = "Usage: /drill [id | topic | random | due]; /help drill"
-        return pick_drill(self._content, which, rng, "/drill", usage)
+        usage = "Usage: /drill [list | id | topic | random | due]; /help drill"
+        return pick_drill(self._content, which, rng, "/drill", usage), None
 
     # --- answers, /reveal -------------------------------------------------------------------------
 
@@ -166,19 +176,15 @@ class DrillHandler:
 
     async def _progress(self, user: UserKey) -> Reply:
         now = self._clock.now()
-        ended = await self._drills.sessions(user, PROGRESS_WINDOW)
-        attempts = [
-            Attempt(s.drill_id, s.ended_at, s.covered or 0, s.total or 0, s.missed or ())
-            for s in ended
-            if s.outcome == "revealed" and s.ended_at is not None
-        ]
-        due = [(r.drill_id, r.due) for r in await self._drills.reviews(user)]
-        zone = await self.zone(user)
-        progress = summarise(attempts, due, now, zone)
+        record = await load_record(self._drills, user)
+        zone = record.zone
+        progress = summarise(record.attempts, record.due, now, zone)
+        catalogue = build_catalogue(self._content, record.attempts, record.due, now)
         drills = self._content.drills
         titles = {d.id: d.title for d in drills.values()}
         labels = {i.id: i.label for d in drills.values() for i in d.checklist}
-        return present.progress_reply(progress, titles, labels, now, zone)
+        topics = tuple(stage_line(stage) for stage in catalogue.stages)
+        return present.progress_reply(progress, titles, labels, now, zone, topics)
 
     async def zone(self, user: UserKey) -> ZoneInfo:
         """The user's time zone, for streaks and review dates (UTC unless they set one)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,11 +33,19 @@ from engine.replies import (
 
 
 def drill_started(
-    drill: Drill, params: Mapping[str, float], deadline: datetime, session_id: int
+    drill: Drill,
+    params: Mapping[str, float],
+    deadline: datetime,
+    session_id: int,
+    why: str | None = None,
 ) -> Reply:
+    chosen: tuple[Block, ...] = ()
+    if why is not None:
+        chosen = (Paragraph.of(Span("Next on your path: ", SpanStyle.STRONG), why),)
     return Reply(
         (
             Heading(f"Drill: {drill.title}"),
+            *chosen,
             Paragraph.of(Span(render(drill.prompt, params), SpanStyle.STRONG)),
             Deadline(deadline, f"Suggested time, {drill.minutes} minutes"),
             Paragraph.of(
@@ -171,7 +179,9 @@ def progress_reply(
     labels: Mapping[str, str],
     now: datetime,
     zone: ZoneInfo,
+    topics: Sequence[str] = (),
 ) -> Reply:
+    """`topics`: a line per stage of the ladder ("Caching: 5 drills, 2 tried; …")."""
     if not progress.done:
         return Reply(
             (
@@ -199,6 +209,10 @@ def progress_reply(
             )
         )
     )
+    if topics:
+        split = [line.partition(": ") for line in topics]
+        blocks.append(Heading("By topic, up the ladder"))
+        blocks.append(Fields(tuple((title, rest) for title, _, rest in split)))
     if progress.study_list:
         study = "; ".join(
             f"{labels.get(item, item)} (missed {n}×)" for item, n in progress.study_list
