@@ -21,7 +21,7 @@ from engine.commands.options import (
 from engine.commands.options import choice as _choice
 from engine.commands.options import timezone_name as _timezone
 from engine.commands.options import word as _word
-from engine.commands.study_specs import PATH
+from engine.commands.study_specs import HINT, PATH, REVIEW
 from engine.commands.team_specs import CHALLENGE, LEADERBOARD, SCHEDULE
 from engine.drills.sketch import MAX_PIECE
 from engine.sim.request import Method
@@ -219,6 +219,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     RATE,
     PROGRESS,
     PATH,
+    HINT,
+    REVIEW,
     CHALLENGE,
     LEADERBOARD,
     SCHEDULE,

@@ -231,6 +231,16 @@ class PathCommand(StudyFamily):
     """`/drill list` and `/path`: every drill in ladder order, with the caller's standing."""
 
 
+@dataclass(frozen=True, slots=True)
+class HintCommand(StudyFamily):
+    """The next nudge for the running drill."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewMissesCommand(StudyFamily):
+    action: str = "misses"  # misses: start, or show the item being asked; skip; stop
+
+
 ClusterCommand = (
     TraceCommand
     | TraceViewCommand
@@ -255,7 +265,7 @@ ChallengeCommand = (
     | LeaderboardCommand
 )
 ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
-StudyCommand = PathCommand
+StudyCommand = PathCommand | HintCommand | ReviewMissesCommand
 
 Command = (
     ClusterCommand

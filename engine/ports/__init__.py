@@ -41,6 +41,7 @@ from engine.ports.jobs import (
 from engine.ports.keys import Board, Scope, ScopeKind, UserKey
 from engine.ports.schedules import ScheduleSpec, ScheduleStore, StoredSchedule
 from engine.ports.store import Store
+from engine.ports.study import StudyStore
 
 __all__ = [
     "TRACE_RING",
@@ -75,6 +76,7 @@ __all__ = [
     "StoredSchedule",
     "StoredSession",
     "StoredTrace",
+    "StudyStore",
     "SystemClock",
     "Target",
     "UnreadableJob",

@@ -13,9 +13,12 @@ from engine.ports.clusters import ClusterStore
 from engine.ports.drills import DrillStore
 from engine.ports.jobs import JobStore
 from engine.ports.schedules import ScheduleStore
+from engine.ports.study import StudyStore
 
 
-class Store(ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, Protocol):
+class Store(
+    ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, StudyStore, Protocol
+):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""
 
     async def close(self) -> None: ...

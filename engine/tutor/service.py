@@ -56,11 +56,11 @@ class Tutor:
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)
-        self._answers = AnswerHandler(self._challenges, self._drills)
         self._users = UserHandler(store, store, self._repository)
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules)
-        self._study = StudyHandler(store, content, clock)
+        self._study = StudyHandler(store, store, content, clock)
+        self._answers = AnswerHandler(self._challenges, self._drills, self._study.misses)
 
     async def handle(self, actor: Actor, command: Incoming) -> Reply:
         """Answer a command (or a line, options, a button: see engine.commands.incoming),

@@ -25,6 +25,7 @@ from engine.progress.summary import summarise
 from engine.replies import Notice, Reply
 from engine.scheduling import Delivery
 from engine.study.catalogue import build_catalogue, stage_line
+from engine.study.hints import reveal_note
 from engine.study.recommend import recommend
 from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor
@@ -121,6 +122,9 @@ class DrillHandler:
             await retry.back_off(attempt)
         raise ConflictError("Your sketch is changing elsewhere right now; try again.")
 
+    async def has_running(self, user: UserKey) -> bool:
+        return await self._drills.running_session(user) is not None
+
     async def _reveal(self, user: UserKey, session_id: int | None) -> Reply:
         """Reveal the running drill; a button names its drill, so an old button cannot reveal
         a newer one."""
@@ -144,7 +148,11 @@ class DrillHandler:
             return Reply((Notice("That drill is already revealed: its result is just above."),))
         await self._jobs.cancel_job(jobs.nudge_key(running.id))
         timing = present.timing(running.deadline, now)
-        return present.revealed(drill, running.params, verdict, timing, running.answer, running.id)
+        covered = {v.item.id for v in verdict.items if v.covered}
+        hinted = reveal_note(running.hints, covered)
+        return present.revealed(
+            drill, running.params, verdict, timing, running.answer, running.id, hinted
+        )
 
     async def _running(self, user: UserKey) -> StoredSession:
         running = await self._drills.running_session(user)

@@ -53,7 +53,9 @@ def drill_started(
                 Span("/answer <text>", SpanStyle.CODE),
                 " (several messages are fine) and ",
                 Span("/reveal", SpanStyle.CODE),
-                " to see what a strong answer covers.",
+                " to see what a strong answer covers. Stuck? ",
+                Span("/hint", SpanStyle.CODE),
+                " nudges you towards the next rung.",
             ),
             Buttons(
                 (
@@ -117,11 +119,15 @@ def revealed(
     timing: str,
     sketch: str,
     session_id: int,
+    hinted: str | None = None,
 ) -> Reply:
+    """`hinted`: the line about the hints taken on this attempt, if any were."""
     blocks: list[Block] = [
         Heading(f"{drill.title}: covered {verdict.covered}/{verdict.total}"),
         Paragraph.of(timing),
     ]
+    if hinted is not None:
+        blocks.append(Paragraph.of(Span("Hints: ", SpanStyle.STRONG), hinted))
     if not sketch.strip():
         blocks.append(
             Notice(

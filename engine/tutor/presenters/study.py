@@ -1,4 +1,4 @@
-"""Replies of the study family: the path up the ladder (`/path`, `/drill list`)."""
+"""Replies of the study family: the path up the ladder (`/path`, `/drill list`), hints."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from engine.replies import (
     ButtonStyle,
     Fields,
     Heading,
+    Notice,
     Paragraph,
     Reply,
     Span,
     SpanStyle,
 )
 from engine.study.catalogue import Catalogue, DrillStanding, StageStanding, drill_line, stage_line
+from engine.study.hints import Hint, NoHint
 from engine.study.recommend import Recommendation
 
 NEXT_MARK = "next on your path · "
@@ -82,3 +84,26 @@ def _row(drill: DrillStanding, is_next: bool, zone: ZoneInfo) -> tuple[str, str]
     head = f"{drill.drill_id} · {drill.title} ({drill.difficulty})"
     status = drill_line(drill, zone).removeprefix(head + " · ")
     return head, (NEXT_MARK if is_next else "") + status
+
+
+def hint_reply(hint: Hint, has_sketch: bool) -> Reply:
+    """The nudge, and how many are left; the reveal will say hints were taken."""
+    left = hint.limit - hint.number
+    tail = f"{left} more this drill" if left else "that was the last one for this drill"
+    start = "Add to your sketch" if has_sketch else "Start your sketch"
+    return Reply(
+        (
+            Paragraph.of(
+                Span(f"Hint {hint.number} of {hint.limit}: ", SpanStyle.STRONG), hint.text
+            ),
+            Paragraph.of(
+                f"{start} with ",
+                Span("/answer", SpanStyle.CODE),
+                f" ({tail}; the reveal notes the hints you took).",
+            ),
+        )
+    )
+
+
+def no_hint(why: NoHint) -> Reply:
+    return Reply((Notice(why.message),))

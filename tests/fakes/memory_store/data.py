@@ -38,6 +38,7 @@ class SessionRow:
     total: int | None = None
     missed: tuple[str, ...] | None = None
     rating: str | None = None
+    hints: tuple[str, ...] = ()
 
 
 @dataclass
@@ -111,6 +112,7 @@ class MemoryData:
     entries: dict[int, EntryRow] = field(default_factory=dict)
     points: dict[tuple[int, UserKey], PointsRow] = field(default_factory=dict)
     schedules: dict[Scope, tuple[ScheduleSpec, str]] = field(default_factory=dict)  # spec, key
+    miss_reviews: dict[UserKey, str] = field(default_factory=dict)
     last_id: int = 0
 
     def next_id(self) -> int:
