@@ -187,10 +187,21 @@ FORGET_ME = CommandSpec(
     private=True,
 )
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _interview_date(raw: Raw) -> str:
+    """YYYY-MM-DD or off; whether the day is ahead is for the handler, which knows today."""
+    text = str(raw).strip().lower()
+    if text not in ("off", "none") and not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"'{text[:20]}' is not a date; write it as YYYY-MM-DD, or off")
+    return text
+
+
 SETTINGS = CommandSpec(
     name="settings",
-    summary="your settings (time zone, leaderboard visibility)",
-    usage="[tz=Area/City] [leaderboard=on|off]",
+    summary="your settings (time zone, leaderboard visibility, interview date)",
+    usage="[tz=Area/City] [leaderboard=on|off] [interview=YYYY-MM-DD|off]",
     build=lambda v: t.SettingsCommand(tuple(v.items())),
     options=(
         OptionSpec("tz", "your time zone, like Europe/Berlin", _timezone),
@@ -200,9 +211,19 @@ SETTINGS = CommandSpec(
             _choice("on", "off"),
             choices=("on", "off"),
         ),
+        OptionSpec(
+            "interview",
+            "YYYY-MM-DD: reviews aim to have every drill seen again before that day; off",
+            _interview_date,
+        ),
     ),
     keyword=True,
-    examples=("/settings", "/settings tz=Europe/Berlin", "/settings leaderboard=off"),
+    examples=(
+        "/settings",
+        "/settings tz=Europe/Berlin",
+        "/settings leaderboard=off",
+        "/settings interview=2027-03-14",
+    ),
     private=True,
 )
 

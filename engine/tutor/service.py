@@ -56,7 +56,7 @@ class Tutor:
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)
-        self._users = UserHandler(store, store, self._repository)
+        self._users = UserHandler(store, store, self._repository, content, clock)
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules)
         self._study = StudyHandler(store, store, content, clock)

@@ -30,6 +30,7 @@ from engine.study.recommend import recommend
 from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor
 from engine.tutor.drill_pick import pick_drill
+from engine.tutor.interview import aim_reviews
 from engine.tutor.presenters import drills as present
 from engine.tutor.record import load_record
 
@@ -179,8 +180,13 @@ class DrillHandler:
         card, due = next_review(existing, rating, now)
         if not await self._drills.rate_session(user, latest.id, rating, latest.drill_id, card, due):
             raise NotFoundError("That drill is already rated.")
-        zone = await self.zone(user)
-        return present.scheduled(self._drill(latest.drill_id), due, now, zone)
+        settings = await self._drills.load_settings(user)
+        zone = ZoneInfo(settings.tz if settings is not None and settings.tz else "UTC")
+        interview = settings.interview if settings is not None else None
+        if interview is not None:  # FSRS with a deadline: every drill comes round before it
+            moved = await aim_reviews(self._drills, user, interview, now, zone)
+            due = next((m.due for m in moved if m.drill_id == latest.drill_id), due)
+        return present.scheduled(self._drill(latest.drill_id), due, now, zone, interview)
 
     async def _progress(self, user: UserKey) -> Reply:
         now = self._clock.now()

@@ -5,24 +5,41 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date, datetime
 from typing import assert_never
+from zoneinfo import ZoneInfo
 
 from engine.commands import types as t
-from engine.ports import DrillStore, JobStore, UserSettings
+from engine.content.loader import Content
+from engine.errors import UsageError
+from engine.ports import Clock, DrillStore, JobStore, UserKey, UserSettings
 from engine.replies import Reply
+from engine.study.deadline import parse_interview, plan_sentence
 from engine.tutor import jobs
 from engine.tutor.actor import Actor
+from engine.tutor.interview import aim_reviews
 from engine.tutor.presenters import users as present
+from engine.tutor.record import load_record
 from engine.tutor.repositories.clusters import ClusterRepository
 
 DEFAULTS = UserSettings()
+USAGE = "Usage: /settings [tz=Area/City] [leaderboard=on|off] [interview=YYYY-MM-DD|off]"
 
 
 class UserHandler:
-    def __init__(self, drills: DrillStore, jobs: JobStore, clusters: ClusterRepository) -> None:
+    def __init__(
+        self,
+        drills: DrillStore,
+        jobs: JobStore,
+        clusters: ClusterRepository,
+        content: Content,
+        clock: Clock,
+    ) -> None:
         self._drills = drills
         self._jobs = jobs
         self._clusters = clusters
+        self._content = content
+        self._clock = clock
 
     async def handle(self, actor: Actor, command: t.UserCommand) -> Reply:
         match command:
@@ -35,11 +52,24 @@ class UserHandler:
 
     async def _settings(self, actor: Actor, changes: Sequence[tuple[str, str]]) -> Reply:
         user = actor.user_key
-        settings = await self._drills.load_settings(user) or DEFAULTS
-        if changes:
-            settings = changed(settings, changes)
-            await self._drills.save_settings(user, settings)
-        return present.settings_reply(settings, saved=bool(changes))
+        before = await self._drills.load_settings(user) or DEFAULTS
+        if not changes:
+            return present.settings_reply(before, saved=False)
+        now = self._clock.now()
+        settings = changed(before, changes)
+        zone = ZoneInfo(settings.tz or "UTC")
+        settings = replace(settings, interview=_interview(before, changes, now, zone))
+        await self._drills.save_settings(user, settings)
+        notes = []
+        if settings.interview is not None and dict(changes).get("interview"):
+            moved = await aim_reviews(self._drills, user, settings.interview, now, zone)
+            notes.append(plan_sentence(moved, settings.interview, await self._unseen(user)))
+        return present.settings_reply(settings, saved=True, notes=tuple(notes))
+
+    async def _unseen(self, user: UserKey) -> int:
+        """Drills never revealed (they have no review to aim)."""
+        record = await load_record(self._drills, user)
+        return len(set(self._content.drills) - {a.drill_id for a in record.attempts})
 
     async def _forget(self, actor: Actor, confirm: bool) -> Reply:
         if not confirm:
@@ -51,6 +81,20 @@ class UserHandler:
         await self._clusters.delete(actor.own_scope)
         deleted = await self._drills.forget_user(user)
         return present.forgotten(deleted)
+
+
+def _interview(
+    before: UserSettings, changes: Sequence[tuple[str, str]], now: datetime, zone: ZoneInfo
+) -> date | None:
+    """The interview date after the changes: checked against today in the learner's zone."""
+    typed = dict(changes).get("interview")
+    if typed is None:
+        return before.interview
+    try:
+        return parse_interview(typed, now.astimezone(zone).date())
+    except ValueError as exc:
+        text = str(exc)
+        raise UsageError(f"{text[:1].upper()}{text[1:]}.", USAGE) from None
 
 
 def changed(settings: UserSettings, changes: Sequence[tuple[str, str]]) -> UserSettings:

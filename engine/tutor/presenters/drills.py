@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.commands import buttons
@@ -30,6 +30,7 @@ from engine.replies import (
     SpanStyle,
     format_duration,
 )
+from engine.text.dates import day_label
 
 
 def drill_started(
@@ -167,13 +168,16 @@ def _item(
     return ChecklistItem(item.label, False, detail)
 
 
-def scheduled(drill: Drill, due: datetime, now: datetime, zone: ZoneInfo) -> Reply:
+def scheduled(
+    drill: Drill, due: datetime, now: datetime, zone: ZoneInfo, interview: date | None = None
+) -> Reply:
+    aimed = f" Aimed at your interview on {day_label(interview)}." if interview else ""
     return Reply(
         (
             Notice(
                 f"Next review of {drill.title}: in {_days(due - now)} "
                 f"({due.astimezone(zone):%a %d %b}). "
-                "/drill due serves the most overdue one."
+                f"/drill due serves the most overdue one.{aimed}"
             ),
         )
     )

@@ -7,20 +7,27 @@ from engine.ports import UserSettings
 from engine.replies import Button, Buttons, ButtonStyle, Fields, Notice, NoticeLevel, Reply
 
 
-def settings_reply(settings: UserSettings, *, saved: bool) -> Reply:
+def settings_reply(settings: UserSettings, *, saved: bool, notes: tuple[str, ...] = ()) -> Reply:
+    """`notes`: what a change did beyond saving (the reviews moved for an interview)."""
+    interview = (
+        "off"
+        if settings.interview is None
+        else f"{settings.interview.isoformat()}: every drill you rated comes round before it"
+    )
     rows = (
         ("tz", settings.tz or "UTC (the default)"),
         (
             "leaderboard",
             "on: you are shown" if settings.leaderboard_visible else "off: you are hidden",
         ),
+        ("interview", interview),
     )
     verb = (
         "Saved."
         if saved
         else "Your settings (change one with /settings tz=Area/City or leaderboard=off):"
     )
-    return Reply((Notice(verb), Fields(rows)))
+    return Reply((Notice(verb), Fields(rows), *(Notice(note) for note in notes)))
 
 
 def forget_me_asked() -> Reply:
