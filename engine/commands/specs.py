@@ -25,6 +25,7 @@ from engine.commands.study_specs import HINT, PATH, REVIEW
 from engine.commands.team_specs import CHALLENGE, LEADERBOARD, SCHEDULE
 from engine.drills.sketch import MAX_PIECE
 from engine.sim.request import Method
+from engine.study.reminders import parse_reminders
 
 # Re-exported: callers take the spec shapes from here, beside the specs.
 __all__ = [
@@ -198,10 +199,18 @@ def _interview_date(raw: Raw) -> str:
     return text
 
 
+def _reminders(raw: Raw) -> str:
+    """`daily HH:MM`, `HH:MM` or off, as engine/study/reminders.py reads it."""
+    text = " ".join(str(raw).split()).lower()
+    parse_reminders(text)  # a ValueError says what is wrong
+    return text
+
+
 SETTINGS = CommandSpec(
     name="settings",
-    summary="your settings (time zone, leaderboard visibility, interview date)",
-    usage="[tz=Area/City] [leaderboard=on|off] [interview=YYYY-MM-DD|off]",
+    summary="your settings (time zone, leaderboard visibility, interview date, reminders)",
+    usage="[tz=Area/City] [leaderboard=on|off] [interview=YYYY-MM-DD|off] "
+    "[reminders=daily HH:MM|off]",
     build=lambda v: t.SettingsCommand(tuple(v.items())),
     options=(
         OptionSpec("tz", "your time zone, like Europe/Berlin", _timezone),
@@ -216,6 +225,13 @@ SETTINGS = CommandSpec(
             "YYYY-MM-DD: reviews aim to have every drill seen again before that day; off",
             _interview_date,
         ),
+        OptionSpec(
+            "reminders",
+            "daily HH:MM: a direct message at that local time when reviews are due, at most "
+            "one a day; off",
+            _reminders,
+            rest=True,  # `reminders=daily 08:30`: the time is the next word
+        ),
     ),
     keyword=True,
     examples=(
@@ -223,6 +239,7 @@ SETTINGS = CommandSpec(
         "/settings tz=Europe/Berlin",
         "/settings leaderboard=off",
         "/settings interview=2027-03-14",
+        "/settings reminders=daily 08:30",
     ),
     private=True,
 )

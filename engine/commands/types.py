@@ -241,6 +241,15 @@ class ReviewMissesCommand(StudyFamily):
     action: str = "misses"  # misses: start, or show the item being asked; skip; stop
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderButtonCommand(StudyFamily):
+    """A button of a review reminder; it acts only for the user it was sent to."""
+
+    action: str  # "review", "snooze" or "stop"
+    workspace: str  # the reminder's: its reviews are that workspace's
+    user_id: str
+
+
 ClusterCommand = (
     TraceCommand
     | TraceViewCommand
@@ -265,7 +274,7 @@ ChallengeCommand = (
     | LeaderboardCommand
 )
 ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
-StudyCommand = PathCommand | HintCommand | ReviewMissesCommand
+StudyCommand = PathCommand | HintCommand | ReviewMissesCommand | ReminderButtonCommand
 
 Command = (
     ClusterCommand

@@ -35,6 +35,7 @@ from engine.ports.jobs import (
     JobPayload,
     JobStore,
     NewJob,
+    ReviewReminder,
     Target,
     UnreadableJob,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "NewChallenge",
     "NewJob",
     "ReviewCard",
+    "ReviewReminder",
     "ScheduleSpec",
     "ScheduleStore",
     "Scope",

@@ -32,6 +32,7 @@ from engine.tutor.handlers.clusters import ClusterHandler
 from engine.tutor.handlers.drills import DrillHandler
 from engine.tutor.handlers.jobs import JobHandler
 from engine.tutor.handlers.lessons import LessonHandler
+from engine.tutor.handlers.reminders import ReminderHandler
 from engine.tutor.handlers.schedules import ScheduleHandler
 from engine.tutor.handlers.study import StudyHandler
 from engine.tutor.handlers.users import UserHandler
@@ -56,10 +57,11 @@ class Tutor:
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)
-        self._users = UserHandler(store, store, self._repository, content, clock)
+        reminders = ReminderHandler(store, store, store, content, clock)
+        self._users = UserHandler(store, store, self._repository, content, clock, reminders)
         self._schedules = ScheduleHandler(store, store, content, clock)
-        self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules)
-        self._study = StudyHandler(store, store, content, clock)
+        self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules, reminders)
+        self._study = StudyHandler(store, store, content, clock, reminders, self._drills)
         self._answers = AnswerHandler(self._challenges, self._drills, self._study.misses)
 
     async def handle(self, actor: Actor, command: Incoming) -> Reply:

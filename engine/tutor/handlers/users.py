@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import assert_never
@@ -15,15 +15,20 @@ from engine.errors import UsageError
 from engine.ports import Clock, DrillStore, JobStore, UserKey, UserSettings
 from engine.replies import Reply
 from engine.study.deadline import parse_interview, plan_sentence
+from engine.study.reminders import ReminderSetting, parse_reminders
 from engine.tutor import jobs
 from engine.tutor.actor import Actor
+from engine.tutor.handlers.reminders import ReminderHandler
 from engine.tutor.interview import aim_reviews
 from engine.tutor.presenters import users as present
 from engine.tutor.record import load_record
 from engine.tutor.repositories.clusters import ClusterRepository
 
 DEFAULTS = UserSettings()
-USAGE = "Usage: /settings [tz=Area/City] [leaderboard=on|off] [interview=YYYY-MM-DD|off]"
+USAGE = (
+    "Usage: /settings [tz=Area/City] [leaderboard=on|off] [interview=YYYY-MM-DD|off] "
+    "[reminders=daily HH:MM|off]"
+)
 
 
 class UserHandler:
@@ -34,12 +39,14 @@ class UserHandler:
         clusters: ClusterRepository,
         content: Content,
         clock: Clock,
+        reminders: ReminderHandler,
     ) -> None:
         self._drills = drills
         self._jobs = jobs
         self._clusters = clusters
         self._content = content
         self._clock = clock
+        self._reminders = reminders
 
     async def handle(self, actor: Actor, command: t.UserCommand) -> Reply:
         match command:
@@ -53,18 +60,24 @@ class UserHandler:
     async def _settings(self, actor: Actor, changes: Sequence[tuple[str, str]]) -> Reply:
         user = actor.user_key
         before = await self._drills.load_settings(user) or DEFAULTS
+        reminder = await self._reminders.setting(user)
         if not changes:
-            return present.settings_reply(before, saved=False)
+            return present.settings_reply(before, reminder, saved=False)
         now = self._clock.now()
+        typed = dict(changes)
         settings = changed(before, changes)
         zone = ZoneInfo(settings.tz or "UTC")
-        settings = replace(settings, interview=_interview(before, changes, now, zone))
+        settings = replace(settings, interview=_interview(before, typed, now, zone))
+        if "reminders" in typed:
+            reminder = _reminder(typed["reminders"])
         await self._drills.save_settings(user, settings)
+        if "reminders" in typed or (reminder is not None and settings.tz != before.tz):
+            await self._reminders.set(user, reminder, zone)  # follows a new time zone too
         notes = []
-        if settings.interview is not None and dict(changes).get("interview"):
+        if settings.interview is not None and typed.get("interview"):
             moved = await aim_reviews(self._drills, user, settings.interview, now, zone)
             notes.append(plan_sentence(moved, settings.interview, await self._unseen(user)))
-        return present.settings_reply(settings, saved=True, notes=tuple(notes))
+        return present.settings_reply(settings, reminder, saved=True, notes=tuple(notes))
 
     async def _unseen(self, user: UserKey) -> int:
         """Drills never revealed (they have no review to aim)."""
@@ -79,22 +92,33 @@ class UserHandler:
         if running is not None:  # its nudge names the user; nothing should wait to deliver it
             await self._jobs.cancel_job(jobs.nudge_key(running.id))
         await self._clusters.delete(actor.own_scope)
+        await self._reminders.set(user, None, ZoneInfo("UTC"))  # and its pending job
         deleted = await self._drills.forget_user(user)
         return present.forgotten(deleted)
 
 
 def _interview(
-    before: UserSettings, changes: Sequence[tuple[str, str]], now: datetime, zone: ZoneInfo
+    before: UserSettings, typed: Mapping[str, str], now: datetime, zone: ZoneInfo
 ) -> date | None:
     """The interview date after the changes: checked against today in the learner's zone."""
-    typed = dict(changes).get("interview")
-    if typed is None:
+    if "interview" not in typed:
         return before.interview
     try:
-        return parse_interview(typed, now.astimezone(zone).date())
+        return parse_interview(typed["interview"], now.astimezone(zone).date())
     except ValueError as exc:
-        text = str(exc)
-        raise UsageError(f"{text[:1].upper()}{text[1:]}.", USAGE) from None
+        raise _usage(exc) from None
+
+
+def _reminder(typed: str) -> ReminderSetting | None:
+    try:
+        return parse_reminders(typed)
+    except ValueError as exc:
+        raise _usage(exc) from None
+
+
+def _usage(exc: ValueError) -> UsageError:
+    text = str(exc)
+    return UsageError(f"{text[:1].upper()}{text[1:]}.", USAGE)
 
 
 def changed(settings: UserSettings, changes: Sequence[tuple[str, str]]) -> UserSettings:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from engine.commands import buttons
 from engine.ports import UserSettings
 from engine.replies import Button, Buttons, ButtonStyle, Fields, Notice, NoticeLevel, Reply
+from engine.study.reminders import ReminderSetting, setting_text
 
 
-def settings_reply(settings: UserSettings, *, saved: bool, notes: tuple[str, ...] = ()) -> Reply:
+def settings_reply(
+    settings: UserSettings,
+    reminder: ReminderSetting | None = None,
+    *,
+    saved: bool,
+    notes: tuple[str, ...] = (),
+) -> Reply:
     """`notes`: what a change did beyond saving (the reviews moved for an interview)."""
     interview = (
         "off"
@@ -21,6 +30,7 @@ def settings_reply(settings: UserSettings, *, saved: bool, notes: tuple[str, ...
             "on: you are shown" if settings.leaderboard_visible else "off: you are hidden",
         ),
         ("interview", interview),
+        ("reminders", setting_text(reminder, ZoneInfo(settings.tz or "UTC"))),
     )
     verb = (
         "Saved."
