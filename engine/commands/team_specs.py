@@ -86,17 +86,18 @@ CHALLENGE = CommandSpec(
 LEADERBOARD = CommandSpec(
     name="leaderboard",
     summary="points from team challenges: 1 per item you covered, +2 for the best",
-    usage="[week | all]",
+    usage="[day | week | month | all]",
     build=lambda v: t.LeaderboardCommand(v.get("period", "week")),
     options=(
         OptionSpec(
             "period",
-            "week (the last 7 days, the default) or all",
-            choice("week", "all"),
-            choices=("week", "all"),
+            "day (today), week (since Monday, the default), month, or all (all time), in "
+            "your time zone",
+            choice("day", "week", "month", "all"),
+            choices=("day", "week", "month", "all"),
         ),
     ),
-    examples=("/leaderboard", "/leaderboard all"),
+    examples=("/leaderboard", "/leaderboard day", "/leaderboard month", "/leaderboard all"),
 )
 
 SCHEDULE = CommandSpec(

@@ -203,7 +203,7 @@ class ChallengeEndCommand(ChallengeFamily):
 
 @dataclass(frozen=True, slots=True)
 class LeaderboardCommand(ChallengeFamily):
-    period: str = "week"  # "week" (the last 7 days) or "all"
+    period: str = "week"  # "day", "week" (since Monday), "month" or "all", in the caller's zone
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from engine.scheduling import Delivery
 from engine.study.catalogue import build_catalogue, stage_line
 from engine.study.hints import reveal_note
 from engine.study.recommend import recommend
+from engine.study.streaks import streak, streak_text
 from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor
 from engine.tutor.drill_pick import pick_drill
@@ -198,7 +199,11 @@ class DrillHandler:
         titles = {d.id: d.title for d in drills.values()}
         labels = {i.id: i.label for d in drills.values() for i in d.checklist}
         topics = tuple(stage_line(stage) for stage in catalogue.stages)
-        return present.progress_reply(progress, titles, labels, now, zone, topics)
+        days = {a.ended_at.astimezone(zone).date() for a in record.attempts}
+        current = streak(days, now.astimezone(zone).date())
+        return present.progress_reply(
+            progress, titles, labels, now, zone, topics, streak_text(current)
+        )
 
     async def zone(self, user: UserKey) -> ZoneInfo:
         """The user's time zone, for streaks and review dates (UTC unless they set one)."""

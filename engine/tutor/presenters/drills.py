@@ -30,6 +30,7 @@ from engine.replies import (
     SpanStyle,
     format_duration,
 )
+from engine.study.streaks import FREEZE_RULE
 from engine.text.dates import day_label
 
 
@@ -190,8 +191,10 @@ def progress_reply(
     now: datetime,
     zone: ZoneInfo,
     topics: Sequence[str] = (),
+    streak: str | None = None,
 ) -> Reply:
-    """`topics`: a line per stage of the ladder ("Caching: 5 drills, 2 tried; …")."""
+    """`topics`: a line per stage of the ladder ("Caching: 5 drills, 2 tried; …"); `streak`:
+    the streak with its freeze ("5 days of study in a row (… forgiven)")."""
     if not progress.done:
         return Reply(
             (
@@ -202,11 +205,13 @@ def progress_reply(
     trend = {"up": "improving", "down": "slipping", "steady": "steady"}.get(progress.trend, "")
     rows = [
         ("Drills done", str(progress.done)),
-        ("Streak", f"{progress.streak_days} day(s) in a row"),
+        ("Streak", streak or f"{progress.streak_days} day(s) in a row"),
     ]
     if trend:
         rows.append(("Coverage trend", trend))
     blocks: list[Block] = [Heading("Your progress"), Fields(tuple(rows))]
+    if streak is not None:
+        blocks.append(Paragraph.of(f"Streak freeze: {FREEZE_RULE}"))
     blocks.append(
         Fields(
             tuple(
