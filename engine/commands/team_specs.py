@@ -103,7 +103,7 @@ LEADERBOARD = CommandSpec(
 SCHEDULE = CommandSpec(
     name="schedule",
     summary="a daily drill posted to this channel",
-    usage="daily <HH:MM> <Area/City> [topic] | off | show",
+    usage="daily <HH:MM> <Area/City> [topic] | off | skip | show",
     default_sub="show",
     subcommands=(
         CommandSpec(
@@ -127,6 +127,14 @@ SCHEDULE = CommandSpec(
             "stop the daily drill (channel admins)",
             "",
             lambda v: t.ScheduleOffCommand(),
+            admin_only=True,
+        ),
+        CommandSpec(
+            "skip",
+            "no daily drill tomorrow; the one after comes as usual (channel admins)",
+            "",
+            lambda v: t.ScheduleSkipCommand(),
+            examples=("/schedule skip",),
             admin_only=True,
         ),
     ),

@@ -223,6 +223,11 @@ class ScheduleOffCommand(ScheduleFamily):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class ScheduleSkipCommand(ScheduleFamily):
+    """No daily post tomorrow; the one after comes as usual."""
+
+
 # --- the study path ---------------------------------------------------------------------------
 
 
@@ -273,7 +278,9 @@ ChallengeCommand = (
     | ChallengeEndCommand
     | LeaderboardCommand
 )
-ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
+ScheduleCommand = (
+    ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand | ScheduleSkipCommand
+)
 StudyCommand = PathCommand | HintCommand | ReviewMissesCommand | ReminderButtonCommand
 
 Command = (
