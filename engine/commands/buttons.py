@@ -92,6 +92,20 @@ def climb_start() -> str:
     return _join("cn")
 
 
+REMINDER_ACTIONS = ("review", "snooze", "stop")
+_USER_ID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+def reminder(action: str, workspace: str, user_id: str) -> str | None:
+    """A review reminder's button (review now, snooze a day, stop), carrying whom it is for:
+    the workspace too, since a direct message on Discord is outside the server whose reviews
+    it is about. None for ids a button cannot carry."""
+    if action not in REMINDER_ACTIONS or not all(map(_USER_ID.fullmatch, (workspace, user_id))):
+        return None
+    action_id = ":".join((VERSION, "rm", action, workspace, user_id))
+    return action_id if len(action_id) <= MAX_LENGTH else None
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerForm:
     """A button that opens the answer form (a modal) instead of running a command.
@@ -179,10 +193,16 @@ def parse_button(action_id: str) -> t.Command:
             return t.ChallengeJoinCommand(_number(args[0]))
         if verb == "cs" and len(args) == 1 and _ID.fullmatch(args[0]):
             return t.ChallengeStartCommand(args[0])
-        return _load_button(verb, args)
+        return _study_button(verb, args)
     except ValueError:
         pass
     raise UsageError("That button is not one Rungs understands: run the command again.")
+
+
+def _study_button(verb: str, args: list[str]) -> t.Command:
+    if verb == "rm" and len(args) == 3 and args[0] in REMINDER_ACTIONS and _ids(args[1:]):
+        return t.ReminderButtonCommand(args[0], args[1], args[2])
+    return _load_button(verb, args)
 
 
 def _load_button(verb: str, args: list[str]) -> t.Command:
@@ -197,6 +217,10 @@ def _load_button(verb: str, args: list[str]) -> t.Command:
     if verb == "cn" and not args:
         return t.ClimbStartCommand()
     raise ValueError(verb)
+
+
+def _ids(parts: list[str]) -> bool:
+    return all(_USER_ID.fullmatch(part) for part in parts)
 
 
 def _number(text: str) -> int:

@@ -169,7 +169,7 @@ def _keyword_values(
 ) -> dict[str, Any]:
     known = {o.name: o for o in spec.options}
     values: dict[str, Any] = {}
-    for token in args:
+    for token in _joined_words(known, args):
         key, sep, raw = token.partition("=")
         key = key.lower()
         if not sep or not raw or not key:
@@ -185,6 +185,19 @@ def _keyword_values(
             )
         values[key] = _convert(spec, parent, key, option.convert, raw)
     return values
+
+
+def _joined_words(known: Mapping[str, Any], args: list[str]) -> list[str]:
+    """`key=value` tokens, where a bare word after an option that takes several words
+    (`reminders=daily 08:30`) joins its value."""
+    tokens: list[str] = []
+    for token in args:
+        last = tokens[-1].partition("=")[0].lower() if tokens else ""
+        if "=" not in token and tokens and getattr(known.get(last), "rest", False):
+            tokens[-1] += " " + token
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def _settings(spec: CommandSpec, parent: CommandSpec | None) -> str:

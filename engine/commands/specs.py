@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from engine.commands import buttons
 from engine.commands import types as t
@@ -20,9 +22,11 @@ from engine.commands.options import (
 from engine.commands.options import choice as _choice
 from engine.commands.options import timezone_name as _timezone
 from engine.commands.options import word as _word
+from engine.commands.study_specs import HINT, PATH, REVIEW
 from engine.commands.team_specs import CHALLENGE, LEADERBOARD, SCHEDULE
 from engine.drills.sketch import MAX_PIECE
 from engine.sim.request import Method
+from engine.study.reminders import parse_reminders
 
 # Re-exported: callers take the spec shapes from here, beside the specs.
 __all__ = [
@@ -111,16 +115,28 @@ _CONFIRM = OptionSpec(
 )
 RATINGS = ("again", "hard", "good", "easy")
 
+
+def _drill(values: Mapping[str, Any]) -> t.Command:
+    if values.get("which") == "list":
+        return t.PathCommand()
+    return t.DrillCommand(values.get("which"), "confirm" in values)
+
+
 DRILL = CommandSpec(
     name="drill",
-    summary="start a timed whiteboard drill",
-    usage="[id | topic | random | due] [confirm]",
-    build=lambda v: t.DrillCommand(v.get("which"), "confirm" in v),
+    summary="start a timed whiteboard drill (alone: the next one on your path, and why)",
+    usage="[list | id | topic | random | due] [confirm]",
+    build=_drill,
     options=(
-        OptionSpec("which", "a drill id, a topic, random, or due", _word, suggests=Suggest.DRILLS),
+        OptionSpec(
+            "which",
+            "list, a drill id, a topic, random, or due",
+            _word,
+            suggests=Suggest.DRILLS,
+        ),
         _CONFIRM,
     ),
-    examples=("/drill", "/drill b-read-ladder", "/drill caching", "/drill due"),
+    examples=("/drill", "/drill list", "/drill b-read-ladder", "/drill caching", "/drill due"),
     private=True,
 )
 
@@ -178,10 +194,29 @@ FORGET_ME = CommandSpec(
     private=True,
 )
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _interview_date(raw: Raw) -> str:
+    """YYYY-MM-DD or off; whether the day is ahead is for the handler, which knows today."""
+    text = str(raw).strip().lower()
+    if text not in ("off", "none") and not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"'{text[:20]}' is not a date; write it as YYYY-MM-DD, or off")
+    return text
+
+
+def _reminders(raw: Raw) -> str:
+    """`daily HH:MM`, `HH:MM` or off, as engine/study/reminders.py reads it."""
+    text = " ".join(str(raw).split()).lower()
+    parse_reminders(text)  # a ValueError says what is wrong
+    return text
+
+
 SETTINGS = CommandSpec(
     name="settings",
-    summary="your settings (time zone, leaderboard visibility, pictures)",
-    usage="[tz=Area/City] [leaderboard=on|off] [images=on|off] [channel_images=on|off]",
+    summary="your settings (time zone, leaderboard, pictures, interview date, reminders)",
+    usage="[tz=Area/City] [leaderboard=on|off] [images=on|off] [channel_images=on|off] "
+    "[interview=YYYY-MM-DD|off] [reminders=daily HH:MM|off]",
     build=lambda v: t.SettingsCommand(tuple(v.items())),
     options=(
         OptionSpec("tz", "your time zone, like Europe/Berlin", _timezone),
@@ -203,6 +238,18 @@ SETTINGS = CommandSpec(
             _choice("on", "off"),
             choices=("on", "off"),
         ),
+        OptionSpec(
+            "interview",
+            "YYYY-MM-DD: reviews aim to have every drill seen again before that day; off",
+            _interview_date,
+        ),
+        OptionSpec(
+            "reminders",
+            "daily HH:MM: a direct message at that local time when reviews are due, at most "
+            "one a day; off",
+            _reminders,
+            rest=True,  # `reminders=daily 08:30`: the time is the next word
+        ),
     ),
     keyword=True,
     examples=(
@@ -210,6 +257,8 @@ SETTINGS = CommandSpec(
         "/settings tz=Europe/Berlin",
         "/settings leaderboard=off",
         "/settings images=off",
+        "/settings interview=2027-03-14",
+        "/settings reminders=daily 08:30",
     ),
     private=True,
 )
@@ -226,6 +275,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     REVEAL,
     RATE,
     PROGRESS,
+    PATH,
+    HINT,
+    REVIEW,
     CHALLENGE,
     LEADERBOARD,
     SCHEDULE,

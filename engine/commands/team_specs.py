@@ -86,23 +86,24 @@ CHALLENGE = CommandSpec(
 LEADERBOARD = CommandSpec(
     name="leaderboard",
     summary="points from team challenges: 1 per item you covered, +2 for the best",
-    usage="[week | all]",
+    usage="[day | week | month | all]",
     build=lambda v: t.LeaderboardCommand(v.get("period", "week")),
     options=(
         OptionSpec(
             "period",
-            "week (the last 7 days, the default) or all",
-            choice("week", "all"),
-            choices=("week", "all"),
+            "day (today), week (since Monday, the default), month, or all (all time), in "
+            "your time zone",
+            choice("day", "week", "month", "all"),
+            choices=("day", "week", "month", "all"),
         ),
     ),
-    examples=("/leaderboard", "/leaderboard all"),
+    examples=("/leaderboard", "/leaderboard day", "/leaderboard month", "/leaderboard all"),
 )
 
 SCHEDULE = CommandSpec(
     name="schedule",
     summary="a daily drill posted to this channel",
-    usage="daily <HH:MM> <Area/City> [topic] | off | show",
+    usage="daily <HH:MM> <Area/City> [topic] | off | skip | show",
     default_sub="show",
     subcommands=(
         CommandSpec(
@@ -126,6 +127,14 @@ SCHEDULE = CommandSpec(
             "stop the daily drill (channel admins)",
             "",
             lambda v: t.ScheduleOffCommand(),
+            admin_only=True,
+        ),
+        CommandSpec(
+            "skip",
+            "no daily drill tomorrow; the one after comes as usual (channel admins)",
+            "",
+            lambda v: t.ScheduleSkipCommand(),
+            examples=("/schedule skip",),
             admin_only=True,
         ),
     ),

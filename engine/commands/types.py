@@ -66,6 +66,13 @@ class LoadFamily:
     __slots__ = ()
 
 
+class StudyFamily:
+    """The study path around the drills: the ladder, hints, reviews of misses, reminders
+    (handlers/study), one at a time per user."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class TraceCommand(ClusterFamily):
     method: Method
@@ -140,7 +147,7 @@ class HelpCommand(LessonFamily):
 
 @dataclass(frozen=True, slots=True)
 class DrillCommand(DrillFamily):
-    which: str | None = None  # a drill id, a topic, "random" or "due"; None: random
+    which: str | None = None  # a drill id, a topic, "random" or "due"; None: the recommended one
     confirm: bool = False  # replace a running drill
 
 
@@ -206,7 +213,7 @@ class ChallengeEndCommand(ChallengeFamily):
 
 @dataclass(frozen=True, slots=True)
 class LeaderboardCommand(ChallengeFamily):
-    period: str = "week"  # "week" (the last 7 days) or "all"
+    period: str = "week"  # "day", "week" (since Monday), "month" or "all", in the caller's zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +231,38 @@ class ScheduleDailyCommand(ScheduleFamily):
 @dataclass(frozen=True, slots=True)
 class ScheduleOffCommand(ScheduleFamily):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSkipCommand(ScheduleFamily):
+    """No daily post tomorrow; the one after comes as usual."""
+
+
+# --- the study path ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PathCommand(StudyFamily):
+    """`/drill list` and `/path`: every drill in ladder order, with the caller's standing."""
+
+
+@dataclass(frozen=True, slots=True)
+class HintCommand(StudyFamily):
+    """The next nudge for the running drill."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewMissesCommand(StudyFamily):
+    action: str = "misses"  # misses: start, or show the item being asked; skip; stop
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderButtonCommand(StudyFamily):
+    """A button of a review reminder; it acts only for the user it was sent to."""
+
+    action: str  # "review", "snooze" or "stop"
+    workspace: str  # the reminder's: its reviews are that workspace's
+    user_id: str
 
 
 # --- under load -----------------------------------------------------------------------------
@@ -297,7 +336,10 @@ ChallengeCommand = (
     | ChallengeEndCommand
     | LeaderboardCommand
 )
-ScheduleCommand = ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand
+ScheduleCommand = (
+    ScheduleShowCommand | ScheduleDailyCommand | ScheduleOffCommand | ScheduleSkipCommand
+)
+StudyCommand = PathCommand | HintCommand | ReviewMissesCommand | ReminderButtonCommand
 LoadFamilyCommand = (
     LoadCommand
     | ScenarioCommand
@@ -318,4 +360,5 @@ Command = (
     | ChallengeCommand
     | ScheduleCommand
     | LoadFamilyCommand
+    | StudyCommand
 )

@@ -61,6 +61,8 @@ def load_study(
         return None
     before = len(problems)
     rungs = _rungs(path, drills, lesson_topics, problems)
+    if len(problems) == before:  # stage by stage, the lessons only mean something then
+        _check_stage_lessons(path, lesson_topics, problems)
     nudges = _hints(hints, drills, problems)
     if len(problems) > before:
         return None
@@ -119,6 +121,38 @@ def _rungs(
     for topic in sorted(set(by_topic) - set(placed)):
         problems.append((PATH, "stages", f"the drill topic '{topic}' is in no stage"))
     return rungs
+
+
+def _check_stage_lessons(
+    path: PathFile, lesson_topics: Mapping[str, str], problems: Problems
+) -> None:
+    """Every lesson is read in one stage, and a drill topic with a lesson (by id or alias) is in
+    the stage that lists that lesson, so `/path` sends a learner to the right reading."""
+    where: dict[str, int] = {}
+    for i, stage in enumerate(path.stages):
+        for lesson in stage.lessons:
+            lesson_id = lesson_topics.get(lesson)
+            if lesson_id is not None and where.setdefault(lesson_id, i) != i:
+                problems.append(
+                    (
+                        PATH,
+                        f"stages.{i}.lessons",
+                        f"'{lesson_id}' is already in stage {where[lesson_id]}",
+                    )
+                )
+    for i, stage in enumerate(path.stages):
+        for j, entry in enumerate(stage.topics):
+            lesson_id = lesson_topics.get(entry.topic)
+            if lesson_id is not None and where.get(lesson_id) != i:
+                problems.append(
+                    (
+                        PATH,
+                        f"stages.{i}.topics.{j}.topic",
+                        f"its lesson '{lesson_id}' is not among this stage's lessons",
+                    )
+                )
+    for lesson_id in sorted(set(lesson_topics.values()) - set(where)):
+        problems.append((PATH, "stages", f"the lesson '{lesson_id}' is in no stage"))
 
 
 def _hints(

@@ -37,12 +37,14 @@ from engine.ports.jobs import (
     JobPayload,
     JobStore,
     NewJob,
+    ReviewReminder,
     Target,
     UnreadableJob,
 )
 from engine.ports.keys import Board, Scope, ScopeKind, UserKey
 from engine.ports.schedules import ScheduleSpec, ScheduleStore, StoredSchedule
 from engine.ports.store import Store
+from engine.ports.study import StudyStore
 
 __all__ = [
     "TRACE_RING",
@@ -67,6 +69,7 @@ __all__ = [
     "NewChallenge",
     "NewJob",
     "ReviewCard",
+    "ReviewReminder",
     "ScheduleSpec",
     "ScheduleStore",
     "Scope",
@@ -80,6 +83,7 @@ __all__ = [
     "StoredSchedule",
     "StoredSession",
     "StoredTrace",
+    "StudyStore",
     "SystemClock",
     "Target",
     "UnreadableJob",

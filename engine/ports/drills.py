@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from engine.ports.keys import UserKey
@@ -29,6 +29,7 @@ class StoredSession:
     total: int | None
     missed: tuple[str, ...] | None  # checklist item ids, once revealed
     rating: str | None
+    hints: tuple[str, ...] = ()  # checklist item ids the attempt's hints pointed at, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class UserSettings:
     tz: str | None = None  # an IANA zone name; None: UTC, the default
     leaderboard_visible: bool = True  # False: left out of every leaderboard (points are kept)
     images: bool = True  # False: replies in words only, without their pictures
+    interview: date | None = None  # reviews aim to come round before this local date
 
 
 class DrillStore(Protocol):
@@ -97,6 +99,19 @@ class DrillStore(Protocol):
         missed: Sequence[str],
     ) -> bool:
         """Record the reveal; False (changing nothing) if the drill had already ended."""
+        ...
+
+    async def record_hints(
+        self, session_id: int, expected: Sequence[str], hints: Sequence[str]
+    ) -> bool:
+        """Set a running drill's hints to `hints` if they are still `expected`; False, changing
+        nothing, if the drill has ended or another hint was recorded meanwhile."""
+        ...
+
+    async def move_reviews(self, user: UserKey, moved: Sequence[tuple[str, ReviewCard]]) -> int:
+        """Replace the cards (and due dates: the card's) of the user's existing reviews, by
+        drill id, in one transaction; a drill without a review is left out. Returns how many
+        changed."""
         ...
 
     async def rate_session(

@@ -49,7 +49,16 @@ class DailyDrill:
     scope: Scope
 
 
-JobPayload = DrillNudge | ChallengeReveal | DailyDrill
+@dataclass(frozen=True, slots=True)
+class ReviewReminder:
+    """A learner's daily check at their reminder time: a direct message if reviews are due.
+    The reminder is the daily schedule of the learner's own scope."""
+
+    kind: ClassVar[str] = "review_reminder"
+    user: UserKey
+
+
+JobPayload = DrillNudge | ChallengeReveal | DailyDrill | ReviewReminder
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
-"""The schedules port: each channel's daily drill and the job of its next post."""
+"""The schedules port: each channel's daily drill and the job of its next post; and each
+learner's review reminder, which is the daily schedule of their own scope."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Protocol
 
 from engine.ports.jobs import NewJob
@@ -16,6 +17,8 @@ class ScheduleSpec:
     tz: str  # an IANA zone name
     topic: str | None  # a topic or drill id; None: any drill
     nonce: str  # keeps job keys unique when the same time is set again
+    # Local dates with no run: "skip tomorrow" of a daily drill, "snooze a day" of a reminder.
+    skipped: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,18 @@ from engine.ports.clusters import ClusterStore
 from engine.ports.drills import DrillStore
 from engine.ports.jobs import JobStore
 from engine.ports.schedules import ScheduleStore
+from engine.ports.study import StudyStore
 
 
 class Store(
-    ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, ClimbStore, Protocol
+    ClusterStore,
+    DrillStore,
+    ChallengeStore,
+    ScheduleStore,
+    JobStore,
+    ClimbStore,
+    StudyStore,
+    Protocol,
 ):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""
 

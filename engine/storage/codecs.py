@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, assert_never
 
 from engine.ports import (
@@ -22,6 +22,7 @@ from engine.ports import (
     JobPayload,
     NewJob,
     ReviewCard,
+    ReviewReminder,
     ScheduleSpec,
     Scope,
     ScopeKind,
@@ -147,6 +148,8 @@ def payload_json(payload: JobPayload) -> str:
             return "{}"
         case DailyDrill(scope):
             return json.dumps({"scope": scope_text(scope)})
+        case ReviewReminder(user):
+            return json.dumps({"user": user_text(user)})
         case _:
             assert_never(payload)
 
@@ -156,6 +159,7 @@ _READERS: Mapping[str, Any] = {
     # Older reveal jobs name their challenge in the payload too; the job key is what counts.
     ChallengeReveal.kind: lambda doc: ChallengeReveal(),
     DailyDrill.kind: lambda doc: DailyDrill(scope_of(doc["scope"])),
+    ReviewReminder.kind: lambda doc: ReviewReminder(user_of(doc["user"])),
 }
 
 
@@ -180,9 +184,15 @@ def job_target_of(text: object) -> Target | None:
 
 
 def spec_json(spec: ScheduleSpec) -> str:
-    return json.dumps(
-        {"time": f"{spec.at:%H:%M}", "tz": spec.tz, "topic": spec.topic, "nonce": spec.nonce}
-    )
+    doc: dict[str, Any] = {
+        "time": f"{spec.at:%H:%M}",
+        "tz": spec.tz,
+        "topic": spec.topic,
+        "nonce": spec.nonce,
+    }
+    if spec.skipped:  # left out when empty, as documents before skipping were written
+        doc["skipped"] = sorted(day.isoformat() for day in spec.skipped)
+    return json.dumps(doc)
 
 
 def spec_of(text: object) -> ScheduleSpec:
@@ -194,6 +204,7 @@ def spec_of(text: object) -> ScheduleSpec:
         str(doc["tz"]),
         None if topic is None else str(topic),
         str(doc["nonce"]),
+        frozenset(date.fromisoformat(str(day)) for day in doc.get("skipped", ())),
     )
 
 

@@ -29,6 +29,7 @@ from engine.storage.postgres_clusters import PostgresClusters
 from engine.storage.postgres_drills import PostgresDrills
 from engine.storage.postgres_jobs import PostgresJobs
 from engine.storage.postgres_schedules import PostgresSchedules
+from engine.storage.postgres_study import PostgresStudy
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class PostgresStore(
     PostgresSchedules,
     PostgresJobs,
     PostgresClimbs,
+    PostgresStudy,
 ):
     def __init__(self, pool: Any) -> None:  # asyncpg ships no type hints: Pool is Any
         self._pool = pool

@@ -11,8 +11,9 @@ CTEs, so each is atomic on its own.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from engine.ports import DrillParams, ReviewCard, StoredReview, StoredSession, UserKey, UserSettings
@@ -22,7 +23,7 @@ from engine.storage.postgres_jobs import changed
 
 SESSION_COLUMNS = (
     "id, drill_id, params, started_at, deadline, answer, ended_at, outcome, covered, total, "
-    "missed, rating"
+    "missed, rating, hints"
 )
 
 # Naming the partial index's predicate makes a second running drill a quiet no-op (no row
@@ -89,14 +90,27 @@ ORDER BY due, drill_id COLLATE "C"
 """
 
 LOAD_SETTINGS = (
-    "SELECT tz, leaderboard_visible, images FROM user_settings WHERE user_key = $1::text"
+    "SELECT tz, leaderboard_visible, images, interview FROM user_settings WHERE user_key = $1::text"
 )
 
 SAVE_SETTINGS = """
-INSERT INTO user_settings (user_key, tz, leaderboard_visible, images)
-VALUES ($1::text, $2::text, $3, $4)
+INSERT INTO user_settings (user_key, tz, leaderboard_visible, images, interview)
+VALUES ($1::text, $2::text, $3, $4, $5::text)
 ON CONFLICT (user_key) DO UPDATE SET
-    tz = excluded.tz, leaderboard_visible = excluded.leaderboard_visible, images = excluded.images
+    tz = excluded.tz, leaderboard_visible = excluded.leaderboard_visible,
+    images = excluded.images, interview = excluded.interview
+"""
+
+RECORD_HINTS = """
+UPDATE drill_sessions SET hints = $3::text
+WHERE id = $1::bigint AND ended_at IS NULL AND hints = $2::text
+"""
+
+# $1 user, $2 a JSON list of [drill id, card, due]: every card in one statement.
+MOVE_REVIEWS = """
+UPDATE reviews SET card = m.value ->> 1, due = (m.value ->> 2)::timestamptz
+FROM jsonb_array_elements($2::text::jsonb) AS m
+WHERE reviews.user_key = $1::text AND reviews.drill_id = m.value ->> 0
 """
 
 FORGET_USER = """
@@ -105,10 +119,11 @@ WITH sessions AS (DELETE FROM drill_sessions WHERE user_key = $1::text RETURNING
      settings AS (DELETE FROM user_settings WHERE user_key = $1::text RETURNING 1),
      entries AS (DELETE FROM challenge_entries WHERE user_key = $1::text RETURNING 1),
      points AS (DELETE FROM board_points WHERE user_key = $1::text RETURNING 1),
+     misses AS (DELETE FROM miss_reviews WHERE user_key = $1::text RETURNING 1),
      started AS (UPDATE challenges SET starter = '' WHERE starter = $1::text)
 SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM reviews)
      + (SELECT count(*) FROM settings) + (SELECT count(*) FROM entries)
-     + (SELECT count(*) FROM points)
+     + (SELECT count(*) FROM points) + (SELECT count(*) FROM misses)
 """
 
 
@@ -183,14 +198,39 @@ class PostgresDrills:
         row = await self._pool.fetchrow(LOAD_SETTINGS, key(user))
         if row is None:
             return None
-        tz = row["tz"]
-        shown, images = bool(row["leaderboard_visible"]), bool(row["images"])
-        return UserSettings(None if tz is None else str(tz), shown, images)
+        tz, day = row["tz"], row["interview"]
+        return UserSettings(
+            None if tz is None else str(tz),
+            bool(row["leaderboard_visible"]),
+            images=bool(row["images"]),
+            interview=None if day is None else date.fromisoformat(str(day)),
+        )
 
     async def save_settings(self, user: UserKey, settings: UserSettings) -> None:
+        interview = None if settings.interview is None else settings.interview.isoformat()
         await self._pool.execute(
-            SAVE_SETTINGS, key(user), settings.tz, settings.leaderboard_visible, settings.images
+            SAVE_SETTINGS,
+            key(user),
+            settings.tz,
+            settings.leaderboard_visible,
+            settings.images,
+            interview,
         )
+
+    async def record_hints(
+        self, session_id: int, expected: Sequence[str], hints: Sequence[str]
+    ) -> bool:
+        status = await self._pool.execute(
+            RECORD_HINTS, session_id, missed_json(expected), missed_json(hints)
+        )
+        return changed(status)
+
+    async def move_reviews(self, user: UserKey, moved: Sequence[tuple[str, ReviewCard]]) -> int:
+        if not moved:
+            return 0
+        rows = json.dumps([[drill, card_json(card), card.due.isoformat()] for drill, card in moved])
+        status = await self._pool.execute(MOVE_REVIEWS, key(user), rows)
+        return int(str(status).rsplit(" ", 1)[-1])
 
     async def forget_user(self, user: UserKey) -> int:
         return int(await self._pool.fetchval(FORGET_USER, key(user)))
@@ -212,4 +252,5 @@ def _session(row: Any) -> StoredSession:
         total=row["total"],
         missed=missed_of(row["missed"]),
         rating=row["rating"],
+        hints=missed_of(row["hints"]) or (),
     )

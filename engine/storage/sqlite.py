@@ -24,13 +24,20 @@ from engine.storage.sqlite_clusters import SqliteClusters
 from engine.storage.sqlite_drills import SqliteDrills
 from engine.storage.sqlite_jobs import SqliteJobs
 from engine.storage.sqlite_schedules import SqliteSchedules
+from engine.storage.sqlite_study import SqliteStudy
 
 BUSY_TIMEOUT = timedelta(seconds=5)
 MIN_SQLITE = (3, 35)
 
 
 class SqliteStore(
-    SqliteClusters, SqliteDrills, SqliteChallenges, SqliteSchedules, SqliteJobs, SqliteClimbs
+    SqliteClusters,
+    SqliteDrills,
+    SqliteChallenges,
+    SqliteSchedules,
+    SqliteJobs,
+    SqliteClimbs,
+    SqliteStudy,
 ):
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection

@@ -4,9 +4,10 @@ triggers of migration 0004 (and 0006)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -18,7 +19,7 @@ from engine.storage.sqlite_times import instant, iso
 NOT_RATEABLE = "rungs: not rateable"
 SESSION_COLUMNS = (
     "id, drill_id, params, started_at, deadline, answer, ended_at, outcome, covered, total, "
-    "missed, rating"
+    "missed, rating, hints"
 )
 
 
@@ -89,6 +90,28 @@ class SqliteDrills:
         )
         return cursor.rowcount > 0
 
+    async def record_hints(
+        self, session_id: int, expected: Sequence[str], hints: Sequence[str]
+    ) -> bool:
+        cursor = await self._db.execute(
+            "UPDATE drill_sessions SET hints = ? WHERE id = ? AND ended_at IS NULL AND hints = ?",
+            (missed_json(hints), session_id, missed_json(expected)),
+        )
+        return cursor.rowcount > 0
+
+    async def move_reviews(self, user: UserKey, moved: Sequence[tuple[str, ReviewCard]]) -> int:
+        if not moved:
+            return 0
+        # One statement over a JSON list: atomic in autocommit mode, one trip to the thread.
+        rows = json.dumps([[drill, card_json(card), iso(card.due)] for drill, card in moved])
+        cursor = await self._db.execute(
+            "UPDATE reviews SET card = json_extract(m.value, '$[1]'), "
+            "due = json_extract(m.value, '$[2]') FROM json_each(?) AS m "
+            "WHERE reviews.user_key = ? AND reviews.drill_id = json_extract(m.value, '$[0]')",
+            (rows, key(user)),
+        )
+        return cursor.rowcount
+
     async def rate_session(
         self,
         user: UserKey,
@@ -127,24 +150,37 @@ class SqliteDrills:
 
     async def load_settings(self, user: UserKey) -> UserSettings | None:
         rows = await self._db.execute_fetchall(
-            "SELECT tz, leaderboard_visible, images FROM user_settings WHERE user_key = ?",
+            "SELECT tz, leaderboard_visible, images, interview FROM user_settings "
+            "WHERE user_key = ?",
             (key(user),),
         )
         return next(
             (
-                UserSettings(None if tz is None else str(tz), bool(shown), bool(images))
-                for tz, shown, images in rows
+                UserSettings(
+                    None if tz is None else str(tz),
+                    bool(shown),
+                    images=bool(images),
+                    interview=None if day is None else date.fromisoformat(str(day)),
+                )
+                for tz, shown, images, day in rows
             ),
             None,
         )
 
     async def save_settings(self, user: UserKey, settings: UserSettings) -> None:
         await self._db.execute(
-            "INSERT INTO user_settings (user_key, tz, leaderboard_visible, images) "
-            "VALUES (?, ?, ?, ?) "
+            "INSERT INTO user_settings (user_key, tz, leaderboard_visible, images, interview) "
+            "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (user_key) DO UPDATE SET tz = excluded.tz, "
-            "leaderboard_visible = excluded.leaderboard_visible, images = excluded.images",
-            (key(user), settings.tz, int(settings.leaderboard_visible), int(settings.images)),
+            "leaderboard_visible = excluded.leaderboard_visible, images = excluded.images, "
+            "interview = excluded.interview",
+            (
+                key(user),
+                settings.tz,
+                int(settings.leaderboard_visible),
+                int(settings.images),
+                None if settings.interview is None else settings.interview.isoformat(),
+            ),
         )
 
     async def forget_user(self, user: UserKey) -> int:
@@ -155,7 +191,8 @@ class SqliteDrills:
             "+ (SELECT count(*) FROM reviews WHERE user_key = ?1) "
             "+ (SELECT count(*) FROM user_settings WHERE user_key = ?1) "
             "+ (SELECT count(*) FROM challenge_entries WHERE user_key = ?1) "
-            "+ (SELECT count(*) FROM board_points WHERE user_key = ?1)",
+            "+ (SELECT count(*) FROM board_points WHERE user_key = ?1) "
+            "+ (SELECT count(*) FROM miss_reviews WHERE user_key = ?1)",
             (key(user),),
         )
         await self._db.execute("INSERT INTO user_deletions (user_key) VALUES (?)", (key(user),))
@@ -176,6 +213,7 @@ def _session(row: sqlite3.Row | tuple[object, ...]) -> StoredSession:
         total,
         missed,
         rating,
+        hints,
     ) = tuple(row)
     return StoredSession(
         int(str(id_)),
@@ -190,6 +228,7 @@ def _session(row: sqlite3.Row | tuple[object, ...]) -> StoredSession:
         _int(total),
         missed_of(missed),
         _text(rating),
+        missed_of(hints) or (),
     )
 
 

@@ -34,7 +34,9 @@ from engine.tutor.handlers.drills import DrillHandler
 from engine.tutor.handlers.jobs import JobHandler
 from engine.tutor.handlers.lessons import LessonHandler
 from engine.tutor.handlers.load import LoadHandler
+from engine.tutor.handlers.reminders import ReminderHandler
 from engine.tutor.handlers.schedules import ScheduleHandler
+from engine.tutor.handlers.study import StudyHandler
 from engine.tutor.handlers.users import UserHandler
 from engine.tutor.locks import KeyedLocks
 from engine.tutor.pictures import PicturePreference
@@ -59,10 +61,14 @@ class Tutor:
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)
-        self._answers = AnswerHandler(self._challenges, self._drills)
-        self._users = UserHandler(store, store, self._repository, store, pictures)
+        reminders = ReminderHandler(store, store, store, content, clock)
+        self._users = UserHandler(
+            store, store, self._repository, store, pictures, content, clock, reminders
+        )
         self._schedules = ScheduleHandler(store, store, content, clock)
-        self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules)
+        self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules, reminders)
+        self._study = StudyHandler(store, store, content, clock, reminders, self._drills)
+        self._answers = AnswerHandler(self._challenges, self._drills, self._study.misses)
         climbs = ClimbHandler(store, self._repository, content, clock)
         self._load = LoadHandler(self._repository, store, climbs, content)
 
@@ -199,6 +205,8 @@ class Tutor:
                 return await self._schedules.handle(actor, command), None
             case t.LoadFamily():
                 return (await self._load.handle(actor, command)).reply, None
+            case t.StudyFamily():
+                return await self._study.handle(actor, command), None
             case _:
                 assert_never(command)
 

@@ -37,6 +37,7 @@ def _names(content: Content, source: Suggest) -> list[str]:
         case Suggest.DRILLS:
             drills = content.drills.values()
             return [
+                "list",
                 "random",
                 "due",
                 *sorted({d.topic for d in drills}),

@@ -45,7 +45,7 @@ def test_team_lines_parse(line: str, expected: t.Command) -> None:
         ("/challenge start caching 2h", "from 10s to 60m"),
         ("/challenge start caching soon", "not a duration"),
         ("/challenge begin", "Did you mean /challenge end?"),
-        ("/leaderboard month", "not one of week, all"),
+        ("/leaderboard year", "not one of day, week, month, all"),
         ("/schedule daily 09:00 Moon/Base", "not a time zone"),
         ("/schedule daily noon UTC", "HH:MM"),
         ("/settings leaderboard=maybe", "not one of on, off"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +127,30 @@ async def test_a_drill_nudges_its_learner_by_dm_when_time_is_up(
     dm = str(opened.response["id"])
     nudge = await fake.wait_for(posted_in(dm), timeout=5)
     assert "Time's up" in text_of(nudge.body)
+
+
+async def test_a_review_reminder_comes_by_dm_and_its_buttons_are_its_learners(
+    fake: FakeDiscord, team_bot: Bot, clock: ShiftedClock
+) -> None:
+    ana, ben = fake.new_user("ana"), fake.new_user("ben")
+    await command(fake, "drill", {"which": "e07-cdn"}, ana)
+    await command(fake, "reveal", {}, ana)
+    await command(fake, "rate", {"rating": "again"}, ana)
+    clock.advance(2 * 24 * 60 * 60)  # the review is due
+    at = clock.now() + timedelta(minutes=2)
+    opted = await command(fake, "settings", {"reminders": f"daily {at:%H:%M}"}, ana)
+    assert "only when a review is due" in text_of(opted.data)
+    clock.advance(5 * 60)
+    opened = await fake.wait_for(
+        lambda call: call.method == "POST" and call.path == "/users/@me/channels", timeout=5
+    )
+    dm = str(opened.response["id"])
+    posted = await fake.wait_for(posted_in(dm), timeout=5)
+    assert "1 review is due: Putting a CDN in front." in text_of(posted.body)
+    assert posted.body["allowed_mentions"] == {"parse": []}
+    message = posted.response
+    assert set(buttons_of(message)) == {"Review now", "Snooze a day", "Stop reminders"}
+    refused = await press(fake, "Snooze a day", message, user=ben)
+    assert "sent to someone else" in text_of(refused.data)
+    snoozed = await press(fake, "Snooze a day", message, user=ana)  # in the DM, for her server
+    assert text_of(snoozed.data).strip().startswith("Snoozed: no reminder on")

@@ -5,6 +5,7 @@ the leaderboard, admin-only daily drills and the personal time's-up nudge."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,34 @@ async def test_only_commands_whose_rules_need_it_ask_slack_who_is_an_admin(
     await slash(fake, replica.url, command, text, **BEN)
 
     assert (len(fake.calls_to("users.info")) > before) is asks
+
+
+async def test_a_review_reminder_comes_by_dm_and_its_buttons_are_its_learners(
+    fake: FakeSlack, replica: Replica, clock: ShiftedClock
+) -> None:
+    await slash(fake, replica.url, "/drill", "e07-cdn", **ANA)
+    await slash(fake, replica.url, "/reveal", "", **ANA)
+    await slash(fake, replica.url, "/rate", "again", **ANA)
+    clock.advance(2 * 24 * 60 * 60)  # the review is due
+    at = clock.now() + timedelta(minutes=2)
+    opted = await slash(fake, replica.url, "/settings", f"reminders=daily {at:%H:%M}", **ANA)
+    assert "only when a review is due" in texts(opted)
+    clock.advance(5 * 60)
+    posted = await fake.wait_for(
+        lambda c: c.method == "chat.postMessage" and "review is due" in texts(c.body), timeout=5
+    )
+    assert posted.ok, posted.response
+    assert posted.body["channel"] == ANA["user_id"]  # the app's DM with her
+    assert "1 review is due: Putting a CDN in front." in texts(posted.body)
+    channel, ts = str(posted.response["channel"]), str(posted.response["ts"])
+    message = fake.message(channel, ts)
+    assert message is not None
+    for who, expected in ((BEN, "sent to someone else"), (ANA, "Snoozed: no reminder on")):
+        action = action_id_for(message, "r1:rm:snooze:")
+        clicked = fake.block_actions(action, message_ts=ts, channel_id=channel, **who)
+        status, _, _ = await fake.deliver(replica.url, clicked)
+        assert status == 200
+        await fake.wait_for(
+            lambda c, text=expected: c.method == RESPONSE_URL and text in texts(c.body),
+            timeout=5,
+        )

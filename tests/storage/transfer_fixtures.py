@@ -71,6 +71,7 @@ async def play_community(url: str, content: Content, clock: FixedClock) -> None:
         (alice, "/answer profile first, then scale up; 80% leaves no headroom"),
         (alice, "/reveal"),
         (alice, "/rate good confirm"),
+        (alice, "/review misses"),
         (bob, "/settings tz=Europe/Berlin leaderboard=off images=off"),
         (alice, "/challenge start caching 5m"),
         (alice, "/answer cache-aside with a TTL and invalidation on write"),

@@ -173,3 +173,49 @@ def test_missing_study_files_are_named(tmp_path: Path) -> None:
     assert problems[0][0] == "path.yaml"
     assert "missing file" in problems[0][2]
     assert [p[:2] for p in problems[1:]] == [("hints.yaml", "hints")]
+
+
+def test_every_lesson_is_read_in_one_stage_and_every_topic_beside_its_lesson(
+    content: Content,
+) -> None:
+    placed = [content.find_lesson(name) for stage in content.study.stages for name in stage.lessons]
+    ids = [lesson.id for lesson in placed if lesson is not None]
+    assert sorted(ids) == sorted(content.lessons)
+    for stage in content.study.stages:
+        own = {content.topics[name] for name in stage.lessons}
+        for drill_id in content.study.stage_drills(stage.id):
+            lesson = content.find_lesson(content.drills[drill_id].topic)
+            assert lesson is not None, drill_id
+            assert lesson.id in own, (stage.id, drill_id)
+
+
+def test_a_lesson_in_two_stages_in_none_or_away_from_its_topic(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+
+    def change(data: Any) -> None:
+        data["stages"][0]["lessons"].append("cdn")  # also in caching
+        data["stages"][6]["lessons"].remove("queues")  # now in no stage
+        data["stages"][1]["lessons"].remove("autoscaling")
+        data["stages"][2]["lessons"].append("autoscaling")  # away from its drill's stage
+
+    _edit(folder, "path.yaml", change)
+    assert sorted(_problems(folder)) == [
+        ("path.yaml", "stages", "the lesson 'queues' is in no stage"),
+        (
+            "path.yaml",
+            "stages.1.topics.1.topic",
+            "its lesson 'autoscaling' is not among this stage's lessons",
+        ),
+        ("path.yaml", "stages.3.lessons", "'cdn' is already in stage 0"),
+        # cdn counts where it was listed first, so the cdn drill's stage lacks it
+        (
+            "path.yaml",
+            "stages.3.topics.1.topic",
+            "its lesson 'cdn' is not among this stage's lessons",
+        ),
+        (
+            "path.yaml",
+            "stages.6.topics.0.topic",
+            "its lesson 'queues' is not among this stage's lessons",
+        ),
+    ]

@@ -188,7 +188,7 @@ async def test_leaderboard_periods_and_opting_out(
     assert "bob" not in week
     assert "carol" in every
     assert "bob" in every
-    assert "last 7 days" in text_of(await tutor.handle_text(ALICE, "/leaderboard"))
+    assert "this week (since Monday" in text_of(await tutor.handle_text(ALICE, "/leaderboard"))
 
     hidden = await tutor.handle_text(BOB, "/settings leaderboard=off")
     assert "Saved" in text_of(hidden)

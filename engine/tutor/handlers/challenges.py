@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import assert_never
+from zoneinfo import ZoneInfo
 
 from engine.commands import types as t
 from engine.content.loader import Content
@@ -35,6 +36,7 @@ from engine.ports import (
 )
 from engine.replies import Notice, Reply, Visibility
 from engine.scheduling import Delivery
+from engine.study.boards import bounds, parse_period
 from engine.team.scores import Participant, TeamResult, team_result
 from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor, is_admin
@@ -42,7 +44,6 @@ from engine.tutor.drill_pick import pick_drill
 from engine.tutor.presenters import challenges as present
 
 BOARD_ROWS = 10
-WEEK = timedelta(days=7)
 START_USAGE = "Usage: /challenge start [id | topic | random] [duration]"
 ENDED = "That challenge has ended: its reveal is in the channel."
 
@@ -247,11 +248,14 @@ class ChallengeHandler:
     # --- the leaderboard -----------------------------------------------------------------------
 
     async def _leaderboard(self, actor: Actor, period: str) -> Reply:
-        since = self._clock.now() - WEEK if period == "week" else None
-        rows = await self._challenges.leaderboard(actor.board, since, BOARD_ROWS)
+        """The board of a calendar period (today, this week from Monday, this month, all
+        time), in the caller's time zone."""
         settings = await self._drills.load_settings(actor.user_key)
+        zone = ZoneInfo(settings.tz if settings is not None and settings.tz else "UTC")
+        span = bounds(parse_period(period), self._clock.now(), zone)
+        rows = await self._challenges.leaderboard(actor.board, span.start, BOARD_ROWS)
         hidden = settings is not None and not settings.leaderboard_visible
-        reply = present.leaderboard(rows, period, hidden)
+        reply = present.leaderboard(rows, span.label, hidden)
         return reply if actor.in_channel else Reply(reply.blocks, Visibility.PRIVATE)
 
     def _drill(self, drill_id: str) -> Drill:

@@ -23,18 +23,23 @@ from engine.errors import ConflictError, NotFoundError, RungsError
 from engine.load.follow_up import under_load
 from engine.pictures.progress import progress_chart
 from engine.ports import ClaimedJob, Clock, DrillNudge, DrillStore, JobStore, StoredSession, UserKey
-from engine.progress.summary import Attempt, summarise
+from engine.progress.summary import summarise
 from engine.replies import Figure, Notice, Reply
 from engine.scheduling import Delivery
+from engine.study.catalogue import build_catalogue, stage_line
+from engine.study.hints import reveal_note
+from engine.study.recommend import recommend
+from engine.study.streaks import streak, streak_text
 from engine.tutor import jobs, retry
 from engine.tutor.actor import Actor
 from engine.tutor.drill_pick import pick_drill
+from engine.tutor.interview import aim_reviews
 from engine.tutor.presenters import drills as present
 from engine.tutor.presenters import reveal
+from engine.tutor.record import load_record
 from engine.tutor.verdicts import RecentVerdicts
 
 DOUBLE_REVEAL_WINDOW = timedelta(seconds=60)
-PROGRESS_WINDOW = 500  # ended drills considered by /progress
 
 
 class DrillHandler:
@@ -64,13 +69,14 @@ class DrillHandler:
     async def _start(self, actor: Actor, which: str | None, confirm: bool) -> Reply:
         user = actor.user_key
         now = self._clock.now()
-        drill = await self._choose(user, which, now)
+        drill, why = await self._choose(user, which, now)
         running = await self._drills.running_session(user)
         if running is not None:
             if not confirm:
                 current = self._content.drills.get(running.drill_id)
                 if current is not None:
-                    return present.drill_running(current, running.deadline, which, running.id)
+                    wanted = which or drill.id  # the recommended drill, if none was named
+                    return present.drill_running(current, running.deadline, wanted, running.id)
             await self._drills.abandon_session(user, now)
             await self._jobs.cancel_job(jobs.nudge_key(running.id))
         params = draw(drill, f"{user}:{drill.id}:{now.isoformat()}")
@@ -79,7 +85,7 @@ class DrillHandler:
         if started is None:
             raise RungsError("Another drill of yours started at the same moment; /reveal it first.")
         await self._jobs.schedule_job(jobs.nudge_job(actor, started, deadline))
-        return present.drill_started(drill, params, deadline, started)
+        return present.drill_started(drill, params, deadline, started, why)
 
     async def nudge(self, job: ClaimedJob, nudge: DrillNudge) -> list[Delivery]:
         """The time's-up nudge of a drill, unless it has been revealed or dropped meanwhile."""
@@ -89,15 +95,22 @@ class DrillHandler:
         drill = self._drill(running.drill_id)
         return [jobs.delivery(job, present.times_up(drill, running.id))]
 
-    async def _choose(self, user: UserKey, which: str | None, now: datetime) -> Drill:
+    async def _choose(
+        self, user: UserKey, which: str | None, now: datetime
+    ) -> tuple[Drill, str | None]:
+        """The drill asked for, and why when Rungs chose it (plain /drill: the path's next)."""
+        if which is None:
+            record = await load_record(self._drills, user)
+            pick = recommend(self._content, record.attempts, record.due, now, record.zone)
+            return self._drill(pick.drill_id), pick.why
         if which == "due":
             due = [r for r in await self._drills.reviews(user) if r.due <= now]
             if not due:
                 raise NotFoundError("No review is due. /progress shows when the next one is.")
-            return self._drill(due[0].drill_id)
+            return self._drill(due[0].drill_id), None
         rng = random.Random(f"{user}:{now.isoformat()}")  # noqa: S311 - not a secret
-        usage = "Usage: /drill [id | topic | random | due]; /help drill"
-        return pick_drill(self._content, which, rng, "/drill", usage)
+        usage = "Usage: /drill [list | id | topic | random | due]; /help drill"
+        return pick_drill(self._content, which, rng, "/drill", usage), None
 
     # --- answers, /reveal -------------------------------------------------------------------------
 
@@ -115,6 +128,9 @@ class DrillHandler:
                 return present.answer_added(len(sketch), running.deadline)
             await retry.back_off(attempt)
         raise ConflictError("Your sketch is changing elsewhere right now; try again.")
+
+    async def has_running(self, user: UserKey) -> bool:
+        return await self._drills.running_session(user) is not None
 
     async def _reveal(self, user: UserKey, session_id: int | None) -> Reply:
         """Reveal the running drill; a button names its drill, so an old button cannot reveal
@@ -139,9 +155,11 @@ class DrillHandler:
             return Reply((Notice("That drill is already revealed: its result is just above."),))
         await self._jobs.cancel_job(jobs.nudge_key(running.id))
         timing = present.timing(running.deadline, now)
+        covered = {v.item.id for v in verdict.items if v.covered}
+        hinted = reveal_note(running.hints, covered)
         follow = under_load(drill.id, dict(running.params), self._content.load)
         return reveal.revealed(
-            drill, running.params, verdict, timing, running.answer, running.id, follow
+            drill, running.params, verdict, timing, running.answer, running.id, follow, hinted
         )
 
     async def _running(self, user: UserKey) -> StoredSession:
@@ -180,27 +198,31 @@ class DrillHandler:
         card, due = next_review(existing, chosen, now)
         if not await self._drills.rate_session(user, latest.id, chosen, latest.drill_id, card, due):
             raise NotFoundError("That drill is already rated.")
-        zone = await self.zone(user)
-        return present.scheduled(drill, due, now, zone, chosen, suggested)
+        settings = await self._drills.load_settings(user)
+        zone = ZoneInfo(settings.tz if settings is not None and settings.tz else "UTC")
+        interview = settings.interview if settings is not None else None
+        if interview is not None:  # FSRS with a deadline: every drill comes round before it
+            moved = await aim_reviews(self._drills, user, interview, now, zone)
+            due = next((m.due for m in moved if m.drill_id == latest.drill_id), due)
+        return present.scheduled(drill, due, now, zone, chosen, suggested, interview)
 
     async def _progress(self, user: UserKey) -> Reply:
-        settings = await self._drills.load_settings(user)
         now = self._clock.now()
-        ended = await self._drills.sessions(user, PROGRESS_WINDOW)
-        attempts = [
-            Attempt(s.drill_id, s.ended_at, s.covered or 0, s.total or 0, s.missed or ())
-            for s in ended
-            if s.outcome == "revealed" and s.ended_at is not None
-        ]
-        due = [(r.drill_id, r.due) for r in await self._drills.reviews(user)]
-        zone = ZoneInfo(settings.tz if settings is not None and settings.tz else "UTC")
-        progress = summarise(attempts, due, now, zone)
+        record = await load_record(self._drills, user)
+        zone = record.zone
+        progress = summarise(record.attempts, record.due, now, zone)
+        catalogue = build_catalogue(self._content, record.attempts, record.due, now)
         drills = self._content.drills
         titles = {d.id: d.title for d in drills.values()}
         labels = {i.id: i.label for d in drills.values() for i in d.checklist}
-        reply = present.progress_reply(progress, titles, labels, now, zone)
-        scored = [(a.covered, a.total) for a in reversed(attempts) if a.total > 0]
-        if not scored or (settings is not None and not settings.images):
+        topics = tuple(stage_line(stage) for stage in catalogue.stages)
+        days = {a.ended_at.astimezone(zone).date() for a in record.attempts}
+        current = streak(days, now.astimezone(zone).date())
+        reply = present.progress_reply(
+            progress, titles, labels, now, zone, topics, streak_text(current)
+        )
+        scored = [(a.covered, a.total) for a in reversed(record.attempts) if a.total > 0]
+        if not scored or not record.settings.images:
             return reply
         chart = progress_chart(scored, "Checklist coverage per attempt")
         return Reply((*reply.blocks, Figure(chart, "progress")), reply.visibility)

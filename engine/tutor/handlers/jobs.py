@@ -12,11 +12,13 @@ from engine.ports import (
     DailyDrill,
     DrillNudge,
     JobStore,
+    ReviewReminder,
     UnreadableJob,
 )
 from engine.scheduling import Delivery
 from engine.tutor.handlers.challenges import ChallengeHandler
 from engine.tutor.handlers.drills import DrillHandler
+from engine.tutor.handlers.reminders import ReminderHandler
 from engine.tutor.handlers.schedules import ScheduleHandler
 
 log = logging.getLogger(__name__)
@@ -29,11 +31,13 @@ class JobHandler:
         drills: DrillHandler,
         challenges: ChallengeHandler,
         schedules: ScheduleHandler,
+        reminders: ReminderHandler,
     ) -> None:
         self._jobs = jobs
         self._drills = drills
         self._challenges = challenges
         self._schedules = schedules
+        self._reminders = reminders
 
     async def run_job(self, job: ClaimedJob) -> list[Delivery]:
         payload = job.payload
@@ -44,6 +48,8 @@ class JobHandler:
                 return await self._challenges.reveal_job(job)
             case DailyDrill():
                 return await self._schedules.daily_job(job, payload)
+            case ReviewReminder():
+                return await self._reminders.run(job, payload)
             case UnreadableJob(kind, problem):
                 log.warning("job %s (%s) is dropped: %s", job.key, kind, problem)
                 return []
@@ -53,4 +59,6 @@ class JobHandler:
     async def finish_job(self, job: ClaimedJob, node: str, now: datetime) -> bool:
         if isinstance(job.payload, DailyDrill):
             return await self._schedules.finish_daily(job, job.payload, node, now)
+        if isinstance(job.payload, ReviewReminder):
+            return await self._reminders.finish(job, job.payload, node, now)
         return await self._jobs.finish_job(job.id, node, now)

@@ -9,9 +9,9 @@ that fell due while nothing ran is delivered late, once, and the next one is the
 
 from __future__ import annotations
 
-import random
 import secrets
-from datetime import datetime, time
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 from typing import assert_never
 from zoneinfo import ZoneInfo
 
@@ -22,13 +22,14 @@ from engine.errors import NotFoundError, RungsError, UsageError
 from engine.ports import ClaimedJob, Clock, DailyDrill, JobStore, ScheduleSpec, ScheduleStore
 from engine.replies import Reply
 from engine.scheduling import Delivery
+from engine.study.daily import daily_pick, next_run_skipping, skip_text, skip_tomorrow
 from engine.team.daily import next_daily_run
 from engine.tutor import jobs
 from engine.tutor.actor import Actor, is_admin
-from engine.tutor.drill_pick import exists, pick_drill
+from engine.tutor.drill_pick import exists
 from engine.tutor.presenters import schedules as present
 
-USAGE = "Usage: /schedule daily <HH:MM> <Area/City> [topic] | off | show"
+USAGE = "Usage: /schedule daily <HH:MM> <Area/City> [topic] | off | skip | show"
 
 
 class ScheduleHandler:
@@ -53,6 +54,9 @@ class ScheduleHandler:
                 return present.schedule_off()
             case t.ScheduleShowCommand():
                 return await self._show(actor)
+            case t.ScheduleSkipCommand():
+                await _require_admin(actor)
+                return await self._skip_tomorrow(actor)
             case _:
                 assert_never(command)
 
@@ -74,6 +78,21 @@ class ScheduleHandler:
             return present.no_schedule()
         return present.schedule_shown(stored.spec, _next(stored.spec, self._clock.now()))
 
+    async def _skip_tomorrow(self, actor: Actor) -> Reply:
+        """No post tomorrow (local to the schedule); the one after comes as usual."""
+        scope = actor.cluster_scope
+        stored = await self._schedules.load_schedule(scope)
+        if stored is None:
+            raise NotFoundError("No daily drill is set here.")
+        now, zone = self._clock.now(), ZoneInfo(stored.spec.tz)
+        skipped = skip_tomorrow(now, zone, stored.spec.skipped)
+        spec = replace(stored.spec, skipped=skipped, nonce=secrets.token_hex(4))
+        upcoming = _next(spec, now)
+        job = jobs.daily_job(actor.platform, scope, jobs.channel_target(actor), spec, upcoming)
+        await self._schedules.set_schedule(scope, spec, job)
+        tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+        return present.skipped(skip_text(tomorrow, upcoming, zone))
+
     # --- the job ---------------------------------------------------------------------------------
 
     async def daily_job(self, job: ClaimedJob, daily: DailyDrill) -> list[Delivery]:
@@ -83,12 +102,15 @@ class ScheduleHandler:
         if stored is None or stored.job_key != job.key:
             return []
         spec = stored.spec
-        day = job.due_at.astimezone(ZoneInfo(spec.tz)).date().isoformat()
-        rng = random.Random(f"{scope}:{day}")  # noqa: S311 - the same drill on every retry
+        day = job.due_at.astimezone(ZoneInfo(spec.tz)).date()
         topic = spec.topic if spec.topic and exists(self._content, spec.topic) else None
-        drill = pick_drill(self._content, topic, rng, "/schedule daily", USAGE)
-        params = draw(drill, f"{scope}:{drill.id}:{day}")
-        return [jobs.delivery(job, present.daily_post(drill, params))]
+        try:  # the week's climb: the same drill on every node and every retry
+            pick = daily_pick(self._content, day, topic)
+        except ValueError:  # a topic that matches no drill on the path
+            pick = daily_pick(self._content, day, None)
+        drill = self._content.drills[pick.drill_id]
+        params = draw(drill, f"{scope}:{drill.id}:{day.isoformat()}")
+        return [jobs.delivery(job, present.daily_post(drill, params, pick.sentence))]
 
     async def finish_daily(
         self, job: ClaimedJob, daily: DailyDrill, node: str, now: datetime
@@ -98,7 +120,7 @@ class ScheduleHandler:
         stored = await self._schedules.load_schedule(scope)
         if stored is None or stored.job_key != job.key:
             return await self._jobs.finish_job(job.id, node, now)
-        due = _next(stored.spec, max(now, job.due_at))
+        due = _next(stored.spec, max(now, job.due_at))  # past any skipped day
         then = jobs.daily_job(job.platform, scope, job.target, stored.spec, due)
         return await self._schedules.advance_schedule(scope, job.key, job.id, node, now, then)
 
@@ -112,4 +134,4 @@ async def _require_admin(actor: Actor) -> None:
 
 
 def _next(spec: ScheduleSpec, after: datetime) -> datetime:
-    return next_daily_run(after, spec.at, ZoneInfo(spec.tz))
+    return next_run_skipping(after, spec.at, ZoneInfo(spec.tz), spec.skipped)

@@ -182,8 +182,9 @@ def _standing(standing: Standing) -> tuple[str, str]:
     return standing.display_name, " · ".join([*parts, f"{standing.points} points{best}"])
 
 
-def leaderboard(rows: Sequence[BoardRow], period: str, caller_hidden: bool) -> Reply:
-    title = "Leaderboard: the last 7 days" if period == "week" else "Leaderboard: all time"
+def leaderboard(rows: Sequence[BoardRow], period_label: str, caller_hidden: bool) -> Reply:
+    """`period_label`: "this week (since Monday 30 November)", "all time"…"""
+    title = f"Leaderboard: {period_label}"
     blocks: list[Block] = [Heading(title)]
     if rows:
         blocks.append(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.commands import buttons
@@ -26,14 +26,24 @@ from engine.replies import (
     SpanStyle,
     format_duration,
 )
+from engine.study.streaks import FREEZE_RULE
+from engine.text.dates import day_label
 
 
 def drill_started(
-    drill: Drill, params: Mapping[str, float], deadline: datetime, session_id: int
+    drill: Drill,
+    params: Mapping[str, float],
+    deadline: datetime,
+    session_id: int,
+    why: str | None = None,
 ) -> Reply:
+    chosen: tuple[Block, ...] = ()
+    if why is not None:
+        chosen = (Paragraph.of(Span("Next on your path: ", SpanStyle.STRONG), why),)
     return Reply(
         (
             Heading(f"Drill: {drill.title}"),
+            *chosen,
             Paragraph.of(Span(render(drill.prompt, params), SpanStyle.STRONG)),
             Deadline(deadline, f"Suggested time, {drill.minutes} minutes"),
             Paragraph.of(
@@ -41,7 +51,9 @@ def drill_started(
                 Span("/answer <text>", SpanStyle.CODE),
                 " (several messages are fine) and ",
                 Span("/reveal", SpanStyle.CODE),
-                " to see what a strong answer covers.",
+                " to see what a strong answer covers. Stuck? ",
+                Span("/hint", SpanStyle.CODE),
+                " nudges you towards the next rung.",
             ),
             Buttons(
                 (
@@ -99,17 +111,24 @@ def answer_added(length: int, deadline: datetime) -> Reply:
 
 
 def scheduled(
-    drill: Drill, due: datetime, now: datetime, zone: ZoneInfo, rating: str, suggested: str
+    drill: Drill,
+    due: datetime,
+    now: datetime,
+    zone: ZoneInfo,
+    rating: str,
+    suggested: str,
+    interview: date | None = None,
 ) -> Reply:
     taken = (
         "as the reveal suggested" if rating == suggested else f"the reveal suggested {suggested}"
     )
+    aimed = f" Aimed at your interview on {day_label(interview)}." if interview else ""
     return Reply(
         (
             Notice(
                 f"Next review of {drill.title}: in {_days(due - now)} "
                 f"({due.astimezone(zone):%a %d %b}), rated {rating} ({taken}). "
-                "/drill due serves the most overdue one."
+                f"/drill due serves the most overdue one.{aimed}"
             ),
         )
     )
@@ -150,7 +169,11 @@ def progress_reply(
     labels: Mapping[str, str],
     now: datetime,
     zone: ZoneInfo,
+    topics: Sequence[str] = (),
+    streak: str | None = None,
 ) -> Reply:
+    """`topics`: a line per stage of the ladder ("Caching: 5 drills, 2 tried; …"); `streak`:
+    the streak with its freeze ("5 days of study in a row (… forgiven)")."""
     if not progress.done:
         return Reply(
             (
@@ -161,11 +184,13 @@ def progress_reply(
     trend = {"up": "improving", "down": "slipping", "steady": "steady"}.get(progress.trend, "")
     rows = [
         ("Drills done", str(progress.done)),
-        ("Streak", f"{progress.streak_days} day(s) in a row"),
+        ("Streak", streak or f"{progress.streak_days} day(s) in a row"),
     ]
     if trend:
         rows.append(("Coverage trend", trend))
     blocks: list[Block] = [Heading("Your progress"), Fields(tuple(rows))]
+    if streak is not None:
+        blocks.append(Paragraph.of(f"Streak freeze: {FREEZE_RULE}"))
     blocks.append(
         Fields(
             tuple(
@@ -178,6 +203,10 @@ def progress_reply(
             )
         )
     )
+    if topics:
+        split = [line.partition(": ") for line in topics]
+        blocks.append(Heading("By topic, up the ladder"))
+        blocks.append(Fields(tuple((title, rest) for title, _, rest in split)))
     if progress.study_list:
         study = "; ".join(
             f"{labels.get(item, item)} (missed {n}×)" for item, n in progress.study_list

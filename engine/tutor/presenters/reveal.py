@@ -79,9 +79,11 @@ def revealed(
     sketch: str,
     session_id: int,
     follow: UnderLoad | None = None,
+    hinted: str | None = None,
 ) -> Reply:
+    """`hinted`: the line about the hints taken on this attempt, if any were."""
     for clips in LADDER:
-        reply = _reveal(drill, params, verdict, timing, sketch, session_id, clips, follow)
+        reply = _reveal(drill, params, verdict, timing, sketch, session_id, clips, follow, hinted)
         if text_size(reply) <= TEXT_BUDGET:
             return reply
     return reply
@@ -96,11 +98,14 @@ def _reveal(
     session_id: int,
     clips: Clips,
     follow: UnderLoad | None,
+    hinted: str | None,
 ) -> Reply:
     blocks: list[Block] = [
         Heading(f"{drill.title}: covered {verdict.covered}/{verdict.total}"),
         Paragraph.of(timing),
     ]
+    if hinted is not None:
+        blocks.append(Paragraph.of(Span("Hints: ", SpanStyle.STRONG), hinted))
     if not sketch.strip():
         blocks.append(Notice(NO_SKETCH))
     elif verdict.bare_list:

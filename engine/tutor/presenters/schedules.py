@@ -67,9 +67,15 @@ def schedule_off() -> Reply:
     return Reply((Notice("Daily drill stopped: no more posts here."),), Visibility.PUBLIC)
 
 
-def daily_post(drill: Drill, params: Mapping[str, float]) -> Reply:
+def skipped(sentence: str) -> Reply:
+    return Reply((Notice(sentence),), Visibility.PUBLIC)
+
+
+def daily_post(drill: Drill, params: Mapping[str, float], ramp: str | None = None) -> Reply:
+    """`ramp`: the day's difficulty and the week's climb, said in the post."""
     blocks: list[Block] = [
         Heading(f"Daily drill: {drill.title}"),
+        *((Paragraph.of(ramp),) if ramp else ()),
         Paragraph.of(Span(render(drill.prompt, params), SpanStyle.STRONG)),
         Paragraph.of(
             f"Suggested time: {drill.minutes} minutes. Start it on your own, or as a team "

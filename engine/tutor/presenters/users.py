@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from engine.commands import buttons
 from engine.ports import ChannelSettings, UserSettings
 from engine.replies import Button, Buttons, ButtonStyle, Fields, Notice, NoticeLevel, Reply
+from engine.study.reminders import ReminderSetting, setting_text
 
 
 def settings_reply(
-    settings: UserSettings, *, saved: bool, channel: ChannelSettings | None = None
+    settings: UserSettings,
+    reminder: ReminderSetting | None = None,
+    *,
+    saved: bool,
+    channel: ChannelSettings | None = None,
+    notes: tuple[str, ...] = (),
 ) -> Reply:
+    """`notes`: what a change did beyond saving (the reviews moved for an interview)."""
+    interview = (
+        "off"
+        if settings.interview is None
+        else f"{settings.interview.isoformat()}: every drill you rated comes round before it"
+    )
     rows: tuple[tuple[str, str], ...] = (
         ("tz", settings.tz or "UTC (the default)"),
         (
@@ -17,6 +31,8 @@ def settings_reply(
             "on: you are shown" if settings.leaderboard_visible else "off: you are hidden",
         ),
         ("images", "on: replies carry pictures" if settings.images else "off: text only"),
+        ("interview", interview),
+        ("reminders", setting_text(reminder, ZoneInfo(settings.tz or "UTC"))),
     )
     if channel is not None:
         shown = "on" if channel.images else "off: text only, for everybody here"
@@ -26,7 +42,7 @@ def settings_reply(
         if saved
         else "Your settings (change one with /settings tz=Area/City or leaderboard=off):"
     )
-    return Reply((Notice(verb), Fields(rows)))
+    return Reply((Notice(verb), Fields(rows), *(Notice(note) for note in notes)))
 
 
 def forget_me_asked() -> Reply:

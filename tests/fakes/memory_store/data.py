@@ -39,6 +39,7 @@ class SessionRow:
     total: int | None = None
     missed: tuple[str, ...] | None = None
     rating: str | None = None
+    hints: tuple[str, ...] = ()
 
 
 @dataclass
@@ -114,6 +115,7 @@ class MemoryData:
     points: dict[tuple[int, UserKey], PointsRow] = field(default_factory=dict)
     schedules: dict[Scope, tuple[ScheduleSpec, str]] = field(default_factory=dict)  # spec, key
     climbs: dict[Scope, tuple[int, str, int]] = field(default_factory=dict)  # game, doc, version
+    miss_reviews: dict[UserKey, str] = field(default_factory=dict)
     last_id: int = 0
 
     def next_id(self) -> int:

@@ -89,6 +89,23 @@ class MemoryDrills:
         self._data.reviews[user, drill_id] = (card, utc(due))
         return True
 
+    async def record_hints(
+        self, session_id: int, expected: Sequence[str], hints: Sequence[str]
+    ) -> bool:
+        row = self._data.sessions.get(session_id)
+        if row is None or row.ended_at is not None or row.hints != tuple(expected):
+            return False
+        row.hints = tuple(hints)
+        return True
+
+    async def move_reviews(self, user: UserKey, moved: Sequence[tuple[str, ReviewCard]]) -> int:
+        changed = 0
+        for drill_id, card in moved:
+            if (user, drill_id) in self._data.reviews:
+                self._data.reviews[user, drill_id] = (card, utc(card.due))
+                changed += 1
+        return changed
+
     async def sessions(self, user: UserKey, limit: int) -> list[StoredSession]:
         ended = [row for row in self._of(user) if row.ended_at is not None]
         return [_session(row) for row in ended[: max(limit, 0)]]
@@ -118,6 +135,7 @@ class MemoryDrills:
             del data.reviews[reviewed]
             gone += 1
         gone += int(data.settings.pop(user, None) is not None)
+        gone += int(data.miss_reviews.pop(user, None) is not None)
         for won in [k for k in data.points if k[1] == user]:
             del data.points[won]
             gone += 1
@@ -149,4 +167,5 @@ def _session(row: SessionRow) -> StoredSession:
         row.total,
         row.missed,
         row.rating,
+        row.hints,
     )

@@ -8,9 +8,12 @@ from .clusters import MemoryClusters
 from .data import MemoryData
 from .drills import MemoryDrills
 from .schedules import MemorySchedules
+from .study import MemoryStudy
 
 
-class MemoryStore(MemoryClusters, MemoryDrills, MemoryChallenges, MemorySchedules, MemoryClimbs):
+class MemoryStore(
+    MemoryClusters, MemoryDrills, MemoryChallenges, MemorySchedules, MemoryClimbs, MemoryStudy
+):
     def __init__(self, data: MemoryData | None = None) -> None:
         self._data = data if data is not None else MemoryData()
         self.closed = False
