@@ -15,11 +15,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.console.app import Console, Speaker, choose_runner, serve, valid_name
+from bot.console.wrap import Width, no_wrap, terminal_width
 from bot.db_commands import add_db_parser, run_db
 from bot.logs import setup_logging
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings, data_dir
 from engine.ports import FixedClock
+from engine.text.counts import count
 
 log = logging.getLogger("rungs")
 # What the extras bring: a ModuleNotFoundError naming one of them is a missing extra, not a bug.
@@ -67,10 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rungs", description="A system-design scaling tutor.")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command")
     _add_console(commands)
-    trace = commands.add_parser("trace", help='trace one request, e.g. rungs trace "GET /u/7"')
-    trace.add_argument("request", help='a request such as "GET /u/7"')
+    trace = commands.add_parser("trace", help="trace one request, e.g. rungs trace GET /u/7")
+    # One word or several, quoted or not: `rungs trace GET /u/7` and `rungs trace "GET /u/7"`.
+    trace.add_argument("request", nargs="+", help="a request such as GET /u/7")
     _add_identity(trace)
     discord_cmd = commands.add_parser("discord", help="run the Discord bot (DISCORD_TOKEN)")
     discord_cmd.add_argument(
@@ -98,6 +102,23 @@ def _parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="validate the content folder")
     check.add_argument("dir", nargs="?", type=Path, help="content folder (default: shipped)")
     return parser
+
+
+class _Version(argparse.Action):
+    """`rungs --version`. The version is looked up only when asked for: importlib.metadata
+    costs start-up time that every other command would pay for nothing."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("rungs")
+        except PackageNotFoundError:  # a source tree that was never installed
+            found = "unknown (not installed)"
+        parser.exit(message=f"rungs {found}\n")
 
 
 def _add_slack(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -162,7 +183,7 @@ def _content_check(directory: Path | None) -> int:
     except ContentError as exc:
         for file, field, reason in exc.problems:
             print(f"{folder / file}: {field}: {reason}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in {folder}", file=sys.stderr)
+        print(f"{count(len(exc.problems), 'problem')} in {folder}", file=sys.stderr)
         return 1
     print(
         f"{folder}: OK ({len(content.lessons)} lessons, {len(content.drills)} drills, "
@@ -174,16 +195,21 @@ def _content_check(directory: Path | None) -> int:
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
     stepped = FixedClock(args.start_at) if args.start_at is not None else None
     async with running_tutor(settings, stepped) as (tutor, clock):
-        console = Console(tutor, clock, _speaker(args), sys.stdout)
+        console = Console(tutor, clock, _speaker(args), sys.stdout, _width())
         await serve(console, tutor, choose_runner(data_dir() / "history"))
     return 0
 
 
 async def _one_shot(settings: Settings, args: argparse.Namespace) -> int:
     async with running_tutor(settings) as (tutor, clock):
-        console = Console(tutor, clock, _speaker(args), sys.stdout)
-        reply = await console.handle_line(f"/trace {args.request}")
+        console = Console(tutor, clock, _speaker(args), sys.stdout, _width())
+        reply = await console.handle_line(f"/trace {' '.join(args.request)}")
     return 1 if reply is None or reply.is_error else 0
+
+
+def _width() -> Width:
+    """Fold replies at the terminal's width; piped output keeps whole lines for scripts."""
+    return terminal_width if sys.stdout.isatty() else no_wrap
 
 
 def _speaker(args: argparse.Namespace) -> Speaker:
