@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from engine.commands import types as t
@@ -183,8 +183,16 @@ def _keyword_values(
     try:
         (spec.check_line or _each_once)(typed)
     except ValueError as exc:
-        raise _usage(spec, parent, f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from None
+        raise _usage(spec, parent, sentence(str(exc), known)) from None
     return dict(typed)
+
+
+def sentence(clause: str, names: Collection[str] = ()) -> str:
+    """A converter's clause as a sentence: a capital and a full stop, but a setting's name at
+    its start stays as it is typed (`max_fails: …`, not `Max_fails: …`)."""
+    first = clause.split(" ", 1)[0].rstrip(":,;")
+    head = clause[:1] if first in names else clause[:1].upper()
+    return f"{head}{clause[1:]}."
 
 
 def _each_once(typed: list[tuple[str, Any]]) -> None:

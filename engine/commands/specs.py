@@ -85,6 +85,7 @@ LEARN = CommandSpec(
     private=True,
 )
 
+
 def _help(command: str | None, subcommand: str | None) -> t.HelpCommand:
     """`/help cluster kill`: a subcommand only of a command that has subcommands (which one
     exists is for help to say, with a suggestion)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar, assert_never
 
 from engine.commands import types as t
+from engine.commands.parser import sentence
 from engine.commands.specs import CLUSTER, usage_line
 from engine.errors import NotFoundError, UsageError
 from engine.ports import ClusterStore
@@ -163,8 +164,7 @@ def _check_against(state: ClusterState, changes: tuple[tuple[str, object], ...])
     try:
         check_cluster_changes(changes, state.config.balancer.value)
     except ValueError as exc:
-        text = str(exc)
-        raise UsageError(f"{text[:1].upper()}{text[1:]}.", _SET_USAGE) from None
+        raise UsageError(sentence(str(exc), _SET_KEYS), _SET_USAGE) from None
 
 
 def _cluster_title(actor: Actor) -> str:
@@ -174,6 +174,7 @@ def _cluster_title(actor: Actor) -> str:
 
 _SET = CLUSTER.sub("set")
 _SET_USAGE = "Usage: " + usage_line(_SET, CLUSTER) if _SET is not None else ""
+_SET_KEYS = frozenset(o.name for o in _SET.options) if _SET is not None else frozenset()
 # The commands that name a node, and the usage to show when the node does not exist.
 _NODE_USAGE: dict[type, str] = {
     kind: "Usage: " + usage_line(sub, CLUSTER)

@@ -29,6 +29,7 @@ from engine.replies import (
     Visibility,
 )
 from engine.team.scores import POINTS_RULE, Standing, TeamResult
+from engine.text.counts import count
 
 PUBLIC = Visibility.PUBLIC
 USER = SpanStyle.USER_TEXT
@@ -171,7 +172,7 @@ def leaderboard(rows: Sequence[BoardRow], period: str, caller_hidden: bool) -> R
                 tuple(
                     (
                         f"{rank}. {r.display_name}",
-                        f"{r.points} points · {r.challenges} challenge(s)",
+                        f"{count(r.points, 'point')} · {count(r.challenges, 'challenge')}",
                     )
                     for rank, r in enumerate(rows, start=1)
                 )

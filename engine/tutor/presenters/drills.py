@@ -30,6 +30,7 @@ from engine.replies import (
     SpanStyle,
     format_duration,
 )
+from engine.text.counts import count
 
 
 def drill_started(
@@ -182,7 +183,7 @@ def progress_reply(
     trend = {"up": "improving", "down": "slipping", "steady": "steady"}.get(progress.trend, "")
     rows = [
         ("Drills done", str(progress.done)),
-        ("Streak", f"{progress.streak_days} day(s) in a row"),
+        ("Streak", f"{count(progress.streak_days, 'day')} in a row"),
     ]
     if trend:
         rows.append(("Coverage trend", trend))
@@ -224,7 +225,7 @@ def _days(span: timedelta) -> str:
     hours = span.total_seconds() / 3600
     if hours < 24:
         return f"{max(hours, 0):.0f} h"
-    return f"{hours / 24:.0f} day(s)"
+    return count(round(hours / 24), "day")
 
 
 def timing(deadline: datetime, now: datetime) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.commands import buttons
 from engine.ports import UserSettings
 from engine.replies import Button, Buttons, ButtonStyle, Fields, Notice, NoticeLevel, Reply
+from engine.text.counts import count
 
 
 def settings_reply(settings: UserSettings, *, saved: bool) -> Reply:
@@ -39,4 +40,6 @@ def forget_me_asked() -> Reply:
 
 
 def forgotten(deleted: int) -> Reply:
-    return Reply((Notice(f"Done: {deleted} record(s) about you deleted. /progress is empty now."),))
+    return Reply(
+        (Notice(f"Done: {count(deleted, 'record')} about you deleted. /progress is empty now."),)
+    )
