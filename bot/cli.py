@@ -118,7 +118,8 @@ class _Version(argparse.Action):
             found = version("rungs")
         except PackageNotFoundError:  # a source tree that was never installed
             found = "unknown (not installed)"
-        parser.exit(message=f"rungs {found}\n")
+        print(f"rungs {found}")  # on standard output, as argparse's own version action does
+        parser.exit()
 
 
 def _add_slack(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

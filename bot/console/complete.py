@@ -19,8 +19,8 @@ from prompt_toolkit.document import Document
 from bot.console.directives import DIRECTIVES
 from engine.commands.specs import BY_NAME, HELP, CommandSpec, OptionSpec
 
-# (command, subcommand, option, typed) -> names, as Tutor.suggestions answers.
-Suggester = Callable[[str, str | None, str | None, str], list[str]]
+# (command, subcommand, option, typed, limit) -> names, as Tutor.suggestions answers.
+Suggester = Callable[[str, str | None, str | None, str, int | None], list[str]]
 
 
 class SpecCompleter(Completer):
@@ -106,14 +106,15 @@ def _positional(
         return _matching(typed, list(option.choices))
     if option.suggests is not None:
         command, sub = (parent.name, spec.name) if parent else (spec.name, None)
-        return _matching(typed, suggest(command, sub, option.name, typed.lower()))
+        # All of them: a terminal's menu scrolls (Discord's shows 25).
+        return _matching(typed, suggest(command, sub, option.name, typed.lower(), None))
     return []
 
 
 def _matching(typed: str, names: Iterable[str]) -> list[str]:
-    """Names that start with what was typed (case-insensitive), then those that contain it."""
+    """Names that start with what was typed (case-insensitive); if none does, those that
+    contain it (`/drill stamp` finds e02-cache-stampede)."""
     lowered = typed.lower()
     unique = list(dict.fromkeys(names))
     starts = [n for n in unique if n.lower().startswith(lowered)]
-    inside = [n for n in unique if lowered in n.lower() and n not in starts]
-    return starts + inside
+    return starts or [n for n in unique if lowered in n.lower()]
