@@ -132,14 +132,15 @@ class Console:
         if is_help and len(words) == 2 and words[1].startswith(":"):
             self.emit(directive_help(words[1]))  # `/help :wait`: a line of the console's own
             return None
-        reply = await self._answer(Typed(text))
-        if is_help and len(words) == 1:
-            self.emit(console_help())  # under /help: the lines only the console has
-        return reply
+        # Under /help, in the same reply: the lines only the console has.
+        return await self._answer(
+            Typed(text), console_help() if is_help and len(words) == 1 else ""
+        )
 
-    async def _answer(self, incoming: Typed | Options) -> Reply:
+    async def _answer(self, incoming: Typed | Options, more: str = "") -> Reply:
         reply = await self._tutor.handle(self.speaker.actor(), incoming)
-        self.emit(render(reply, self._clock.now(), self._width()))
+        text = render(reply, self._clock.now(), self._width())
+        self.emit(f"{text}\n{more}" if more and not reply.is_error else text)
         return reply
 
     def _meta(self, text: str) -> str:

@@ -38,7 +38,7 @@ def test_trace_takes_the_request_quoted_or_not(tmp_path: Path) -> None:
 def test_help_lists_the_console_lines_and_explains_one(tmp_path: Path) -> None:
     run = console(tmp_path / "x.db", "/help\n/help :wait\n/help :nope\n")
     assert run.returncode == 0, run.stderr
-    listing, wait, nope = run.replies[0] + "\n" + run.replies[1], run.replies[2], run.replies[3]
+    listing, wait, nope = run.replies  # the console's lines are part of /help's one reply
     assert "/trace <METHOD> <path>" in listing  # the engine's help, then the console's own
     for line in (":user NAME", ":channel [NAME]", ":wait SECONDS"):
         assert line in listing, listing
