@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from bot.console.app import Console, Speaker, choose_runner, serve, valid_name
 from bot.console.images import ImageFolder, write_one
+from bot.console.wrap import Width, no_wrap, terminal_width
 from bot.db_commands import add_db_parser, run_db
 from bot.logs import setup_logging
 from bot.runtime import StartupError, running_tutor
@@ -23,6 +24,7 @@ from bot.settings import Settings, data_dir
 from engine.commands import buttons
 from engine.ports import FixedClock
 from engine.replies import TraceSteps
+from engine.text.counts import count
 
 log = logging.getLogger("rungs")
 # What the extras bring: a ModuleNotFoundError naming one of them is a missing extra, not a bug.
@@ -70,10 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rungs", description="A system-design scaling tutor.")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command")
     _add_console(commands)
-    trace = commands.add_parser("trace", help='trace one request, e.g. rungs trace "GET /u/7"')
-    trace.add_argument("request", help='a request such as "GET /u/7"')
+    trace = commands.add_parser("trace", help="trace one request, e.g. rungs trace GET /u/7")
+    # One word or several, quoted or not: `rungs trace GET /u/7` and `rungs trace "GET /u/7"`.
+    trace.add_argument("request", nargs="+", help="a request such as GET /u/7")
     _add_identity(trace)
     trace.add_argument("--png", type=Path, metavar="FILE", help="write the trace's picture here")
     trace.add_argument(
@@ -105,6 +109,24 @@ def _parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="validate the content folder")
     check.add_argument("dir", nargs="?", type=Path, help="content folder (default: shipped)")
     return parser
+
+
+class _Version(argparse.Action):
+    """`rungs --version`. The version is looked up only when asked for: importlib.metadata
+    costs start-up time that every other command would pay for nothing."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("rungs")
+        except PackageNotFoundError:  # a source tree that was never installed
+            found = "unknown (not installed)"
+        print(f"rungs {found}")  # on standard output, as argparse's own version action does
+        parser.exit()
 
 
 def _add_slack(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -175,7 +197,7 @@ def _content_check(directory: Path | None) -> int:
     except ContentError as exc:
         for file, field, reason in exc.problems:
             print(f"{folder / file}: {field}: {reason}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in {folder}", file=sys.stderr)
+        print(f"{count(len(exc.problems), 'problem')} in {folder}", file=sys.stderr)
         return 1
     print(
         f"{folder}: OK ({len(content.lessons)} lessons, {len(content.drills)} drills, "
@@ -189,7 +211,7 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     folder = args.images or settings.images_dir
     images = ImageFolder(folder) if folder is not None else None
     async with running_tutor(settings, stepped) as (tutor, clock):
-        console = Console(tutor, clock, _speaker(args), sys.stdout, images)
+        console = Console(tutor, clock, _speaker(args), sys.stdout, images, width=_width())
         await serve(console, tutor, choose_runner(data_dir() / "history"))
     return 0
 
@@ -197,8 +219,10 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
 async def _one_shot(settings: Settings, args: argparse.Namespace) -> int:
     async with running_tutor(settings) as (tutor, clock):
         pictures = args.png is not None or args.gif is not None
-        console = Console(tutor, clock, _speaker(args), sys.stdout, pictures=pictures)
-        reply = await console.handle_line(f"/trace {args.request}")
+        console = Console(
+            tutor, clock, _speaker(args), sys.stdout, pictures=pictures, width=_width()
+        )
+        reply = await console.handle_line(f"/trace {' '.join(args.request)}")
         if reply is None or reply.is_error:
             return 1
         if args.png is not None:
@@ -208,6 +232,11 @@ async def _one_shot(settings: Settings, args: argparse.Namespace) -> int:
             animated = await console.press(buttons.trace_animation(trace_no))
             print(write_one(animated.figures, args.gif))
     return 0
+
+
+def _width() -> Width:
+    """Fold replies at the terminal's width; piped output keeps whole lines for scripts."""
+    return terminal_width if sys.stdout.isatty() else no_wrap
 
 
 def _speaker(args: argparse.Namespace) -> Speaker:

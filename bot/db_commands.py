@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.runtime import StartupError
 from bot.settings import Settings
 from engine.storage import POSTGRES_SCHEMES, StoreOpenError, UnsupportedDatabaseError
+from engine.text.counts import count
 
 if TYPE_CHECKING:
     from engine.storage.transfer import TableCopy
@@ -60,7 +61,7 @@ async def _upgrade(url: str) -> int:
     applied = [n for n in after.applied if n not in before.applied]
     if applied:
         numbers = ", ".join(f"{n:04d}" for n in applied)
-        print(f"{shown(url)}: applied {len(applied)} migration(s) ({numbers}).")
+        print(f"{shown(url)}: applied {count(len(applied), 'migration')} ({numbers}).")
     else:
         print(f"{shown(url)}: nothing to apply.")
     print(f"Schema version {after.version} ({after.dialect}; the latest this Rungs knows).")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.text.counts import count
+
 
 class RungsError(Exception):
     """An expected failure with a user-safe message; the Tutor turns it into a Reply."""
@@ -32,5 +34,5 @@ class ContentError(Exception):
     """Content files that fail validation; `problems` lists (file, field, reason)."""
 
     def __init__(self, problems: list[tuple[str, str, str]]) -> None:
-        super().__init__(f"{len(problems)} content problem(s)")
+        super().__init__(count(len(problems), "content problem"))
         self.problems = problems

@@ -18,10 +18,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, assert_never
 
+from bot.console.directives import console_help, directive_help, usage_reminder
 from bot.console.images import ImageFolder
+from bot.console.lines import FormText, Gathered, Line, LineGatherer, Opened
 from bot.console.render import render, render_delivery
+from bot.console.wrap import Width, no_wrap
+from engine.commands.incoming import Options, Typed
 from engine.ports import Clock, FixedClock
 from engine.replies import Reply
 from engine.scheduling import Delivery, node_id
@@ -59,6 +63,7 @@ class Console:
         images: ImageFolder | None = None,
         *,
         pictures: bool | None = None,
+        width: Width = no_wrap,
     ) -> None:
         self._tutor = tutor
         self._clock = clock
@@ -68,6 +73,8 @@ class Console:
         # Whether replies should carry pictures at all (to be written, or drawn by `press`):
         # without, the Tutor builds none.
         self._pictures = images is not None if pictures is None else pictures
+        self._width = width  # the terminal's width when a reply prints (None: do not fold)
+        self._lines = LineGatherer()
         self._sweep: Callable[[], Awaitable[int]] | None = None  # set by `serve`
 
     @property
@@ -75,9 +82,51 @@ class Console:
         """The stepped clock the console runs on, if it does: time moves only with `:wait`."""
         return self._clock if isinstance(self._clock, FixedClock) else None
 
+    @property
+    def tutor(self) -> Tutor:
+        return self._tutor
+
+    @property
+    def waiting_for_more(self) -> bool:
+        """A continued line or a form's text is open: the next line belongs to it."""
+        return self._lines.waiting
+
+    def prompt(self) -> str:
+        """`alice@#study> `, or `... ` while a line or a form's text goes on."""
+        if self._lines.in_form:
+            return "... (blank line to send) "
+        if self._lines.waiting:
+            return "... "
+        where = f"#{self.speaker.channel}" if self.speaker.channel else "~"
+        return f"{self.speaker.user}@{where}> "
+
     async def handle_line(self, line: str) -> Reply | None:
-        """Answer one line; returns the Tutor's reply (None for blanks, comments, `:` lines)."""
-        text = line.strip()
+        """Take one line as read; returns the Tutor's reply once a command is complete (None
+        for blanks, comments, `:` lines, and lines that a later line completes)."""
+        return await self._handle(self._lines.feed(line))
+
+    async def finish(self) -> Reply | None:
+        """The end of input: send what a last line left open (a form's text, a continuation)."""
+        return await self._handle(self._lines.close())
+
+    async def _handle(self, gathered: Gathered) -> Reply | None:
+        match gathered:
+            case None:
+                return None
+            case Opened(command):
+                self.emit(f"(/{command}: type your text; a blank line sends it)")
+                return None
+            case FormText(command, option, text):
+                if not text.strip():
+                    self.emit(f"(nothing sent: the /{command} text was empty)")
+                    return None
+                return await self._answer(Options(command, None, {option: text}))
+            case Line(text):
+                return await self._command(text)
+            case _:
+                assert_never(gathered)
+
+    async def _command(self, text: str) -> Reply | None:
         if not text or text.startswith("#"):
             return None
         if text.startswith(":wait"):
@@ -86,9 +135,23 @@ class Console:
         if text.startswith(":"):
             self.emit(self._meta(text))
             return None
-        reply = await self._tutor.handle_text(self._actor(), text)
+        words = text.split()
+        is_help = words[0].removeprefix("/").lower() == "help"
+        if is_help and len(words) == 2 and words[1].startswith(":"):
+            self.emit(directive_help(words[1]))  # `/help :wait`: a line of the console's own
+            return None
+        # Under /help, in the same reply: the lines only the console has.
+        return await self._answer(
+            Typed(text), console_help() if is_help and len(words) == 1 else ""
+        )
+
+    async def _answer(self, incoming: Typed | Options, more: str = "") -> Reply:
+        reply = await self._tutor.handle(self._actor(), incoming)
         pictures = await self._images.write(reply) if self._images is not None else []
-        self.emit("\n".join([render(reply, self._clock.now()), *pictures]))
+        text = render(reply, self._clock.now(), self._width())
+        if more and not reply.is_error:
+            text = f"{text}\n{more}"
+        self.emit("\n".join([text, *pictures]))
         return reply
 
     async def press(self, action_id: str) -> Reply:
@@ -108,10 +171,7 @@ class Console:
         if word == "channel" and (not arg or valid_name(arg)):
             self.speaker = replace(self.speaker, channel=arg or None)
             return f"(now in #{arg})" if arg else "(now in your own space)"
-        return (
-            "! Console lines: :user NAME, :channel NAME (or :channel alone for your own "
-            "space), :wait SECONDS. Names are 1-40 letters, digits, '-', '_' or '.'."
-        )
+        return usage_reminder()
 
     async def _wait(self, arg: str) -> None:
         """Pause reading while scheduled posts fall due (they print as they come)."""
@@ -133,7 +193,7 @@ class Console:
 
     async def deliver(self, delivery: Delivery) -> None:
         """Print a scheduled delivery: a marker line, then the reply."""
-        self.emit(render_delivery(delivery, self._clock.now()))
+        self.emit(render_delivery(delivery, self._clock.now(), self._width()))
 
     def emit(self, text: str) -> None:
         self._out.write(text + "\n\n")
@@ -152,6 +212,7 @@ async def run_piped(console: Console, source: TextIO) -> None:
     while True:
         line = await asyncio.to_thread(source.readline)
         if not line:
+            await console.finish()
             return
         await console.handle_line(line)
 
@@ -162,11 +223,17 @@ async def run_interactive(console: Console, history: Path) -> None:
     from prompt_toolkit.history import FileHistory
     from prompt_toolkit.patch_stdout import patch_stdout
 
+    from bot.console.complete import SpecCompleter
+
     history.parent.mkdir(parents=True, exist_ok=True)
-    session: PromptSession[str] = PromptSession(history=FileHistory(str(history)))
+    session: PromptSession[str] = PromptSession(
+        history=FileHistory(str(history)),
+        completer=SpecCompleter(console.tutor.suggestions),
+        complete_while_typing=False,  # Tab asks; typing alone never pops a menu up
+    )
     console.emit(
         "Rungs: a system-design tutor. Try /trace GET /u/7 (twice), /cluster show, "
-        "/learn, /help. Ctrl-D or exit to leave."
+        "/learn, /help. Tab completes; Ctrl-D or exit to leave."
     )
     original = sys.stdout
     with patch_stdout():
@@ -182,19 +249,15 @@ async def run_interactive(console: Console, history: Path) -> None:
 async def _prompt_loop(console: Console, session: PromptSession[str]) -> None:
     while True:
         try:
-            line = await session.prompt_async(_prompt(console.speaker))
+            line = await session.prompt_async(console.prompt())
         except KeyboardInterrupt:
             continue
         except EOFError:
+            await console.finish()
             return
-        if line.strip() in ("exit", "quit", ":quit", ":exit"):
+        if not console.waiting_for_more and line.strip() in ("exit", "quit", ":quit", ":exit"):
             return
         await console.handle_line(line)
-
-
-def _prompt(speaker: Speaker) -> str:
-    where = f"#{speaker.channel}" if speaker.channel else "~"
-    return f"{speaker.user}@{where}> "
 
 
 Runner = Callable[[Console], Awaitable[None]]

@@ -1,10 +1,15 @@
-"""Reply → plain text for the terminal. Pure: same reply, same text."""
+"""Reply → plain text for the terminal. Pure: same reply (and width), same text.
+
+Given a width (an interactive terminal's), prose, list items and trace steps fold at it with a
+hanging indent; preformatted text (diagrams, examples) never folds. Without one (piped output)
+every block line stays whole."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import assert_never
 
+from bot.console.wrap import fold
 from engine.replies import (
     Block,
     Buttons,
@@ -28,42 +33,45 @@ from engine.replies import (
 from engine.scheduling import Delivery
 
 
-def render(reply: Reply, now: datetime) -> str:
-    parts = [text for block in reply.blocks if (text := _block(block, now))]
+def render(reply: Reply, now: datetime, width: int | None = None) -> str:
+    parts = [text for block in reply.blocks if (text := _block(block, now, width))]
     return "\n".join(parts)
 
 
-def render_delivery(delivery: Delivery, now: datetime) -> str:
+def render_delivery(delivery: Delivery, now: datetime, width: int | None = None) -> str:
     """A marker line saying this was scheduled (and late, if it was), then the reply."""
     if delivery.private:
         where = f"for {delivery.user_id} only"
     else:
         where = f"in #{delivery.channel_id}" if delivery.channel_id else "in your own space"
     late = ", late" if delivery.late else ""
-    return f"[scheduled post {where}{late}]\n{render(delivery.reply, now)}"
+    return f"[scheduled post {where}{late}]\n{render(delivery.reply, now, width)}"
 
 
-def _block(block: Block, now: datetime) -> str:
+def _block(block: Block, now: datetime, width: int | None) -> str:
     match block:
         case Heading(text):
-            return text
+            return fold(text, width)
         case Paragraph(spans):
-            return "".join(
-                strip_controls(s.text) if s.style is SpanStyle.USER_TEXT else s.text for s in spans
+            return fold(
+                "".join(
+                    strip_controls(s.text) if s.style is SpanStyle.USER_TEXT else s.text
+                    for s in spans
+                ),
+                width,
             )
         case Fields(items):
-            width = min(max((len(k) for k, _ in items), default=0), 60)
-            return "\n".join(f"  {k.ljust(width)}  {v}" for k, v in items)
+            return _fields(items, width)
         case Checklist(items):
-            return "\n".join(_checklist_line(i) for i in items)
+            return "\n".join(fold(_checklist_line(i), width, indent=6) for i in items)
         case TraceSteps():
-            return _trace(block)
+            return _trace(block, width)
         case Preformatted(text):
             return text
         case Deadline(at, label):
-            return f"{label}: {_relative(at, now)}"
+            return fold(f"{label}: {_relative(at, now)}", width)
         case Notice(text, level):
-            return text if level is NoticeLevel.INFO else f"! {text}"
+            return fold(text if level is NoticeLevel.INFO else f"! {text}", width, indent=2)
         case Buttons():
             return ""  # the console already shows everything a button would reveal
         case Figure():
@@ -82,11 +90,21 @@ def _checklist_line(item: ChecklistItem) -> str:
     return line + (f": {item.detail}" if item.detail else "")
 
 
-def _trace(block: TraceSteps) -> str:
+def _fields(items: tuple[tuple[str, str], ...], width: int | None) -> str:
+    """Keys in a column, values beside them; a value that folds stays in its column."""
+    column = min(max((len(k) for k, _ in items), default=0), 60)
+    if width is not None and column + 4 > width // 2:
+        column = 0  # a key column wider than half the line leaves the values no room
+    return "\n".join(fold(f"  {k.ljust(column)}  {v}", width, indent=column + 4) for k, v in items)
+
+
+def _trace(block: TraceSteps, width: int | None) -> str:
     """Every step at once: a terminal scrolls, it has no buttons to step with."""
-    lines = [block.title]
-    lines += [f"{step.n}/{step.total} {step.text} {step_timing(step)}" for step in block.steps]
-    lines.append(block.summary)
+    lines = [fold(block.title, width)]
+    for step in block.steps:
+        number = f"{step.n}/{step.total} "
+        lines.append(fold(f"{number}{step.text} {step_timing(step)}", width, len(number)))
+    lines.append(fold(block.summary, width))
     return "\n".join(lines)
 
 

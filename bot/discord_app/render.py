@@ -57,6 +57,7 @@ from engine.replies import (
     Visibility,
     step_timing,
 )
+from engine.text.counts import count
 
 BUTTON_STYLES = {ButtonStyle.PRIMARY: 1, ButtonStyle.SECONDARY: 2, ButtonStyle.DANGER: 4}
 NOTICE_LOOK = {
@@ -110,7 +111,7 @@ def render(reply: Reply, now: datetime) -> DiscordMessage:
         b for block in reply.blocks if isinstance(block, Buttons) for b in block.buttons
     )
     if hidden:
-        drafts.text(Section(f"{lim.MARKER} {hidden} more button(s) not shown."))
+        drafts.text(Section(f"{lim.MARKER} {count(hidden, 'more button')} not shown."))
     filled = [draft for draft in drafts.items if not draft.empty]
     shown = filled[: lim.EMBEDS]  # the 6,000 characters go to embeds that can be sent
     fit_budget(shown)

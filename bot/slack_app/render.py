@@ -63,6 +63,7 @@ from engine.replies import (
     TraceSteps,
     Visibility,
 )
+from engine.text.counts import count
 
 ACTION_ID_PATTERN = re.compile(r"^r\d+:")
 BUTTON_STYLES = {ButtonStyle.PRIMARY: "primary", ButtonStyle.DANGER: "danger"}
@@ -93,7 +94,7 @@ def render(reply: Reply, *, now: datetime | None = None) -> SlackMessage:
     for block in reply.blocks:
         parts.add(block)
     if parts.hidden:
-        parts.items.append(Context(f"{lim.MARKER} {parts.hidden} more button(s) not shown."))
+        parts.items.append(Context(f"{lim.MARKER} {count(parts.hidden, 'more button')} not shown."))
     fit_budget(parts.items, _NOTE_RESERVE)
     blocks = enforce(pack(parts.items)) or [section(EMPTY)]
     return SlackMessage(fallback_text(reply, now), blocks, reply.visibility is Visibility.PRIVATE)

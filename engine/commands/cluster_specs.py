@@ -13,6 +13,7 @@ from engine.commands.options import CommandSpec, Converter, OptionSpec, Raw
 from engine.commands.options import choice as _choice
 from engine.commands.options import word as _word
 from engine.sim.config import DEFAULT_SLOW_MS, LIMITS, Balancer, Layer, LbAlgorithm
+from engine.text.cluster_set import check_cluster_changes
 
 
 def _int_in(name: str) -> Converter:
@@ -156,6 +157,7 @@ CLUSTER = CommandSpec(
             _build_set,
             _SET_OPTIONS,
             keyword=True,
+            check_line=check_cluster_changes,
             examples=(
                 "/cluster set lb=least-connections servers=4",
                 "/cluster set replicas=2 lag=500 ryw=on",

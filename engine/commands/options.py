@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.commands import types as t
+from engine.text.zones import parse_time_zone
 
 Raw = str | int | float | bool
 Converter = Callable[[Raw], Any]
@@ -66,6 +66,10 @@ class CommandSpec:
     # Its rules ask whether the caller is a channel admin (help says so; the Tutor asks
     # `Actor.admin_check` only for such commands).
     admin_only: bool = False
+    # A keyword command's check of a whole line: the (key, value) pairs as typed and converted,
+    # a key given twice kept twice; raises ValueError (one clause) at a contradiction. None:
+    # only that each key is given once.
+    check_line: Callable[[Sequence[tuple[str, Any]]], None] | None = None
 
     def sub(self, name: str) -> CommandSpec | None:
         return next((s for s in self.subcommands if s.name == name), None)
@@ -97,13 +101,9 @@ def choice(*choices: str) -> Converter:
 
 
 def timezone_name(raw: Raw) -> str:
-    text = str(raw).strip()
-    if re.fullmatch(r"[A-Za-z0-9_+\-/]{1,40}", text) and not text.startswith("/"):
-        try:
-            return ZoneInfo(text).key
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    raise ValueError(f"'{text[:40]}' is not a time zone; use a name like Europe/Berlin or UTC")
+    """The canonical key of a zone typed in any case (`utc`, `europe/berlin`); a bare city or
+    a near miss is refused with the zones to write instead (engine.text.zones)."""
+    return parse_time_zone(str(raw))
 
 
 def record_id(raw: Raw) -> int:

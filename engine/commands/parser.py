@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from engine.commands import types as t
 from engine.commands.specs import BY_NAME, CommandSpec, Raw, usage_line
 from engine.errors import UsageError
+from engine.sim.request import Method
 
 # Unicode category Cc (C0 and C1 controls, DEL), except tab and line breaks.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_METHODS = frozenset(m.value for m in Method)
 # The longest line: an /answer of 4,000 characters plus the command itself.
 MAX_LINE = 4_100
 
@@ -28,7 +30,26 @@ def parse_text(line: str) -> t.Command:
     if not tokens:
         raise UsageError("Type a command, like /trace GET /u/7.", "/help")
     name = tokens[0].removeprefix("/").lower()
+    if name not in BY_NAME:
+        _check_bare_request(tokens)
     return parse_args(name, tokens[1:])
+
+
+def _check_bare_request(tokens: list[str]) -> None:
+    """A request typed without its command (`GET /u/7`, or `/u/7` alone) is a trace the user
+    meant: say so, with the line to type, rather than "no command /get"."""
+    first = tokens[0]
+    is_method = first.upper() in _METHODS and len(tokens) == 2 and tokens[1].startswith("/")
+    is_path = len(tokens) == 1 and first.startswith("/") and "/" in first[1:]
+    if not (is_method or is_path):
+        return
+    request = f"{first.upper()} {tokens[1]}" if is_method else f"GET {first}"
+    shown = _printable(request, limit=60)
+    raise UsageError(
+        f"That reads as a request. Did you mean /trace {shown}?",
+        "Usage: " + usage_line(BY_NAME["trace"]),
+        f"/trace {shown}",
+    )
 
 
 def form_of_text(line: str) -> str | None:
@@ -168,7 +189,7 @@ def _keyword_values(
     spec: CommandSpec, parent: CommandSpec | None, args: list[str]
 ) -> dict[str, Any]:
     known = {o.name: o for o in spec.options}
-    values: dict[str, Any] = {}
+    typed: list[tuple[str, Any]] = []  # in the order typed, a key given twice kept twice
     for token in _joined_words(known, args):
         key, sep, raw = token.partition("=")
         key = key.lower()
@@ -183,8 +204,29 @@ def _keyword_values(
             raise _usage(
                 spec, parent, f"Unknown setting '{key[:30]}'.{hint} {_settings(spec, parent)}"
             )
-        values[key] = _convert(spec, parent, key, option.convert, raw)
-    return values
+        typed.append((key, _convert(spec, parent, key, option.convert, raw)))
+    try:
+        (spec.check_line or _each_once)(typed)
+    except ValueError as exc:
+        raise _usage(spec, parent, sentence(str(exc), known)) from None
+    return dict(typed)
+
+
+def sentence(clause: str, names: Collection[str] = ()) -> str:
+    """A converter's clause as a sentence: a capital and a full stop, but a setting's name at
+    its start stays as it is typed (`max_fails: …`, not `Max_fails: …`)."""
+    first = clause.split(" ", 1)[0].rstrip(":,;")
+    head = clause[:1] if first in names else clause[:1].upper()
+    return f"{head}{clause[1:]}."
+
+
+def _each_once(typed: list[tuple[str, Any]]) -> None:
+    """A key given twice in one line is a contradiction, not a last-one-wins."""
+    seen: set[str] = set()
+    for key, _ in typed:
+        if key in seen:
+            raise ValueError(f"{key} is given twice; give each setting once")
+        seen.add(key)
 
 
 def _joined_words(known: Mapping[str, Any], args: list[str]) -> list[str]:

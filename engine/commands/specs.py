@@ -90,13 +90,26 @@ LEARN = CommandSpec(
     private=True,
 )
 
+
+def _help(command: str | None, subcommand: str | None) -> t.HelpCommand:
+    """`/help cluster kill`: a subcommand only of a command that has subcommands (which one
+    exists is for help to say, with a suggestion)."""
+    spec = BY_NAME.get(command or "")
+    if subcommand is not None and spec is not None and not spec.subcommands:
+        raise ValueError(f"/{spec.name} has no subcommands; /help {spec.name} explains it")
+    return t.HelpCommand(command, subcommand)
+
+
 HELP = CommandSpec(
     name="help",
     summary="list the commands, or explain one",
-    usage="[command]",
-    build=lambda v: t.HelpCommand(v.get("command")),
-    options=(OptionSpec("command", "a command name", lambda raw: _word(str(raw).lstrip("/"))),),
-    examples=("/help trace",),
+    usage="[command] [subcommand]",
+    build=lambda v: _help(v.get("command"), v.get("subcommand")),
+    options=(
+        OptionSpec("command", "a command name", lambda raw: _word(str(raw).lstrip("/"))),
+        OptionSpec("subcommand", "one of its subcommands, like kill for /cluster", _word),
+    ),
+    examples=("/help trace", "/help cluster kill"),
     private=True,
 )
 

@@ -143,6 +143,7 @@ class LearnCommand(LessonFamily):
 @dataclass(frozen=True, slots=True)
 class HelpCommand(LessonFamily):
     command: str | None = None
+    subcommand: str | None = None  # `/help cluster kill`
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from engine.sim.nodes import app_name, primary_name, replica_name
 from engine.sim.state import AppServer, ClusterState
 from engine.sim.trace import Outcome as SimOutcome
 from engine.sim.trace import Trace
+from engine.text.counts import count
 
 _OUTCOMES = {
     SimOutcome.HIT: Outcome.HIT,
@@ -241,7 +242,7 @@ def _caption(state: ClusterState) -> tuple[str, ...]:
     )
     cache = f"cache {cfg.cache} keys, LRU, TTL {cfg.ttl} s" if cfg.cache else "no cache (cache=0)"
     replicas = (
-        f"{cfg.replicas} replica(s) per database, lag {cfg.lag} ms"
+        f"{count(cfg.replicas, 'replica')} per database, lag {cfg.lag} ms"
         if cfg.replicas
         else ("no read replicas")
     )

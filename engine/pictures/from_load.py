@@ -33,6 +33,7 @@ from engine.pictures.chart import (
 )
 from engine.pictures.charts import chart
 from engine.pictures.states import MarkerKind
+from engine.text.counts import count
 
 UTILISATION_CAP = 200.0  # % drawn at most
 SWEEP_POINTS = 25  # points of the utilisation-over-rate lines
@@ -266,7 +267,8 @@ def climb_chart(state: ClimbState, content: LoadContent) -> Chart | None:
     ]
     wrong = sum(not m.in_order for m in moves)
     return chart(
-        f"/climb: {len(moves)} rung(s), held {_count(state.held)} of {_count(state.target)} req/s",
+        f"/climb: {count(len(moves), 'rung')}, "
+        f"held {_count(state.held)} of {_count(state.target)} req/s",
         panels,
         subtitle=f"{wrong} out of order · budget ${state.budget_usd:,.0f} a month",
         x_label="rung",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from engine.pictures.chart import Chart, LinePanel, Series
 from engine.pictures.charts import chart
+from engine.text.counts import count
 
 TREND_WINDOW = 3  # the same three attempts the text trend compares
 
@@ -32,6 +33,8 @@ def progress_chart(
     return chart(
         title,
         [panel],
-        subtitle=f"{len(attempts)} attempt(s); the last covered {last[0]} of {last[1]} items",
+        subtitle=(
+            f"{count(len(attempts), 'attempt')}; the last covered {last[0]} of {last[1]} items"
+        ),
         x_label="attempt",
     )

@@ -8,6 +8,7 @@ from engine.sim.lb.haproxy_checks import next_change
 from engine.sim.lb.names import settings_line
 from engine.sim.nodes import primary_name, replica_name
 from engine.sim.state import ClusterState, DataNode
+from engine.text.counts import count
 
 
 def draw(state: ClusterState) -> str:
@@ -33,8 +34,8 @@ def draw(state: ClusterState) -> str:
     lines.append(f"{replication} · {pin}")
     stats = state.stats
     lines.append(
-        f"t={state.now_ms / 1000:.2f} s · {stats.requests} requests · "
-        f"{stats.db_reads} DB reads · {stats.db_writes} DB writes · "
+        f"t={state.now_ms / 1000:.2f} s · {count(stats.requests, 'request')} · "
+        f"{count(stats.db_reads, 'DB read')} · {count(stats.db_writes, 'DB write')} · "
         f"{stats.errors} failed · seed {state.seed}"
     )
     return "\n".join(lines)
@@ -71,9 +72,9 @@ def _server_state(state: ClusterState, index: int) -> str:
     if server.slow_ms:
         text += f" · slow (+{server.slow_ms:.0f} ms)"
     if state.config.sticky and server.sessions:
-        text += f" · {len(server.sessions)} session(s) in memory"
+        text += f" · {count(len(server.sessions), 'session')} in memory"
     if state.config.local_cache:
-        text += f" · {len(server.local)} local key(s)"
+        text += f" · {count(len(server.local), 'local key')}"
     return text
 
 
@@ -82,7 +83,7 @@ def _balancer_view(state: ClusterState, index: int) -> str:
     if cfg.balancer is Balancer.NGINX:
         if len(state.servers) > 1 and nginx.is_failed(state, index):
             fails = server.peer[nginx.FAILS]
-            return f"skipped by nginx after {fails} failure(s), for fail_timeout"
+            return f"skipped by nginx after {count(fails, 'failure')}, for fail_timeout"
         return "nginx sends it traffic (no active checks)"
     change = next_change(state, index)
     when = f", changes at about t={change / 1000:.2f} s" if change is not None else ""

@@ -12,6 +12,7 @@ from engine.errors import RungsError
 from engine.sim.hashing import shard_of
 from engine.sim.nodes import NodeKind, node_name, parse_node, primary_name, replica_name
 from engine.sim.state import MAX_REMEMBERED_KEYS, ClusterState, DataNode, remember
+from engine.text.counts import count
 
 
 def promote(state: ClusterState, name: str) -> str:
@@ -60,7 +61,7 @@ def _switchover(
     state.replicas[shard][slot] = old
     return (
         f"Planned switchover: {primary_name(state, shard)} stopped taking writes, {label} "
-        f"caught up on {len(pending)} pending write(s) and took over as the primary (it is "
+        f"caught up on {count(len(pending), 'pending write')} and took over as the primary (it is "
         f"{primary_name(state, shard)} now); nothing is lost. The old primary now follows "
         f"it, in {label}'s place."
     )
@@ -101,7 +102,8 @@ def _lost_text(state: ClusterState, lost: list[str]) -> str:
         else ""
     )
     return (
-        f"{len(lost)} write(s) the old primary acknowledged (its clients got a success) had not "
+        f"{count(len(lost), 'write')} the old primary acknowledged (its clients got a success) "
+        "had not "
         f"reached the replica when it died, and are lost: {listed}. Asynchronous replication "
         "trades this for speed; synchronous replication (RDS Multi-AZ instances, a synchronous "
         "standby in PostgreSQL) loses no committed write, and Patroni's "

@@ -9,6 +9,7 @@ from engine.sim.lb.haproxy_checks import next_change
 from engine.sim.nodes import NodeKind, NodeRef, node_name, parse_node
 from engine.sim.sessions import forget_server
 from engine.sim.state import ClusterState, DataNode, cache_clear
+from engine.text.counts import count
 
 KILL_MODES = ("process", "host")
 
@@ -53,9 +54,9 @@ def _kill_app(state: ClusterState, index: int, *, host: bool) -> str:
     )
     text = f"{what} {_noticed(state, index)}"
     if lost:
-        text += f" {lost} request(s) in flight on {label} were cut off."
+        text += f" {count(lost, 'request')} in flight on {label} {_were(lost)} cut off."
     if sessions:
-        text += f" {sessions} session(s) held in its memory are gone."
+        text += f" {count(sessions, 'session')} held in its memory {_are(sessions)} gone."
     return text
 
 
@@ -81,7 +82,7 @@ def _noticed(state: ClusterState, index: int) -> str:
     )
     wait = max(0.1, round((change - state.now_ms) / 1000 + 0.05, 1))
     return (
-        f"HAProxy does not know yet: until {fails} health check(s) in a row fail{start}, it "
+        f"HAProxy does not know yet: until {_checks_fail(fails)}{start}, it "
         f"keeps sending {label} traffic. It will be marked DOWN at about "
         f"t={change / 1000:.2f} s; trace a few requests, then /cluster wait {wait:g} to watch."
     )
@@ -94,7 +95,7 @@ def _kill_cache(state: ClusterState) -> str:
     dropped = len(state.cache)
     cache_clear(state)  # an in-memory cache restarts empty
     return (
-        f"cache has crashed and lost its {dropped} key(s). Every read now falls through "
+        f"cache has crashed and lost its {count(dropped, 'key')}. Every read now falls through "
         "to the database: at scale, that is how a cache restart knocks over the "
         "database (/learn caching)."
     )
@@ -202,3 +203,16 @@ def data_node(state: ClusterState, ref: NodeRef) -> DataNode:
     if ref.kind is NodeKind.PRIMARY:
         return state.primaries[ref.index]
     return state.replicas[ref.index][ref.replica]
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def _checks_fail(n: int) -> str:
+    """ "1 health check fails", "3 health checks in a row fail"."""
+    return "1 health check fails" if n == 1 else f"{n:,} health checks in a row fail"

@@ -13,6 +13,7 @@ from engine.sim.lb.names import settings_line
 from engine.sim.movement import movement_notes
 from engine.sim.sessions import forget_server
 from engine.sim.state import ClusterState, new_cluster, resize
+from engine.text.counts import count
 
 
 def wait(state: ClusterState, seconds: float) -> str:
@@ -45,9 +46,14 @@ def _describe_wait(seconds: float, report: TimeReport, state: ClusterState) -> s
             else f"Traffic goes to {', '.join(f'app-{i}' for i in up)}."
         )
     if report.expired:
-        parts.append(f"{report.expired} cache key(s) reached their TTL and expired.")
+        parts.append(
+            f"{count(report.expired, 'cache key')} reached "
+            f"{'its' if report.expired == 1 else 'their'} TTL and expired."
+        )
     if report.replicated and cfg.replicas:
-        parts.append(f"Replicas applied {report.replicated} pending write(s); they are caught up.")
+        parts.append(
+            f"Replicas applied {count(report.replicated, 'pending write')}; they are caught up."
+        )
     if len(parts) == 1:
         parts.append("Nothing else changed.")
     return " ".join(parts)
@@ -130,7 +136,8 @@ def _removed_servers(state: ClusterState, servers: int) -> list[str]:
         if users:
             shown = ", ".join(users[:5]) + (" …" if len(users) > 5 else "")
             notes.append(
-                f"app-{index} is removed with {len(users)} session(s) in its memory ({shown}): "
+                f"app-{index} is removed with {count(len(users), 'session')} in its memory "
+                f"({shown}): "
                 "those users are logged out and must sign in again. With stateless servers "
                 "scaling in loses nothing."
             )

@@ -43,7 +43,7 @@ from engine.tutor.pictures import PicturePreference
 from engine.tutor.presenters.errors import error_reply, internal_error_reply
 from engine.tutor.repositories.clusters import ClusterRepository, Unsaved
 from engine.tutor.saving import ReplyThenSave, SaveTasks
-from engine.tutor.suggestions import suggestions
+from engine.tutor.suggestions import MAX_SUGGESTIONS, suggestions
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +116,16 @@ class Tutor:
         await self._saves.all_done()
 
     def suggestions(
-        self, command: str, subcommand: str | None, option: str | None, typed: str
+        self,
+        command: str,
+        subcommand: str | None,
+        option: str | None,
+        typed: str,
+        limit: int | None = MAX_SUGGESTIONS,
     ) -> list[str]:
         """Completions for a command's option, as its spec says (drill ids and topics, lesson
-        topics); none for an option that suggests nothing."""
-        return suggestions(self._content, command, subcommand, option, typed)
+        topics); none for an option that suggests nothing; at most `limit` (None: all)."""
+        return suggestions(self._content, command, subcommand, option, typed, limit)
 
     # --- durable jobs ----------------------------------------------------------------------------
 

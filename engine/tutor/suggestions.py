@@ -12,10 +12,16 @@ MAX_SUGGESTIONS = 25  # Discord shows at most 25
 
 
 def suggestions(
-    content: Content, command: str, subcommand: str | None, option: str | None, typed: str
+    content: Content,
+    command: str,
+    subcommand: str | None,
+    option: str | None,
+    typed: str,
+    limit: int | None = MAX_SUGGESTIONS,
 ) -> list[str]:
     """Names containing `typed` (case-insensitive) for the option (None: the command's first
-    option that suggests anything); none for an option that suggests nothing."""
+    option that suggests anything); none for an option that suggests nothing. At most `limit`
+    (None: all, for a terminal's completion menu, which scrolls)."""
     spec = BY_NAME.get(command)
     if spec is not None and spec.subcommands:
         spec = spec.sub(subcommand or spec.default_sub or "")
@@ -29,7 +35,7 @@ def suggestions(
     if wanted is None or wanted.suggests is None:
         return []
     lowered = typed.lower()
-    return [n for n in _names(content, wanted.suggests) if lowered in n][:MAX_SUGGESTIONS]
+    return [n for n in _names(content, wanted.suggests) if lowered in n][:limit]
 
 
 def _names(content: Content, source: Suggest) -> list[str]:

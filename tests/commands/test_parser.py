@@ -18,7 +18,7 @@ from engine.commands import types as t
 from engine.commands.buttons import parse_button
 from engine.commands.help import help_reply
 from engine.commands.parser import parse_command, parse_options, parse_text
-from engine.commands.specs import CLUSTER, COMMANDS, usage_line
+from engine.commands.specs import BY_NAME, CLUSTER, COMMANDS, usage_line
 from engine.errors import UsageError
 from engine.replies import Fields, Heading, Notice, Paragraph, Preformatted, Reply
 from engine.sim.config import Layer, LbAlgorithm
@@ -455,7 +455,8 @@ BAD_LINES: list[tuple[str, str, str]] = [
     ("/trace GET /u/7 please", "please", "/trace <METHOD> <path>"),
     ("/learn load balancers", "balancers", "/learn [topic]"),
     ("/learn ???", "???", "/learn [topic]"),
-    ("/help trace cluster", "cluster", "/help [command]"),
+    ("/help trace cluster", "no subcommands", "/help [command] [subcommand]"),
+    ("/help cluster kill app-1", "app-1", "/help [command] [subcommand]"),
     ("", "command", "/help"),
     ("   \t ", "command", "/help"),
     ("/", "no command", "/help"),
@@ -603,3 +604,47 @@ def test_help_for_an_unknown_command_is_a_usage_error() -> None:
     error = usage_error(help_reply, "tarce")
     assert_short_reason(error)
     assert "tarce" in error.message
+
+
+# --- help for every subcommand, and a request typed without /trace ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "sub"),
+    [(spec.name, sub.name) for spec in BY_NAME.values() for sub in spec.subcommands],
+)
+def test_help_explains_every_subcommand_in_full(command: str, sub: str) -> None:
+    assert parse_text(f"/help {command} {sub}") == t.HelpCommand(command, sub)
+    text = reply_text(help_reply(command, sub))
+    spec = BY_NAME[command]
+    leaf = spec.sub(sub)
+    assert leaf is not None
+    assert text.startswith(f"/{command} {sub}: {leaf.summary}")
+    assert f"/{command} {sub} {leaf.usage}".rstrip() in text
+    for option in leaf.options:
+        assert option.name in text
+
+
+def test_help_of_an_unknown_subcommand_suggests_one() -> None:
+    error = usage_error(help_reply, "cluster", "klil")
+    assert error.message == "/cluster has no 'klil'. Did you mean /help cluster kill?"
+    assert error.suggestion == "/help cluster kill"
+
+
+@pytest.mark.parametrize(
+    ("line", "suggestion"),
+    [
+        ("GET /u/7", "/trace GET /u/7"),
+        ("delete /u/9", "/trace DELETE /u/9"),
+        ("/u/7", "/trace GET /u/7"),
+    ],
+)
+def test_a_request_without_trace_suggests_the_trace(line: str, suggestion: str) -> None:
+    error = usage_error(parse_text, line)
+    assert error.suggestion == suggestion
+    assert error.message == f"That reads as a request. Did you mean {suggestion}?"
+
+
+def test_a_keyword_given_twice_is_refused_for_every_keyword_command() -> None:
+    error = usage_error(parse_text, "/settings leaderboard=on leaderboard=off")
+    assert error.message == "leaderboard is given twice; give each setting once."

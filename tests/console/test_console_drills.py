@@ -63,6 +63,6 @@ def test_a_team_drills_and_progress_survives_a_restart(tmp_path: Path) -> None:
     assert "covered 0/10" in bob
 
     third = console(db, "/forget-me\n/forget-me confirm\n/progress\n:user bob\n/progress\n")
-    assert "record(s) about you deleted" in third
+    assert "about you deleted" in third
     assert "No drills yet" in third
     assert third.count("Drills done") == 1  # bob's progress is untouched

@@ -457,7 +457,7 @@ def test_content_check_reports_every_cross_reference_problem(tmp_path: Path) -> 
         assert line[0].startswith(str(folder / "lessons.yaml") + ":"), line[0]
         assert reason in line[0], line[0]
     assert "Did you mean /trace?" in _problem_line(output, "lessons.2.try.1")
-    assert "3 problem(s)" in output
+    assert "3 problems in" in output
 
 
 def test_content_check_reports_every_problem_of_a_file_at_once(tmp_path: Path) -> None:

@@ -200,7 +200,7 @@ def test_discord_keeps_every_button_up_to_25(reply: Reply, message: DiscordMessa
         assert sent["style"] == {"primary": 1, "secondary": 2, "danger": 4}[button.style]
         assert _label_kept(button, str(sent["label"]))
     if len(wanted) > len(shown):
-        assert f"{len(wanted) - len(shown)} more button(s) not shown" in descriptions(message)
+        assert f"{len(wanted) - len(shown)} more buttons not shown" in descriptions(message)
 
 
 def _label_kept(button: Button, label: str) -> bool:

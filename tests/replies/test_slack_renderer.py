@@ -250,7 +250,7 @@ def test_slack_keeps_every_button_up_to_25(reply: Reply, message: SlackMessage) 
         e["text"] for b in message.blocks if b["type"] == "context" for e in b["elements"]
     )
     if len(wanted) > 25:
-        assert f"{len(wanted) - 25} more button(s) not shown" in notes
+        assert f"{len(wanted) - 25} more buttons not shown" in notes
 
 
 def _label_kept(button: Button, label: str) -> bool:

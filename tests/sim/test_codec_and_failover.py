@@ -58,7 +58,7 @@ def test_failover_loses_the_writes_not_yet_shipped(run: Run, do: Do) -> None:
     text = do("/cluster promote replica-0")
     assert text.startswith("Failover: replica-0 is promoted and is the primary now (db).")
     assert "replica-1 now follows the new primary." in text
-    assert "1 write(s) the old primary acknowledged" in text
+    assert "1 write the old primary acknowledged" in text
     assert "are lost: user:8 (t=1.05 s)" in text
     assert "user:7" not in text
     lost = run("GET /u/8", user="bob")

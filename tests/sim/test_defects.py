@@ -365,7 +365,7 @@ def test_scaling_in_says_whose_sessions_are_lost(run: Run, do: Do) -> None:
     run("GET /u/3", user="cid")  # round-robin: cid's session lives on app-2
     assert do("/cluster set servers=2") == (
         "Cluster updated: servers=2. round-robin has no key affinity, so no key 'moves': the "
-        "rotation simply has 2 servers now. app-2 is removed with 1 session(s) in its memory "
+        "rotation simply has 2 servers now. app-2 is removed with 1 session in its memory "
         "(cid): those users are logged out and must sign in again. With stateless servers "
         "scaling in loses nothing. HAProxy model: balance roundrobin; check inter 2s fall 3 "
         "rise 2; retries 3; option redispatch (on here; HAProxy's own default is off); timeout "

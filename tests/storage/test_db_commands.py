@@ -47,7 +47,7 @@ def test_rungs_db_upgrade_prints_the_version(
     assert main(["db", "upgrade", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     last = migrations("sqlite")[-1].number
-    assert f"applied 1 migration(s) ({last:04d})" in out
+    assert f"applied 1 migration ({last:04d})" in out
     assert f"Schema version {last} (sqlite" in out
     assert main(["db", "upgrade", "--db", str(db)]) == 0
     assert "nothing to apply" in capsys.readouterr().out

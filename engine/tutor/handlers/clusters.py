@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar, assert_never
 
 from engine.commands import types as t
+from engine.commands.parser import sentence
 from engine.commands.specs import CLUSTER, usage_line
 from engine.errors import NotFoundError, UsageError
 from engine.pictures.from_cluster import cluster_diagram, trace_animation
@@ -21,6 +22,7 @@ from engine.sim.latency import Latencies
 from engine.sim.request import Request
 from engine.sim.state import ClusterState
 from engine.sim.trace import run_request
+from engine.text.cluster_set import check_cluster_changes
 from engine.tutor import trace_codec
 from engine.tutor.actor import Actor
 from engine.tutor.pictures import PicturePreference
@@ -168,6 +170,7 @@ def apply(state: ClusterState, command: ClusterChange) -> str:
         case t.ClusterResetCommand(seed):
             return operations.reset(state, seed)
         case t.ClusterSetCommand(changes):
+            _check_against(state, changes)
             return operations.apply_settings(state, dict(changes))
         case t.ClusterKillCommand(node, mode):
             return faults.kill(state, node, mode)
@@ -185,11 +188,23 @@ def apply(state: ClusterState, command: ClusterChange) -> str:
             assert_never(command)
 
 
+def _check_against(state: ClusterState, changes: tuple[tuple[str, object], ...]) -> None:
+    """What the parser could not see: a setting of the other balancer's model, on a line that
+    does not name the balancer, contradicts the balancer this cluster models now."""
+    try:
+        check_cluster_changes(changes, state.config.balancer.value)
+    except ValueError as exc:
+        raise UsageError(sentence(str(exc), _SET_KEYS), _SET_USAGE) from None
+
+
 def _cluster_title(actor: Actor) -> str:
     where = f"#{actor.channel_id}" if actor.channel_id else f"{actor.display_name}'s own"
     return f"Cluster ({where})"
 
 
+_SET = CLUSTER.sub("set")
+_SET_USAGE = "Usage: " + usage_line(_SET, CLUSTER) if _SET is not None else ""
+_SET_KEYS = frozenset(o.name for o in _SET.options) if _SET is not None else frozenset()
 # The commands that name a node, and the usage to show when the node does not exist.
 _NODE_USAGE: dict[type, str] = {
     kind: "Usage: " + usage_line(sub, CLUSTER)

@@ -21,8 +21,8 @@ class LessonHandler:
         match command:
             case t.LearnCommand(topic):
                 return self._learn(topic)
-            case t.HelpCommand(name):
-                return help_reply(name)
+            case t.HelpCommand(name, sub):
+                return help_reply(name, sub)
             case _:
                 assert_never(command)
 

@@ -31,6 +31,7 @@ from engine.replies import (
     Visibility,
 )
 from engine.team.scores import POINTS_RULE, Standing, TeamResult
+from engine.text.counts import count
 
 PUBLIC = Visibility.PUBLIC
 USER = SpanStyle.USER_TEXT
@@ -175,7 +176,7 @@ def _standing(standing: Standing) -> tuple[str, str]:
     if standing.contradicted:
         parts.append(f"{standing.contradicted} contradicted")
     if standing.traps:
-        parts.append(f"{standing.traps} trap(s)")
+        parts.append(count(standing.traps, "trap"))
     if standing.bare_list:
         parts.append("a list of terms")
     best = " (best)" if standing.best else ""
@@ -192,7 +193,7 @@ def leaderboard(rows: Sequence[BoardRow], period_label: str, caller_hidden: bool
                 tuple(
                     (
                         f"{rank}. {r.display_name}",
-                        f"{r.points} points · {r.challenges} challenge(s)",
+                        f"{count(r.points, 'point')} · {count(r.challenges, 'challenge')}",
                     )
                     for rank, r in enumerate(rows, start=1)
                 )

@@ -27,6 +27,7 @@ from engine.replies import (
     format_duration,
 )
 from engine.study.streaks import FREEZE_RULE
+from engine.text.counts import count
 from engine.text.dates import day_label
 
 
@@ -184,7 +185,7 @@ def progress_reply(
     trend = {"up": "improving", "down": "slipping", "steady": "steady"}.get(progress.trend, "")
     rows = [
         ("Drills done", str(progress.done)),
-        ("Streak", streak or f"{progress.streak_days} day(s) in a row"),
+        ("Streak", streak or f"{count(progress.streak_days, 'day')} in a row"),
     ]
     if trend:
         rows.append(("Coverage trend", trend))
@@ -232,7 +233,7 @@ def _days(span: timedelta) -> str:
     hours = span.total_seconds() / 3600
     if hours < 24:
         return f"{max(hours, 0):.0f} h"
-    return f"{hours / 24:.0f} day(s)"
+    return count(round(hours / 24), "day")
 
 
 def timing(deadline: datetime, now: datetime) -> str:

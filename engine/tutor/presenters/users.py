@@ -8,6 +8,7 @@ from engine.commands import buttons
 from engine.ports import ChannelSettings, UserSettings
 from engine.replies import Button, Buttons, ButtonStyle, Fields, Notice, NoticeLevel, Reply
 from engine.study.reminders import ReminderSetting, setting_text
+from engine.text.counts import count
 
 
 def settings_reply(
@@ -61,4 +62,6 @@ def forget_me_asked() -> Reply:
 
 
 def forgotten(deleted: int) -> Reply:
-    return Reply((Notice(f"Done: {deleted} record(s) about you deleted. /progress is empty now."),))
+    return Reply(
+        (Notice(f"Done: {count(deleted, 'record')} about you deleted. /progress is empty now."),)
+    )
