@@ -29,6 +29,8 @@ from engine.tutor import Actor, Tutor
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
 
+    from bot.console.history import PrivateHistory
+
 log = logging.getLogger(__name__)
 
 PLATFORM = "console"
@@ -137,11 +139,12 @@ async def run_piped(console: Console, source: TextIO) -> None:
 async def run_interactive(console: Console, history: Path) -> None:
     """A prompt with line editing and history (prompt_toolkit), until Ctrl-D or `exit`."""
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory
     from prompt_toolkit.patch_stdout import patch_stdout
 
-    history.parent.mkdir(parents=True, exist_ok=True)
-    session: PromptSession[str] = PromptSession(history=FileHistory(str(history)))
+    from bot.console.history import PrivateHistory
+
+    kept = PrivateHistory(history)
+    session: PromptSession[str] = PromptSession(history=kept)
     console.emit(
         "Rungs: a system-design tutor. Try /trace GET /u/7 (twice), /cluster show, "
         "/learn, /help. Ctrl-D or exit to leave."
@@ -152,12 +155,14 @@ async def run_interactive(console: Console, history: Path) -> None:
         # appear above it instead of over it.
         console.write_to(sys.stdout)
         try:
-            await _prompt_loop(console, session)
+            await _prompt_loop(console, session, kept)
         finally:
             console.write_to(original)
 
 
-async def _prompt_loop(console: Console, session: PromptSession[str]) -> None:
+async def _prompt_loop(
+    console: Console, session: PromptSession[str], history: PrivateHistory
+) -> None:
     while True:
         try:
             line = await session.prompt_async(_prompt(console.speaker))
@@ -168,6 +173,7 @@ async def _prompt_loop(console: Console, session: PromptSession[str]) -> None:
         if line.strip() in ("exit", "quit", ":quit", ":exit"):
             return
         await console.handle_line(line)
+        history.handled(line)
 
 
 def _prompt(speaker: Speaker) -> str:

@@ -26,6 +26,7 @@ from engine.replies import Reply
 from engine.scheduling import Deliver, Delivery, Sweeper
 from engine.scheduling.sweeper import POLL_S
 from engine.tutor.actor import Actor
+from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.answers import AnswerHandler
 from engine.tutor.handlers.challenges import ChallengeHandler
 from engine.tutor.handlers.clusters import ClusterHandler
@@ -56,7 +57,8 @@ class Tutor:
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)
         self._answers = AnswerHandler(self._challenges, self._drills)
-        self._users = UserHandler(store, store, self._repository)
+        shared = SharedForgetting(store, self._repository, self._locks)
+        self._users = UserHandler(store, store, self._repository, shared)
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules)
 

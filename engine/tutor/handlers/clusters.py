@@ -20,7 +20,7 @@ from engine.sim.latency import Latencies
 from engine.sim.request import Request
 from engine.sim.state import ClusterState
 from engine.sim.trace import run_request
-from engine.tutor import trace_codec
+from engine.tutor import names, trace_codec
 from engine.tutor.actor import Actor
 from engine.tutor.presenters import traces as present
 from engine.tutor.repositories.clusters import Change, ClusterRepository, Unsaved
@@ -80,11 +80,13 @@ class ClusterHandler:
                 assert_never(command)
 
     def _tracer(self, actor: Actor, request: Request) -> Change[TraceSteps]:
-        latencies, user = self._latencies, actor.display_name
+        # The shared cluster and the stored trace know the user by id (engine/tutor/names.py);
+        # only the reply shows their name.
+        latencies, user = self._latencies, names.ref(actor.user_id)
 
         def step(state: ClusterState) -> tuple[TraceSteps, TraceSteps]:
             block = present.trace_block(run_request(state, request, user, latencies))
-            return block, block
+            return names.resolve_trace(block, actor.user_id, actor.display_name), block
 
         return step
 
@@ -96,7 +98,10 @@ class ClusterHandler:
             raise NotFoundError(
                 f"Trace #{trace_no} is no longer kept here; run /trace again for a fresh one."
             )
-        return present.trace_reply(trace_codec.decode(trace_no, document), cursor, visibility)
+        block = names.resolve_trace(
+            trace_codec.decode(trace_no, document), actor.user_id, actor.display_name
+        )
+        return present.trace_reply(block, cursor, visibility)
 
     async def _change_cluster(
         self, actor: Actor, command: ClusterChange, answer_first: bool

@@ -1,5 +1,6 @@
 """The user family: /settings, and /forget-me, which deletes everything stored about the caller
-(their own cluster too: channel clusters are shared, so they stay)."""
+(their own cluster too: channel clusters are shared, so they stay, with the caller taken out of
+them and of their traces: engine/tutor/forgetting.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from engine.ports import DrillStore, JobStore, UserSettings
 from engine.replies import Reply
 from engine.tutor import jobs
 from engine.tutor.actor import Actor
+from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.presenters import users as present
 from engine.tutor.repositories.clusters import ClusterRepository
 
@@ -19,10 +21,17 @@ DEFAULTS = UserSettings()
 
 
 class UserHandler:
-    def __init__(self, drills: DrillStore, jobs: JobStore, clusters: ClusterRepository) -> None:
+    def __init__(
+        self,
+        drills: DrillStore,
+        jobs: JobStore,
+        clusters: ClusterRepository,
+        shared: SharedForgetting,
+    ) -> None:
         self._drills = drills
         self._jobs = jobs
         self._clusters = clusters
+        self._shared = shared
 
     async def handle(self, actor: Actor, command: t.UserCommand) -> Reply:
         match command:
@@ -50,6 +59,7 @@ class UserHandler:
             await self._jobs.cancel_job(jobs.nudge_key(running.id))
         await self._clusters.delete(actor.own_scope)
         deleted = await self._drills.forget_user(user)
+        deleted += await self._shared.forget(actor.board, actor.user_id, actor.own_scope)
         return present.forgotten(deleted)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from engine.ports import TRACE_RING, ClusterSave, Scope, StoredCluster, StoredTrace
+from engine.ports import TRACE_RING, Board, ClusterSave, Scope, StoredCluster, StoredTrace
 
 from .data import MemoryData
 
@@ -50,3 +50,18 @@ class MemoryClusters:
             del self._data.traces[slot]
             gone += 1
         return gone
+
+    async def scopes_mentioning(self, board: Board, text: str) -> list[Scope]:
+        found = {s for s, (document, _) in self._data.clusters.items() if text in document}
+        found |= {s for (s, _), (_, body) in self._data.traces.items() if text in body}
+        return sorted((s for s in found if s.board == board), key=str)
+
+    async def delete_traces_mentioning(self, board: Board, text: str) -> int:
+        slots = [
+            slot
+            for slot, (_, body) in self._data.traces.items()
+            if slot[0].board == board and text in body
+        ]
+        for slot in slots:
+            del self._data.traces[slot]
+        return len(slots)
