@@ -18,4 +18,8 @@ from engine.ports.schedules import ScheduleStore
 class Store(ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, Protocol):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""
 
+    async def ping(self) -> None:
+        """One round trip to the database, raising if it does not answer: for readiness."""
+        ...
+
     async def close(self) -> None: ...

@@ -53,6 +53,9 @@ class SqliteStore(SqliteClusters, SqliteDrills, SqliteChallenges, SqliteSchedule
             raise
         return cls(connection)
 
+    async def ping(self) -> None:
+        await self._db.execute_fetchall("SELECT count(*) FROM schema_migrations")
+
     async def close(self) -> None:
         await self._db.close()
 

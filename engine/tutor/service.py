@@ -9,6 +9,7 @@ answered, except cluster changes handled through `reply_then_save` (an adapter's
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Hashable, Mapping
@@ -42,6 +43,8 @@ from engine.tutor.saving import ReplyThenSave, SaveTasks
 from engine.tutor.suggestions import suggestions
 
 log = logging.getLogger(__name__)
+
+READY_TIMEOUT_S = 2.0  # a readiness probe's own timeout is usually a few seconds
 
 
 class Tutor:
@@ -99,6 +102,17 @@ class Tutor:
         way the lost trace's buttons find no trace, or a later one that took its number.
         """
         return await self._answer(actor, command, answer_first=True)
+
+    async def ready(self, timeout_s: float = READY_TIMEOUT_S) -> bool:
+        """Whether the store answers within `timeout_s`: what a readiness check (/healthz)
+        reports, so a load balancer stops sending commands to a node whose database is gone."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                await self._store.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure to answer means not ready
+            log.warning("not ready: the store did not answer (%s)", type(exc).__name__)
+            return False
+        return True
 
     async def saved(self) -> None:
         """Wait for the saves still running after their replies (see reply_then_save); a
