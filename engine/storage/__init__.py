@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.ports import Store
+from engine.storage.faults import DatabaseFault
 from engine.storage.timeouts import DatabaseTimeouts
 
 __all__ = [
@@ -52,6 +53,8 @@ async def open_store(url: str, timeouts: DatabaseTimeouts | None = None) -> Stor
             return await _open_postgres(url, timeouts)
     except UnsupportedDatabaseError:
         raise
+    except DatabaseFault as exc:  # named already: a newer schema, read-only, full, damaged
+        raise StoreOpenError(exc.message) from exc
     except Exception as exc:  # each driver has its own error types; callers get one
         raise StoreOpenError(f"cannot open the database: {type(exc).__name__}: {exc}") from exc
     # Only the scheme goes into the message: the rest of a URL may hold a password.

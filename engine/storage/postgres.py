@@ -23,6 +23,7 @@ from typing import Any
 
 import asyncpg
 
+from engine.storage.faults import check_newer
 from engine.storage.migrations import migrations
 from engine.storage.postgres_challenges import PostgresChallenges
 from engine.storage.postgres_clusters import PostgresClusters
@@ -103,6 +104,14 @@ async def _migrate(connection: Any) -> None:
     """Apply each migration not yet applied, each in its own transaction. Migrations are the
     one place allowed to be slow (a big table, another node's migration holding the lock), so
     they run without the statement timeout."""
+    known = [m.number for m in migrations("postgres")]
+    applied = await connection.fetch(
+        "SELECT version FROM schema_migrations"
+        if await connection.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        else "SELECT 1 AS version WHERE false",
+        timeout=MIGRATION_S,
+    )
+    check_newer([int(row["version"]) for row in applied], known, "on PostgreSQL")
     for migration in migrations("postgres"):
         number, name, sql = migration.number, migration.name, migration.sql
         async with connection.transaction():
