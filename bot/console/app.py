@@ -11,6 +11,7 @@ output is the same on every run, and it takes no real time (the tests drive it s
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import math
 import sys
@@ -205,4 +206,13 @@ async def serve(console: Console, tutor: Tutor, runner: Runner) -> None:
 def choose_runner(history: Path) -> Runner:
     if sys.stdin.isatty() and sys.stdout.isatty():
         return lambda console: run_interactive(console, history)
-    return lambda console: run_piped(console, sys.stdin)
+    return lambda console: run_piped(console, tolerant(sys.stdin))
+
+
+def tolerant(source: TextIO) -> TextIO:
+    """A piped stdin that reads an invalid byte as U+FFFD instead of raising: one bad byte in
+    a script must not end the run before the replies already due are printed (the line with
+    it gets its own answer, as any line does)."""
+    if isinstance(source, io.TextIOWrapper):
+        source.reconfigure(errors="replace")
+    return source

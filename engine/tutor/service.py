@@ -10,6 +10,7 @@ answered, except cluster changes handled through `reply_then_save` (an adapter's
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
 from collections.abc import Hashable, Mapping
@@ -151,6 +152,7 @@ class Tutor:
         """Parse and run one command and answer it, whatever goes wrong: parsing too fails
         inside this net, so no input can take the caller down."""
         command: t.Command | None = None
+        actor = readable_names(actor)
         try:
             command = parse(incoming)
             return await self._locked(actor, command, answer_first)
@@ -209,6 +211,16 @@ class Tutor:
                 return await self._schedules.handle(actor, command), None
             case _:
                 assert_never(command)
+
+
+def readable_names(actor: Actor) -> Actor:
+    """The actor with a display name every store can keep: a lone surrogate (a platform's JSON
+    escape can deliver one) is replaced by U+FFFD, so it cannot fail a join halfway."""
+    name = actor.display_name
+    if name.isascii():
+        return actor
+    clean = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in name)
+    return actor if clean == name else dataclasses.replace(actor, display_name=clean)
 
 
 def _lock_keys(actor: Actor, command: t.Command) -> tuple[Hashable, ...]:

@@ -106,3 +106,20 @@ async def test_the_same_button_in_its_own_channel_joins(fake: FakeSlack, replica
     assert "another channel" not in texts(reply)
     entries = await replica.store.challenge_entries(challenge_id)
     assert [e.user.user_id for e in entries] == [BEN["user_id"]]
+
+
+async def test_a_lone_surrogate_through_the_answer_form_is_refused(
+    fake: FakeSlack, replica: Replica
+) -> None:
+    """The form's JSON carries `\\ud800` as an escape; Bolt decodes it into a lone surrogate."""
+    prompt, challenge_id = await _start(fake, replica)
+    opened_before = len(fake.calls_to("views.open"))
+    await _press_from(fake, replica, prompt, CHANNEL_ID, "r1:ca:")
+    opened = await fake.wait_for("views.open", nth=opened_before + 1)
+    sketch = {"sketch": {"sketch": "a balancer \ud800 and replicas"}}
+    submission = fake.view_submission(opened.response["view"]["id"], sketch, **BEN)
+    status, _, _ = await fake.deliver(replica.url, submission)
+    assert status == 200
+    note = await fake.wait_for("chat.postEphemeral")
+    assert "broken character" in texts(note.body)
+    assert await replica.store.challenge_entries(challenge_id) == []
