@@ -12,7 +12,6 @@ a user (/forget-me) looks for exactly this reference, so it finds them and nobod
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from engine.replies import TraceSteps
 
@@ -32,20 +31,28 @@ def is_ref(text: str) -> bool:
 
 def resolve(text: str, user_id: str, display_name: str) -> str:
     """`text` with this user's reference as their name, and every other one as SOMEONE."""
-    if OPEN not in text:
-        return text
-    text = text.replace(ref(user_id), display_name)
-    return _ANY_REF.sub(SOMEONE, text) if OPEN in text else text
+    return _resolved(text, ref(user_id), display_name)
 
 
 def resolve_trace(block: TraceSteps, user_id: str, display_name: str) -> TraceSteps:
-    """A stored trace as the user with this id and name is shown it."""
+    """A stored trace as the user with this id and name is shown it. On every /trace, so only
+    the texts that name someone are rebuilt."""
+    mine = ref(user_id)
     steps = tuple(
-        step._replace(text=resolve(step.text, user_id, display_name)) for step in block.steps
+        step._replace(text=_resolved(step.text, mine, display_name)) if OPEN in step.text else step
+        for step in block.steps
     )
-    return replace(
-        block,
-        title=resolve(block.title, user_id, display_name),
-        steps=steps,
-        summary=resolve(block.summary, user_id, display_name),
+    return TraceSteps(
+        _resolved(block.title, mine, display_name),
+        steps,
+        _resolved(block.summary, mine, display_name),
+        block.trace_no,
+        block.cursor,
     )
+
+
+def _resolved(text: str, mine: str, display_name: str) -> str:
+    if OPEN not in text:
+        return text
+    text = text.replace(mine, display_name)
+    return _ANY_REF.sub(SOMEONE, text) if OPEN in text else text
