@@ -8,7 +8,9 @@ logs the details once, never a traceback.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,10 +80,10 @@ def check_writable(path: Path) -> None:
         except OSError as exc:
             raise read_only(path, exc.strerror or "not writable") from exc
     folder = path.parent
-    probe = folder / f".{path.name}.rungs-write-check"
-    try:
-        probe.touch()
-        probe.unlink()
+    try:  # a name of its own: several nodes may start on one folder at once
+        handle, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".write-check", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise disk_full(path) from exc
