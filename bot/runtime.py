@@ -35,7 +35,7 @@ async def running_tutor(
             "Run `rungs content check` for every problem."
         ) from exc
     try:
-        store = await open_store(settings.database_url)
+        store = await open_store(settings.database_url, settings.database_timeouts)
     except UnsupportedDatabaseError as exc:
         raise StartupError(str(exc)) from exc
     except StoreOpenError as exc:

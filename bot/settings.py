@@ -9,6 +9,8 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engine.storage.timeouts import ACQUIRE_S, STATEMENT_S, DatabaseTimeouts
+
 APP_NAME = "rungs"
 
 
@@ -83,11 +85,27 @@ class Settings(BaseSettings):
         default="0.0.0.0",  # noqa: S104 - a container's scraper comes from outside it
         description="the address the metrics port listens on",
     )
+    database_statement_timeout: float = Field(
+        default=STATEMENT_S,
+        gt=0,
+        le=600,
+        description="seconds a PostgreSQL statement may take before the command gives up",
+    )
+    database_acquire_timeout: float = Field(
+        default=ACQUIRE_S,
+        gt=0,
+        le=600,
+        description="seconds to wait for a PostgreSQL connection from the pool (or a new one)",
+    )
     discord_public_key: str | None = Field(
         default=None,
         validation_alias=AliasChoices("DISCORD_PUBLIC_KEY", "RUNGS_DISCORD_PUBLIC_KEY"),
         description="the application's public key, for Discord's HTTP interactions (hex)",
     )
+
+    @property
+    def database_timeouts(self) -> DatabaseTimeouts:
+        return DatabaseTimeouts(self.database_statement_timeout, self.database_acquire_timeout)
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod

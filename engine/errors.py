@@ -36,3 +36,13 @@ class ContentError(Exception):
     def __init__(self, problems: list[tuple[str, str, str]]) -> None:
         super().__init__(count(len(problems), "content problem"))
         self.problems = problems
+
+
+class StoreUnavailableError(RungsError):
+    """The database did not answer in time (a partition, a stalled server, a full pool): the
+    command changed nothing it can vouch for, and trying again later is the remedy."""
+
+    def __init__(
+        self, message: str = "The database is not answering right now; try again in a moment."
+    ) -> None:
+        super().__init__(message)

@@ -11,6 +11,7 @@ output is the same on every run, and it takes no real time (the tests drive it s
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import math
 import sys
@@ -33,6 +34,8 @@ from engine.tutor import Actor, Tutor
 
 if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
+
+    from bot.console.history import PrivateHistory
 
 log = logging.getLogger(__name__)
 
@@ -220,14 +223,14 @@ async def run_piped(console: Console, source: TextIO) -> None:
 async def run_interactive(console: Console, history: Path) -> None:
     """A prompt with line editing and history (prompt_toolkit), until Ctrl-D or `exit`."""
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory
     from prompt_toolkit.patch_stdout import patch_stdout
 
     from bot.console.complete import SpecCompleter
+    from bot.console.history import PrivateHistory
 
-    history.parent.mkdir(parents=True, exist_ok=True)
+    kept = PrivateHistory(history)
     session: PromptSession[str] = PromptSession(
-        history=FileHistory(str(history)),
+        history=kept,  # 0600, and no free text (answers) kept
         completer=SpecCompleter(console.tutor.suggestions),
         complete_while_typing=False,  # Tab asks; typing alone never pops a menu up
     )
@@ -241,12 +244,14 @@ async def run_interactive(console: Console, history: Path) -> None:
         # appear above it instead of over it.
         console.write_to(sys.stdout)
         try:
-            await _prompt_loop(console, session)
+            await _prompt_loop(console, session, kept)
         finally:
             console.write_to(original)
 
 
-async def _prompt_loop(console: Console, session: PromptSession[str]) -> None:
+async def _prompt_loop(
+    console: Console, session: PromptSession[str], history: PrivateHistory
+) -> None:
     while True:
         try:
             line = await session.prompt_async(console.prompt())
@@ -258,6 +263,7 @@ async def _prompt_loop(console: Console, session: PromptSession[str]) -> None:
         if not console.waiting_for_more and line.strip() in ("exit", "quit", ":quit", ":exit"):
             return
         await console.handle_line(line)
+        history.handled(line)
 
 
 Runner = Callable[[Console], Awaitable[None]]
@@ -284,4 +290,13 @@ async def serve(console: Console, tutor: Tutor, runner: Runner) -> None:
 def choose_runner(history: Path) -> Runner:
     if sys.stdin.isatty() and sys.stdout.isatty():
         return lambda console: run_interactive(console, history)
-    return lambda console: run_piped(console, sys.stdin)
+    return lambda console: run_piped(console, tolerant(sys.stdin))
+
+
+def tolerant(source: TextIO) -> TextIO:
+    """A piped stdin that reads an invalid byte as U+FFFD instead of raising: one bad byte in
+    a script must not end the run before the replies already due are printed (the line with
+    it gets its own answer, as any line does)."""
+    if isinstance(source, io.TextIOWrapper):
+        source.reconfigure(errors="replace")
+    return source

@@ -27,6 +27,7 @@ from bot.discord_app.client import RungsDiscord
 from bot.discord_app.http_response import InitialResponse, expect
 from bot.discord_app.run import point_at, token_of
 from bot.discord_app.signature import PublicKeyError, Verifier
+from bot.health import Ready, add_health_routes
 from bot.metrics import Metrics, add_route, metrics_endpoint
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings
@@ -34,7 +35,6 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 INTERACTIONS_PATH = "/discord/interactions"
-HEALTH_PATH = "/healthz"
 PING, PONG = 1, 1
 RESPONSE_DEADLINE_S = 3.0  # Discord's: past this it gives up on the request
 MAX_BODY = 1 << 20  # interactions are small; a megabyte is far more than any
@@ -109,13 +109,11 @@ def verifier_for(settings: Settings) -> Verifier:
         raise StartupError(str(exc)) from exc
 
 
-def interactions_app(endpoint: InteractionsEndpoint) -> web.Application:
-    async def healthy(_: web.Request) -> web.Response:
-        return web.Response(text="ok")
-
+def interactions_app(endpoint: InteractionsEndpoint, ready: Ready) -> web.Application:
+    """The endpoint, and health checks for the load balancer (bot/health.py)."""
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(INTERACTIONS_PATH, endpoint.handle)
-    app.router.add_get(HEALTH_PATH, healthy)
+    add_health_routes(app, ready)
     return app
 
 
@@ -131,7 +129,7 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
             await client.close()
             raise StartupError("Discord refused DISCORD_TOKEN: check the bot's token.") from exc
         endpoint = InteractionsEndpoint(client, verifier)
-        app = interactions_app(endpoint)
+        app = interactions_app(endpoint, tutor.ready)
         metrics = Metrics()
         add_route(app, metrics, settings)
         runner = web.AppRunner(app, access_log=None)

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.health import Ready, add_health_routes
 from bot.metrics import Metrics, add_route, metrics_endpoint
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings
@@ -29,7 +30,6 @@ from engine.tutor import Tutor
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 RATE_LIMIT_RETRIES = 3
 
 
@@ -125,7 +125,7 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         team = await check_bot_token(client)
         responses = ResponseSender()
         app = build_app(tutor, clock, client, secret, responses, admin_check(settings))
-        web_app = http_app(app.web_app(path=EVENTS_PATH))
+        web_app = http_app(app.web_app(path=EVENTS_PATH), tutor.ready)
         metrics = Metrics()
         add_route(web_app, metrics, settings)
         runner = web.AppRunner(web_app, access_log=None)
@@ -153,13 +153,9 @@ def admin_check(settings: Settings) -> AdminCheck:
     return AdminCheck(parse_admins(settings.slack_admins))
 
 
-def http_app(web_app: web.Application) -> web.Application:
-    """Bolt's own aiohttp server, plus a health check for the load balancer."""
-
-    async def healthy(_: web.Request) -> web.Response:
-        return web.Response(text="ok")
-
-    web_app.router.add_get(HEALTH_PATH, healthy)
+def http_app(web_app: web.Application, ready: Ready) -> web.Application:
+    """Bolt's own aiohttp server, plus health checks for the load balancer (bot/health.py)."""
+    add_health_routes(web_app, ready)
     return web_app
 
 

@@ -19,6 +19,9 @@ from engine.sim.request import Method
 # Unicode category Cc (C0 and C1 controls, DEL), except tab and line breaks.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _METHODS = frozenset(m.value for m in Method)
+# A lone surrogate: not a character, and not encodable as UTF-8 (so no database can store it),
+# yet JSON escapes (`"\ud800"`) deliver one from Slack and Discord.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # The longest line: an /answer of 4,000 characters plus the command itself.
 MAX_LINE = 4_100
 
@@ -115,6 +118,12 @@ def _check_line(line: str) -> None:
         )
     if _CONTROL.search(line):
         raise UsageError("That line holds control characters; type plain text.", "/help")
+    if not line.isascii() and _SURROGATE.search(line):
+        raise UsageError(
+            "That text holds a broken character (a lone UTF-16 surrogate); send it again "
+            "without it.",
+            "/help",
+        )
 
 
 def _find(name: str, table: Mapping[str, CommandSpec], parent: CommandSpec | None) -> CommandSpec:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from engine.ports.keys import Scope
+from engine.ports.keys import Board, Scope
 
 TRACE_RING = 16  # traces kept per scope: the latest 16, by trace number
 
@@ -87,4 +87,13 @@ class ClusterStore(Protocol):
 
     async def save_channel_settings(self, scope: Scope, settings: ChannelSettings) -> None:
         """Replace a channel's settings."""
+        ...
+
+    async def scopes_mentioning(self, board: Board, text: str) -> list[Scope]:
+        """The scopes of a workspace whose cluster document or a stored trace contains `text`
+        (a user's reference, for /forget-me): a full scan, in scope order."""
+        ...
+
+    async def delete_traces_mentioning(self, board: Board, text: str) -> int:
+        """Delete the stored traces of a workspace that contain `text`; how many went."""
         ...

@@ -29,4 +29,8 @@ class Store(
 ):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""
 
+    async def ping(self) -> None:
+        """One round trip to the database, raising if it does not answer: for readiness."""
+        ...
+
     async def close(self) -> None: ...

@@ -15,7 +15,9 @@ import orjson
 from engine.sim.config import Balancer, ClusterConfig, Layer, LbAlgorithm
 from engine.sim.state import AppServer, ClusterState, DataNode, Stats
 
-FORMAT = 3
+# Format 4: the users in sessions, cookies (sticky) and last writes are the references the
+# Tutor gives (user ids), no longer display names. Older documents are loaded without them.
+FORMAT = 4
 
 
 class StateFormatError(ValueError):
@@ -32,13 +34,26 @@ def load_state(text: str) -> ClusterState:
         version = doc.get("format")
         if version == FORMAT:
             return _cluster(doc["cluster"])
+        if version == 3:
+            return without_users(_cluster(doc["cluster"]))
         if version == 2:
-            return _upgrade_from_2(doc["cluster"])
+            return without_users(_upgrade_from_2(doc["cluster"]))
         raise StateFormatError(f"unknown cluster format {version!r}")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # orjson: ValueError
         if isinstance(exc, StateFormatError):
             raise
         raise StateFormatError(f"unreadable cluster state: {exc}") from exc
+
+
+def without_users(state: ClusterState) -> ClusterState:
+    """The cluster with nobody's session, cookie or last write in it: how a document from
+    before format 4, which named users by display name, is loaded (as if every user's session
+    had expired: their next request signs them in again)."""
+    for server in state.servers:
+        server.sessions.clear()
+    state.sticky.clear()
+    state.last_write_by.clear()
+    return state
 
 
 def _config(c: dict[str, Any]) -> ClusterConfig:

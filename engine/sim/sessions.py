@@ -94,3 +94,15 @@ def _repinned(state: ClusterState, server: int) -> str:
     if state.config.balancer is Balancer.NGINX:
         return f"the address hash now lands on app-{server} while the old server is out"
     return f"HAProxy's response rewrites the cookie to name app-{server}"
+
+
+def forget_user(state: ClusterState, user: str) -> bool:
+    """Take one user out of the cluster (their sessions, cookie and last write); whether they
+    were in it."""
+    found = state.sticky.pop(user, None) is not None
+    found = state.last_write_by.pop(user, None) is not None or found
+    for server in state.servers:
+        if user in server.sessions:
+            server.sessions.remove(user)
+            found = True
+    return found

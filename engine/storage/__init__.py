@@ -9,6 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.ports import Store
+from engine.storage.faults import DatabaseFault
+from engine.storage.timeouts import DatabaseTimeouts
+
+__all__ = [
+    "DatabaseTimeouts",
+    "StoreOpenError",
+    "UnsupportedDatabaseError",
+    "open_store",
+    "sqlite_path",
+]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -28,8 +38,9 @@ def sqlite_path(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
-async def open_store(url: str) -> Store:
-    """Open (creating and migrating as needed) the store a database URL names.
+async def open_store(url: str, timeouts: DatabaseTimeouts | None = None) -> Store:
+    """Open (creating and migrating as needed) the store a database URL names; `timeouts`
+    bound every PostgreSQL call (SQLite has its busy timeout).
 
     Raises UnsupportedDatabaseError for a URL we cannot use, and StoreOpenError, whatever the
     driver, when the database itself cannot be reached, opened or migrated."""
@@ -39,9 +50,11 @@ async def open_store(url: str) -> Store:
 
             return await SqliteStore.open(sqlite_path(url))
         if url.startswith(POSTGRES_SCHEMES):
-            return await _open_postgres(url)
+            return await _open_postgres(url, timeouts)
     except UnsupportedDatabaseError:
         raise
+    except DatabaseFault as exc:  # named already: a newer schema, read-only, full, damaged
+        raise StoreOpenError(exc.message) from exc
     except Exception as exc:  # each driver has its own error types; callers get one
         raise StoreOpenError(f"cannot open the database: {type(exc).__name__}: {exc}") from exc
     # Only the scheme goes into the message: the rest of a URL may hold a password.
@@ -52,7 +65,7 @@ async def open_store(url: str) -> Store:
     )
 
 
-async def _open_postgres(url: str) -> Store:
+async def _open_postgres(url: str, timeouts: DatabaseTimeouts | None) -> Store:
     try:
         from engine.storage.postgres import PostgresStore
     except ModuleNotFoundError as exc:
@@ -61,4 +74,4 @@ async def _open_postgres(url: str) -> Store:
         raise UnsupportedDatabaseError(
             "a PostgreSQL database URL needs asyncpg: pip install 'rungs[postgres]'"
         ) from exc
-    return await PostgresStore.open(url)
+    return await PostgresStore.open(url, timeouts)

@@ -17,13 +17,14 @@ from typing import Any
 
 from engine.ports import (
     TRACE_RING,
+    Board,
     ChannelSettings,
     ClusterSave,
     Scope,
     StoredCluster,
     StoredTrace,
 )
-from engine.storage.codecs import scope_text
+from engine.storage.codecs import board_text, scope_of, scope_text
 
 LOAD_CLUSTER = "SELECT state, version FROM clusters WHERE scope = $1"
 LOAD_CHANNEL = "SELECT images FROM channel_settings WHERE scope = $1"
@@ -62,6 +63,21 @@ SELECT count(*) FROM saved
 """
 
 LOAD_TRACE = "SELECT body FROM traces WHERE scope = $1 AND slot = $2 AND trace_no = $3"
+
+# A workspace's scopes are the keys that start with `platform:workspace:`; left() and strpos()
+# compare exactly (LIKE would read % and _ in an id as wildcards).
+SCOPES_MENTIONING = """
+SELECT scope FROM clusters WHERE left(scope, length($1)) = $1 AND strpos(state, $2) > 0
+UNION SELECT scope FROM traces WHERE left(scope, length($1)) = $1 AND strpos(body, $2) > 0
+ORDER BY 1
+"""
+
+DELETE_TRACES_MENTIONING = """
+WITH gone AS (
+    DELETE FROM traces WHERE left(scope, length($1)) = $1 AND strpos(body, $2) > 0 RETURNING 1
+)
+SELECT count(*) FROM gone
+"""
 
 DELETE_CLUSTER = """
 WITH gone AS (DELETE FROM clusters WHERE scope = $1 RETURNING scope),
@@ -122,3 +138,11 @@ class PostgresClusters:
 
     async def save_channel_settings(self, scope: Scope, settings: ChannelSettings) -> None:
         await self._pool.execute(SAVE_CHANNEL, scope_text(scope), settings.images)
+
+    async def scopes_mentioning(self, board: Board, text: str) -> list[Scope]:
+        rows = await self._pool.fetch(SCOPES_MENTIONING, board_text(board) + ":", text)
+        return [scope_of(row["scope"]) for row in rows]
+
+    async def delete_traces_mentioning(self, board: Board, text: str) -> int:
+        gone = await self._pool.fetchval(DELETE_TRACES_MENTIONING, board_text(board) + ":", text)
+        return int(gone or 0)

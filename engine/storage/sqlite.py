@@ -17,11 +17,13 @@ from pathlib import Path
 
 import aiosqlite
 
+from engine.storage.faults import check_newer, check_writable, damaged, fault_of
 from engine.storage.migrations import migrations
 from engine.storage.sqlite_challenges import SqliteChallenges
 from engine.storage.sqlite_climbs import SqliteClimbs
 from engine.storage.sqlite_clusters import SqliteClusters
 from engine.storage.sqlite_drills import SqliteDrills
+from engine.storage.sqlite_guard import GuardedConnection
 from engine.storage.sqlite_jobs import SqliteJobs
 from engine.storage.sqlite_schedules import SqliteSchedules
 from engine.storage.sqlite_study import SqliteStudy
@@ -49,7 +51,10 @@ class SqliteStore(
         if sqlite3.sqlite_version_info < MIN_SQLITE:  # RETURNING; UPDATE ... FROM in triggers
             raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old: 3.35 or later needed")
         await asyncio.to_thread(_prepare_folder, path)
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise fault_of(exc, path) or exc from exc
         try:
             busy_ms = int(busy_timeout.total_seconds() * 1000)
             await connection.execute(f"PRAGMA busy_timeout = {busy_ms}")
@@ -57,23 +62,47 @@ class SqliteStore(
             # With WAL, NORMAL stays consistent; a power cut may lose the last commits only.
             await connection.execute("PRAGMA synchronous = NORMAL")
             await connection.execute("PRAGMA foreign_keys = ON")
-            await _migrate(connection)
-        except BaseException:
+            await _check_pages(connection, path)
+            await _migrate(connection, path)
+        except BaseException as exc:
             await connection.close()
+            fault = fault_of(exc, path)
+            if fault is not None:
+                raise fault from exc
             raise
-        return cls(connection)
+        # The guard has the methods the mixins call, and names the faults they meet.
+        return cls(GuardedConnection(connection, path))  # type: ignore[arg-type]
+
+    async def ping(self) -> None:
+        await self._db.execute_fetchall("SELECT count(*) FROM schema_migrations")
 
     async def close(self) -> None:
         await self._db.close()
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
+async def _check_pages(db: aiosqlite.Connection, path: Path) -> None:
+    """Every page of the file is read once at start-up (`quick_check`: the b-trees and their
+    pages, not the indexes' contents; milliseconds for a community's few megabytes), so a
+    damaged file is refused with a clear message instead of failing commands one by one."""
+    rows = list(await db.execute_fetchall("PRAGMA quick_check"))
+    findings = [str(row[0]) for row in rows]
+    if findings != ["ok"]:
+        raise damaged(path, "; ".join(findings[:3]))
+
+
+async def _migrate(db: aiosqlite.Connection, path: Path) -> None:
     """Apply each migration not yet applied, each in its own transaction. BEGIN IMMEDIATE takes
-    the write lock first, so two processes starting together apply each migration once."""
+    the write lock first, so two processes starting together apply each migration once. A
+    database with a migration this build does not know came from a newer Rungs: refused, with
+    nothing changed."""
     await db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
+    applied = [
+        int(v) for (v,) in await db.execute_fetchall("SELECT version FROM schema_migrations")
+    ]
+    check_newer(applied, [m.number for m in migrations("sqlite")], str(path))
     for migration in migrations("sqlite"):
         number, name, sql = migration.number, migration.name, migration.sql
         await db.execute("BEGIN IMMEDIATE")
@@ -127,3 +156,4 @@ def _prepare_folder(path: Path) -> None:
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder, not a database file")
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(path)

@@ -19,13 +19,14 @@ import aiosqlite
 
 from engine.ports import (
     TRACE_RING,
+    Board,
     ChannelSettings,
     ClusterSave,
     Scope,
     StoredCluster,
     StoredTrace,
 )
-from engine.storage.codecs import scope_text
+from engine.storage.codecs import board_text, scope_of, scope_text
 from engine.storage.sqlite_times import iso
 
 CONFLICT = "rungs: version conflict"
@@ -120,6 +121,25 @@ class SqliteClusters:
             "ON CONFLICT (scope) DO UPDATE SET images = excluded.images",
             (scope_text(scope), int(settings.images)),
         )
+
+    # A workspace's scopes are the keys that start with `platform:workspace:`; instr() and
+    # substr() compare exactly (LIKE would read % and _ in an id as wildcards).
+    async def scopes_mentioning(self, board: Board, text: str) -> list[Scope]:
+        rows = await self._db.execute_fetchall(
+            "SELECT scope FROM clusters WHERE substr(scope, 1, length(?1)) = ?1 "
+            "AND instr(state, ?2) > 0 "
+            "UNION SELECT scope FROM traces WHERE substr(scope, 1, length(?1)) = ?1 "
+            "AND instr(body, ?2) > 0 ORDER BY 1",
+            (board_text(board) + ":", text),
+        )
+        return [scope_of(scope) for (scope,) in rows]
+
+    async def delete_traces_mentioning(self, board: Board, text: str) -> int:
+        cursor = await self._db.execute(
+            "DELETE FROM traces WHERE substr(scope, 1, length(?1)) = ?1 AND instr(body, ?2) > 0",
+            (board_text(board) + ":", text),
+        )
+        return cursor.rowcount
 
 
 def _values(save: ClusterSave) -> tuple[object, ...]:

@@ -9,6 +9,8 @@ answered, except cluster changes handled through `reply_then_save` (an adapter's
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 import secrets
 from collections.abc import Hashable, Mapping
@@ -26,6 +28,7 @@ from engine.replies import Reply
 from engine.scheduling import Deliver, Delivery, Sweeper
 from engine.scheduling.sweeper import POLL_S
 from engine.tutor.actor import Actor
+from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.answers import AnswerHandler
 from engine.tutor.handlers.challenges import ChallengeHandler
 from engine.tutor.handlers.climbs import ClimbHandler
@@ -47,6 +50,8 @@ from engine.tutor.suggestions import MAX_SUGGESTIONS, suggestions
 
 log = logging.getLogger(__name__)
 
+READY_TIMEOUT_S = 2.0  # a readiness probe's own timeout is usually a few seconds
+
 
 class Tutor:
     def __init__(self, store: Store, content: Content, clock: Clock) -> None:
@@ -62,8 +67,9 @@ class Tutor:
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)
         reminders = ReminderHandler(store, store, store, content, clock)
+        shared = SharedForgetting(store, self._repository, self._locks)
         self._users = UserHandler(
-            store, store, self._repository, store, pictures, content, clock, reminders
+            store, store, self._repository, store, pictures, content, clock, reminders, shared
         )
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules, reminders)
@@ -110,6 +116,17 @@ class Tutor:
         """
         return await self._answer(actor, command, answer_first=True)
 
+    async def ready(self, timeout_s: float = READY_TIMEOUT_S) -> bool:
+        """Whether the store answers within `timeout_s`: what a readiness check (/healthz)
+        reports, so a load balancer stops sending commands to a node whose database is gone."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                await self._store.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure to answer means not ready
+            log.warning("not ready: the store did not answer (%s)", type(exc).__name__)
+            return False
+        return True
+
     async def saved(self) -> None:
         """Wait for the saves still running after their replies (see reply_then_save); a
         runner awaits this before it closes the store."""
@@ -152,6 +169,7 @@ class Tutor:
         """Parse and run one command and answer it, whatever goes wrong: parsing too fails
         inside this net, so no input can take the caller down."""
         command: t.Command | None = None
+        actor = readable_names(actor)
         try:
             command = parse(incoming)
             return await self._locked(actor, command, answer_first)
@@ -214,6 +232,16 @@ class Tutor:
                 return await self._study.handle(actor, command), None
             case _:
                 assert_never(command)
+
+
+def readable_names(actor: Actor) -> Actor:
+    """The actor with a display name every store can keep: a lone surrogate (a platform's JSON
+    escape can deliver one) is replaced by U+FFFD, so it cannot fail a join halfway."""
+    name = actor.display_name
+    if name.isascii():
+        return actor
+    clean = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in name)
+    return actor if clean == name else dataclasses.replace(actor, display_name=clean)
 
 
 def _lock_keys(actor: Actor, command: t.Command) -> tuple[Hashable, ...]:

@@ -71,7 +71,7 @@ async def http_bot(
     bot = RungsDiscord(tutor, clock)
     await bot.login(fake.token)  # REST only: no gateway session
     endpoint = InteractionsEndpoint(bot, Verifier(key.verify_key.encode().hex()))
-    runner = web.AppRunner(interactions_app(endpoint), access_log=None)
+    runner = web.AppRunner(interactions_app(endpoint, tutor.ready), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     url = f"http://127.0.0.1:{runner.addresses[0][1]}{INTERACTIONS_PATH}"

@@ -12,6 +12,7 @@ from engine.errors import RungsError
 from engine.sim.codec import FORMAT, StateFormatError, dump_state, load_state
 from engine.sim.config import Balancer, LbAlgorithm
 from engine.sim.lb.haproxy import is_up
+from engine.sim.sessions import forget_user
 from engine.sim.state import ClusterState
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -30,13 +31,41 @@ def test_a_format_2_cluster_still_loads(run: Run) -> None:
     assert (cfg.redispatch, cfg.retries, cfg.local_cache) == (True, 3, 0)
     assert not state.servers[1].alive
     assert [is_up(state, i) for i in range(3)] == [True, False, True]
-    assert state.servers[0].sessions == ["bob", "alice"]
+    # It named its users by display name: format 4 keeps ids only, so they are signed out.
+    assert all(server.sessions == [] for server in state.servers)
+    assert state.sticky == {}
     assert "user:3" in state.recent_writes
     assert state.trace_no == 7
     after = [server_of(run("GET /u/9", user="carol", state=state)) for _ in range(5)]
     assert "app-1" not in after
     assert load_state(dump_state(state)).config == state.config
     assert f'"format":{FORMAT}' in dump_state(state)
+
+
+def test_a_format_3_cluster_loads_without_the_display_names_it_held(
+    run: Run, do: Do, cluster: ClusterState
+) -> None:
+    do("/cluster set sticky=on")
+    run("GET /u/7", user="zed-secret-name")
+    run("POST /u/7", user="zed-secret-name")
+    old = dump_state(cluster).replace(f'"format":{FORMAT}', '"format":3')
+    assert "zed-secret-name" in old
+    loaded = load_state(old)
+    assert "zed-secret-name" not in dump_state(loaded)
+    assert loaded.trace_no == cluster.trace_no
+
+
+def test_forgetting_a_user_takes_out_their_sessions_cookie_and_last_write(
+    run: Run, do: Do, cluster: ClusterState
+) -> None:
+    do("/cluster set sticky=on")
+    run("GET /u/7", user="ana")
+    run("POST /u/7", user="ana")
+    run("GET /u/7", user="ben")
+    assert forget_user(cluster, "ana")
+    assert "ana" not in dump_state(cluster)
+    assert "ben" in dump_state(cluster)
+    assert not forget_user(cluster, "ana")
 
 
 def test_an_unknown_format_is_refused_whole() -> None:

@@ -16,11 +16,12 @@ from typing import Any
 from aiohttp import ClientSession, web
 from fakes.fake_slack import FakeSlack
 
+from bot.health import HEALTH_PATH
 from bot.settings import Settings
 from bot.slack_app.admins import AdminCheck
 from bot.slack_app.app import build_app
 from bot.slack_app.responses import ResponseSender
-from bot.slack_app.run import EVENTS_PATH, HEALTH_PATH, http_app, sweeper_for, web_client
+from bot.slack_app.run import EVENTS_PATH, http_app, sweeper_for, web_client
 from engine.content.loader import Content
 from engine.ports import Clock, SystemClock
 from engine.storage.sqlite import SqliteStore
@@ -63,7 +64,7 @@ async def http_replica(
     responses = ResponseSender()
     tutor = Tutor(store, content, clock)
     app = build_app(tutor, clock, client, fake.signing_secret, responses, AdminCheck(admins))
-    runner = web.AppRunner(http_app(app.web_app(path=EVENTS_PATH)), access_log=None)
+    runner = web.AppRunner(http_app(app.web_app(path=EVENTS_PATH), tutor.ready), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

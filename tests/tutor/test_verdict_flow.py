@@ -152,9 +152,7 @@ async def test_team_points_and_the_board_follow_the_verdicts(
     reveal = text_of(await tutor.handle_text(alice, "/challenge end"))
     assert "bob: covered 10/10 · " in reveal
     assert f"{10 + BEST_BONUS} points (best)" in reveal
-    assert "alice: covered 0/10 · 1 contradicted · 1 trap · a list of terms · 0 points" in (
-        reveal
-    )
+    assert "alice: covered 0/10 · 1 contradicted · 1 trap · a list of terms · 0 points" in (reveal)
     assert "contradicted by alice" not in reveal  # bob covered it: the team did
     board = text_of(await tutor.handle_text(alice, "/leaderboard"))
     assert board.index("1. bob") < board.index("2. alice")

@@ -46,6 +46,7 @@ from engine.tutor.presenters import challenges as present
 BOARD_ROWS = 10
 START_USAGE = "Usage: /challenge start [id | topic | random] [duration]"
 ENDED = "That challenge has ended: its reveal is in the channel."
+ELSEWHERE = "That challenge runs in another channel: join it there."
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,12 +126,16 @@ class ChallengeHandler:
         return present.status(title, starter, challenge.deadline, entries, self._clock.now())
 
     async def _find(self, actor: Actor, challenge_id: int | None) -> StoredChallenge:
-        """The challenge a button names (still running, in this workspace), or the one running
-        in the actor's channel."""
+        """The challenge a button, a form or an option names (still running, in the actor's
+        own channel), or the one running in the actor's channel. An id is a number anybody can
+        type or forge: it acts only in the channel its challenge runs in, so a member of
+        another channel, or of a DM, cannot join or answer it from there."""
         if challenge_id is not None:
             challenge = await self._challenges.challenge(challenge_id)
             if challenge is None or challenge.board != actor.board:
                 raise NotFoundError("That challenge is not here any more.")
+            if challenge.scope != actor.cluster_scope:
+                raise NotFoundError(ELSEWHERE)
             if challenge.ended_at is not None:
                 raise NotFoundError(ENDED)
             return challenge

@@ -23,7 +23,7 @@ from engine.sim.request import Request
 from engine.sim.state import ClusterState
 from engine.sim.trace import run_request
 from engine.text.cluster_set import check_cluster_changes
-from engine.tutor import trace_codec
+from engine.tutor import names, trace_codec
 from engine.tutor.actor import Actor
 from engine.tutor.pictures import PicturePreference
 from engine.tutor.presenters import traces as present
@@ -97,7 +97,9 @@ class ClusterHandler:
                 assert_never(command)
 
     def _tracer(self, actor: Actor, request: Request, images: bool) -> Change[KeptTrace]:
-        latencies, user = self._latencies, actor.display_name
+        # The shared cluster and the stored trace know the user by id (engine/tutor/names.py);
+        # only the reply shows their name.
+        latencies, user = self._latencies, names.ref(actor.user_id)
 
         def step(state: ClusterState) -> tuple[KeptTrace, KeptTrace]:
             trace = run_request(state, request, user, latencies)
@@ -105,8 +107,10 @@ class ClusterHandler:
             # kept with the trace: Next and Previous draw their frames from it later). It
             # costs about a third of the trace itself: not for someone who turned them off.
             animation = trace_animation(state, trace, latencies) if images else None
-            kept = KeptTrace(present.trace_block(trace), animation)
-            return kept, kept
+            block = present.trace_block(trace)
+            shown = names.resolve_trace(block, actor.user_id, actor.display_name)
+            drawn = names.resolve_animation(animation, actor.user_id, actor.display_name)
+            return KeptTrace(shown, drawn), KeptTrace(block, animation)
 
         return step
 
@@ -128,6 +132,9 @@ class ClusterHandler:
             picture = TracePicture.ANIMATION if animate else TracePicture.STEP
             picture = TracePicture.PATH if cursor is None and not animate else picture
         kept = trace_codec.decode(trace_no, document)
+        shown = names.resolve_trace(kept.block, actor.user_id, actor.display_name)
+        drawn = names.resolve_animation(kept.animation, actor.user_id, actor.display_name)
+        kept = KeptTrace(shown, drawn)
         return present.trace_reply(kept, None if animate else cursor, visibility, picture)
 
     async def _change_cluster(

@@ -1,5 +1,6 @@
 """The user family: /settings, and /forget-me, which deletes everything stored about the caller
-(their own cluster too: channel clusters are shared, so they stay)."""
+(their own cluster too: channel clusters are shared, so they stay, with the caller taken out of
+them and of their traces: engine/tutor/forgetting.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from engine.study.deadline import parse_interview, plan_sentence
 from engine.study.reminders import ReminderSetting, parse_reminders
 from engine.tutor import jobs
 from engine.tutor.actor import Actor, is_admin
+from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.reminders import ReminderHandler
 from engine.tutor.interview import aim_reviews
 from engine.tutor.pictures import PicturePreference
@@ -52,6 +54,7 @@ class UserHandler:
         content: Content,
         clock: Clock,
         reminders: ReminderHandler,
+        shared: SharedForgetting,
     ) -> None:
         self._drills = drills
         self._jobs = jobs
@@ -61,6 +64,7 @@ class UserHandler:
         self._content = content
         self._clock = clock
         self._reminders = reminders
+        self._shared = shared
 
     async def handle(self, actor: Actor, command: t.UserCommand) -> Reply:
         match command:
@@ -137,6 +141,7 @@ class UserHandler:
         await self._clusters.delete(actor.own_scope)
         await self._reminders.set(user, None, ZoneInfo("UTC"))  # and its pending job
         deleted = await self._drills.forget_user(user)
+        deleted += await self._shared.forget(actor.board, actor.user_id, actor.own_scope)
         self._pictures.forget(user)  # back to the default: pictures on
         return present.forgotten(deleted)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from engine.ports import (
     TRACE_RING,
+    Board,
     ChannelSettings,
     ClusterSave,
     Scope,
@@ -64,3 +65,18 @@ class MemoryClusters:
 
     async def save_channel_settings(self, scope: Scope, settings: ChannelSettings) -> None:
         self._data.channel_settings[scope] = settings
+
+    async def scopes_mentioning(self, board: Board, text: str) -> list[Scope]:
+        found = {s for s, (document, _) in self._data.clusters.items() if text in document}
+        found |= {s for (s, _), (_, body) in self._data.traces.items() if text in body}
+        return sorted((s for s in found if s.board == board), key=str)
+
+    async def delete_traces_mentioning(self, board: Board, text: str) -> int:
+        slots = [
+            slot
+            for slot, (_, body) in self._data.traces.items()
+            if slot[0].board == board and text in body
+        ]
+        for slot in slots:
+            del self._data.traces[slot]
+        return len(slots)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from engine.ports import (
+    DrillNudge,
     DrillParams,
     ReviewCard,
     StoredReview,
@@ -142,6 +143,8 @@ class MemoryDrills:
         for challenge in data.challenges.values():
             if challenge.starter == user:
                 challenge.starter = None
+        for nudge in [k for k, j in data.jobs.items() if _nudges(j.payload, user)]:
+            del data.jobs[nudge]  # not counted, as the databases do not count them
         return gone
 
     def _running_session(self, user: UserKey) -> SessionRow | None:
@@ -169,3 +172,7 @@ def _session(row: SessionRow) -> StoredSession:
         row.rating,
         row.hints,
     )
+
+
+def _nudges(payload: object, user: UserKey) -> bool:
+    return isinstance(payload, DrillNudge) and payload.user == user

@@ -18,5 +18,9 @@ class MemoryStore(
         self._data = data if data is not None else MemoryData()
         self.closed = False
 
+    async def ping(self) -> None:
+        if self.closed:
+            raise RuntimeError("the store is closed")
+
     async def close(self) -> None:
         self.closed = True

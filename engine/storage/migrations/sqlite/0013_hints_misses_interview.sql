@@ -14,7 +14,7 @@ CREATE TABLE miss_reviews (
 -- A local date, YYYY-MM-DD; NULL: no interview set.
 ALTER TABLE user_settings ADD COLUMN interview TEXT;
 
--- Forgetting a user forgets their review of misses too.
+-- Forgetting a user forgets their review of misses too (and, as 0010 made it, their nudges).
 DROP TRIGGER user_delete;
 
 CREATE TRIGGER user_delete INSTEAD OF INSERT ON user_deletions
@@ -26,4 +26,5 @@ BEGIN
     DELETE FROM board_points WHERE user_key = NEW.user_key;
     DELETE FROM miss_reviews WHERE user_key = NEW.user_key;
     UPDATE challenges SET starter = '' WHERE starter = NEW.user_key;
+    DELETE FROM jobs WHERE kind = 'drill_nudge' AND json_extract(payload, '$.user') = NEW.user_key;
 END;
