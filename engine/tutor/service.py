@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Hashable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import assert_never
 
@@ -21,10 +22,11 @@ from engine.commands.incoming import Incoming, Options, Pressed, Typed, parse
 from engine.commands.specs import Raw
 from engine.content.loader import Content
 from engine.errors import RungsError, UsageError
+from engine.observer import NO_OBSERVER, CommandOutcome, Observer
 from engine.ports import ClaimedJob, Clock, Store
 from engine.replies import Reply
 from engine.scheduling import Deliver, Delivery, Sweeper
-from engine.scheduling.sweeper import POLL_S
+from engine.scheduling.sweeper import LEASE, POLL_S
 from engine.tutor.actor import Actor
 from engine.tutor.handlers.answers import AnswerHandler
 from engine.tutor.handlers.challenges import ChallengeHandler
@@ -35,6 +37,7 @@ from engine.tutor.handlers.lessons import LessonHandler
 from engine.tutor.handlers.schedules import ScheduleHandler
 from engine.tutor.handlers.users import UserHandler
 from engine.tutor.locks import KeyedLocks
+from engine.tutor.observed import command_label
 from engine.tutor.presenters.errors import error_reply, internal_error_reply
 from engine.tutor.repositories.clusters import ClusterRepository, Unsaved
 from engine.tutor.saving import ReplyThenSave, SaveTasks
@@ -44,8 +47,17 @@ log = logging.getLogger(__name__)
 
 
 class Tutor:
-    def __init__(self, store: Store, content: Content, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        content: Content,
+        clock: Clock,
+        observer: Observer = NO_OBSERVER,
+        job_lease: timedelta = LEASE,
+    ) -> None:
         self._store = store
+        self._observer = observer
+        self._job_lease = job_lease
         self._content = content
         self._clock = clock
         self._locks = KeyedLocks()
@@ -113,11 +125,27 @@ class Tutor:
     # --- durable jobs ----------------------------------------------------------------------------
 
     def sweeper(
-        self, platform: str, node: str, deliver: Deliver, *, poll_s: float = POLL_S
+        self,
+        platform: str,
+        node: str,
+        deliver: Deliver,
+        *,
+        poll_s: float = POLL_S,
+        lease: timedelta | None = None,
     ) -> Sweeper:
         """The sweeper an adapter runs for its platform: it claims this platform's due jobs,
         hands each Delivery to `deliver` (which posts it), and finishes the job."""
-        return Sweeper(self._store, self, self._clock, platform, node, deliver, poll_s=poll_s)
+        return Sweeper(
+            self._store,
+            self,
+            self._clock,
+            platform,
+            node,
+            deliver,
+            poll_s=poll_s,
+            lease=lease or self._job_lease,
+            observer=self._observer,
+        )
 
     async def run_job(self, job: ClaimedJob) -> list[Delivery]:
         """What a due job delivers now; nothing if it no longer applies (a revealed drill)."""
@@ -133,20 +161,28 @@ class Tutor:
         self, actor: Actor, incoming: Incoming, *, answer_first: bool
     ) -> ReplyThenSave:
         """Parse and run one command and answer it, whatever goes wrong: parsing too fails
-        inside this net, so no input can take the caller down."""
+        inside this net, so no input can take the caller down. The observer hears of each."""
         command: t.Command | None = None
+        outcome: CommandOutcome = "ok"
+        started = time.perf_counter()
         try:
             command = parse(incoming)
             return await self._locked(actor, command, answer_first)
         except UsageError as exc:
+            outcome = "refused"
             return ReplyThenSave(error_reply(exc.message, exc.usage))
         except RungsError as exc:
+            outcome = "refused"
             return ReplyThenSave(error_reply(exc.message))
         except Exception:
+            outcome = "failed"
             correlation_id = secrets.token_hex(4)
             kind = type(command).__name__ if command is not None else "parsing"
             log.exception("command %s failed [ref %s]", kind, correlation_id)
             return ReplyThenSave(internal_error_reply(correlation_id))
+        finally:
+            elapsed = time.perf_counter() - started
+            self._observer.command_handled(actor.platform, command_label(command), outcome, elapsed)
 
     async def _locked(self, actor: Actor, command: t.Command, answer_first: bool) -> ReplyThenSave:
         """Run the command holding the lock of what it works on: its cluster's scope, or its

@@ -27,6 +27,7 @@ class Rest(RateLimits, World):
 
     token: str
     calls: Journal[RestCall]
+    nonce_messages: dict[str, str]  # a nonce posted with enforce_nonce -> its message id
     _routes: list[tuple[str, re.Pattern[str], Handler]]
 
     async def wait_for(
@@ -135,7 +136,18 @@ class Rest(RateLimits, World):
             problems["content"] = "Cannot send an empty message"
         if problems:
             raise form_error(problems)
-        return 200, self._new_message(data, channel_id=match["cid"], files=call.files)
+        nonce = data.get("nonce")
+        if data.get("enforce_nonce") and nonce is not None and len(str(nonce)) > 25:
+            raise form_error({"nonce": "Must be 25 or fewer in length."})
+        # enforce_nonce: a nonce the bot used in the last few minutes returns that message and
+        # posts nothing (Discord's API reference, Create Message). The fake remembers for ever.
+        seen = self.nonce_messages.get(str(nonce)) if data.get("enforce_nonce") else None
+        if seen is not None and seen in self.messages:
+            return 200, self.messages[seen]
+        message = self._new_message(data, channel_id=match["cid"], files=call.files)
+        if data.get("enforce_nonce") and nonce is not None:
+            self.nonce_messages[str(nonce)] = message["id"]
+        return 200, message
 
     def _channel_message(self, match: re.Match[str]) -> JSON:
         message = self.messages.get(match["mid"])

@@ -48,6 +48,7 @@ class FakeDiscord(Rest, Interactions, Payloads):
         self.interactions: dict[str, InteractionState] = {}
         self._by_token: dict[str, InteractionState] = {}
         self.messages: dict[str, JSON] = {}
+        self.nonce_messages: dict[str, str] = {}  # enforce_nonce: nonce -> message id
         self.commands: dict[str | None, list[JSON]] = {}  # guild id (None: global) -> commands
         self._sessions: dict[str, Session] = {}
         self._connections: set[Connection] = set()

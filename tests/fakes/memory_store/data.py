@@ -53,6 +53,8 @@ class JobRow:
     attempts: int = 0
     done_at: datetime | None = None
     next_key: str | None = None
+    posting: int | None = None  # the delivery whose post was started
+    posted: list[str] = field(default_factory=list)  # message ids of the deliveries out
 
     @property
     def pending(self) -> bool:
