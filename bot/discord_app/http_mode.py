@@ -123,8 +123,9 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
     token = token_of(settings)
     verifier = verifier_for(settings)
     point_at(settings)
-    async with running_tutor(settings) as (tutor, clock):
-        client = RungsDiscord(tutor, clock)
+    metrics = Metrics()
+    async with running_tutor(settings, observer=metrics) as (tutor, clock):
+        client = RungsDiscord(tutor, clock, http_trace=metrics.http_trace("discord"))
         try:
             await client.login(token)  # over REST; setup_hook starts the sweeper
         except discord.LoginFailure as exc:
@@ -132,7 +133,6 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
             raise StartupError("Discord refused DISCORD_TOKEN: check the bot's token.") from exc
         endpoint = InteractionsEndpoint(client, verifier)
         app = interactions_app(endpoint)
-        metrics = Metrics()
         add_route(app, metrics, settings)
         runner = web.AppRunner(app, access_log=None)
         try:

@@ -43,10 +43,17 @@ def token_of(settings: Settings) -> str:
 async def run(settings: Settings, shard_count: int | None, shard_ids: list[int] | None) -> None:
     token = token_of(settings)
     point_at(settings)
-    async with running_tutor(settings) as (tutor, clock):
-        client = RungsDiscord(tutor, clock, shard_count=shard_count or 1, shard_ids=shard_ids)
+    metrics = Metrics()
+    async with running_tutor(settings, observer=metrics) as (tutor, clock):
+        client = RungsDiscord(
+            tutor,
+            clock,
+            shard_count=shard_count or 1,
+            shard_ids=shard_ids,
+            http_trace=metrics.http_trace("discord"),
+        )
         try:
-            async with metrics_endpoint(Metrics(), settings):
+            async with metrics_endpoint(metrics, settings):
                 await client.start(token)
         except discord.LoginFailure as exc:
             raise StartupError("Discord refused DISCORD_TOKEN: check the bot's token.") from exc

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
@@ -33,14 +34,23 @@ HEALTH_PATH = "/healthz"
 RATE_LIMIT_RETRIES = 3
 
 
-def web_client(settings: Settings, token: str) -> AsyncWebClient:
+def web_client(settings: Settings, token: str, metrics: Metrics | None = None) -> AsyncWebClient:
     """A Web API client at the configured address that waits and retries when Slack answers
-    429 with Retry-After, as Slack asks."""
-    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    429 with Retry-After, as Slack asks; with `metrics`, every call is counted (its own
+    aiohttp session, traced: close it with `close_client`)."""
+    session = None
+    if metrics is not None:
+        session = aiohttp.ClientSession(trace_configs=[metrics.http_trace(PLATFORM)])
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url, session=session)
     client.retry_handlers.append(
         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
     )
     return client
+
+
+async def close_client(client: AsyncWebClient) -> None:
+    if client.session is not None:
+        await client.session.close()
 
 
 def _secret(value: object, name: str, prefix: str, purpose: str) -> str:
@@ -91,8 +101,9 @@ async def run_socket_mode(settings: Settings) -> None:
         "xapp-",
         "an app-level token with connections:write, from Basic Information",
     )
-    async with running_tutor(settings) as (tutor, clock):
-        client = web_client(settings, token)
+    metrics = Metrics()
+    async with running_tutor(settings, observer=metrics) as (tutor, clock):
+        client = web_client(settings, token, metrics)
         team = await check_bot_token(client)
         # Socket Mode needs no signing secret: the connection itself is authenticated.
         responses = ResponseSender()
@@ -103,13 +114,14 @@ async def run_socket_mode(settings: Settings) -> None:
         log.warning("Rungs is connected to Slack (%s) in Socket Mode", team)
         try:
             async with (
-                metrics_endpoint(Metrics(), settings),
+                metrics_endpoint(metrics, settings),
                 sweeper_for(tutor, client, clock).running(),
             ):
                 await _until_stopped()
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]  # untyped upstream
             await responses.close()
+            await close_client(client)
 
 
 async def run_http(settings: Settings, host: str, port: int) -> None:
@@ -120,13 +132,13 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         "",
         "the Signing Secret, from Basic Information",
     )
-    async with running_tutor(settings) as (tutor, clock):
-        client = web_client(settings, token)
+    metrics = Metrics()
+    async with running_tutor(settings, observer=metrics) as (tutor, clock):
+        client = web_client(settings, token, metrics)
         team = await check_bot_token(client)
         responses = ResponseSender()
         app = build_app(tutor, clock, client, secret, responses, admin_check(settings))
         web_app = http_app(app.web_app(path=EVENTS_PATH))
-        metrics = Metrics()
         add_route(web_app, metrics, settings)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
@@ -141,6 +153,7 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         finally:
             await runner.cleanup()
             await responses.close()
+            await close_client(client)
 
 
 def sweeper_for(tutor: Tutor, client: AsyncWebClient, clock: Clock) -> Sweeper:
