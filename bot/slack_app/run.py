@@ -22,6 +22,7 @@ from bot.slack_app.admins import AdminCheck, parse_admins
 from bot.slack_app.app import build_app
 from bot.slack_app.deliveries import SlackDeliverer
 from bot.slack_app.responses import ResponseSender
+from bot.slack_app.well_formed import well_formed
 from engine.ports import Clock
 from engine.scheduling.delivery import node_id
 from engine.scheduling.sweeper import Sweeper
@@ -138,7 +139,7 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         team = await check_bot_token(client)
         responses = ResponseSender()
         app = build_app(tutor, clock, client, secret, responses, admin_check(settings))
-        web_app = http_app(app.web_app(path=EVENTS_PATH))
+        web_app = http_app(app.web_app(path=EVENTS_PATH), secret)
         add_route(web_app, metrics, settings)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
@@ -166,8 +167,11 @@ def admin_check(settings: Settings) -> AdminCheck:
     return AdminCheck(parse_admins(settings.slack_admins))
 
 
-def http_app(web_app: web.Application) -> web.Application:
-    """Bolt's own aiohttp server, plus a health check for the load balancer."""
+def http_app(web_app: web.Application, signing_secret: str | None = None) -> web.Application:
+    """Bolt's own aiohttp server, plus a health check for the load balancer; with the signing
+    secret, malformed signed requests are refused with 400 before Bolt reads them."""
+    if signing_secret is not None:
+        web_app.middlewares.append(well_formed(EVENTS_PATH, signing_secret))
 
     async def healthy(_: web.Request) -> web.Response:
         return web.Response(text="ok")

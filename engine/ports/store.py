@@ -12,10 +12,13 @@ from engine.ports.challenges import ChallengeStore
 from engine.ports.clusters import ClusterStore
 from engine.ports.drills import DrillStore
 from engine.ports.jobs import JobStore
+from engine.ports.requests import RequestStore
 from engine.ports.schedules import ScheduleStore
 
 
-class Store(ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, Protocol):
+class Store(
+    ClusterStore, DrillStore, ChallengeStore, ScheduleStore, JobStore, RequestStore, Protocol
+):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""
 
     async def close(self) -> None: ...

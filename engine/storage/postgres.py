@@ -27,6 +27,7 @@ from engine.storage.postgres_challenges import PostgresChallenges
 from engine.storage.postgres_clusters import PostgresClusters
 from engine.storage.postgres_drills import PostgresDrills
 from engine.storage.postgres_jobs import PostgresJobs
+from engine.storage.postgres_requests import PostgresRequests
 from engine.storage.postgres_schedules import PostgresSchedules
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,12 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 
 class PostgresStore(
-    PostgresClusters, PostgresDrills, PostgresChallenges, PostgresSchedules, PostgresJobs
+    PostgresClusters,
+    PostgresDrills,
+    PostgresChallenges,
+    PostgresSchedules,
+    PostgresJobs,
+    PostgresRequests,
 ):
     def __init__(self, pool: Any) -> None:  # asyncpg ships no type hints: Pool is Any
         self._pool = pool

@@ -22,13 +22,16 @@ from engine.storage.sqlite_challenges import SqliteChallenges
 from engine.storage.sqlite_clusters import SqliteClusters
 from engine.storage.sqlite_drills import SqliteDrills
 from engine.storage.sqlite_jobs import SqliteJobs
+from engine.storage.sqlite_requests import SqliteRequests
 from engine.storage.sqlite_schedules import SqliteSchedules
 
 BUSY_TIMEOUT = timedelta(seconds=5)
 MIN_SQLITE = (3, 35)
 
 
-class SqliteStore(SqliteClusters, SqliteDrills, SqliteChallenges, SqliteSchedules, SqliteJobs):
+class SqliteStore(
+    SqliteClusters, SqliteDrills, SqliteChallenges, SqliteSchedules, SqliteJobs, SqliteRequests
+):
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
 

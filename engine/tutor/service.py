@@ -45,6 +45,8 @@ from engine.tutor.suggestions import suggestions
 
 log = logging.getLogger(__name__)
 
+REQUEST_KEEP = timedelta(hours=1)  # past Slack's 5-minute replay window and its event retries
+
 
 class Tutor:
     def __init__(
@@ -121,6 +123,14 @@ class Tutor:
         """Completions for a command's option, as its spec says (drill ids and topics, lesson
         topics); none for an option that suggests nothing."""
         return suggestions(self._content, command, subcommand, option, typed)
+
+    # --- platform requests ------------------------------------------------------------------------
+
+    async def first_sighting(self, key: str) -> bool:
+        """Whether a platform request (its key: an event id, a trigger id) is new: True once,
+        on whichever node sees it first; False for a retry or a replay within REQUEST_KEEP,
+        which the adapter acknowledges without handling again."""
+        return await self._store.first_sighting(key, self._clock.now(), REQUEST_KEEP)
 
     # --- durable jobs ----------------------------------------------------------------------------
 

@@ -109,6 +109,7 @@ class MemoryData:
     reviews: dict[tuple[UserKey, str], tuple[ReviewCard, datetime]] = field(default_factory=dict)
     settings: dict[UserKey, UserSettings] = field(default_factory=dict)
     jobs: dict[str, JobRow] = field(default_factory=dict)  # by key
+    seen_requests: dict[str, datetime] = field(default_factory=dict)  # request key -> when
     challenges: dict[int, ChallengeRow] = field(default_factory=dict)
     entries: dict[int, EntryRow] = field(default_factory=dict)
     points: dict[tuple[int, UserKey], PointsRow] = field(default_factory=dict)

@@ -4,3 +4,11 @@
 -- after it). claimed -> posting -> posted -> done.
 ALTER TABLE jobs ADD COLUMN posting integer CHECK (posting >= 0);
 ALTER TABLE jobs ADD COLUMN posted text;  -- JSON array of message ids; NULL: none yet
+
+-- Platform requests already applied (the twin of sqlite/0009): a Slack event's event_id, an
+-- interaction's trigger_id. Kept an hour (past Slack's 5-minute replay window).
+CREATE TABLE seen_requests (
+    key     text PRIMARY KEY,
+    seen_at timestamptz NOT NULL
+);
+CREATE INDEX seen_requests_by_age ON seen_requests (seen_at);
