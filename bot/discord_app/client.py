@@ -35,6 +35,7 @@ from bot.discord_app.incoming import (
     focused,
 )
 from bot.discord_app.render import render
+from bot.stopping import GRACE_S
 from engine.commands.incoming import Incoming as EngineIncoming
 from engine.ports import Clock
 from engine.scheduling.delivery import node_id
@@ -70,7 +71,11 @@ class RungsDiscord(discord.AutoShardedClient):
         await self._jobs.enter_async_context(sweeper.running())
 
     async def close(self) -> None:
+        """Stop the sweeper, let the interactions in hand finish (within GRACE_S), then
+        disconnect."""
         await self._jobs.aclose()
+        if self._answering:
+            await asyncio.wait(set(self._answering), timeout=GRACE_S)
         await super().close()
 
     def _interaction_created(self, payload: JSON) -> None:

@@ -20,12 +20,13 @@ import logging
 import signal
 from typing import Any
 
+import aiohttp
 import discord
 from aiohttp import web
 
 from bot.discord_app.client import RungsDiscord
 from bot.discord_app.http_response import InitialResponse, expect
-from bot.discord_app.run import point_at, token_of
+from bot.discord_app.run import point_at, token_of, unreachable
 from bot.discord_app.signature import PublicKeyError, Verifier
 from bot.metrics import Metrics, add_route, metrics_endpoint
 from bot.runtime import StartupError, running_tutor
@@ -131,6 +132,9 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         except discord.LoginFailure as exc:
             await client.close()
             raise StartupError("Discord refused DISCORD_TOKEN: check the bot's token.") from exc
+        except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+            await client.close()
+            raise StartupError(unreachable(settings, exc)) from exc
         endpoint = InteractionsEndpoint(client, verifier)
         app = interactions_app(endpoint)
         add_route(app, metrics, settings)

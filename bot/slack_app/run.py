@@ -79,6 +79,11 @@ async def check_bot_token(client: AsyncWebClient) -> str:
     except SlackApiError as exc:
         error = exc.response.get("error", "unknown error") if exc.response else "unknown error"
         raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({error}): check the token.") from exc
+    except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+        why = str(exc) or type(exc).__name__
+        raise StartupError(
+            f"cannot reach Slack at {client.base_url} ({why}); check the network."
+        ) from exc
     return str(identity.get("team", "") or identity.get("team_id", ""))
 
 
