@@ -209,13 +209,16 @@ class Tutor:
                 return ReplyThenSave(reply)
             # The save takes the scope's lock over and releases it once it is done.
             scope = taken.pop()
-            save = partial(self._repository.save_later, unsaved)
+            save = partial(self._save_later, actor.platform, unsaved)
             return ReplyThenSave(
                 reply, self._saves.start(save, partial(self._locks.release, scope))
             )
         finally:
             for key in reversed(taken):
                 self._locks.release(key)
+
+    async def _save_later(self, platform: str, unsaved: Unsaved) -> None:
+        self._observer.deferred_save(platform, await self._repository.save_later(unsaved))
 
     async def _run(
         self, actor: Actor, command: t.Command, answer_first: bool
