@@ -1,4 +1,4 @@
-"""Delivery across real processes reuses the storage tests' databases and the Slack harness."""
+"""Delivery across real processes reuses the storage tests' databases and the platform harnesses."""
 
 from __future__ import annotations
 
@@ -6,6 +6,6 @@ import sys
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
-for folder in ("storage", "slack"):  # store_databases.py, slack_harness.py
+for folder in ("storage", "slack", "discord"):  # store_databases, slack_harness, discord_harness
     if str(TESTS / folder) not in sys.path:
         sys.path.insert(0, str(TESTS / folder))

@@ -5,6 +5,7 @@ channel messages, DM channels). Every call is recorded in ``calls`` once answere
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -28,6 +29,7 @@ class Rest(RateLimits, World):
     token: str
     calls: Journal[RestCall]
     nonce_messages: dict[str, str]  # a nonce posted with enforce_nonce -> its message id
+    post_delay_s: float  # how long a channel message POST takes to be answered
     _routes: list[tuple[str, re.Pattern[str], Handler]]
 
     async def wait_for(
@@ -147,6 +149,7 @@ class Rest(RateLimits, World):
         message = self._new_message(data, channel_id=match["cid"], files=call.files)
         if data.get("enforce_nonce") and nonce is not None:
             self.nonce_messages[str(nonce)] = message["id"]
+        await asyncio.sleep(self.post_delay_s)  # a slow API: posted at once, answered late
         return 200, message
 
     def _channel_message(self, match: re.Match[str]) -> JSON:
