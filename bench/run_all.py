@@ -27,6 +27,7 @@ BENCHMARKS = (
     "discord_interactions.py",
     "slack_commands.py",
     "jobs_sweep.py",
+    "delivery_soak.py",
     "pictures.py",
     "db_copy.py",
     "load_speed.py",

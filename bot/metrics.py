@@ -27,7 +27,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
 from bot.settings import Settings
-from engine.observer import CommandOutcome, JobOutcome
+from engine.observer import CommandOutcome, DeferredSave, JobOutcome
 
 METRICS_PATH = "/metrics"
 # Commands take a millisecond or two on SQLite, more on a distant PostgreSQL; past 3 s an
@@ -55,6 +55,12 @@ class Metrics:
             "Time from a command's arrival at the Tutor to its reply",
             ["platform", "command"],
             buckets=COMMAND_BUCKETS,
+            registry=r,
+        )
+        self._deferred_saves = Counter(
+            "rungs_deferred_saves",
+            "Saves made after their replies, by how they ended (saved, conflict, failed)",
+            ["platform", "outcome"],
             registry=r,
         )
         self._job_metrics(r)
@@ -127,6 +133,9 @@ class Metrics:
 
     def job_finished(self, platform: str, kind: str, outcome: JobOutcome) -> None:
         self._jobs_finished.labels(platform, kind, outcome).inc()
+
+    def deferred_save(self, platform: str, outcome: DeferredSave) -> None:
+        self._deferred_saves.labels(platform, outcome).inc()
 
     # --- platform API calls ---
 

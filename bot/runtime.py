@@ -6,10 +6,12 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from bot.settings import Settings
 from engine.content.loader import default_content_dir, load_content
 from engine.errors import ContentError
+from engine.observer import NO_OBSERVER, Observer
 from engine.ports import Clock, SystemClock
 from engine.storage import StoreOpenError, UnsupportedDatabaseError, open_store
 from engine.tutor import Tutor
@@ -21,10 +23,11 @@ class StartupError(Exception):
 
 @asynccontextmanager
 async def running_tutor(
-    settings: Settings, clock: Clock | None = None
+    settings: Settings, clock: Clock | None = None, observer: Observer = NO_OBSERVER
 ) -> AsyncIterator[tuple[Tutor, Clock]]:
     """The Tutor on the configured store and content, on `clock` (the system clock unless the
-    caller brings one: the console's stepped clock)."""
+    caller brings one: the console's stepped clock), telling `observer` (the long-running
+    modes' metrics) what it does."""
     folder = settings.content_dir or default_content_dir()
     try:
         content = load_content(folder)
@@ -42,7 +45,8 @@ async def running_tutor(
         raise StartupError(str(exc)) from exc
     clock = clock or SystemClock()
     settle_garbage_collector()
-    tutor = Tutor(store, content, clock)
+    lease = timedelta(seconds=settings.job_lease_s)
+    tutor = Tutor(store, content, clock, observer, job_lease=lease)
     try:
         yield tutor, clock
     finally:

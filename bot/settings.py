@@ -97,6 +97,13 @@ class Settings(BaseSettings):
         le=600,
         description="seconds to wait for a PostgreSQL connection from the pool (or a new one)",
     )
+    job_lease_s: float = Field(
+        default=30.0,
+        ge=0.5,
+        le=3600.0,
+        description="how long a node's claim on a due job lasts unrenewed (it is renewed while "
+        "the job is posted); a dead node's jobs are taken over after it",
+    )
     discord_public_key: str | None = Field(
         default=None,
         validation_alias=AliasChoices("DISCORD_PUBLIC_KEY", "RUNGS_DISCORD_PUBLIC_KEY"),

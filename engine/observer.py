@@ -19,6 +19,10 @@ CommandOutcome = Literal["ok", "refused", "failed"]
 # but the lease had passed to another node; or nothing to deliver any more (a revealed drill).
 JobOutcome = Literal["delivered", "failed", "dropped", "lost", "skipped"]
 
+# How a save that ran after its reply (Tutor.reply_then_save) ended: saved; dropped because
+# another process saved the scope first; or failed (logged with a reference).
+DeferredSave = Literal["saved", "conflict", "failed"]
+
 
 class Observer(Protocol):
     def command_handled(
@@ -36,6 +40,9 @@ class Observer(Protocol):
     def job_finished(self, platform: str, kind: str, outcome: JobOutcome) -> None:
         """How a claimed job ended."""
 
+    def deferred_save(self, platform: str, outcome: DeferredSave) -> None:
+        """How a save made after its reply ended."""
+
 
 class NoObserver:
     """Counts nothing."""
@@ -52,6 +59,9 @@ class NoObserver:
         return None
 
     def job_finished(self, platform: str, kind: str, outcome: JobOutcome) -> None:
+        return None
+
+    def deferred_save(self, platform: str, outcome: DeferredSave) -> None:
         return None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import pytest
 
@@ -17,7 +18,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.metrics import Metrics, add_route, metrics_endpoint, serving
 from bot.settings import Settings
+from engine.commands.incoming import Typed
+from engine.content.loader import Content
 from engine.observer import NO_OBSERVER, Observer
+from engine.ports import FixedClock
+from engine.scheduling import Delivery
+from engine.storage.sqlite import SqliteStore
+from engine.tutor import Actor, Tutor
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -183,3 +190,34 @@ def test_the_default_observer_counts_nothing() -> None:
     NO_OBSERVER.jobs_due("console", 1)
     NO_OBSERVER.job_claimed("console", "drill_nudge", 0.0, late=False)
     NO_OBSERVER.job_finished("console", "drill_nudge", "delivered")
+
+
+async def test_the_tutor_and_its_sweeper_report_to_the_metrics(
+    endpoint: tuple[Metrics, str], sqlite_store: SqliteStore, content: Content, clock: FixedClock
+) -> None:
+    """The wiring: a Tutor given the metrics as its observer, on a real SQLite file."""
+    metrics, url = endpoint
+    tutor = Tutor(sqlite_store, content, clock, metrics)
+    ada = Actor("discord", "G1", "U1", "ada", "C1")
+    answered = await tutor.reply_then_save(ada, Typed("/trace GET /u/7"))
+    await answered.saved  # the deferred save
+    await tutor.handle_text(ada, "/challenge start a-cpu-at-80 30s")
+    await tutor.handle_text(ada, "/nonsense")
+    clock.set(clock.now() + timedelta(seconds=40))
+
+    async def post(_: Delivery) -> str:
+        return "C1/1"
+
+    assert await tutor.sweeper("discord", "node", post).sweep_once() == 1
+    _, samples = await scrape(url)
+    ok = {"platform": "discord", "outcome": "ok"}
+    assert value(samples, "rungs_commands_total", command="trace", **ok) == 1
+    assert value(samples, "rungs_commands_total", command="challenge_start", **ok) == 1
+    refused = {"platform": "discord", "command": "unparsed", "outcome": "refused"}
+    assert value(samples, "rungs_commands_total", **refused) == 1
+    saved = {"platform": "discord", "outcome": "saved"}
+    assert value(samples, "rungs_deferred_saves_total", **saved) == 1
+    reveal = {"platform": "discord", "kind": "challenge_reveal"}
+    assert value(samples, "rungs_jobs_claimed_total", **reveal) == 1
+    assert value(samples, "rungs_jobs_finished_total", **reveal, outcome="delivered") == 1
+    assert value(samples, "rungs_jobs_late_total", **reveal) == 1  # 10 s past its due time

@@ -11,10 +11,12 @@ output is the same on every run, and it takes no real time (the tests drive it s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import math
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -26,6 +28,7 @@ from bot.console.images import ImageFolder
 from bot.console.lines import FormText, Gathered, Line, LineGatherer, Opened
 from bot.console.render import render, render_delivery
 from bot.console.wrap import Width, no_wrap
+from bot.stopping import until_stopped
 from engine.commands.incoming import Options, Typed
 from engine.ports import Clock, FixedClock
 from engine.replies import Reply
@@ -211,13 +214,47 @@ def valid_name(name: str) -> bool:
 
 
 async def run_piped(console: Console, source: TextIO) -> None:
-    """Read one command per line until the end of input."""
-    while True:
-        line = await asyncio.to_thread(source.readline)
-        if not line:
-            await console.finish()
-            return
-        await console.handle_line(line)
+    """Read one command per line until the end of input, or until SIGTERM or SIGINT: the
+    line in hand is finished first, then the console winds down as at the end of input
+    (sweeper stopped, deferred saves written, store closed) and exits 0."""
+    lines = _lines_of(source)
+    stopped = asyncio.create_task(until_stopped())
+    try:
+        while not stopped.done():
+            line = asyncio.create_task(lines.get())
+            await asyncio.wait({line, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if not line.done():
+                line.cancel()
+                return
+            text = line.result()
+            if isinstance(text, BaseException):
+                raise text
+            if text is None:
+                await console.finish()  # what a last line left open (a form's text)
+                return
+            await console.handle_line(text)
+    finally:
+        stopped.cancel()
+
+
+def _lines_of(source: TextIO) -> asyncio.Queue[str | BaseException | None]:
+    """The lines of `source` as they come, read by a daemon thread (a blocked read must not
+    keep a stopping process alive); None at the end, or the error that ended the reading."""
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | BaseException | None] = asyncio.Queue()
+
+    def read() -> None:
+        end: BaseException | None = None
+        try:
+            for line in iter(source.readline, ""):
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+        except Exception as exc:  # noqa: BLE001 - handed to the reading task, which raises it
+            end = exc
+        with contextlib.suppress(RuntimeError):  # the loop may be gone already
+            loop.call_soon_threadsafe(lines.put_nowait, end)
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    return lines
 
 
 async def run_interactive(console: Console, history: Path) -> None:

@@ -37,6 +37,7 @@ from bot.discord_app.incoming import (
 )
 from bot.discord_app.internals import Upload
 from bot.discord_app.render import DiscordMessage, render
+from bot.stopping import GRACE_S
 from engine.commands.incoming import Incoming as EngineIncoming
 from engine.ports import Clock
 from engine.replies import Reply
@@ -73,7 +74,11 @@ class RungsDiscord(discord.AutoShardedClient):
         await self._jobs.enter_async_context(sweeper.running())
 
     async def close(self) -> None:
+        """Stop the sweeper, let the interactions in hand finish (within GRACE_S), then
+        disconnect."""
         await self._jobs.aclose()
+        if self._answering:
+            await asyncio.wait(set(self._answering), timeout=GRACE_S)
         await super().close()
 
     def _interaction_created(self, payload: JSON) -> None:

@@ -20,12 +20,13 @@ import logging
 import signal
 from typing import Any
 
+import aiohttp
 import discord
 from aiohttp import web
 
 from bot.discord_app.client import RungsDiscord
 from bot.discord_app.http_response import InitialResponse, expect
-from bot.discord_app.run import point_at, token_of
+from bot.discord_app.run import point_at, token_of, unreachable
 from bot.discord_app.signature import PublicKeyError, Verifier
 from bot.health import Ready, add_health_routes
 from bot.metrics import Metrics, add_route, metrics_endpoint
@@ -121,16 +122,19 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
     token = token_of(settings)
     verifier = verifier_for(settings)
     point_at(settings)
-    async with running_tutor(settings) as (tutor, clock):
-        client = RungsDiscord(tutor, clock)
+    metrics = Metrics()
+    async with running_tutor(settings, observer=metrics) as (tutor, clock):
+        client = RungsDiscord(tutor, clock, http_trace=metrics.http_trace("discord"))
         try:
             await client.login(token)  # over REST; setup_hook starts the sweeper
         except discord.LoginFailure as exc:
             await client.close()
             raise StartupError("Discord refused DISCORD_TOKEN: check the bot's token.") from exc
+        except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+            await client.close()
+            raise StartupError(unreachable(settings, exc)) from exc
         endpoint = InteractionsEndpoint(client, verifier)
         app = interactions_app(endpoint, tutor.ready)
-        metrics = Metrics()
         add_route(app, metrics, settings)
         runner = web.AppRunner(app, access_log=None)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
+import aiohttp
 import discord
 
 from bot.discord_app import internals
@@ -13,6 +14,7 @@ from bot.discord_app.registration import command_payloads
 from bot.metrics import Metrics, metrics_endpoint
 from bot.runtime import StartupError, running_tutor
 from bot.settings import Settings
+from bot.stopping import run_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,12 @@ def point_at(settings: Settings) -> None:
     internals.point_at(settings.discord_api_base, settings.discord_gateway_url)
 
 
+def unreachable(settings: Settings, exc: BaseException) -> str:
+    """The one line for a Discord API that does not answer at start-up."""
+    why = str(exc) or type(exc).__name__
+    return f"cannot reach Discord at {settings.discord_api_base} ({why}); check the network."
+
+
 def token_of(settings: Settings) -> str:
     if settings.discord_token is None or not settings.discord_token.get_secret_value():
         raise StartupError(
@@ -43,13 +51,24 @@ def token_of(settings: Settings) -> str:
 async def run(settings: Settings, shard_count: int | None, shard_ids: list[int] | None) -> None:
     token = token_of(settings)
     point_at(settings)
-    async with running_tutor(settings) as (tutor, clock):
-        client = RungsDiscord(tutor, clock, shard_count=shard_count or 1, shard_ids=shard_ids)
+    metrics = Metrics()
+    async with running_tutor(settings, observer=metrics) as (tutor, clock):
+        client = RungsDiscord(
+            tutor,
+            clock,
+            shard_count=shard_count or 1,
+            shard_ids=shard_ids,
+            http_trace=metrics.http_trace("discord"),
+        )
         try:
-            async with metrics_endpoint(Metrics(), settings):
-                await client.start(token)
+            async with metrics_endpoint(metrics, settings):
+                # SIGTERM/SIGINT close the client: in-flight answers finish, the sweeper stops;
+                # then running_tutor flushes the deferred saves and closes the store.
+                await run_until_stopped(client.start(token), client.close())
         except discord.LoginFailure as exc:
             raise StartupError("Discord refused DISCORD_TOKEN: check the bot's token.") from exc
+        except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+            raise StartupError(unreachable(settings, exc)) from exc
         finally:
             await client.close()
 

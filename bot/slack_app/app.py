@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack_app import home, modal, uploads
 from bot.slack_app.actors import actor_of_action, actor_of_command, actor_of_view, is_dm
 from bot.slack_app.admins import AdminCheck
+from bot.slack_app.once import once_middleware
 from bot.slack_app.render import SlackMessage, engine_id, render
 from bot.slack_app.responses import ResponseSender
 from engine.commands import buttons
@@ -57,6 +58,7 @@ def build_app(
         name="rungs",
     )
     adapter = SlackAdapter(tutor, clock, responses, admins or AdminCheck(frozenset()))
+    app.middleware(once_middleware(tutor))  # retries and replays are acknowledged, not re-applied
     app.command(re.compile(r"^/[a-z][a-z\-]*$"))(adapter.on_command)
     app.action(re.compile(r"^r1:"))(adapter.on_action)
     app.view(modal.ANSWER_CALLBACK)(adapter.on_answer_submitted)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
@@ -22,6 +23,7 @@ from bot.slack_app.admins import AdminCheck, parse_admins
 from bot.slack_app.app import build_app
 from bot.slack_app.deliveries import SlackDeliverer
 from bot.slack_app.responses import ResponseSender
+from bot.slack_app.well_formed import well_formed
 from engine.ports import Clock
 from engine.scheduling.delivery import node_id
 from engine.scheduling.sweeper import Sweeper
@@ -33,14 +35,23 @@ EVENTS_PATH = "/slack/events"
 RATE_LIMIT_RETRIES = 3
 
 
-def web_client(settings: Settings, token: str) -> AsyncWebClient:
+def web_client(settings: Settings, token: str, metrics: Metrics | None = None) -> AsyncWebClient:
     """A Web API client at the configured address that waits and retries when Slack answers
-    429 with Retry-After, as Slack asks."""
-    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    429 with Retry-After, as Slack asks; with `metrics`, every call is counted (its own
+    aiohttp session, traced: close it with `close_client`)."""
+    session = None
+    if metrics is not None:
+        session = aiohttp.ClientSession(trace_configs=[metrics.http_trace(PLATFORM)])
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url, session=session)
     client.retry_handlers.append(
         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
     )
     return client
+
+
+async def close_client(client: AsyncWebClient) -> None:
+    if client.session is not None:
+        await client.session.close()
 
 
 def _secret(value: object, name: str, prefix: str, purpose: str) -> str:
@@ -68,6 +79,11 @@ async def check_bot_token(client: AsyncWebClient) -> str:
     except SlackApiError as exc:
         error = exc.response.get("error", "unknown error") if exc.response else "unknown error"
         raise StartupError(f"Slack refused SLACK_BOT_TOKEN ({error}): check the token.") from exc
+    except (aiohttp.ClientConnectionError, TimeoutError) as exc:
+        why = str(exc) or type(exc).__name__
+        raise StartupError(
+            f"cannot reach Slack at {client.base_url} ({why}); check the network."
+        ) from exc
     return str(identity.get("team", "") or identity.get("team_id", ""))
 
 
@@ -91,8 +107,9 @@ async def run_socket_mode(settings: Settings) -> None:
         "xapp-",
         "an app-level token with connections:write, from Basic Information",
     )
-    async with running_tutor(settings) as (tutor, clock):
-        client = web_client(settings, token)
+    metrics = Metrics()
+    async with running_tutor(settings, observer=metrics) as (tutor, clock):
+        client = web_client(settings, token, metrics)
         team = await check_bot_token(client)
         # Socket Mode needs no signing secret: the connection itself is authenticated.
         responses = ResponseSender()
@@ -103,13 +120,14 @@ async def run_socket_mode(settings: Settings) -> None:
         log.warning("Rungs is connected to Slack (%s) in Socket Mode", team)
         try:
             async with (
-                metrics_endpoint(Metrics(), settings),
+                metrics_endpoint(metrics, settings),
                 sweeper_for(tutor, client, clock).running(),
             ):
                 await _until_stopped()
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]  # untyped upstream
             await responses.close()
+            await close_client(client)
 
 
 async def run_http(settings: Settings, host: str, port: int) -> None:
@@ -120,13 +138,13 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         "",
         "the Signing Secret, from Basic Information",
     )
-    async with running_tutor(settings) as (tutor, clock):
-        client = web_client(settings, token)
+    metrics = Metrics()
+    async with running_tutor(settings, observer=metrics) as (tutor, clock):
+        client = web_client(settings, token, metrics)
         team = await check_bot_token(client)
         responses = ResponseSender()
         app = build_app(tutor, clock, client, secret, responses, admin_check(settings))
-        web_app = http_app(app.web_app(path=EVENTS_PATH), tutor.ready)
-        metrics = Metrics()
+        web_app = http_app(app.web_app(path=EVENTS_PATH), tutor.ready, secret)
         add_route(web_app, metrics, settings)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
@@ -141,6 +159,7 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         finally:
             await runner.cleanup()
             await responses.close()
+            await close_client(client)
 
 
 def sweeper_for(tutor: Tutor, client: AsyncWebClient, clock: Clock) -> Sweeper:
@@ -153,8 +172,14 @@ def admin_check(settings: Settings) -> AdminCheck:
     return AdminCheck(parse_admins(settings.slack_admins))
 
 
-def http_app(web_app: web.Application, ready: Ready) -> web.Application:
-    """Bolt's own aiohttp server, plus health checks for the load balancer (bot/health.py)."""
+def http_app(
+    web_app: web.Application, ready: Ready, signing_secret: str | None = None
+) -> web.Application:
+    """Bolt's own aiohttp server, plus health checks for the load balancer (bot/health.py);
+    with the signing secret, malformed signed requests are refused with 400 before Bolt reads
+    them."""
+    if signing_secret is not None:
+        web_app.middlewares.append(well_formed(EVENTS_PATH, signing_secret))
     add_health_routes(web_app, ready)
     return web_app
 

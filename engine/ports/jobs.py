@@ -7,6 +7,7 @@ text of a delivery is built when it falls due, from the state in the store at th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar, Protocol
@@ -92,10 +93,19 @@ class ClaimedJob:
     payload: JobPayload | UnreadableJob
     due_at: datetime
     attempts: int  # 1 on the first claim; more when a dead node's lease ran out
+    # Where its delivery stands (see JobStore.start_post): the platform's message ids of the
+    # deliveries already out, in order, and the index of the last one whose post was started.
+    posted: tuple[str, ...] = ()
+    posting: int | None = None
 
     @property
     def kind(self) -> str:
         return self.payload.kind
+
+    def may_be_out(self, index: int) -> bool:
+        """Whether delivery `index` may already be on the platform though none is recorded: a
+        node started its post and died (or lost its claim) before it recorded the message."""
+        return self.posting is not None and self.posting >= index >= len(self.posted)
 
 
 class JobStore(Protocol):
@@ -122,6 +132,28 @@ class JobStore(Protocol):
     async def finish_job(self, job_id: int, node: str, now: datetime) -> bool:
         """Mark a claimed job done. False, changing nothing, if this node no longer holds the
         claim (its lease ran out and another node took the job)."""
+        ...
+
+    async def renew_jobs(self, job_ids: Sequence[int], node: str, until: datetime) -> list[int]:
+        """Extend this node's claims on `job_ids` to `until` (while their deliveries are being
+        posted); the ids it still held and renewed. A job another node took over is left out."""
+        ...
+
+    async def start_post(self, job_id: int, node: str, index: int, now: datetime) -> bool:
+        """Record, before the platform call, that delivery `index` of a job is being posted.
+        False, recording nothing, unless this node holds the job with a lease running past
+        `now` and the deliveries before `index` (and no others) are recorded as out: then it
+        must not post (another node has the job, or it is further along than this node knew)."""
+        ...
+
+    async def record_post(self, job_id: int, index: int, message_id: str) -> bool:
+        """Record, after the platform call, that delivery `index` is out as `message_id` (""
+        when the platform gives none). Recorded whoever holds the job now: the post is out
+        either way. False if the job is done or a record for `index` exists."""
+        ...
+
+    async def count_due_jobs(self, platform: str, now: datetime) -> int:
+        """How many of the platform's jobs are due at `now` and not done (held or not)."""
         ...
 
     async def next_job_due(self, platform: str) -> datetime | None:

@@ -13,6 +13,7 @@ from engine.ports.climbs import ClimbStore
 from engine.ports.clusters import ClusterStore
 from engine.ports.drills import DrillStore
 from engine.ports.jobs import JobStore
+from engine.ports.requests import RequestStore
 from engine.ports.schedules import ScheduleStore
 from engine.ports.study import StudyStore
 
@@ -25,6 +26,7 @@ class Store(
     JobStore,
     ClimbStore,
     StudyStore,
+    RequestStore,
     Protocol,
 ):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""

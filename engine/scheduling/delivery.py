@@ -27,6 +27,17 @@ class Delivery:
     reply: Reply
     job_key: str
     late: bool = False
+    job_id: int = 0
+    index: int = 0  # which of its job's deliveries this is
+    # A node that held the job started this very post and died (or lost its claim) before it
+    # recorded the message: it may be out already. A platform with an idempotency key (Discord's
+    # enforce_nonce) posts it at most once anyway; others post it again (at least once).
+    may_be_out: bool = False
+
+    @property
+    def post_key(self) -> str:
+        """The same for every attempt at this delivery (≤ 25 characters: Discord's nonce)."""
+        return f"r{self.job_id}.{self.index}"
 
     @property
     def private(self) -> bool:
@@ -40,7 +51,9 @@ class Delivery:
         return replace(self, reply=reply, late=True)
 
 
-Deliver = Callable[[Delivery], Awaitable[None]]
+# Posts a delivery; returns the platform's id of the message (None: it gives none, or the
+# delivery had nowhere to go). Raises when the post failed: the job is retried after its lease.
+Deliver = Callable[[Delivery], Awaitable[str | None]]
 
 
 def node_id() -> str:

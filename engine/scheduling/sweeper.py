@@ -3,11 +3,20 @@
 Timers are rows in the store, never sleeping tasks, so a restart loses nothing: the first sweep
 of a node that starts delivers whatever fell due while nothing ran, marked late.
 
-Delivery is exactly once while nodes stay up: a claim is atomic, so one node holds a job, and
-only the holder can finish it. Across a crash it is at least once: a node that dies between
-posting a delivery and finishing its job leaves the claim to run out, and the job is delivered
-again by whichever node claims it next. A delivery that fails (the platform refused it, say)
-also leaves its job claimed, so that it is retried once the lease has run out.
+Delivery is exactly once while nodes stay up. A claim is atomic, so one node holds a job; the
+claim's lease is renewed while the node works on it (engine/scheduling/leases.py), however long
+the platform takes or makes it wait (a Retry-After); and each delivery goes through recorded
+stages: claimed, then *posting* (written before the platform call, and only while this node
+holds the job with a live lease), then *posted* with the platform's message id, then done right
+after its post. A node that takes a job over (its holder died, or lost its lease) skips what is
+recorded as posted.
+
+Across a crash one case is left: a node that dies after the platform took a post but before it
+recorded the message id. The next holder sees the post started and unrecorded (`may_be_out`):
+on Discord the same nonce with enforce_nonce makes the platform return the first message
+instead of posting again (for a few minutes, longer than a lease); on Slack, which has no such
+key, the delivery is posted again. So at least once there, never lost. A delivery that fails
+(the platform refused it) leaves its job claimed, retried once the lease has run out.
 """
 
 from __future__ import annotations
@@ -15,21 +24,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from engine.observer import NO_OBSERVER, JobOutcome, Observer
 from engine.ports import ClaimedJob, Clock, JobStore
 from engine.scheduling.delivery import Deliver, Delivery
+from engine.scheduling.leases import HeldJobs
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)  # a claim outlives any sane delivery; a dead node's is retaken
+LEASE = timedelta(seconds=30)  # renewed while held; a dead node's jobs are retaken after it
 GRACE = timedelta(seconds=5)  # later than this past its due time, a delivery says it is late
 POLL_S = 1.0  # idle nodes look again this often: another node may have added a job
-BATCH = 20  # jobs claimed at a time, so a backlog cannot hold a lease past its end
+BATCH = 20  # at most this many jobs claimed at a time ...
+BATCH_SHARE_OF_LEASE = 0.5  # ... and no more than the posts of half a lease: slow posts, fewer
 MAX_ATTEMPTS = 5  # a job that fails to run this often is dropped, so it cannot loop for ever
 MIN_SLEEP_S = 0.02
+FINISHED: frozenset[JobOutcome] = frozenset({"delivered", "skipped", "dropped"})  # done for good
 
 
 class JobRunner(Protocol):
@@ -57,6 +72,7 @@ class Sweeper:
         lease: timedelta = LEASE,
         grace: timedelta = GRACE,
         poll_s: float = POLL_S,
+        observer: Observer = NO_OBSERVER,
     ) -> None:
         self._store = store
         self._runner = runner
@@ -67,6 +83,8 @@ class Sweeper:
         self._lease = lease
         self._grace = grace
         self._poll_s = poll_s
+        self._observer = observer
+        self._post_s = 0.0  # a running mean of how long a post takes here
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -95,41 +113,103 @@ class Sweeper:
 
     async def sweep_once(self) -> int:
         """Claim and deliver everything due now; returns how many jobs were finished."""
+        self._observer.jobs_due(
+            self._platform, await self._store.count_due_jobs(self._platform, self._clock.now())
+        )
         finished = 0
         while True:
             now = self._clock.now()
+            limit = self.batch()
             jobs = await self._store.claim_due_jobs(
-                self._platform, self._node, now, self._lease, BATCH
+                self._platform, self._node, now, self._lease, limit
             )
-            for job in jobs:
-                finished += await self._process(job, now)
-            if len(jobs) < BATCH:
+            batch = HeldJobs(
+                self._store, self._clock, self._node, self._lease, (j.id for j in jobs)
+            )
+            async with batch.renewing() as held:
+                for job in jobs:
+                    late_by = now - job.due_at
+                    late = late_by > self._grace
+                    self._observer.job_claimed(
+                        self._platform, job.kind, late_by.total_seconds(), late=late
+                    )
+                    outcome = await self._process(job, late_by if late else None, held)
+                    held.let_go(job.id)
+                    self._observer.job_finished(self._platform, job.kind, outcome)
+                    finished += outcome in FINISHED
+            if len(jobs) < limit:
                 return finished
 
-    async def _process(self, job: ClaimedJob, claimed_at: datetime) -> int:
+    def batch(self) -> int:
+        """How many jobs to claim at once: BATCH, or fewer when posts are slow, so that a
+        claimed batch is posted within half a lease and the other nodes share a backlog."""
+        if self._post_s <= 0:
+            return BATCH
+        fits = int(self._lease.total_seconds() * BATCH_SHARE_OF_LEASE / self._post_s)
+        return max(1, min(BATCH, fits))
+
+    async def _process(
+        self, job: ClaimedJob, late_by: timedelta | None, held: HeldJobs
+    ) -> JobOutcome:
         try:
             deliveries = await self._runner.run_job(job)
         except Exception:
             log.exception("job %s (%s) failed to run, attempt %d", job.key, job.kind, job.attempts)
             if job.attempts < MAX_ATTEMPTS:
-                return 0  # claimed still: retried after the lease
+                return "failed"  # claimed still: retried after the lease
             log.error("job %s dropped after %d attempts", job.key, job.attempts)
-            return int(await self._store.finish_job(job.id, self._node, self._clock.now()))
-        late_by = claimed_at - job.due_at
-        for made in deliveries:
-            delivery = made.marked_late(late_by) if late_by > self._grace else made
-            try:
-                await self._deliver(delivery)
-            except Exception:
-                log.exception(
-                    "delivery of job %s failed; it is retried after the lease", delivery.job_key
-                )
-                return 0
-        if not await self._runner.finish_job(job, self._node, self._clock.now()):
+            await self._store.finish_job(job.id, self._node, self._clock.now())
+            return "dropped"
+        for index, made in enumerate(deliveries):
+            if index < len(job.posted):
+                continue  # out already: posted by a node that held the job before
+            delivery = replace(
+                made if late_by is None else made.marked_late(late_by),
+                job_id=job.id,
+                index=index,
+                may_be_out=job.may_be_out(index),
+            )
+            outcome = await self._post(delivery, held)
+            if outcome is not None:
+                return outcome
+        if not held.holds(job.id) or not await self._runner.finish_job(
+            job, self._node, self._clock.now()
+        ):
             # Its lease ran out and another node took it over (or its schedule changed).
             log.warning("job %s was delivered but is no longer held by this node", job.key)
-            return 0
-        return 1
+            return "lost"
+        return "delivered" if deliveries else "skipped"
+
+    async def _post(self, delivery: Delivery, held: HeldJobs) -> JobOutcome | None:
+        """Post one delivery between its two records; None when it is out, else how the job
+        ends for now."""
+        job_id, index = delivery.job_id, delivery.index
+        if not held.holds(job_id) or not await self._store.start_post(
+            job_id, self._node, index, self._clock.now()
+        ):
+            log.warning("job %s is no longer held by this node; not posted", delivery.job_key)
+            return "lost"
+        if delivery.may_be_out:
+            log.warning(
+                "job %s: a node started this post and stopped before recording it; it may be "
+                "out already",
+                delivery.job_key,
+            )
+        started = time.perf_counter()
+        try:
+            message_id = await self._deliver(delivery)
+        except Exception:
+            log.exception(
+                "delivery of job %s failed; it is retried after the lease", delivery.job_key
+            )
+            return "failed"
+        self._timed(time.perf_counter() - started)
+        if not await self._store.record_post(job_id, index, message_id or ""):
+            log.warning("job %s: its post %d was recorded already", delivery.job_key, index)
+        return None
+
+    def _timed(self, seconds: float) -> None:
+        self._post_s = seconds if self._post_s <= 0 else 0.8 * self._post_s + 0.2 * seconds
 
     async def _idle_delay(self) -> float:
         due = await self._store.next_job_due(self._platform)

@@ -223,6 +223,8 @@ def claimed_job(
     payload: object,
     due_at: datetime,
     attempts: object,
+    posted: object = None,
+    posting: object = None,
 ) -> ClaimedJob:
     """A claimed row as the port's value. An unreadable target makes the whole job unreadable:
     a delivery with nowhere to go cannot be made."""
@@ -231,5 +233,21 @@ def claimed_job(
     if where is None:
         where, what = Target(""), UnreadableJob(str(kind), "unreadable target")
     return ClaimedJob(
-        int(str(id_)), str(key), str(platform), where, what, due_at, int(str(attempts))
+        int(str(id_)),
+        str(key),
+        str(platform),
+        where,
+        what,
+        due_at,
+        int(str(attempts)),
+        posted_of(posted),
+        None if posting is None else int(str(posting)),
     )
+
+
+def posted_of(text: object) -> tuple[str, ...]:
+    """The message ids of a job's deliveries that are out (a JSON array; NULL: none)."""
+    if text is None:
+        return ()
+    values = json.loads(str(text))
+    return tuple(str(value) for value in values) if isinstance(values, list) else ()

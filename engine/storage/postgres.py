@@ -31,6 +31,7 @@ from engine.storage.postgres_clusters import PostgresClusters
 from engine.storage.postgres_drills import PostgresDrills
 from engine.storage.postgres_jobs import PostgresJobs
 from engine.storage.postgres_pool import TimedPool
+from engine.storage.postgres_requests import PostgresRequests
 from engine.storage.postgres_schedules import PostgresSchedules
 from engine.storage.postgres_study import PostgresStudy
 from engine.storage.timeouts import DatabaseTimeouts
@@ -62,6 +63,7 @@ class PostgresStore(
     PostgresJobs,
     PostgresClimbs,
     PostgresStudy,
+    PostgresRequests,
 ):
     def __init__(self, pool: TimedPool) -> None:
         self._pool = pool

@@ -8,10 +8,15 @@ one node at a time; only that node can finish it.
 
 A job is *pending* while nobody holds it: not done, never claimed. `cancel_job` drops pending jobs
 only; it waits for a racing claim's row lock and then finds the job claimed.
+
+A held job's delivery goes through recorded stages (`posting`, `posted`: migration 0007), each
+one conditional UPDATE: `start_post` before the platform call, only while this node holds the
+job; `record_post` after it, with the platform's message id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,7 +49,33 @@ WITH due AS MATERIALIZED (
 UPDATE jobs SET claimed_by = $2::text, lease_until = $4::timestamptz, attempts = attempts + 1
 FROM due WHERE jobs.id = due.id
 RETURNING jobs.id, jobs.key, jobs.kind, jobs.platform, jobs.target, jobs.payload, jobs.due_at,
-          jobs.attempts
+          jobs.attempts, jobs.posted, jobs.posting
+"""
+
+RENEW_JOBS = """
+UPDATE jobs SET lease_until = $3::timestamptz
+WHERE id = ANY($1::bigint[]) AND claimed_by = $2::text AND done_at IS NULL
+RETURNING id
+"""
+
+# The fence before a platform call: this node holds the job, its lease has not run out, and
+# exactly the deliveries before this one are recorded as out.
+START_POST = """
+UPDATE jobs SET posting = $3::integer
+WHERE id = $1::bigint AND claimed_by = $2::text AND done_at IS NULL
+  AND lease_until > $4::timestamptz
+  AND json_array_length(coalesce(posted, '[]')::json) = $3::integer
+"""
+
+RECORD_POST = """
+UPDATE jobs SET posted = (coalesce(posted, '[]')::jsonb || to_jsonb($3::text))::text
+WHERE id = $1::bigint AND done_at IS NULL
+  AND json_array_length(coalesce(posted, '[]')::json) = $2::integer
+"""
+
+COUNT_DUE_JOBS = """
+SELECT count(*) FROM jobs
+WHERE platform = $1::text AND done_at IS NULL AND due_at <= $2::timestamptz
 """
 
 FINISH_JOB = """
@@ -93,6 +124,8 @@ class PostgresJobs:
                 row["payload"],
                 row["due_at"],
                 row["attempts"],
+                row["posted"],
+                row["posting"],
             )
             for row in rows
         ]
@@ -100,6 +133,21 @@ class PostgresJobs:
 
     async def finish_job(self, job_id: int, node: str, now: datetime) -> bool:
         return changed(await self._pool.execute(FINISH_JOB, job_id, node, now))
+
+    async def renew_jobs(self, job_ids: Sequence[int], node: str, until: datetime) -> list[int]:
+        if not job_ids:
+            return []
+        rows = await self._pool.fetch(RENEW_JOBS, list(job_ids), node, until)
+        return sorted(int(row["id"]) for row in rows)
+
+    async def start_post(self, job_id: int, node: str, index: int, now: datetime) -> bool:
+        return changed(await self._pool.execute(START_POST, job_id, node, index, now))
+
+    async def record_post(self, job_id: int, index: int, message_id: str) -> bool:
+        return changed(await self._pool.execute(RECORD_POST, job_id, index, message_id))
+
+    async def count_due_jobs(self, platform: str, now: datetime) -> int:
+        return int(await self._pool.fetchval(COUNT_DUE_JOBS, platform, now))
 
     async def next_job_due(self, platform: str) -> datetime | None:
         soonest: datetime | None = await self._pool.fetchval(NEXT_JOB_DUE, platform)

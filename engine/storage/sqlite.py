@@ -25,6 +25,7 @@ from engine.storage.sqlite_clusters import SqliteClusters
 from engine.storage.sqlite_drills import SqliteDrills
 from engine.storage.sqlite_guard import GuardedConnection
 from engine.storage.sqlite_jobs import SqliteJobs
+from engine.storage.sqlite_requests import SqliteRequests
 from engine.storage.sqlite_schedules import SqliteSchedules
 from engine.storage.sqlite_study import SqliteStudy
 
@@ -40,6 +41,7 @@ class SqliteStore(
     SqliteJobs,
     SqliteClimbs,
     SqliteStudy,
+    SqliteRequests,
 ):
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection

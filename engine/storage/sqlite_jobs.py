@@ -9,10 +9,16 @@ subselect sees the first one's claims: a job is held by one node at a time. RETU
 A job is *pending* while nobody holds it: not done, never claimed. A claimed job is being
 delivered; if its node dies, the lease runs out and another node claims it again (`attempts`
 counts the claims). `cancel_job` drops pending jobs only: a claimed one is already on its way.
+
+A held job's delivery goes through recorded stages (`posting`, `posted`: migration 0009), each
+one conditional UPDATE: `start_post` before the platform call, only while this node holds the
+job; `record_post` after it, with the platform's message id.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import aiosqlite
@@ -41,7 +47,30 @@ WHERE id IN (
     ORDER BY due_at
     LIMIT :limit
 )
-RETURNING id, key, kind, platform, target, payload, due_at, attempts
+RETURNING id, key, kind, platform, target, payload, due_at, attempts, posted, posting
+"""
+
+RENEW_JOBS = """
+UPDATE jobs SET lease_until = :until
+WHERE claimed_by = :node AND done_at IS NULL AND id IN (SELECT value FROM json_each(:ids))
+RETURNING id
+"""
+
+# The fence before a platform call: this node holds the job, its lease has not run out, and
+# exactly the deliveries before this one are recorded as out.
+START_POST = """
+UPDATE jobs SET posting = :index
+WHERE id = :id AND claimed_by = :node AND done_at IS NULL AND lease_until > :now
+  AND json_array_length(coalesce(posted, '[]')) = :index
+"""
+
+RECORD_POST = """
+UPDATE jobs SET posted = json_insert(coalesce(posted, '[]'), '$[#]', :message)
+WHERE id = :id AND done_at IS NULL AND json_array_length(coalesce(posted, '[]')) = :index
+"""
+
+COUNT_DUE_JOBS = """
+SELECT count(*) FROM jobs WHERE platform = :platform AND done_at IS NULL AND due_at <= :now
 """
 
 FINISH_JOB = """
@@ -93,14 +122,39 @@ class SqliteJobs:
             },
         )
         claimed = [
-            claimed_job(id_, key, kind, platform_, target, payload, instant(due_at), attempts)
-            for id_, key, kind, platform_, target, payload, due_at, attempts in rows
+            claimed_job(
+                id_, key, kind, on, target, payload, instant(due_at), tries, posted, posting
+            )
+            for id_, key, kind, on, target, payload, due_at, tries, posted, posting in rows
         ]
         return sorted(claimed, key=lambda job: (job.due_at, job.id))
 
     async def finish_job(self, job_id: int, node: str, now: datetime) -> bool:
         cursor = await self._db.execute(FINISH_JOB, (iso(now), job_id, node))
         return cursor.rowcount > 0
+
+    async def renew_jobs(self, job_ids: Sequence[int], node: str, until: datetime) -> list[int]:
+        if not job_ids:
+            return []
+        params = {"until": iso(until), "node": node, "ids": json.dumps(list(job_ids))}
+        rows = await self._db.execute_fetchall(RENEW_JOBS, params)
+        return sorted(int(id_) for (id_,) in rows)
+
+    async def start_post(self, job_id: int, node: str, index: int, now: datetime) -> bool:
+        params = {"index": index, "id": job_id, "node": node, "now": iso(now)}
+        cursor = await self._db.execute(START_POST, params)
+        return cursor.rowcount > 0
+
+    async def record_post(self, job_id: int, index: int, message_id: str) -> bool:
+        params = {"message": message_id, "id": job_id, "index": index}
+        cursor = await self._db.execute(RECORD_POST, params)
+        return cursor.rowcount > 0
+
+    async def count_due_jobs(self, platform: str, now: datetime) -> int:
+        rows = await self._db.execute_fetchall(
+            COUNT_DUE_JOBS, {"platform": platform, "now": iso(now)}
+        )
+        return next((int(count) for (count,) in rows), 0)
 
     async def next_job_due(self, platform: str) -> datetime | None:
         rows = await self._db.execute_fetchall(NEXT_JOB_DUE, {"platform": platform})

@@ -13,8 +13,9 @@ import asyncio
 import dataclasses
 import logging
 import secrets
+import time
 from collections.abc import Hashable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import assert_never
 
@@ -23,10 +24,11 @@ from engine.commands.incoming import Incoming, Options, Pressed, Typed, parse
 from engine.commands.specs import Raw
 from engine.content.loader import Content
 from engine.errors import RungsError, UsageError
+from engine.observer import NO_OBSERVER, CommandOutcome, Observer
 from engine.ports import ClaimedJob, Clock, Store
 from engine.replies import Reply
 from engine.scheduling import Deliver, Delivery, Sweeper
-from engine.scheduling.sweeper import POLL_S
+from engine.scheduling.sweeper import LEASE, POLL_S
 from engine.tutor.actor import Actor
 from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.answers import AnswerHandler
@@ -42,6 +44,7 @@ from engine.tutor.handlers.schedules import ScheduleHandler
 from engine.tutor.handlers.study import StudyHandler
 from engine.tutor.handlers.users import UserHandler
 from engine.tutor.locks import KeyedLocks
+from engine.tutor.observed import command_label
 from engine.tutor.pictures import PicturePreference
 from engine.tutor.presenters.errors import error_reply, internal_error_reply
 from engine.tutor.repositories.clusters import ClusterRepository, Unsaved
@@ -51,11 +54,21 @@ from engine.tutor.suggestions import MAX_SUGGESTIONS, suggestions
 log = logging.getLogger(__name__)
 
 READY_TIMEOUT_S = 2.0  # a readiness probe's own timeout is usually a few seconds
+REQUEST_KEEP = timedelta(hours=1)  # past Slack's 5-minute replay window and its event retries
 
 
 class Tutor:
-    def __init__(self, store: Store, content: Content, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        content: Content,
+        clock: Clock,
+        observer: Observer = NO_OBSERVER,
+        job_lease: timedelta = LEASE,
+    ) -> None:
         self._store = store
+        self._observer = observer
+        self._job_lease = job_lease
         self._content = content
         self._clock = clock
         self._locks = KeyedLocks()
@@ -144,14 +157,38 @@ class Tutor:
         topics); none for an option that suggests nothing; at most `limit` (None: all)."""
         return suggestions(self._content, command, subcommand, option, typed, limit)
 
+    # --- platform requests ------------------------------------------------------------------------
+
+    async def first_sighting(self, key: str) -> bool:
+        """Whether a platform request (its key: an event id, a trigger id) is new: True once,
+        on whichever node sees it first; False for a retry or a replay within REQUEST_KEEP,
+        which the adapter acknowledges without handling again."""
+        return await self._store.first_sighting(key, self._clock.now(), REQUEST_KEEP)
+
     # --- durable jobs ----------------------------------------------------------------------------
 
     def sweeper(
-        self, platform: str, node: str, deliver: Deliver, *, poll_s: float = POLL_S
+        self,
+        platform: str,
+        node: str,
+        deliver: Deliver,
+        *,
+        poll_s: float = POLL_S,
+        lease: timedelta | None = None,
     ) -> Sweeper:
         """The sweeper an adapter runs for its platform: it claims this platform's due jobs,
         hands each Delivery to `deliver` (which posts it), and finishes the job."""
-        return Sweeper(self._store, self, self._clock, platform, node, deliver, poll_s=poll_s)
+        return Sweeper(
+            self._store,
+            self,
+            self._clock,
+            platform,
+            node,
+            deliver,
+            poll_s=poll_s,
+            lease=lease or self._job_lease,
+            observer=self._observer,
+        )
 
     async def run_job(self, job: ClaimedJob) -> list[Delivery]:
         """What a due job delivers now; nothing if it no longer applies (a revealed drill)."""
@@ -167,21 +204,29 @@ class Tutor:
         self, actor: Actor, incoming: Incoming, *, answer_first: bool
     ) -> ReplyThenSave:
         """Parse and run one command and answer it, whatever goes wrong: parsing too fails
-        inside this net, so no input can take the caller down."""
+        inside this net, so no input can take the caller down. The observer hears of each."""
         command: t.Command | None = None
         actor = readable_names(actor)
+        outcome: CommandOutcome = "ok"
+        started = time.perf_counter()
         try:
             command = parse(incoming)
             return await self._locked(actor, command, answer_first)
         except UsageError as exc:
+            outcome = "refused"
             return ReplyThenSave(error_reply(exc.message, exc.usage))
         except RungsError as exc:
+            outcome = "refused"
             return ReplyThenSave(error_reply(exc.message))
         except Exception:
+            outcome = "failed"
             correlation_id = secrets.token_hex(4)
             kind = type(command).__name__ if command is not None else "parsing"
             log.exception("command %s failed [ref %s]", kind, correlation_id)
             return ReplyThenSave(internal_error_reply(correlation_id))
+        finally:
+            elapsed = time.perf_counter() - started
+            self._observer.command_handled(actor.platform, command_label(command), outcome, elapsed)
 
     async def _locked(self, actor: Actor, command: t.Command, answer_first: bool) -> ReplyThenSave:
         """Run the command holding the lock of what it works on: its cluster's scope, or its
@@ -198,13 +243,16 @@ class Tutor:
                 return ReplyThenSave(reply)
             # The save takes the scope's lock over and releases it once it is done.
             scope = taken.pop()
-            save = partial(self._repository.save_later, unsaved)
+            save = partial(self._save_later, actor.platform, unsaved)
             return ReplyThenSave(
                 reply, self._saves.start(save, partial(self._locks.release, scope))
             )
         finally:
             for key in reversed(taken):
                 self._locks.release(key)
+
+    async def _save_later(self, platform: str, unsaved: Unsaved) -> None:
+        self._observer.deferred_save(platform, await self._repository.save_later(unsaved))
 
     async def _run(
         self, actor: Actor, command: t.Command, answer_first: bool

@@ -66,7 +66,7 @@ async def start_bot(
 
 @asynccontextmanager
 async def rungs_discord(
-    fake: FakeDiscord, db: Path, shard_count: int, shard_ids: list[int]
+    fake: FakeDiscord, db: Path, shard_count: int, shard_ids: list[int], **settings: str
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """`rungs discord --shard-count N --shard-ids i,j` as a real process on `db`, pointed at the
     fake by its settings; yields once each of its shards holds a gateway session."""
@@ -76,6 +76,7 @@ async def rungs_discord(
         "RUNGS_DISCORD_API_BASE": fake.base_url,
         "RUNGS_DISCORD_GATEWAY_URL": str(fake.gateway_url),
         "RUNGS_DATABASE_URL": f"sqlite:///{db}",
+        **settings,  # more settings (RUNGS_JOB_LEASE_S, another RUNGS_DATABASE_URL)
     }
     ids = ",".join(str(i) for i in shard_ids)
     log = db.parent / f"rungs-discord-{shard_count}-{ids}-{secrets.token_hex(2)}.log"

@@ -240,3 +240,58 @@ async def test_of_nodes_claiming_together_each_job_goes_to_one(database: Databas
         for j in taken:
             assert await nodes[(i + 1) % 3].finish_job(j.id, f"node-{i + 1}", NOW) is False
             assert await nodes[(i + 1) % 3].finish_job(j.id, f"node-{i}", NOW) is True
+
+
+async def test_a_renewed_lease_keeps_a_job_from_other_nodes(store: Store) -> None:
+    new = job("slow-post")
+    await store.schedule_job(new)
+    [held] = await claim(store, "node-a")
+
+    assert await store.renew_jobs([held.id, 10_000], "node-a", NOW + LEASE * 2) == [held.id]
+    assert await claim(store, "node-b", at=LEASE) == []  # renewed: not claimable yet
+    assert await store.next_job_due("slack") == NOW + LEASE * 2
+    [retaken] = await claim(store, "node-b", at=LEASE * 2)  # the renewal ran out too
+    assert retaken.attempts == 2
+    assert await store.renew_jobs([held.id], "node-a", NOW + LEASE * 9) == []  # taken over
+    assert await store.renew_jobs([], "node-a", NOW) == []
+    assert await store.finish_job(held.id, "node-b", NOW + LEASE * 2)
+    assert await store.renew_jobs([held.id], "node-b", NOW + LEASE * 9) == []  # done
+
+
+async def test_a_post_is_started_only_by_the_holder_and_recorded_in_order(store: Store) -> None:
+    new = job("staged")
+    await store.schedule_job(new)
+    [held] = await claim(store, "node-a")
+    assert (held.posted, held.posting, held.may_be_out(0)) == ((), None, False)
+
+    assert await store.start_post(held.id, "node-b", 0, NOW) is False  # not the holder
+    assert await store.start_post(held.id, "node-a", 1, NOW) is False  # 0 is not out yet
+    assert await store.start_post(held.id, "node-a", 0, NOW + LEASE) is False  # lease is over
+    assert await store.start_post(held.id, "node-a", 0, NOW) is True
+    assert await store.record_post(held.id, 1, "C1/2") is False  # out of order
+    assert await store.record_post(held.id, 0, "C1/1.0001") is True
+    assert await store.record_post(held.id, 0, "C1/again") is False  # recorded once
+    assert await store.start_post(held.id, "node-a", 0, NOW) is False  # 0 is out already
+    assert await store.start_post(held.id, "node-a", 1, NOW) is True  # a second delivery ...
+
+    [retaken] = await claim(store, "node-b", at=LEASE)  # ... and its node died meanwhile
+    assert (retaken.posted, retaken.posting) == (("C1/1.0001",), 1)
+    assert [retaken.may_be_out(index) for index in range(3)] == [False, True, False]
+    assert await store.start_post(held.id, "node-a", 1, NOW + LEASE) is False  # not its any more
+    assert await store.record_post(held.id, 1, "C1/3") is True  # the ghost's post is out: kept
+    assert await store.finish_job(held.id, "node-b", NOW + LEASE)
+    assert await store.record_post(held.id, 2, "C1/4") is False  # done
+    assert await store.start_post(held.id, "node-b", 2, NOW + LEASE) is False
+
+
+async def test_due_jobs_are_counted_held_or_not(store: Store) -> None:
+    for n in range(3):
+        await store.schedule_job(job(f"due-{n}", minutes=-n))
+    await store.schedule_job(job("later", minutes=5))
+    await store.schedule_job(job("elsewhere", platform="discord"))
+    assert await store.count_due_jobs("slack", NOW) == 3
+    [first, *_] = await claim(store, limit=1)
+    assert await store.count_due_jobs("slack", NOW) == 3  # held: due and undelivered still
+    assert await store.finish_job(first.id, "node-a", NOW)
+    assert await store.count_due_jobs("slack", NOW) == 2
+    assert await store.count_due_jobs("slack", NOW + timedelta(minutes=5)) == 3

@@ -96,6 +96,7 @@ async def play_community(url: str, content: Content, clock: FixedClock) -> None:
             assert not reply.is_error, (line, reply)
             clock.set(clock.now() + timedelta(seconds=7))
         await tutor.saved()
+        assert await tutor.first_sighting("slack:T1:trigger:1")  # a platform request's key
     finally:
         await store.close()
 

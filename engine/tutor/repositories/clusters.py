@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from engine.errors import ConflictError
+from engine.observer import DeferredSave
 from engine.ports import Clock, ClusterSave, ClusterStore, Scope, StoredTrace
 from engine.sim.codec import StateFormatError, dump_state, load_state
 from engine.sim.state import ClusterState, new_cluster
@@ -86,12 +87,13 @@ class ClusterRepository:
         result, trace = change(state)
         return result, Unsaved(scope, version, state, trace, self._clock.now())
 
-    async def save_later(self, unsaved: Unsaved) -> None:
+    async def save_later(self, unsaved: Unsaved) -> DeferredSave:
         """Save a change that was already answered. Never raises: a conflict or a failure is
-        logged with a reference and the change dropped, and the scope reloads next time."""
+        logged with a reference and the change dropped, and the scope reloads next time.
+        Returns how it went, for the observer."""
         try:
             if await self._save(unsaved):
-                return
+                return "saved"
             log.warning(
                 "cluster %s: the change answered as trace #%s was not saved, someone else "
                 "saved first; it is dropped and the cluster reloads [ref %s]",
@@ -99,6 +101,7 @@ class ClusterRepository:
                 unsaved.trace.trace_no if unsaved.trace else "-",
                 secrets.token_hex(4),
             )
+            outcome: DeferredSave = "conflict"
         except asyncio.CancelledError:
             self._cache.drop(unsaved.scope)
             log.warning("saving cluster %s was cancelled (shutting down?)", unsaved.scope)
@@ -106,7 +109,9 @@ class ClusterRepository:
         except Exception:
             ref = secrets.token_hex(4)
             log.exception("saving cluster %s after the reply failed [ref %s]", unsaved.scope, ref)
+            outcome = "failed"
         self._cache.drop(unsaved.scope)
+        return outcome
 
     async def _save(self, unsaved: Unsaved) -> bool:
         """Save if nobody saved the scope since `unsaved.version`; then cache it as saved."""

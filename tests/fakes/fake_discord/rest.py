@@ -5,6 +5,7 @@ channel messages, DM channels). Every call is recorded in ``calls`` once answere
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -28,6 +29,8 @@ class Rest(RateLimits, World):
 
     token: str
     calls: Journal[RestCall]
+    nonce_messages: dict[str, str]  # a nonce posted with enforce_nonce -> its message id
+    post_delay_s: float  # how long a channel message POST takes to be answered
     _routes: list[tuple[str, re.Pattern[str], Handler]]
 
     async def wait_for(
@@ -136,7 +139,19 @@ class Rest(RateLimits, World):
             problems["content"] = "Cannot send an empty message"
         if problems:
             raise form_error(problems)
-        return 200, self._new_message(data, channel_id=match["cid"], files=call.files)
+        nonce = data.get("nonce")
+        if data.get("enforce_nonce") and nonce is not None and len(str(nonce)) > 25:
+            raise form_error({"nonce": "Must be 25 or fewer in length."})
+        # enforce_nonce: a nonce the bot used in the last few minutes returns that message and
+        # posts nothing (Discord's API reference, Create Message). The fake remembers for ever.
+        seen = self.nonce_messages.get(str(nonce)) if data.get("enforce_nonce") else None
+        if seen is not None and seen in self.messages:
+            return 200, self.messages[seen]
+        message = self._new_message(data, channel_id=match["cid"], files=call.files)
+        if data.get("enforce_nonce") and nonce is not None:
+            self.nonce_messages[str(nonce)] = message["id"]
+        await asyncio.sleep(self.post_delay_s)  # a slow API: posted at once, answered late
+        return 200, message
 
     def _channel_message(self, match: re.Match[str]) -> JSON:
         message = self.messages.get(match["mid"])

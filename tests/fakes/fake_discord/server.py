@@ -49,6 +49,8 @@ class FakeDiscord(Rest, Interactions, Payloads):
         self._by_token: dict[str, InteractionState] = {}
         self.messages: dict[str, JSON] = {}
         self.files: dict[str, bytes] = {}  # attachment id -> the bytes uploaded
+        self.nonce_messages: dict[str, str] = {}  # enforce_nonce: nonce -> message id
+        self.post_delay_s = 0.0  # a slow API: channel posts are made at once, answered this late
         self.commands: dict[str | None, list[JSON]] = {}  # guild id (None: global) -> commands
         self._sessions: dict[str, Session] = {}
         self._connections: set[Connection] = set()

@@ -152,6 +152,11 @@ class FakeSlack:
         """The next ``times`` calls of ``method`` answer 429 with ``Retry-After``."""
         self.api.rate_limits.setdefault(method, []).extend([retry_after] * times)
 
+    def delay(self, method: str, seconds: float) -> None:
+        """Every later call of ``method`` is carried out at once and answered ``seconds`` later
+        (a slow Web API: a post is in the channel before its poster hears of it)."""
+        self.api.delays[method] = seconds
+
     def answer(self, method: str, response: JSON) -> None:
         """Answer every later call of ``method`` with ``response`` (a method the fake lacks,
         or an error such as ``{"ok": False, "error": "channel_not_found"}``)."""

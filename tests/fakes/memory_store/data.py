@@ -55,6 +55,8 @@ class JobRow:
     attempts: int = 0
     done_at: datetime | None = None
     next_key: str | None = None
+    posting: int | None = None  # the delivery whose post was started
+    posted: list[str] = field(default_factory=list)  # message ids of the deliveries out
 
     @property
     def pending(self) -> bool:
@@ -110,6 +112,7 @@ class MemoryData:
     reviews: dict[tuple[UserKey, str], tuple[ReviewCard, datetime]] = field(default_factory=dict)
     settings: dict[UserKey, UserSettings] = field(default_factory=dict)
     jobs: dict[str, JobRow] = field(default_factory=dict)  # by key
+    seen_requests: dict[str, datetime] = field(default_factory=dict)  # request key -> when
     challenges: dict[int, ChallengeRow] = field(default_factory=dict)
     entries: dict[int, EntryRow] = field(default_factory=dict)
     points: dict[tuple[int, UserKey], PointsRow] = field(default_factory=dict)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from engine.ports import ClaimedJob, NewJob
@@ -54,7 +55,15 @@ class MemoryJobs:
             row.attempts += 1
             claimed.append(
                 ClaimedJob(
-                    row.id, row.key, row.platform, row.target, row.payload, row.due_at, row.attempts
+                    row.id,
+                    row.key,
+                    row.platform,
+                    row.target,
+                    row.payload,
+                    row.due_at,
+                    row.attempts,
+                    tuple(row.posted),
+                    row.posting,
                 )
             )
         return claimed
@@ -68,6 +77,40 @@ class MemoryJobs:
             return False
         row.done_at = utc(now)
         return True
+
+    async def renew_jobs(self, job_ids: Sequence[int], node: str, until: datetime) -> list[int]:
+        renewed = []
+        for job_id in job_ids:
+            row = self.job_by_id(job_id)
+            if row is not None and row.claimed_by == node and row.done_at is None:
+                row.lease_until = utc(until)
+                renewed.append(job_id)
+        return sorted(renewed)
+
+    async def start_post(self, job_id: int, node: str, index: int, now: datetime) -> bool:
+        row = self.job_by_id(job_id)
+        if (
+            row is None
+            or row.claimed_by != node
+            or row.done_at is not None
+            or row.lease_until is None
+            or row.lease_until <= now
+            or len(row.posted) != index
+        ):
+            return False
+        row.posting = index
+        return True
+
+    async def record_post(self, job_id: int, index: int, message_id: str) -> bool:
+        row = self.job_by_id(job_id)
+        if row is None or row.done_at is not None or len(row.posted) != index:
+            return False
+        row.posted.append(message_id)
+        return True
+
+    async def count_due_jobs(self, platform: str, now: datetime) -> int:
+        rows = self._data.jobs.values()
+        return sum(1 for r in rows if r.platform == platform and not r.done_at and r.due_at <= now)
 
     async def next_job_due(self, platform: str) -> datetime | None:
         live = [r for r in self._data.jobs.values() if r.platform == platform and not r.done_at]

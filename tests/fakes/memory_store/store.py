@@ -7,12 +7,19 @@ from .climbs import MemoryClimbs
 from .clusters import MemoryClusters
 from .data import MemoryData
 from .drills import MemoryDrills
+from .requests import MemoryRequests
 from .schedules import MemorySchedules
 from .study import MemoryStudy
 
 
 class MemoryStore(
-    MemoryClusters, MemoryDrills, MemoryChallenges, MemorySchedules, MemoryClimbs, MemoryStudy
+    MemoryClusters,
+    MemoryDrills,
+    MemoryChallenges,
+    MemorySchedules,
+    MemoryClimbs,
+    MemoryStudy,
+    MemoryRequests,
 ):
     def __init__(self, data: MemoryData | None = None) -> None:
         self._data = data if data is not None else MemoryData()
