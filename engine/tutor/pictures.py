@@ -13,8 +13,15 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from datetime import datetime, timedelta
+from typing import assert_never
 
+from engine.load.answer import LoadAnswer
+from engine.load.catalogue import LoadContent
+from engine.load.climb import ClimbView
+from engine.load.scenario_story import ScenarioRun
+from engine.pictures.from_load import climb_chart, load_chart, scenario_chart
 from engine.ports import Clock, ClusterStore, DrillStore
+from engine.replies import Figure
 from engine.tutor.actor import Actor
 
 TTL = timedelta(seconds=30)
@@ -61,3 +68,23 @@ class PicturePreference:
         while len(self._known) > CAPACITY:
             self._known.popitem(last=False)
         return value
+
+
+LoadResult = LoadAnswer | ScenarioRun | ClimbView | None
+
+
+def load_figure(result: LoadResult, content: LoadContent) -> Figure | None:
+    """The chart of a /load, /scenario or /climb result (engine/pictures/from_load), or None
+    where there is nothing to draw (a list of scenarios, a climb before its first rung)."""
+    match result:
+        case LoadAnswer():
+            return Figure(load_chart(result), "load")
+        case ScenarioRun():
+            return Figure(scenario_chart(result, content.capacities), "scenario")
+        case ClimbView():
+            chart = climb_chart(result.state, content)
+            return None if chart is None else Figure(chart, "climb")
+        case None:
+            return None
+        case _:
+            assert_never(result)

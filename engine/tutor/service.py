@@ -45,7 +45,7 @@ from engine.tutor.handlers.study import StudyHandler
 from engine.tutor.handlers.users import UserHandler
 from engine.tutor.locks import KeyedLocks
 from engine.tutor.observed import command_label
-from engine.tutor.pictures import PicturePreference
+from engine.tutor.pictures import PicturePreference, load_figure
 from engine.tutor.presenters.errors import error_reply, internal_error_reply
 from engine.tutor.repositories.clusters import ClusterRepository, Unsaved
 from engine.tutor.saving import ReplyThenSave, SaveTasks
@@ -75,6 +75,7 @@ class Tutor:
         self._saves = SaveTasks()
         self._repository = ClusterRepository(store, clock)
         pictures = PicturePreference(store, store, clock)
+        self._pictures = pictures
         self._clusters = ClusterHandler(self._repository, store, content.latencies, pictures)
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
@@ -228,6 +229,16 @@ class Tutor:
             elapsed = time.perf_counter() - started
             self._observer.command_handled(actor.platform, command_label(command), outcome, elapsed)
 
+    async def _load_reply(self, actor: Actor, command: t.LoadFamilyCommand) -> Reply:
+        """A load command's reply, with the chart of its figures for those who see pictures."""
+        outcome = await self._load.handle(actor, command)
+        if not await self._pictures.wanted(actor):
+            return outcome.reply
+        figure = load_figure(outcome.result, self._content.load)
+        if figure is None:
+            return outcome.reply
+        return Reply((*outcome.reply.blocks, figure), outcome.reply.visibility)
+
     async def _locked(self, actor: Actor, command: t.Command, answer_first: bool) -> ReplyThenSave:
         """Run the command holding the lock of what it works on: its cluster's scope, or its
         user. Without a wait when nobody else holds it (the usual case)."""
@@ -275,7 +286,7 @@ class Tutor:
             case t.ScheduleFamily():
                 return await self._schedules.handle(actor, command), None
             case t.LoadFamily():
-                return (await self._load.handle(actor, command)).reply, None
+                return await self._load_reply(actor, command), None
             case t.StudyFamily():
                 return await self._study.handle(actor, command), None
             case _:

@@ -119,3 +119,16 @@ async def test_a_trace_kept_before_pictures_shows_as_text(
     assert not nxt.figures
     assert "Animation" not in labels(nxt)
     assert next(b for b in nxt.blocks if isinstance(b, TraceSteps)).cursor == 1
+
+
+async def test_load_scenario_and_climb_replies_carry_their_charts(tutor: Tutor) -> None:
+    load = await tutor.handle_text(actor(), "/load 2000 reads=9:1")
+    assert not load.is_error
+    chart = figure(load)
+    assert isinstance(chart.picture, Chart)
+    assert chart.name == "load"
+    scenario = await tutor.handle_text(actor(), "/scenario hot-key")
+    assert figure(scenario).name == "scenario"
+    assert not (await tutor.handle_text(actor(), "/scenario")).figures  # the list: no chart
+    await tutor.handle_text(actor(), "/settings images=off")
+    assert not (await tutor.handle_text(actor(), "/load 2000")).figures
