@@ -10,10 +10,11 @@ import pytest
 from engine.commands import types as t
 from engine.commands.parser import parse_text
 from engine.content.loader import Content
-from engine.sim import failover, faults, operations
 from engine.sim.request import Method, Request
 from engine.sim.state import ClusterState, new_cluster
 from engine.sim.trace import Trace, run_request
+from engine.tutor.handlers.clusters import ClusterChange
+from engine.tutor.handlers.clusters import apply as apply_change
 
 Run = Callable[..., Trace]
 Do = Callable[..., str]
@@ -44,25 +45,11 @@ def do(cluster: ClusterState) -> Do:
 
 
 def apply(state: ClusterState, command: t.Command) -> str:
-    """What the Tutor does with a parsed cluster command, without the store around it."""
-    match command:
-        case t.ClusterSetCommand(changes):
-            return operations.apply_settings(state, dict(changes))
-        case t.ClusterKillCommand(node, mode):
-            return faults.kill(state, node, mode)
-        case t.ClusterReviveCommand(node):
-            return faults.revive(state, node)
-        case t.ClusterSlowCommand(node, ms):
-            return faults.slow(state, node, ms)
-        case t.ClusterWaitCommand(seconds):
-            return operations.wait(state, seconds)
-        case t.ClusterAddCommand(kind):
-            return operations.add(state, kind)
-        case t.ClusterPromoteCommand(node):
-            return failover.promote(state, node)
-        case t.ClusterResetCommand(seed):
-            return operations.reset(state, seed)
-    raise AssertionError(f"not a cluster change: {command}")
+    """What the Tutor does with a parsed cluster command (the handler's own `apply`), without
+    the store around it."""
+    if not isinstance(command, ClusterChange):
+        raise AssertionError(f"not a cluster change: {command}")
+    return apply_change(state, command)
 
 
 def server_of(trace: Trace) -> str:

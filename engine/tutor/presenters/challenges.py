@@ -32,6 +32,7 @@ from engine.replies import (
 )
 from engine.team.scores import POINTS_RULE, Standing, TeamResult
 from engine.text.counts import count
+from engine.tutor.presenters.reveal import under_load_line
 
 PUBLIC = Visibility.PUBLIC
 USER = SpanStyle.USER_TEXT
@@ -141,13 +142,7 @@ def revealed(
     follow_up = texts.follow_ups(drill, params)[-1]  # the attempt's own numbers
     blocks.append(Paragraph.of(Span("For the team: ", SpanStyle.STRONG), follow_up))
     if follow is not None:
-        blocks.append(
-            Paragraph.of(
-                Span("See it under load: ", SpanStyle.STRONG),
-                Span(follow.command, SpanStyle.CODE),
-                f". {follow.why}",
-            )
-        )
+        blocks.append(under_load_line(follow))
     answer = texts.model_answer(drill, params)
     blocks.append(Paragraph.of(Span("A strong answer: ", SpanStyle.STRONG), answer))
     blocks.append(Paragraph.of(POINTS_RULE, " /leaderboard shows the standings."))
