@@ -7,8 +7,18 @@ nothing here changes the cluster or the trace.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from engine.pictures.describe import describe_cluster, describe_path, fit
-from engine.pictures.diagram import ClusterDiagram, Node, ShardGroup, TraceAnimation, TracePath
+from engine.pictures.diagram import (
+    ClusterDiagram,
+    Node,
+    PathStep,
+    ShardGroup,
+    TraceAnimation,
+    TracePath,
+)
 from engine.pictures.hops import Row, path_steps
 from engine.pictures.states import HopMark, NodeState, Outcome, Role
 from engine.sim.balancer import CheckProgress, check_progress, in_flight, in_rotation
@@ -49,6 +59,46 @@ def trace_animation(state: ClusterState, trace: Trace, lat: Latencies) -> TraceA
     diagram, route = _traced(state, trace, lat)
     steps = len(diagram.path.steps) if diagram.path is not None else 0
     return TraceAnimation(diagram, fit(f"Animation in {steps} steps. {route}"))
+
+
+def with_trace_texts(animation: TraceAnimation, change: Callable[[str], str]) -> TraceAnimation:
+    """The same animation with `change` applied to every text that came from the trace or
+    names its user (the titles, the client, the steps' sentences and labels, the summary, the
+    alt texts), e.g. to show the user's name where shared state keeps a reference
+    (engine/tutor/names.py). Nothing else here is made from the trace's words: the nodes and
+    the caption come from the cluster's settings and counters. A value that `change` leaves
+    alone is kept as it is, so a trace naming nobody costs no rebuilding."""
+    diagram = animation.diagram
+    path = animation.path
+    steps = tuple(_step_texts(step, change) for step in path.steps)
+    user = change(path.user)
+    summary = change(path.summary)
+    if user is not path.user or summary is not path.summary or _changed(steps, path.steps):
+        path = replace(path, user=user, summary=summary, steps=steps)
+    client = diagram.client
+    detail = change(client.detail)
+    if detail is not client.detail:
+        client = replace(client, detail=detail)
+    title, alt = change(diagram.title), change(diagram.alt)
+    if path is not diagram.path or client is not diagram.client:
+        diagram = replace(diagram, title=title, alt=alt, client=client, path=path)
+    elif title is not diagram.title or alt is not diagram.alt:
+        diagram = replace(diagram, title=title, alt=alt)
+    animation_alt = change(animation.alt)
+    if diagram is animation.diagram and animation_alt is animation.alt:
+        return animation
+    return TraceAnimation(diagram, animation_alt)
+
+
+def _step_texts(step: PathStep, change: Callable[[str], str]) -> PathStep:
+    sentence, label = change(step.sentence), change(step.label)
+    if sentence is step.sentence and label is step.label:
+        return step
+    return replace(step, sentence=sentence, label=label)
+
+
+def _changed(new: tuple[PathStep, ...], old: tuple[PathStep, ...]) -> bool:
+    return any(a is not b for a, b in zip(new, old, strict=True))
 
 
 def _traced(state: ClusterState, trace: Trace, lat: Latencies) -> tuple[ClusterDiagram, str]:

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from engine.pictures import TraceAnimation
-from engine.pictures.codec import PictureFormatError, picture_data, picture_from_data
+from engine.pictures.codec import PictureFormatError, picture_from_data
 from engine.replies import TraceStep, TraceSteps
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def encode(kept: KeptTrace) -> str:
     steps = [[s.component, s.text, s.latency_ms, s.cumulative_ms] for s in block.steps]
     doc: dict[str, Any] = {"title": block.title, "summary": block.summary, "steps": steps}
     if kept.animation is not None:
-        doc["picture"] = picture_data(kept.animation)
+        doc["picture"] = kept.animation  # orjson writes the frozen dataclasses as they are
     return orjson.dumps(doc).decode()
 
 
