@@ -19,7 +19,7 @@ from engine.pictures.diagram import (
     TraceAnimation,
     TracePath,
 )
-from engine.pictures.hops import Row, path_steps
+from engine.pictures.hops import path_steps
 from engine.pictures.states import HopMark, NodeState, Outcome, Role
 from engine.sim.balancer import CheckProgress, check_progress, in_flight, in_rotation
 from engine.sim.config import Balancer
@@ -120,12 +120,10 @@ def trace_path(
     nodes = _nodes(state, set()) if nodes is None else nodes
     roles = {"client": Role.CLIENT, **{n.id: n.role for n in nodes}}
     down = {node.id for node in nodes if node.state.is_down}
-    rows = [
-        Row(s.component, s.text, s.latency_ms, s.cumulative_ms, s.asynchronous) for s in trace.steps
-    ]
     failed = trace.outcome is SimOutcome.FAILED
     hit = trace.outcome is SimOutcome.HIT
-    steps = path_steps(rows, roles, down, _replicas_by_primary(state), hit, failed, _STALE_WORDS)
+    replicas = _replicas_by_primary(state)
+    steps = path_steps(trace.steps, roles, down, replicas, hit, failed, _STALE_WORDS)
     answered = trace.status != "no response"
     return TracePath(
         request=trace.request.line,
