@@ -8,7 +8,8 @@ nothing here changes the cluster or the trace.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields
+from typing import TypeVar
 
 from engine.pictures.describe import describe_cluster, describe_path, fit
 from engine.pictures.diagram import (
@@ -74,31 +75,52 @@ def with_trace_texts(animation: TraceAnimation, change: Callable[[str], str]) ->
     user = change(path.user)
     summary = change(path.summary)
     if user is not path.user or summary is not path.summary or _changed(steps, path.steps):
-        path = replace(path, user=user, summary=summary, steps=steps)
+        path = _retexted(path, user=user, summary=summary, steps=steps)
     client = diagram.client
     detail = change(client.detail)
     if detail is not client.detail:
-        client = replace(client, detail=detail)
+        client = _retexted(client, detail=detail)
     title, alt = change(diagram.title), change(diagram.alt)
     if path is not diagram.path or client is not diagram.client:
-        diagram = replace(diagram, title=title, alt=alt, client=client, path=path)
+        diagram = _retexted(diagram, title=title, alt=alt, client=client, path=path)
     elif title is not diagram.title or alt is not diagram.alt:
-        diagram = replace(diagram, title=title, alt=alt)
+        diagram = _retexted(diagram, title=title, alt=alt)
     animation_alt = change(animation.alt)
     if diagram is animation.diagram and animation_alt is animation.alt:
         return animation
-    return TraceAnimation(diagram, animation_alt)
+    return _retexted(animation, diagram=diagram, alt=animation_alt)
 
 
 def _step_texts(step: PathStep, change: Callable[[str], str]) -> PathStep:
     sentence, label = change(step.sentence), change(step.label)
     if sentence is step.sentence and label is step.label:
         return step
-    return replace(step, sentence=sentence, label=label)
+    return _retexted(step, sentence=sentence, label=label)
 
 
 def _changed(new: tuple[PathStep, ...], old: tuple[PathStep, ...]) -> bool:
     return any(a is not b for a, b in zip(new, old, strict=True))
+
+
+V = TypeVar("V", TraceAnimation, ClusterDiagram, TracePath, PathStep, Node)
+
+
+def _retexted(value: V, **changes: object) -> V:
+    """A copy of a frozen picture value with some of its fields changed, without running its
+    checks again: they are about node ids and step numbers, which changing texts (or putting
+    in parts changed that way) leaves as they were. A `dataclasses.replace` costs several
+    times more, and a trace's picture is shown on every /trace."""
+    kind = type(value)
+    copy = object.__new__(kind)
+    for name in _FIELDS[kind]:
+        object.__setattr__(copy, name, changes[name] if name in changes else getattr(value, name))
+    return copy
+
+
+_FIELDS = {
+    kind: tuple(f.name for f in fields(kind))
+    for kind in (TraceAnimation, ClusterDiagram, TracePath, PathStep, Node)
+}
 
 
 def _traced(state: ClusterState, trace: Trace, lat: Latencies) -> tuple[ClusterDiagram, str]:
