@@ -90,9 +90,10 @@ class ClusterDiagram:
         if self.path is not None:
             known = set(ids)
             for step in self.path.steps:
+                if step.source in known and known.issuperset(step.targets):
+                    continue
                 unknown = {step.source, *step.targets} - known
-                if unknown:
-                    raise ValueError(f"step {step.number} names unknown nodes {sorted(unknown)}")
+                raise ValueError(f"step {step.number} names unknown nodes {sorted(unknown)}")
 
     @property
     def nodes(self) -> tuple[Node, ...]:
