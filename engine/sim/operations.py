@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import Any
 
 from engine.errors import RungsError
@@ -191,6 +191,6 @@ def reset(state: ClusterState, seed: int | None = None) -> str:
     the same traces again. Only the trace counter carries on: stored traces keep unique ids."""
     fresh = new_cluster(ClusterConfig(), state.seed if seed is None else seed)
     fresh.trace_no = state.trace_no
-    for part in fields(ClusterState):  # the caller owns `state`: change it in place
-        setattr(state, part.name, getattr(fresh, part.name))
+    for name in ClusterState.__slots__:  # the caller owns `state`: change it in place
+        setattr(state, name, getattr(fresh, name))
     return f"The cluster is back to its defaults (seed {state.seed}), with a cold cache."
