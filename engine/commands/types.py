@@ -184,6 +184,11 @@ class ForgetMeCommand(UserFamily):
 
 
 @dataclass(frozen=True, slots=True)
+class ExportCommand(UserFamily):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class SettingsCommand(UserFamily):
     changes: tuple[tuple[str, str], ...] = ()
 
@@ -329,7 +334,7 @@ ClusterCommand = (
 )
 LessonCommand = LearnCommand | HelpCommand
 DrillFlowCommand = DrillCommand | RevealCommand | RateCommand | ProgressCommand
-UserCommand = SettingsCommand | ForgetMeCommand
+UserCommand = SettingsCommand | ForgetMeCommand | ExportCommand
 ChallengeCommand = (
     ChallengeStartCommand
     | ChallengeJoinCommand

@@ -29,6 +29,7 @@ from engine.ports.drills import (
     StoredSession,
     UserSettings,
 )
+from engine.ports.exports import ExportStore, UserRecords, Wanted
 from engine.ports.jobs import (
     ChallengeReveal,
     ClaimedJob,
@@ -63,6 +64,7 @@ __all__ = [
     "DrillParams",
     "DrillStore",
     "EntryScore",
+    "ExportStore",
     "FixedClock",
     "JobPayload",
     "JobStore",
@@ -88,5 +90,7 @@ __all__ = [
     "Target",
     "UnreadableJob",
     "UserKey",
+    "UserRecords",
     "UserSettings",
+    "Wanted",
 ]

@@ -29,6 +29,7 @@ from engine.storage.postgres_challenges import PostgresChallenges
 from engine.storage.postgres_climbs import PostgresClimbs
 from engine.storage.postgres_clusters import PostgresClusters
 from engine.storage.postgres_drills import PostgresDrills
+from engine.storage.postgres_exports import PostgresExports
 from engine.storage.postgres_jobs import PostgresJobs
 from engine.storage.postgres_pool import TimedPool
 from engine.storage.postgres_requests import PostgresRequests
@@ -64,6 +65,7 @@ class PostgresStore(
     PostgresClimbs,
     PostgresStudy,
     PostgresRequests,
+    PostgresExports,
 ):
     def __init__(self, pool: TimedPool) -> None:
         self._pool = pool

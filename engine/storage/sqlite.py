@@ -23,6 +23,7 @@ from engine.storage.sqlite_challenges import SqliteChallenges
 from engine.storage.sqlite_climbs import SqliteClimbs
 from engine.storage.sqlite_clusters import SqliteClusters
 from engine.storage.sqlite_drills import SqliteDrills
+from engine.storage.sqlite_exports import SqliteExports
 from engine.storage.sqlite_guard import GuardedConnection
 from engine.storage.sqlite_jobs import SqliteJobs
 from engine.storage.sqlite_requests import SqliteRequests
@@ -42,6 +43,7 @@ class SqliteStore(
     SqliteClimbs,
     SqliteStudy,
     SqliteRequests,
+    SqliteExports,
 ):
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection

@@ -30,6 +30,7 @@ from engine.replies import Reply
 from engine.scheduling import Deliver, Delivery, Sweeper
 from engine.scheduling.sweeper import LEASE, POLL_S
 from engine.tutor.actor import Actor
+from engine.tutor.exporting import Exporting
 from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.answers import AnswerHandler
 from engine.tutor.handlers.challenges import ChallengeHandler
@@ -83,7 +84,16 @@ class Tutor:
         reminders = ReminderHandler(store, store, store, content, clock)
         shared = SharedForgetting(store, self._repository, self._locks)
         self._users = UserHandler(
-            store, store, self._repository, store, pictures, content, clock, reminders, shared
+            store,
+            store,
+            self._repository,
+            store,
+            pictures,
+            content,
+            clock,
+            reminders,
+            shared,
+            Exporting(store, clock),
         )
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules, reminders)

@@ -53,6 +53,7 @@ class MessageStore:
             "chat.postMessage": self.post_message,
             "chat.postEphemeral": self.post_ephemeral,
             "chat.update": self.update_message,
+            "conversations.open": self.open_conversation,
         }
 
     def _check(self, source: str, fields: JSON, *, status: int = 200) -> None:
@@ -117,6 +118,16 @@ class MessageStore:
             "ts": message["ts"],
             "message": public(message),
         }
+
+    def open_conversation(self, body: JSON) -> JSON:
+        """The app's DM with one user (`users`; Slack also opens group DMs with several, which
+        the app never does): its id, the same one each time."""
+        users = [u for u in str(body.get("users") or "").split(",") if u]
+        if not users:
+            raise ApiError("users_list_not_supplied")
+        if len(users) != 1 or users[0][:1] not in {"U", "W"}:
+            raise ApiError("user_not_found")
+        return {"ok": True, "channel": {"id": conversation(users[0])}}
 
     def post_ephemeral(self, body: JSON) -> JSON:
         channel, user = body.get("channel"), body.get("user")
