@@ -34,6 +34,7 @@ from engine.observer import NO_OBSERVER, JobOutcome, Observer
 from engine.ports import ClaimedJob, Clock, JobStore
 from engine.scheduling.delivery import Deliver, Delivery
 from engine.scheduling.leases import HeldJobs
+from engine.scheduling.outage import OutageLog
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ class Sweeper:
         self._poll_s = poll_s
         self._observer = observer
         self._post_s = 0.0  # a running mean of how long a post takes here
+        self._outage = OutageLog(log, f"sweeps on node {node}")
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -105,9 +107,12 @@ class Sweeper:
             try:
                 await self.sweep_once()
                 delay = await self._idle_delay()
-            except Exception:  # the database may be busy or briefly gone; keep the node up
-                log.exception("sweep on node %s failed; trying again shortly", self._node)
+            except Exception as exc:  # noqa: BLE001 - reported by OutageLog, once an outage
+                # The database may be busy or briefly gone: keep the node up, and say so once.
+                self._outage.failed(exc)
                 delay = self._poll_s
+            else:
+                self._outage.succeeded()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
 
