@@ -114,9 +114,7 @@ class DrillHandler:
 
     # --- answers, /reveal -------------------------------------------------------------------------
 
-    async def answer(
-        self, user: UserKey, text: str, running: StoredSession | None = None
-    ) -> Reply:
+    async def answer(self, user: UserKey, text: str, running: StoredSession | None = None) -> Reply:
         """Add a piece to the user's running sketch; `running` is the drill as the caller just
         read it (one round trip fewer), read again only if it changed meanwhile."""
         piece = text.strip()
