@@ -29,7 +29,7 @@ class ScannedTable:
     name: str
     columns: tuple[str, ...]
     texts: tuple[str, ...]  # the columns that can hold a key or a reference
-    ids: tuple[str, ...]  # the primary key's columns: all a shared document shows
+    ids: tuple[str, ...]  # the primary key's columns: with a number column, what a shared row shows
 
 
 def quoted(name: str) -> str:
@@ -82,21 +82,26 @@ def _select(table: ScannedTable, dialect: Dialect) -> str:
         )
     else:
         named = "FALSE" if dialect == "postgres" else "0"
-    whole, ids = _object(table.columns, dialect), _object(table.ids or table.columns, dialect)
-    name = table.name.replace("'", "''")
+    # A shared row shows its key and its number (a trace's), never its contents: they are
+    # other learners' too. A table without a primary key shows nothing of a shared row.
+    shown = [c for c in table.columns if c in table.ids or c.endswith("_no")]
+    whole, ids = _object(table.columns, dialect), _object(shown, dialect)
     return (
-        f"SELECT '{name}' AS tbl, ({mine}) AS mine, "  # noqa: S608 - names from the catalogue
+        f"SELECT {literal(table.name)} AS tbl, ({mine}) AS mine, "  # noqa: S608 - the catalogue's
         f"CASE WHEN ({mine}) THEN {whole} ELSE {ids} END AS doc "
         f"FROM {quoted(table.name)} WHERE ({mine}) OR ({named})"
     )
 
 
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _object(columns: Sequence[str], dialect: Dialect) -> str:
     """The columns as one JSON object, as text."""
+    pairs = ", ".join(f"{literal(c)}, {quoted(c)}" for c in columns)
     if dialect == "sqlite":
-        pairs = ", ".join(f"'{c}', {quoted(c)}" for c in columns)
         return f"json_object({pairs})"
-    pairs = ", ".join(f"'{c}', {quoted(c)}" for c in columns)
     return f"json_build_object({pairs})::text"
 
 
