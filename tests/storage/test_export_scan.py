@@ -108,3 +108,37 @@ async def test_the_export_lists_every_row_about_the_user_on_postgres(
         return await postgres_rows(admin, schema)
 
     await check(Tutor(store, content, clock), clock, read)
+
+
+async def test_the_in_memory_fake_exports_the_same_rows_as_sqlite(
+    tmp_path: Path,
+    content: Content,
+    clock: FixedClock,  # noqa: F811
+) -> None:
+    """The tests' in-memory store stands in for the databases elsewhere: its export lists the
+    same tables, with as many rows each, as SQLite's after the same life."""
+    from fakes.memory_store import MemoryStore
+
+    from engine.ports import FixedClock as Clock
+
+    counts = []
+    for make in ("sqlite", "memory"):
+        own_clock = Clock(clock.now())
+        store: Store = (
+            await open_store(f"sqlite:///{tmp_path / 'rungs.db'}")
+            if make == "sqlite"
+            else MemoryStore()
+        )
+        try:
+            tutor = Tutor(store, content, own_clock)
+            await live_a_little(tutor, own_clock)
+            doc = exported(await tutor.handle_text(ZED, "/export"))
+        finally:
+            await store.close()
+        counts.append(
+            {
+                section: {table: len(rows) for table, rows in doc[section].items()}
+                for section in ("yours", "mentioned_in")
+            }
+        )
+    assert counts[0] == counts[1]
