@@ -42,7 +42,13 @@ from engine.ports.jobs import (
     UnreadableJob,
 )
 from engine.ports.keys import Board, Scope, ScopeKind, UserKey
-from engine.ports.schedules import ScheduleSpec, ScheduleStore, StoredSchedule
+from engine.ports.schedules import (
+    FailureReason,
+    PostFailure,
+    ScheduleSpec,
+    ScheduleStore,
+    StoredSchedule,
+)
 from engine.ports.store import Store
 from engine.ports.study import StudyStore
 
@@ -63,11 +69,13 @@ __all__ = [
     "DrillParams",
     "DrillStore",
     "EntryScore",
+    "FailureReason",
     "FixedClock",
     "JobPayload",
     "JobStore",
     "NewChallenge",
     "NewJob",
+    "PostFailure",
     "ReviewCard",
     "ReviewReminder",
     "ScheduleSpec",

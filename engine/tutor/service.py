@@ -27,7 +27,7 @@ from engine.errors import RungsError, UsageError
 from engine.observer import NO_OBSERVER, CommandOutcome, Observer
 from engine.ports import ClaimedJob, Clock, Store
 from engine.replies import Reply
-from engine.scheduling import Deliver, Delivery, Sweeper
+from engine.scheduling import Deliver, Delivery, Refusal, Sweeper
 from engine.scheduling.sweeper import LEASE, POLL_S
 from engine.tutor.actor import Actor
 from engine.tutor.forgetting import SharedForgetting
@@ -198,6 +198,12 @@ class Tutor:
     async def finish_job(self, job: ClaimedJob, node: str, now: datetime) -> bool:
         """Mark a delivered job done; a daily post also schedules the next one."""
         return await self._jobs.finish_job(job, node, now)
+
+    async def post_failed(
+        self, job: ClaimedJob, refusal: Refusal, node: str, now: datetime
+    ) -> bool:
+        """Record a post the platform refused (kept with its schedule) and finish its job."""
+        return await self._jobs.post_failed(job, refusal, node, now)
 
     # --- one command -----------------------------------------------------------------------------
 

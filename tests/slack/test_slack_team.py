@@ -4,6 +4,7 @@ the leaderboard, admin-only daily drills and the personal time's-up nudge."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -214,3 +215,34 @@ async def test_a_review_reminder_comes_by_dm_and_its_buttons_are_its_learners(
             lambda c, text=expected: c.method == RESPONSE_URL and text in texts(c.body),
             timeout=5,
         )
+
+
+async def test_a_daily_post_refused_with_not_in_channel_is_told_to_the_channel(
+    fake: FakeSlack, replica: Replica, clock: ShiftedClock
+) -> None:
+    at = clock.now() + timedelta(minutes=2)
+    boss = {"user_id": BOSS, "user_name": "boss"}
+    await slash(fake, replica.url, "/schedule", f"daily {at:%H:%M} UTC", **boss)
+    fake.api.chat.not_in.add(CHANNEL_ID)  # the app was removed from the channel
+    clock.advance(5 * 60)
+    refused = await fake.wait_for(
+        lambda c: c.method == "chat.postMessage" and c.body.get("channel") == CHANNEL_ID,
+        timeout=5,
+    )
+    assert refused.response["error"] == "not_in_channel"
+    for _ in range(50):
+        shown = texts(await slash(fake, replica.url, "/schedule", "show", **BEN))
+        if "could not be posted" in shown:
+            break
+        await asyncio.sleep(0.1)
+    assert "Rungs has no access to the channel" in shown
+    assert "(Slack not_in_channel)" in shown
+    assert "invite Rungs to the channel again" in shown
+
+    fake.api.chat.not_in.discard(CHANNEL_ID)
+    clock.advance(24 * 60 * 60)
+    posted = await fake.wait_for(
+        lambda c: c.method == "chat.postMessage" and c.ok and "Daily drill" in texts(c.body),
+        timeout=5,
+    )
+    assert "Posting works again." in texts(posted.body)

@@ -10,6 +10,7 @@ from engine.ports import (
     ChannelSettings,
     DrillParams,
     JobPayload,
+    PostFailure,
     ReviewCard,
     ScheduleSpec,
     Scope,
@@ -116,7 +117,10 @@ class MemoryData:
     challenges: dict[int, ChallengeRow] = field(default_factory=dict)
     entries: dict[int, EntryRow] = field(default_factory=dict)
     points: dict[tuple[int, UserKey], PointsRow] = field(default_factory=dict)
-    schedules: dict[Scope, tuple[ScheduleSpec, str]] = field(default_factory=dict)  # spec, key
+    # spec, key of the pending job, the last post's failure
+    schedules: dict[Scope, tuple[ScheduleSpec, str, PostFailure | None]] = field(
+        default_factory=dict
+    )
     climbs: dict[Scope, tuple[int, str, int]] = field(default_factory=dict)  # game, doc, version
     miss_reviews: dict[UserKey, str] = field(default_factory=dict)
     last_id: int = 0
