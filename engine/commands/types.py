@@ -136,6 +136,16 @@ class ClusterPromoteCommand(ClusterFamily):
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterHistoryCommand(ClusterFamily):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterUndoCommand(ClusterFamily):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class LearnCommand(LessonFamily):
     topic: str | None = None
 
@@ -326,6 +336,8 @@ ClusterCommand = (
     | ClusterWaitCommand
     | ClusterAddCommand
     | ClusterPromoteCommand
+    | ClusterHistoryCommand
+    | ClusterUndoCommand
 )
 LessonCommand = LearnCommand | HelpCommand
 DrillFlowCommand = DrillCommand | RevealCommand | RateCommand | ProgressCommand

@@ -14,10 +14,13 @@ from engine.ports.challenges import (
 from engine.ports.climbs import ClimbStore, StoredClimb
 from engine.ports.clock import Clock, FixedClock, SystemClock
 from engine.ports.clusters import (
+    HISTORY_KEPT,
     TRACE_RING,
+    ChangeNote,
     ChannelSettings,
     ClusterSave,
     ClusterStore,
+    HistoryEntry,
     StoredCluster,
     StoredTrace,
 )
@@ -53,11 +56,13 @@ from engine.ports.store import Store
 from engine.ports.study import StudyStore
 
 __all__ = [
+    "HISTORY_KEPT",
     "TRACE_RING",
     "Board",
     "BoardRow",
     "ChallengeReveal",
     "ChallengeStore",
+    "ChangeNote",
     "ChannelSettings",
     "ClaimedJob",
     "ClimbStore",
@@ -71,6 +76,7 @@ __all__ = [
     "EntryScore",
     "FailureReason",
     "FixedClock",
+    "HistoryEntry",
     "JobPayload",
     "JobStore",
     "NewChallenge",

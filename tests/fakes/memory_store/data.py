@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ from engine.ports import (
     Board,
     ChannelSettings,
     DrillParams,
+    HistoryEntry,
     JobPayload,
     PostFailure,
     ReviewCard,
@@ -108,6 +110,8 @@ class MemoryData:
 
     clusters: dict[Scope, tuple[str, int]] = field(default_factory=dict)  # document, version
     traces: dict[tuple[Scope, int], tuple[int, str]] = field(default_factory=dict)  # by slot
+    history: dict[Scope, list[HistoryEntry]] = field(default_factory=dict)  # oldest first
+    history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     channel_settings: dict[Scope, ChannelSettings] = field(default_factory=dict)
     sessions: dict[int, SessionRow] = field(default_factory=dict)
     reviews: dict[tuple[UserKey, str], tuple[ReviewCard, datetime]] = field(default_factory=dict)
