@@ -29,6 +29,7 @@ from engine.ports import ClaimedJob, Clock, Store
 from engine.replies import Reply
 from engine.scheduling import Deliver, Delivery, Refusal, Sweeper
 from engine.scheduling.sweeper import LEASE, POLL_S
+from engine.tutor.acting import for_learner
 from engine.tutor.actor import Actor
 from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.answers import AnswerHandler
@@ -276,6 +277,14 @@ class Tutor:
     ) -> tuple[Reply, Unsaved | None]:
         """Hand the command to its family's handler."""
         match command:
+            case t.ActingForCommand(workspace, user_id, inner):
+                if actor.user_id != user_id:
+                    raise RungsError(
+                        "Those buttons were sent to someone else: they act only for them."
+                    )
+                acting = dataclasses.replace(actor, workspace=workspace)
+                reply, unsaved = await self._run(acting, inner, answer_first)
+                return for_learner(reply, workspace, user_id), unsaved
             case t.ClusterFamily():
                 handled = await self._clusters.handle(actor, command, answer_first=answer_first)
                 return handled.reply, handled.unsaved
@@ -316,6 +325,8 @@ def _lock_keys(actor: Actor, command: t.Command) -> tuple[Hashable, ...]:
     and settings they change (so a channel's reveals never queue behind its traces); lessons
     and help touch nothing. /forget-me also deletes the user's own cluster."""
     match command:
+        case t.ActingForCommand(workspace, _, inner):
+            return _lock_keys(dataclasses.replace(actor, workspace=workspace), inner)
         case t.ClusterFamily() | t.LoadFamily():
             return (actor.cluster_scope,)
         case t.LessonFamily():

@@ -219,3 +219,52 @@ async def test_a_reminder_dm_refused_is_recorded_for_its_learner(
         await asyncio.sleep(0.1)
     assert "Your review reminder of" in said
     assert "Rungs may not send you direct messages" in said
+
+
+async def test_review_now_in_a_reminder_dm_runs_the_drill_there_for_its_learner(
+    fake: FakeDiscord, team_bot: Bot, clock: ShiftedClock
+) -> None:
+    ana, ben = fake.new_user("ana"), fake.new_user("ben")
+    await command(fake, "drill", {"which": "e07-cdn"}, ana)
+    await command(fake, "reveal", {}, ana)
+    await command(fake, "rate", {"rating": "again"}, ana)
+    clock.advance(2 * 24 * 60 * 60)
+    at = clock.now() + timedelta(minutes=2)
+    await command(fake, "settings", {"reminders": f"daily {at:%H:%M}"}, ana)
+    clock.advance(5 * 60)
+    opened = await fake.wait_for(
+        lambda call: call.method == "POST" and call.path == "/users/@me/channels", timeout=5
+    )
+    dm = str(opened.response["id"])
+    reminder = (await fake.wait_for(posted_in(dm), timeout=5)).response
+
+    started = await press(fake, "Review now", reminder, user=ana)  # in the DM: no guild
+
+    assert "Drill: Putting a CDN in front" in text_of(started.data)
+    drill = started.message
+    assert drill is not None
+    assert drill["channel_id"] == dm
+    assert set(buttons_of(drill)) >= {"Answer", "Reveal"}
+    assert all(i.startswith("r1:af:") for i in buttons_of(drill).values())
+    refused = await press(fake, "Reveal", drill, user=ben)  # a foreign press: refused
+    assert "sent to someone else" in text_of(refused.data)
+
+    opened_form = await press(fake, "Answer", drill, user=ana)
+    assert opened_form.type == 9  # the answer form, in the DM
+    modal = fake.modal_for(opened_form.interaction_id)
+    sketch = "Put a CDN in front: edge caches serve static assets, with a TTL and invalidation"
+    noted = await fake.wait_for_callback(
+        await fake.dispatch_interaction(
+            fake.modal_submit(modal, {"sketch": sketch}, user=ana, channel_id=dm)
+        )
+    )
+    assert "Added to your sketch" in str(noted.data), noted.data
+    revealed = await press(fake, "Reveal", drill, user=ana)
+    assert "covered" in text_of(revealed.data), text_of(revealed.data)
+    assert revealed.message is not None
+    ratings = buttons_of(revealed.message)
+    assert ratings
+    assert all(i.startswith("r1:af:") for i in ratings.values())
+    suggested = next(label for label in ratings if "suggested" in label)
+    rated = await press(fake, suggested, revealed.message, user=ana)
+    assert "Next review of Putting a CDN in front" in str(rated.data)  # in her server

@@ -1,0 +1,28 @@
+"""Buttons that act for one learner in one workspace wherever they are pressed
+(`ActingForCommand`): a drill started from a review reminder in a Discord direct message runs
+in the server the reminder was about, so its buttons (and the buttons of every reply they
+bring: the reveal's ratings, the next drill) carry that server and that learner."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from engine.commands import buttons
+from engine.replies import Button, Buttons, Reply
+
+
+def for_learner(reply: Reply, workspace: str, user_id: str) -> Reply:
+    """The reply with each of its buttons acting for this learner in this workspace (a button
+    whose id cannot carry them is left as it is)."""
+    blocks = tuple(
+        Buttons(tuple(_acting(b, workspace, user_id) for b in block.buttons))
+        if isinstance(block, Buttons)
+        else block
+        for block in reply.blocks
+    )
+    return replace(reply, blocks=blocks)
+
+
+def _acting(button: Button, workspace: str, user_id: str) -> Button:
+    wrapped = buttons.acting_for(workspace, user_id, button.action_id)
+    return button if wrapped is None else replace(button, action_id=wrapped)
