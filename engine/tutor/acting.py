@@ -8,7 +8,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.commands import buttons
+from engine.commands.types import ActingForCommand
+from engine.errors import RungsError
 from engine.replies import Button, Buttons, Reply
+from engine.tutor.actor import Actor
+
+
+def acting_actor(actor: Actor, command: ActingForCommand) -> Actor:
+    """Who the command acts as: the learner it was sent to, in their workspace; anybody else,
+    or a press outside a direct message (where these buttons are never posted), is refused."""
+    if actor.user_id != command.user_id:
+        raise RungsError("Those buttons were sent to someone else: they act only for them.")
+    if actor.in_channel:
+        raise RungsError("Those buttons work only in the direct message they came in.")
+    return replace(actor, workspace=command.workspace)
 
 
 def for_learner(reply: Reply, workspace: str, user_id: str) -> Reply:

@@ -29,7 +29,7 @@ from engine.ports import ClaimedJob, Clock, Store
 from engine.replies import Reply
 from engine.scheduling import Deliver, Delivery, Refusal, Sweeper
 from engine.scheduling.sweeper import LEASE, POLL_S
-from engine.tutor.acting import for_learner
+from engine.tutor.acting import acting_actor, for_learner
 from engine.tutor.actor import Actor
 from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.answers import AnswerHandler
@@ -278,11 +278,7 @@ class Tutor:
         """Hand the command to its family's handler."""
         match command:
             case t.ActingForCommand(workspace, user_id, inner):
-                if actor.user_id != user_id:
-                    raise RungsError(
-                        "Those buttons were sent to someone else: they act only for them."
-                    )
-                acting = dataclasses.replace(actor, workspace=workspace)
+                acting = acting_actor(actor, command)
                 reply, unsaved = await self._run(acting, inner, answer_first)
                 return for_learner(reply, workspace, user_id), unsaved
             case t.ClusterFamily():
