@@ -125,3 +125,17 @@ async def test_a_reminder_that_cannot_reach_its_learner_is_recorded_for_them(
     [dm] = platform.delivered
     assert text_of(dm.reply).startswith("Posting works again. Your review reminder of Sun 29 Nov")
     assert "could not be posted" not in text_of(await tutor.handle_text(alice, "/settings"))
+
+
+async def test_a_refused_one_off_post_is_finished_not_retried(
+    tutor: Tutor, clock: FixedClock, sqlite_store: SqliteStore
+) -> None:
+    await tutor.handle_text(BOB, "/drill a-cpu-at-80")  # its time's-up nudge, a one-off
+    platform = Platform(refusal=MISSING_ACCESS)
+    sweeper = tutor.sweeper("console", "node-a", platform)
+    clock.set(clock.now() + timedelta(minutes=8))
+    assert await sweeper.sweep_once() == 1
+    clock.set(clock.now() + timedelta(minutes=5))  # well past any lease
+    assert await sweeper.sweep_once() == 0
+    assert await sqlite_store.next_job_due("console") is None
+    assert platform.delivered == []
