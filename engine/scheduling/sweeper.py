@@ -20,7 +20,8 @@ for now (the platform is down, a 500) leaves its job claimed, retried once the l
 out. One the platform refuses for good (`PostRefused`: the bot was removed from the channel, the
 user takes no direct messages), or one that failed on every attempt, is never a silent skip:
 the runner records why with the job (`JobRunner.post_failed`: a scheduled post keeps it for
-/schedule show and the next post to say) and finishes it, so it does not loop.
+/schedule show and the next post to say) and finishes it, so it does not loop. A post that fails
+for now is retried through an outage, and given up only after MAX_ATTEMPTS and GIVE_UP_AFTER.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ POLL_S = 1.0  # idle nodes look again this often: another node may have added a 
 BATCH = 20  # at most this many jobs claimed at a time ...
 BATCH_SHARE_OF_LEASE = 0.5  # ... and no more than the posts of half a lease: slow posts, fewer
 MAX_ATTEMPTS = 5  # a job that fails to run this often is dropped, so it cannot loop for ever
+# A post that fails for now is tried again after each lease while the platform is out (an
+# outage of minutes loses nothing); once it has failed MAX_ATTEMPTS times and is this late, it
+# is given up and recorded with its reason (a daily post that late is stale anyway).
+GIVE_UP_AFTER = timedelta(hours=6)
 MIN_SLEEP_S = 0.02
 # done for good
 FINISHED: frozenset[JobOutcome] = frozenset({"delivered", "skipped", "dropped", "refused"})
@@ -185,8 +190,9 @@ class Sweeper:
                 outcome = await self._post(delivery, held)
             except PostRefused as refused:
                 return await self._give_up(job, refused.refusal, held)
-            if outcome == "failed" and job.attempts >= MAX_ATTEMPTS:
-                detail = f"the post failed {job.attempts} times in a row"
+            if outcome == "failed" and self._past_retrying(job):
+                hours = int(GIVE_UP_AFTER.total_seconds() // 3600)
+                detail = f"every attempt failed for {hours} hours, {job.attempts} attempts"
                 return await self._give_up(job, Refusal(FailureReason.PLATFORM_ERROR, detail), held)
             if outcome is not None:
                 return outcome
@@ -197,6 +203,9 @@ class Sweeper:
             log.warning("job %s was delivered but is no longer held by this node", job.key)
             return "lost"
         return "delivered" if deliveries else "skipped"
+
+    def _past_retrying(self, job: ClaimedJob) -> bool:
+        return job.attempts >= MAX_ATTEMPTS and self._clock.now() - job.due_at >= GIVE_UP_AFTER
 
     async def _give_up(self, job: ClaimedJob, refusal: Refusal, held: HeldJobs) -> JobOutcome:
         """A post that will not go out: recorded with its reason by the runner, job finished."""

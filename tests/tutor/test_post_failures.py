@@ -12,7 +12,7 @@ from team_helpers import member, text_of
 
 from engine.ports import FailureReason, FixedClock
 from engine.scheduling import Delivery, PostRefused, Refusal
-from engine.scheduling.sweeper import MAX_ATTEMPTS
+from engine.scheduling.sweeper import GIVE_UP_AFTER, MAX_ATTEMPTS
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Actor, Tutor
 
@@ -77,7 +77,7 @@ async def test_a_refused_daily_post_is_shown_and_told_in_the_next_post(
     assert "Posting works again" not in text_of(platform.delivered[-1].reply)  # said once
 
 
-async def test_a_post_failing_on_every_attempt_is_recorded_not_retried_for_ever(
+async def test_a_post_failing_through_an_outage_is_retried_then_recorded(
     tutor: Tutor, clock: FixedClock
 ) -> None:
     clock.set(datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
@@ -87,13 +87,21 @@ async def test_a_post_failing_on_every_attempt_is_recorded_not_retried_for_ever(
     sweeper = tutor.sweeper("console", "node-a", platform, lease=lease)
     at = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     finished = []
-    for attempt in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS + 1):  # minutes of outage: tried again after each lease
         clock.set(at + attempt * (lease + timedelta(seconds=1)))
         finished.append(await sweeper.sweep_once())
-    assert finished == [0] * (MAX_ATTEMPTS - 1) + [1]
+    assert finished == [0] * (MAX_ATTEMPTS + 1)
+    assert "could not be posted" not in text_of(await tutor.handle_text(BOB, "/schedule show"))
+    clock.set(at + GIVE_UP_AFTER)  # hours of it: given up, recorded, tomorrow's planned
+    assert await sweeper.sweep_once() == 1
     shown = text_of(await tutor.handle_text(BOB, "/schedule show"))
-    assert "the platform kept failing (the post failed 5 times in a row)" in shown
+    assert "the platform kept failing (every attempt failed for 6 hours, 7 attempts)" in shown
     assert "Rungs tries the daily drill again at its next time." in shown
+    assert "Next post at 2026-11-24T09:00:00+00:00" in shown
+    platform.down = False
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    assert await sweeper.sweep_once() == 1
+    assert text_of(platform.delivered[0].reply).startswith("Posting works again.")
 
 
 async def test_a_reminder_that_cannot_reach_its_learner_is_recorded_for_them(
