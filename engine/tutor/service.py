@@ -77,7 +77,7 @@ class Tutor:
         self._repository = ClusterRepository(store, clock)
         pictures = PicturePreference(store, store, clock)
         self._pictures = pictures
-        self._clusters = ClusterHandler(self._repository, store, content.latencies, pictures)
+        self._clusters = ClusterHandler(self._repository, store, content.latencies, pictures, store)
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)

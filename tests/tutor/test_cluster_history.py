@@ -42,6 +42,12 @@ async def test_history_names_who_changed_what_newest_first(
     assert said.index("kill app-1 host") < said.index("set servers=4 lb=least-connections")
     assert len(await sqlite_store.cluster_history(ANA.cluster_scope)) == 2
     assert shown.visibility.value == "private"  # it names people: for the caller only
+    assert "you: set servers=4" in said and "ben" in said  # ids, shown as "you" or a mention
+    assert "Sat 28 Nov 09:00 UTC" in said  # the clock's time, in the caller's zone
+    await tutor.handle_text(ANA, "/settings tz=Europe/Berlin")
+    assert "Sat 28 Nov 10:00 Europe/Berlin" in text_of(
+        await tutor.handle_text(ANA, "/cluster history")
+    )
 
 
 async def test_undo_takes_back_the_setup_and_keeps_the_cache(tutor: Tutor) -> None:

@@ -13,10 +13,11 @@ recorded in the history too. A second undo takes back the change before that one
 from __future__ import annotations
 
 from typing import assert_never
+from zoneinfo import ZoneInfo
 
 from engine.commands import types as t
 from engine.errors import ConflictError, NotFoundError
-from engine.ports import ClusterStore, HistoryEntry
+from engine.ports import ClusterStore, DrillStore, HistoryEntry
 from engine.replies import Reply, Visibility
 from engine.sim.codec import StateFormatError, load_state
 from engine.sim.state import ClusterState
@@ -73,13 +74,18 @@ def _shown(value: object) -> str:
 
 
 class ClusterHistoryHandler:
-    def __init__(self, clusters: ClusterRepository, store: ClusterStore) -> None:
+    def __init__(
+        self, clusters: ClusterRepository, store: ClusterStore, settings: DrillStore
+    ) -> None:
         self._clusters = clusters
         self._store = store
+        self._settings = settings
 
     async def history(self, actor: Actor) -> Reply:
         entries = await self._store.cluster_history(actor.cluster_scope)
-        return present.history_reply(_where(actor), entries, actor.user_id)
+        settings = await self._settings.load_settings(actor.user_key) if entries else None
+        zone = ZoneInfo(settings.tz if settings is not None and settings.tz else "UTC")
+        return present.history_reply(_where(actor), entries, actor.user_id, zone)
 
     async def undo(self, actor: Actor) -> Reply:
         scope = actor.cluster_scope

@@ -14,7 +14,7 @@ from engine.commands.parser import sentence
 from engine.commands.specs import CLUSTER, usage_line
 from engine.errors import NotFoundError, UsageError
 from engine.pictures.from_cluster import cluster_diagram, trace_animation
-from engine.ports import ClusterStore
+from engine.ports import ClusterStore, DrillStore
 from engine.replies import Reply, Visibility
 from engine.sim import failover, faults, operations
 from engine.sim.diagram import draw
@@ -54,12 +54,13 @@ class ClusterHandler:
         traces: ClusterStore,
         latencies: Latencies,
         pictures: PicturePreference,
+        settings: DrillStore,
     ) -> None:
         self._clusters = clusters
         self._traces = traces
         self._latencies = latencies
         self._pictures = pictures
-        self._history = ClusterHistoryHandler(clusters, traces)
+        self._history = ClusterHistoryHandler(clusters, traces, settings)
 
     async def handle(
         self, actor: Actor, command: t.ClusterCommand, *, answer_first: bool

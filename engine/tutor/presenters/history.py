@@ -6,6 +6,7 @@ member"."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from engine.ports import HistoryEntry
 from engine.replies import Heading, Notice, Paragraph, Reply, Span, SpanStyle, Visibility
@@ -13,20 +14,24 @@ from engine.replies import Heading, Notice, Paragraph, Reply, Span, SpanStyle, V
 FORGOTTEN = "a former member"
 
 
-def history_reply(where: str, entries: Sequence[HistoryEntry], caller: str) -> Reply:
+def history_reply(
+    where: str, entries: Sequence[HistoryEntry], caller: str, zone: ZoneInfo
+) -> Reply:
+    """Each change at the caller's local time (their /settings tz)."""
     if not entries:
         return Reply(
             (Notice(f"No change of this cluster ({where}) is recorded yet: /cluster set …"),),
             Visibility.PRIVATE,
         )
-    lines = [Paragraph(_line(entry, caller)) for entry in entries]
+    lines = [Paragraph(_line(entry, caller, zone)) for entry in entries]
     footer = Notice("/cluster undo takes back the newest change not undone yet.")
     heading = Heading(f"Cluster history ({where}), newest first")
     return Reply((heading, *lines, footer), Visibility.PRIVATE)
 
 
-def _line(entry: HistoryEntry, caller: str) -> tuple[Span, ...]:
-    when = f"{entry.at:%a %d %b %H:%M} UTC · "
+def _line(entry: HistoryEntry, caller: str, zone: ZoneInfo) -> tuple[Span, ...]:
+    local = entry.at.astimezone(zone)
+    when = f"{local:%a %d %b %H:%M} {zone.key} · "
     who: Span
     if not entry.user_id:
         who = Span(FORGOTTEN)
