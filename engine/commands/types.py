@@ -136,6 +136,16 @@ class ClusterPromoteCommand(ClusterFamily):
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterHistoryCommand(ClusterFamily):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterUndoCommand(ClusterFamily):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class LearnCommand(LessonFamily):
     topic: str | None = None
 
@@ -331,6 +341,8 @@ ClusterCommand = (
     | ClusterWaitCommand
     | ClusterAddCommand
     | ClusterPromoteCommand
+    | ClusterHistoryCommand
+    | ClusterUndoCommand
 )
 LessonCommand = LearnCommand | HelpCommand
 DrillFlowCommand = DrillCommand | RevealCommand | RateCommand | ProgressCommand
@@ -357,8 +369,22 @@ LoadFamilyCommand = (
     | ClimbEndCommand
 )
 
+
+@dataclass(frozen=True, slots=True)
+class ActingForCommand:
+    """A button or form that acts for one learner in the workspace it came from, wherever it is
+    pressed: the buttons of a drill that a reminder's "review now" started in a Discord direct
+    message, which is outside the server whose reviews it is about. It acts only for that
+    learner (anybody else is refused), and the buttons of its reply act for them too."""
+
+    workspace: str
+    user_id: str
+    inner: Command
+
+
 Command = (
-    ClusterCommand
+    ActingForCommand
+    | ClusterCommand
     | LessonCommand
     | DrillFlowCommand
     | AnswerCommand

@@ -14,10 +14,13 @@ from engine.ports.challenges import (
 from engine.ports.climbs import ClimbStore, StoredClimb
 from engine.ports.clock import Clock, FixedClock, SystemClock
 from engine.ports.clusters import (
+    HISTORY_KEPT,
     TRACE_RING,
+    ChangeNote,
     ChannelSettings,
     ClusterSave,
     ClusterStore,
+    HistoryEntry,
     StoredCluster,
     StoredTrace,
 )
@@ -43,16 +46,24 @@ from engine.ports.jobs import (
     UnreadableJob,
 )
 from engine.ports.keys import Board, Scope, ScopeKind, UserKey
-from engine.ports.schedules import ScheduleSpec, ScheduleStore, StoredSchedule
+from engine.ports.schedules import (
+    FailureReason,
+    PostFailure,
+    ScheduleSpec,
+    ScheduleStore,
+    StoredSchedule,
+)
 from engine.ports.store import Store
 from engine.ports.study import StudyStore
 
 __all__ = [
+    "HISTORY_KEPT",
     "TRACE_RING",
     "Board",
     "BoardRow",
     "ChallengeReveal",
     "ChallengeStore",
+    "ChangeNote",
     "ChannelSettings",
     "ClaimedJob",
     "ClimbStore",
@@ -65,11 +76,14 @@ __all__ = [
     "DrillStore",
     "EntryScore",
     "ExportStore",
+    "FailureReason",
     "FixedClock",
+    "HistoryEntry",
     "JobPayload",
     "JobStore",
     "NewChallenge",
     "NewJob",
+    "PostFailure",
     "ReviewCard",
     "ReviewReminder",
     "ScheduleSpec",

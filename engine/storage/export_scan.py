@@ -22,6 +22,10 @@ from engine.storage.codecs import board_text, scope_text, user_text
 
 Dialect = Literal["sqlite", "postgres"]
 SKIPPED = frozenset({"schema_migrations"})  # the migrations' bookkeeping: about no one
+# Columns that hold a shared document even in a row that is the user's own: a cluster change
+# they made keeps the channel's whole cluster from before it (for /cluster undo), which is
+# other learners' too. Their own row is exported without it.
+SHARED_COLUMNS: dict[str, frozenset[str]] = {"cluster_changes": frozenset({"before"})}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +40,12 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def parameters(wanted: Wanted) -> tuple[str, str, str, str, str, str]:
-    """(key, own scope, key as a JSON string, own scope as one, reference, workspace prefix):
-    the statement's parameters 1 to 6, in both dialects."""
+def parameters(wanted: Wanted) -> tuple[str, str, str, str, str, str, str]:
+    """(key, own scope, key as a JSON string, own scope as one, reference, workspace prefix,
+    bare user id): the statement's parameters 1 to 7, in both dialects."""
     key, own = user_text(wanted.user), scope_text(wanted.own)
     prefix = board_text(wanted.own.board) + ":"
-    return key, own, json.dumps(key), json.dumps(own), wanted.ref, prefix
+    return key, own, json.dumps(key), json.dumps(own), wanted.ref, prefix, wanted.user.user_id
 
 
 def statement(tables: Iterable[ScannedTable], dialect: Dialect) -> str:
@@ -54,9 +58,9 @@ def statement(tables: Iterable[ScannedTable], dialect: Dialect) -> str:
 
 def _select(table: ScannedTable, dialect: Dialect) -> str:
     p = (
-        ["?1", "?2", "?3", "?4", "?5", "?6"]
+        ["?1", "?2", "?3", "?4", "?5", "?6", "?7"]
         if dialect == "sqlite"
-        else [f"${n}::text" for n in range(1, 7)]
+        else [f"${n}::text" for n in range(1, 8)]
     )
 
     def has(column: str, needle: str) -> str:
@@ -75,17 +79,22 @@ def _select(table: ScannedTable, dialect: Dialect) -> str:
     named = " OR ".join(has(c, p[4]) for c in cols)
     if "scope" in table.columns:
         scope = text(quoted("scope"))
-        named = (
-            f"({named}) AND substr({scope}, 1, length({p[5]})) = {p[5]}"
+        in_workspace = (
+            f"substr({scope}, 1, length({p[5]})) = {p[5]}"
             if dialect == "sqlite"
-            else f"({named}) AND starts_with({scope}, {p[5]})"
+            else f"starts_with({scope}, {p[5]})"
         )
+        named = f"({named}) AND {in_workspace}"
+        if "user_id" in table.texts:  # a row in a shared scope that says who did it, by bare id
+            mine = f"{mine} OR ({text(quoted('user_id'))} = {p[6]} AND {in_workspace})"
     else:
         named = "FALSE" if dialect == "postgres" else "0"
-    # A shared row shows its key and its number (a trace's), never its contents: they are
-    # other learners' too. A table without a primary key shows nothing of a shared row.
-    shown = [c for c in table.columns if c in table.ids or c.endswith("_no")]
-    whole, ids = _object(table.columns, dialect), _object(shown, dialect)
+    # A shared row shows its key, its scope and its number (a trace's), never its contents:
+    # they are other learners' too.
+    shown = [c for c in table.columns if c in table.ids or c.endswith("_no") or c == "scope"]
+    shared = SHARED_COLUMNS.get(table.name, frozenset())
+    whole = _object([c for c in table.columns if c not in shared], dialect)
+    ids = _object(shown, dialect)
     return (
         f"SELECT {literal(table.name)} AS tbl, ({mine}) AS mine, "  # noqa: S608 - the catalogue's
         f"CASE WHEN ({mine}) THEN {whole} ELSE {ids} END AS doc "

@@ -25,6 +25,7 @@ from engine.storage.sqlite_clusters import SqliteClusters
 from engine.storage.sqlite_drills import SqliteDrills
 from engine.storage.sqlite_exports import SqliteExports
 from engine.storage.sqlite_guard import GuardedConnection
+from engine.storage.sqlite_history import SqliteHistory
 from engine.storage.sqlite_jobs import SqliteJobs
 from engine.storage.sqlite_requests import SqliteRequests
 from engine.storage.sqlite_schedules import SqliteSchedules
@@ -36,6 +37,7 @@ MIN_SQLITE = (3, 35)
 
 class SqliteStore(
     SqliteClusters,
+    SqliteHistory,
     SqliteDrills,
     SqliteChallenges,
     SqliteSchedules,

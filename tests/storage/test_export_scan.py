@@ -57,13 +57,26 @@ async def check(tutor: Tutor, stepped: FixedClock, read: Read) -> None:
     }
     # Every row that holds zed's id is in the export, each once.
     assert listed == {table: len(lines) for table, lines in mentioning.items()}
-    assert {"drill_sessions", "user_settings", "challenge_entries", "board_points", "jobs"} <= set(
-        doc["yours"]
-    )
-    # The channels' clusters and traces are shared: listed by their ids alone.
-    assert set(doc["mentioned_in"]) == {"clusters", "traces"}
+    assert {
+        "drill_sessions",
+        "user_settings",
+        "challenge_entries",
+        "board_points",
+        "jobs",
+        "cluster_changes",
+    } <= set(doc["yours"])
+    # Zed's own cluster changes, in both channels, say what they did without the cluster
+    # kept for their undo: that holds other learners' sessions.
+    assert sorted(row["words"] for row in doc["yours"]["cluster_changes"]) == [
+        "add server",
+        "set cache=50",
+    ]
+    assert all("before" not in row for row in doc["yours"]["cluster_changes"])
+    # The channels' clusters, traces and cluster changes are shared: listed by their ids alone
+    # (ana's change kept the cluster from before it, which held zed's session).
+    assert set(doc["mentioned_in"]) == {"clusters", "traces", "cluster_changes"}
     for table, ids in doc["mentioned_in"].items():
-        assert all(set(row) <= {"scope", "slot", "trace_no"} for row in ids), table
+        assert all(set(row) <= {"scope", "slot", "trace_no", "id"} for row in ids), table
         assert all(row["scope"].startswith("discord:guild-1:ch:") for row in ids), table
     text = json.dumps(doc, ensure_ascii=False)
     assert SKETCH in text  # the answers themselves, as stored

@@ -88,7 +88,14 @@ class UserHandler:
         before = await self._drills.load_settings(user) or DEFAULTS
         reminder = await self._reminders.setting(user)
         if not mine:
-            return present.settings_reply(before, reminder, saved=bool(changes), channel=channel)
+            failed = await self._reminders.failure_note(user) if reminder is not None else None
+            return present.settings_reply(
+                before,
+                reminder,
+                saved=bool(changes),
+                channel=channel,
+                notes=(failed,) if failed else (),
+            )
         now = self._clock.now()
         typed = dict(mine)
         settings = changed(before, mine)

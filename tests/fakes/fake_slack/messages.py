@@ -47,6 +47,8 @@ class MessageStore:
         self.messages: dict[tuple[str, str], JSON] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
         self.warnings: list[str] = []
+        # Channels the app was removed from: posts there are refused with not_in_channel.
+        self.not_in: set[str] = set()
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -110,6 +112,8 @@ class MessageStore:
         channel = body.get("channel")
         if not channel:
             raise ApiError("channel_not_found")
+        if str(channel) in self.not_in:
+            raise ApiError("not_in_channel")
         self._check("chat.postMessage", body)
         message = self.store(conversation(str(channel)), body)
         return {

@@ -69,6 +69,13 @@ class MemoryExports:
             "climbs": [
                 {"scope": str(s), "state": d} for s, (_, d, _) in data.climbs.items() if s == own
             ],
+            # A change they made, without the cluster kept for its undo (others' too).
+            "cluster_changes": [
+                {"id": e.id, "scope": str(s), "at": _value(e.at), "words": e.words}
+                for s, entries in data.history.items()
+                for e in entries
+                if s.board == board and e.user_id == user.user_id
+            ],
         }
         shared: dict[str, list[Row]] = {
             "clusters": [
@@ -80,6 +87,12 @@ class MemoryExports:
                 {"scope": str(s), "slot": slot, "trace_no": n}
                 for (s, slot), (n, body) in data.traces.items()
                 if s != own and s.board == board and wanted.ref in body
+            ],
+            "cluster_changes": [
+                {"id": e.id, "scope": str(s)}
+                for s, entries in data.history.items()
+                for e in entries
+                if s.board == board and e.user_id != user.user_id and wanted.ref in (e.before or "")
             ],
         }
         return UserRecords(
