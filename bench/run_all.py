@@ -28,6 +28,7 @@ BENCHMARKS = (
     "slack_commands.py",
     "jobs_sweep.py",
     "delivery_soak.py",
+    "scale_out.py",
     "pictures.py",
     "db_copy.py",
     "load_speed.py",

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.console.app import Console, Speaker, choose_runner, serve, valid_name
+from bot.console.documents import DocumentFolder
 from bot.console.images import ImageFolder, write_one
 from bot.console.wrap import Width, no_wrap, terminal_width
 from bot.db_commands import add_db_parser, run_db
@@ -211,7 +212,10 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     folder = args.images or settings.images_dir
     images = ImageFolder(folder) if folder is not None else None
     async with running_tutor(settings, stepped) as (tutor, clock):
-        console = Console(tutor, clock, _speaker(args), sys.stdout, images, width=_width())
+        exports = DocumentFolder(data_dir() / "exports")
+        console = Console(
+            tutor, clock, _speaker(args), sys.stdout, images, width=_width(), documents=exports
+        )
         await serve(console, tutor, choose_runner(data_dir() / "history"))
     return 0
 

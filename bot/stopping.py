@@ -14,17 +14,20 @@ from typing import Any
 GRACE_S = 10.0  # in-flight work gets this long after a stop signal (docker stop waits 10 s)
 
 
-async def until_stopped() -> None:
-    """Return once SIGTERM or SIGINT arrives."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+async def until_stopped(signals: tuple[signal.Signals, ...] = STOP_SIGNALS) -> None:
+    """Return once one of `signals` (SIGTERM or SIGINT) arrives."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every loop
             loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
 

@@ -16,8 +16,9 @@ CommandOutcome = Literal["ok", "refused", "failed"]
 
 # How a claimed job ended: its deliveries posted and the job finished; a delivery failed (the
 # job stays claimed and is retried after its lease); dropped after too many attempts; delivered
-# but the lease had passed to another node; or nothing to deliver any more (a revealed drill).
-JobOutcome = Literal["delivered", "failed", "dropped", "lost", "skipped"]
+# but the lease had passed to another node; nothing to deliver any more (a revealed drill); or
+# refused for good by the platform (recorded with its reason, and finished).
+JobOutcome = Literal["delivered", "failed", "dropped", "lost", "skipped", "refused"]
 
 # How a save that ran after its reply (Tutor.reply_then_save) ended: saved; dropped because
 # another process saved the scope first; or failed (logged with a reference).

@@ -174,6 +174,23 @@ class Figure:
         return isinstance(self.picture, TraceAnimation) and self.step is None
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file the reply carries (the caller's /export): the bytes are the engine's, made for
+    this reply. Every renderer delivers it natively and only to the caller (a Discord ephemeral
+    attachment, a file in the Slack DM with the app, a file the console writes and names) or
+    says plainly where it could not; `caption` says what it is, in words."""
+
+    filename: str  # a plain name, no folders: "rungs-export-U7.json"
+    media_type: str  # "application/json"
+    data: bytes
+    caption: str
+
+    def __post_init__(self) -> None:
+        if not self.filename or "/" in self.filename or "\\" in self.filename:
+            raise ValueError(f"a document's name is a plain file name: {self.filename!r}")
+
+
 Block = (
     Heading
     | Paragraph
@@ -185,6 +202,7 @@ Block = (
     | Notice
     | Buttons
     | Figure
+    | Document
 )
 
 
@@ -202,6 +220,10 @@ class Reply:
     @property
     def figures(self) -> tuple[Figure, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Figure))
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Document))
 
     def without_figures(self) -> Reply:
         """The same reply in words only (pictures turned off, or they could not be drawn)."""

@@ -15,6 +15,7 @@ import contextlib
 import io
 import logging
 import math
+import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, assert_never
 
 from bot.console.directives import console_help, directive_help, usage_reminder
+from bot.console.documents import DocumentFolder
 from bot.console.images import ImageFolder
 from bot.console.lines import FormText, Gathered, Line, LineGatherer, Opened
 from bot.console.render import render, render_delivery
@@ -69,6 +71,7 @@ class Console:
         images: ImageFolder | None = None,
         *,
         pictures: bool | None = None,
+        documents: DocumentFolder | None = None,
         width: Width = no_wrap,
     ) -> None:
         self._tutor = tutor
@@ -76,6 +79,7 @@ class Console:
         self.speaker = speaker
         self._out = out
         self._images = images  # None: text only, as without --images
+        self._documents = documents  # None: a reply's files are not written (and it says so)
         # Whether replies should carry pictures at all (to be written, or drawn by `press`):
         # without, the Tutor builds none.
         self._pictures = images is not None if pictures is None else pictures
@@ -157,8 +161,18 @@ class Console:
         text = render(reply, self._clock.now(), self._width())
         if more and not reply.is_error:
             text = f"{text}\n{more}"
-        self.emit("\n".join([text, *pictures]))
+        self.emit("\n".join([text, *pictures, *self._files(reply)]))
         return reply
+
+    def _files(self, reply: Reply) -> list[str]:
+        if not reply.documents:
+            return []
+        if self._documents is None:
+            return ["! This console writes no files; run it as `rungs console` to get them."]
+        try:
+            return self._documents.write(reply)
+        except OSError as exc:  # a full disk, a read-only folder: say so, lose nothing else
+            return [f"! The file could not be written in {self._documents.folder}: {exc.strerror}."]
 
     async def press(self, action_id: str) -> Reply:
         """A button, as a platform would press it (the one-shot `rungs trace --gif`)."""
@@ -289,20 +303,36 @@ async def run_interactive(console: Console, history: Path) -> None:
 async def _prompt_loop(
     console: Console, session: PromptSession[str], history: PrivateHistory
 ) -> None:
-    while True:
-        try:
-            line = await session.prompt_async(console.prompt())
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            await console.finish()
-            return
-        if not console.waiting_for_more and line.strip() in ("exit", "quit", ":quit", ":exit"):
-            return
-        await console.handle_line(line)
-        history.handled(line)
+    """Prompt until Ctrl-D, `exit`, or SIGTERM (`kill`, a closing session manager): a line in
+    hand is answered first, then the console winds down as after Ctrl-D (sweeper stopped,
+    deferred saves written, store closed) and exits 0. Ctrl-C stays prompt_toolkit's: on a
+    terminal it clears the line, as in a shell."""
+    stopped = asyncio.create_task(until_stopped((signal.SIGTERM,)))
+    try:
+        while not stopped.done():
+            asking = asyncio.ensure_future(session.prompt_async(console.prompt()))
+            await asyncio.wait({asking, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if not asking.done():
+                asking.cancel()  # prompt_toolkit puts the terminal back as it leaves
+                with contextlib.suppress(asyncio.CancelledError, EOFError, KeyboardInterrupt):
+                    await asking
+                return
+            try:
+                line = asking.result()
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                await console.finish()
+                return
+            if not console.waiting_for_more and line.strip() in QUIT_WORDS:
+                return
+            await console.handle_line(line)
+            history.handled(line)
+    finally:
+        stopped.cancel()
 
 
+QUIT_WORDS = ("exit", "quit", ":quit", ":exit")
 Runner = Callable[[Console], Awaitable[None]]
 
 

@@ -16,6 +16,7 @@ from engine.replies import (
     Checklist,
     ChecklistItem,
     Deadline,
+    Document,
     Fields,
     Figure,
     Heading,
@@ -76,6 +77,8 @@ def _block(block: Block, now: datetime, width: int | None) -> str:
             return ""  # the console already shows everything a button would reveal
         case Figure():
             return ""  # written to a file with --images (console/images.py), else text only
+        case Document():
+            return ""  # written to a private file, named under the reply (console/documents.py)
         case _:
             assert_never(block)
 

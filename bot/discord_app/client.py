@@ -172,7 +172,7 @@ class RungsDiscord(discord.AutoShardedClient):
         """The message and the files of its pictures (drawn in a worker thread); if they
         cannot be drawn, the message in words alone."""
         message = render(reply, self._clock.now())
-        drawn = await figures.draw([a.figure for a in message.attachments])
+        drawn = await figures.draw([a.picture for a in message.attachments if a.picture])
         if drawn is None:
             return render(reply.without_figures(), self._clock.now()), []
         return message, wire.uploads(message, drawn)

@@ -20,6 +20,7 @@ BUTTONS_PER_ROW = 5
 CUSTOM_ID = 100
 LABEL = 80
 DESCRIPTION_OF_FILE = 1024  # an attachment's description (its alt text)
+FILE_BYTES = 10 * 2**20  # the files of one message, for a bot in any server (10 MiB)
 
 MARKER = "…(truncated)"
 FENCE = "```"

@@ -42,6 +42,7 @@ from engine.replies import (
     ButtonStyle,
     Checklist,
     Deadline,
+    Document,
     Fields,
     Figure,
     Heading,
@@ -83,12 +84,14 @@ class DiscordMessage:
     attachments: tuple[Attachment, ...] = ()
 
     def without_pictures(self) -> DiscordMessage:
-        """The same message with no picture in its embeds and nothing to upload."""
+        """The same message with no picture in its embeds and no picture to upload (its
+        documents stay: they are files, not pictures)."""
         embeds = tuple({k: v for k, v in e.items() if k != "image"} for e in self.embeds)
         shown = tuple(e for e in embeds if embed_size(e)) or embeds[:0]
         content = self.content or ("" if shown or self.components else EMPTY_CONTENT)
+        documents = tuple(a for a in self.attachments if a.document is not None)
         return DiscordMessage(
-            content, shown, self.components, self.ephemeral, self.allowed_mentions
+            content, shown, self.components, self.ephemeral, self.allowed_mentions, documents
         )
 
     def attachments_json(self) -> list[JSON]:
@@ -118,7 +121,9 @@ def render(reply: Reply, now: datetime) -> DiscordMessage:
     embeds = enforce([e for draft in shown for e in pack(draft)], cut=len(shown) < len(filled))
     content = "" if embeds or rows else EMPTY_CONTENT
     shown_images = {e["image"]["url"].removeprefix(ATTACHMENT) for e in embeds if "image" in e}
-    attachments = tuple(a for a in drafts.attachments if a.filename in shown_images)
+    attachments = tuple(
+        a for a in drafts.attachments if a.document is not None or a.filename in shown_images
+    )
     private = reply.visibility is Visibility.PRIVATE
     return DiscordMessage(content, tuple(embeds), tuple(rows), private, attachments=attachments)
 
@@ -172,8 +177,8 @@ class _Drafts:
                 self.notice(block)
             case Buttons():
                 pass  # components, collected by `action_rows`
-            case Figure():
-                self.figure(block)
+            case Figure() | Document():
+                self.attach(block)
             case _:
                 assert_never(block)
 
@@ -195,6 +200,24 @@ class _Drafts:
         draft.image = name
         alt = lim.truncate(block.alt, lim.DESCRIPTION_OF_FILE)
         self.attachments.append(Attachment(block, name, alt))
+
+    def attach(self, block: Figure | Document) -> None:
+        if isinstance(block, Figure):
+            self.figure(block)
+        else:
+            self.document(block)
+
+    def document(self, block: Document) -> None:
+        """A file below the message (an ephemeral reply's file is seen by its caller alone);
+        one too large for Discord stays out, and the message says so."""
+        if len(block.data) > lim.FILE_BYTES:
+            size = len(block.data) / 2**20
+            self.text(
+                Section(f"⚠️ {plain(block.filename)} ({size:.1f} MiB) is too large to attach.")
+            )
+            return
+        description = lim.truncate(plain(block.caption), lim.DESCRIPTION_OF_FILE)
+        self.attachments.append(Attachment(block, block.filename, description))
 
     def notice(self, block: Notice) -> None:
         prefix, colour = NOTICE_LOOK.get(block.level, ("", 0))

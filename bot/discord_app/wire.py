@@ -84,10 +84,14 @@ def message_data(message: DiscordMessage, *, edit: bool) -> JSON:
 def uploads(message: DiscordMessage, drawn: Sequence[Drawn]) -> list[Upload]:
     """The files of the message's attachments, in their order (`files[0]`, `files[1]`…)."""
     by_figure = {id(d.figure): d for d in drawn}
-    return [
-        Upload(a.filename, by_figure[id(a.figure)].data, by_figure[id(a.figure)].media_type)
-        for a in message.attachments
-    ]
+    files = []
+    for a in message.attachments:
+        if a.document is not None:  # the reply's own bytes
+            files.append(Upload(a.filename, a.document.data, a.document.media_type))
+        elif id(a.figure) in by_figure:
+            drawn_one = by_figure[id(a.figure)]
+            files.append(Upload(a.filename, drawn_one.data, drawn_one.media_type))
+    return files
 
 
 async def answer(

@@ -95,7 +95,7 @@ class SlackAdapter:
             # Asking Slack costs a call: the Tutor asks only for a command whose rules need it.
             check = partial(self._admins.is_admin, client, actor.user_id)
             reply = await self._tutor.handle_text(replace(actor, admin_check=check), line)
-            where = uploads.Where(str(command.get("channel_id") or ""))
+            where = uploads.Where(str(command.get("channel_id") or ""), user_id=actor.user_id)
             await self._answer(client, response_url, reply, where, replace=False)
         except Exception:  # noqa: BLE001 - _apologise logs it with its traceback
             await self._apologise(response_url, "slash command")
@@ -177,6 +177,7 @@ class SlackAdapter:
         """The reply in words through the response_url, then its pictures as files where
         they can go (uploads.py); where they cannot, the words say so."""
         private = reply.visibility is Visibility.PRIVATE if ephemeral is None else ephemeral
+        reply = await uploads.send_documents(client, reply, where)
         if reply.figures and not where.takes_files(private):
             reply = uploads.in_words(reply)
         await self._send(response_url, reply, replace)
@@ -232,7 +233,8 @@ def _container(body: dict[str, Any]) -> tuple[uploads.Where, bool]:
     container = body.get("container") or {}
     channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
     ts = container.get("message_ts")
-    where = uploads.Where(channel, str(ts) if ts else None)
+    user = str((body.get("user") or {}).get("id") or "")
+    where = uploads.Where(channel, str(ts) if ts else None, user)
     return where, bool(container.get("is_ephemeral"))
 
 

@@ -21,6 +21,7 @@ from engine.replies import (
     Buttons,
     Checklist,
     Deadline,
+    Document,
     Fields,
     Figure,
     Heading,
@@ -80,6 +81,8 @@ def _lines(block: Block, now: datetime | None) -> list[str]:
             return []  # labels only when there is nothing else (fallback_text)
         case Figure():
             return []  # the other blocks say in words what it shows
+        case Document():
+            return []  # sent as a file to the caller's DM (slack_app/uploads.py)
         case _:
             assert_never(block)
 

@@ -53,6 +53,7 @@ from engine.replies import (
     ButtonStyle,
     Checklist,
     Deadline,
+    Document,
     Fields,
     Figure,
     Heading,
@@ -146,8 +147,8 @@ class _Parts:
                 self.text(NOTICE_PREFIX.get(level, "") + plain(text))
             case Buttons(buttons):
                 self.buttons(buttons)
-            case Figure():
-                pass  # uploaded as a file beside the message (slack_app/uploads.py)
+            case Figure() | Document():
+                pass  # uploaded as files: pictures beside the message, documents to the DM
             case _:
                 assert_never(block)
 

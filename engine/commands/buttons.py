@@ -106,6 +106,30 @@ def reminder(action: str, workspace: str, user_id: str) -> str | None:
     return action_id if len(action_id) <= MAX_LENGTH else None
 
 
+ACTING_FOR = "acting_for"  # the form option that carries whom a form acts for (never typed)
+
+
+def acting_for(workspace: str, user_id: str, action_id: str) -> str | None:
+    """`action_id`, acting for this learner in this workspace wherever it is pressed (see
+    `ActingForCommand`); None if it cannot carry them (too long, an id a button cannot hold,
+    or one that already acts for someone)."""
+    if not action_id.startswith(VERSION + ":") or action_id.startswith(_join("af") + ":"):
+        return None
+    if not all(map(_USER_ID.fullmatch, (workspace, user_id))):
+        return None
+    wrapped = ":".join((VERSION, "af", workspace, user_id, action_id.removeprefix(VERSION + ":")))
+    return wrapped if len(wrapped) <= MAX_LENGTH else None
+
+
+def _acting_for_parts(action_id: str) -> tuple[str, str, str] | None:
+    """(workspace, user id, the inner button's id) of an acting-for id; None for others."""
+    parts = action_id.split(":", 4)
+    if len(parts) != 5 or parts[:2] != [VERSION, "af"] or not _ids(parts[2:4]):
+        return None
+    inner = f"{VERSION}:{parts[4]}"
+    return (parts[2], parts[3], inner) if not inner.startswith(_join("af")) else None
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerForm:
     """A button that opens the answer form (a modal) instead of running a command.
@@ -115,14 +139,22 @@ class AnswerForm:
     `Tutor.handle_options(actor, "answer", None, {"text": text, **form.options})`."""
 
     challenge_id: int | None  # None: the user's own drill
+    acting_for: tuple[str, str] | None = None  # (workspace, user id): see ActingForCommand
 
     @property
     def options(self) -> dict[str, str]:
-        return {} if self.challenge_id is None else {"challenge": str(self.challenge_id)}
+        found = {} if self.challenge_id is None else {"challenge": str(self.challenge_id)}
+        if self.acting_for is not None:
+            found[ACTING_FOR] = ":".join(self.acting_for)
+        return found
 
 
 def answer_form(action_id: str) -> AnswerForm | None:
     """The answer form a button (or a modal carrying its id) stands for; None for others."""
+    acting = _acting_for_parts(action_id)
+    if acting is not None:
+        inner = answer_form(acting[2])
+        return None if inner is None else AnswerForm(inner.challenge_id, acting[:2])
     if action_id == drill_answer():
         return AnswerForm(None)
     prefix = _join("ca") + ":"
@@ -160,11 +192,19 @@ def read_button(action_id: str) -> ButtonPress:
         command: t.Command | None = parse_button(action_id)
     except UsageError:
         command = None
-    edits = isinstance(command, t.TraceViewCommand)
+    inner = command.inner if isinstance(command, t.ActingForCommand) else command
+    edits = isinstance(inner, t.TraceViewCommand)
     return ButtonPress(action_id, form, command, edits)
 
 
 def parse_button(action_id: str) -> t.Command:
+    acting = _acting_for_parts(action_id)
+    if acting is not None:
+        return t.ActingForCommand(acting[0], acting[1], _parse_one(acting[2]))
+    return _parse_one(action_id)
+
+
+def _parse_one(action_id: str) -> t.Command:
     parts = action_id.split(":")
     if len(action_id) > MAX_LENGTH or len(parts) < 2 or parts[0] != VERSION:
         raise UsageError(

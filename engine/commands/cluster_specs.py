@@ -137,7 +137,8 @@ CLUSTER = CommandSpec(
     name="cluster",
     summary="inspect and change the simulated cluster",
     usage="show | reset | set key=value … | kill <node> [process|host] | revive <node> | "
-    "slow <node> [ms] | wait <seconds> | add server|replica|shard | promote <replica>",
+    "slow <node> [ms] | wait <seconds> | add server|replica|shard | promote <replica> | "
+    "history | undo",
     default_sub="show",
     subcommands=(
         CommandSpec(
@@ -225,6 +226,19 @@ CLUSTER = CommandSpec(
             lambda v: t.ClusterPromoteCommand(v["node"]),
             (OptionSpec("node", "a replica: replica-0, shard-1-replica-0 …", _word, True),),
             examples=("/cluster promote replica-0",),
+        ),
+        CommandSpec(
+            "history",
+            "who changed this cluster, and how (the latest 20, newest first)",
+            "",
+            lambda v: t.ClusterHistoryCommand(),
+            private=True,  # it names people: shown to the one who asked
+        ),
+        CommandSpec(
+            "undo",
+            "take back the last change of the cluster's setup",
+            "",
+            lambda v: t.ClusterUndoCommand(),
         ),
     ),
     examples=("/cluster show", "/cluster kill app-1", "/cluster wait 6"),

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine.commands import types as t
-from engine.commands.buttons import parse_button
+from engine.commands.buttons import ACTING_FOR, parse_button
 from engine.commands.options import Raw
 from engine.commands.parser import parse_options, parse_text
 
@@ -43,6 +43,11 @@ def parse(incoming: Incoming) -> t.Command:
     match incoming:
         case Typed(line):
             return parse_text(line)
+        case Options(name, subcommand, options) if ACTING_FOR in options:
+            # An answer form opened from a button that acts for its learner (ActingForCommand).
+            rest = {k: v for k, v in options.items() if k != ACTING_FOR}
+            workspace, _, user_id = str(options[ACTING_FOR]).partition(":")
+            return t.ActingForCommand(workspace, user_id, parse_options(name, subcommand, rest))
         case Options(name, subcommand, options):
             return parse_options(name, subcommand, options)
         case Pressed(action_id):

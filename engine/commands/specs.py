@@ -207,6 +207,14 @@ FORGET_ME = CommandSpec(
     private=True,
 )
 
+EXPORT = CommandSpec(
+    name="export",
+    summary="everything stored about you, as a JSON file only you get",
+    usage="",
+    build=lambda v: t.ExportCommand(),
+    private=True,
+)
+
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -296,6 +304,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     SCHEDULE,
     SETTINGS,
     FORGET_ME,
+    EXPORT,
     HELP,
     LOAD,
     SCENARIO,

@@ -136,6 +136,16 @@ class ClusterPromoteCommand(ClusterFamily):
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterHistoryCommand(ClusterFamily):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterUndoCommand(ClusterFamily):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class LearnCommand(LessonFamily):
     topic: str | None = None
 
@@ -181,6 +191,11 @@ class ProgressCommand(DrillFamily):
 @dataclass(frozen=True, slots=True)
 class ForgetMeCommand(UserFamily):
     confirm: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCommand(UserFamily):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,10 +341,12 @@ ClusterCommand = (
     | ClusterWaitCommand
     | ClusterAddCommand
     | ClusterPromoteCommand
+    | ClusterHistoryCommand
+    | ClusterUndoCommand
 )
 LessonCommand = LearnCommand | HelpCommand
 DrillFlowCommand = DrillCommand | RevealCommand | RateCommand | ProgressCommand
-UserCommand = SettingsCommand | ForgetMeCommand
+UserCommand = SettingsCommand | ForgetMeCommand | ExportCommand
 ChallengeCommand = (
     ChallengeStartCommand
     | ChallengeJoinCommand
@@ -352,8 +369,22 @@ LoadFamilyCommand = (
     | ClimbEndCommand
 )
 
+
+@dataclass(frozen=True, slots=True)
+class ActingForCommand:
+    """A button or form that acts for one learner in the workspace it came from, wherever it is
+    pressed: the buttons of a drill that a reminder's "review now" started in a Discord direct
+    message, which is outside the server whose reviews it is about. It acts only for that
+    learner (anybody else is refused), and the buttons of its reply act for them too."""
+
+    workspace: str
+    user_id: str
+    inner: Command
+
+
 Command = (
-    ClusterCommand
+    ActingForCommand
+    | ClusterCommand
     | LessonCommand
     | DrillFlowCommand
     | AnswerCommand

@@ -40,6 +40,11 @@ def load_picture(document: str) -> Picture:
         raise PictureFormatError(f"not a picture document: {str(error)[:200]}") from error
 
 
+def picture_data(picture: Picture) -> object:
+    """The picture as JSON-ready values, as the validating schema writes them."""
+    return _adapter().dump_python(picture, mode="json")
+
+
 def picture_from_data(data: object) -> Picture:
     try:
         return _adapter().validate_python(data)

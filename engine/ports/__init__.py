@@ -14,10 +14,13 @@ from engine.ports.challenges import (
 from engine.ports.climbs import ClimbStore, StoredClimb
 from engine.ports.clock import Clock, FixedClock, SystemClock
 from engine.ports.clusters import (
+    HISTORY_KEPT,
     TRACE_RING,
+    ChangeNote,
     ChannelSettings,
     ClusterSave,
     ClusterStore,
+    HistoryEntry,
     StoredCluster,
     StoredTrace,
 )
@@ -29,6 +32,7 @@ from engine.ports.drills import (
     StoredSession,
     UserSettings,
 )
+from engine.ports.exports import ExportStore, UserRecords, Wanted
 from engine.ports.jobs import (
     ChallengeReveal,
     ClaimedJob,
@@ -42,16 +46,24 @@ from engine.ports.jobs import (
     UnreadableJob,
 )
 from engine.ports.keys import Board, Scope, ScopeKind, UserKey
-from engine.ports.schedules import ScheduleSpec, ScheduleStore, StoredSchedule
+from engine.ports.schedules import (
+    FailureReason,
+    PostFailure,
+    ScheduleSpec,
+    ScheduleStore,
+    StoredSchedule,
+)
 from engine.ports.store import Store
 from engine.ports.study import StudyStore
 
 __all__ = [
+    "HISTORY_KEPT",
     "TRACE_RING",
     "Board",
     "BoardRow",
     "ChallengeReveal",
     "ChallengeStore",
+    "ChangeNote",
     "ChannelSettings",
     "ClaimedJob",
     "ClimbStore",
@@ -63,11 +75,15 @@ __all__ = [
     "DrillParams",
     "DrillStore",
     "EntryScore",
+    "ExportStore",
+    "FailureReason",
     "FixedClock",
+    "HistoryEntry",
     "JobPayload",
     "JobStore",
     "NewChallenge",
     "NewJob",
+    "PostFailure",
     "ReviewCard",
     "ReviewReminder",
     "ScheduleSpec",
@@ -88,5 +104,7 @@ __all__ = [
     "Target",
     "UnreadableJob",
     "UserKey",
+    "UserRecords",
     "UserSettings",
+    "Wanted",
 ]

@@ -14,6 +14,32 @@ from typing import Protocol
 from engine.ports.keys import Board, Scope
 
 TRACE_RING = 16  # traces kept per scope: the latest 16, by trace number
+HISTORY_KEPT = 20  # changes kept per scope's history: the latest 20
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeNote:
+    """The history row a cluster change is saved with (in the same transaction)."""
+
+    user_id: str  # who made it: an id, never a name (names are resolved when shown)
+    words: str  # the change in words: "set lb=least_conn servers=4", "kill app-1"
+    before: str | None  # the cluster document just before it (None on an undo's own row)
+    undo_of: int | None = None  # an undo: the change it reverts (refused if undone already)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    id: int
+    at: datetime
+    user_id: str  # "" once the user asked to be forgotten
+    words: str
+    undo_of: int | None
+    undone: bool
+    before: str | None  # None on an undo's row, once undone, or once it named a forgotten user
+
+    @property
+    def undoable(self) -> bool:
+        return self.undo_of is None and not self.undone and self.before is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +64,7 @@ class ClusterSave:
     expected_version: int
     at: datetime
     trace: StoredTrace | None = None
+    change: ChangeNote | None = None  # a /cluster change (a trace has none): kept in history
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +114,15 @@ class ClusterStore(Protocol):
 
     async def save_channel_settings(self, scope: Scope, settings: ChannelSettings) -> None:
         """Replace a channel's settings."""
+        ...
+
+    async def cluster_history(self, scope: Scope) -> list[HistoryEntry]:
+        """The scope's kept changes (at most HISTORY_KEPT), newest first."""
+        ...
+
+    async def forget_in_history(self, board: Board, user_id: str, text: str) -> int:
+        """Blank `user_id` on the workspace's history rows, and drop the `before` documents
+        that contain `text` (the user's reference); how many rows changed."""
         ...
 
     async def scopes_mentioning(self, board: Board, text: str) -> list[Scope]:

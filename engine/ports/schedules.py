@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Protocol
 
 from engine.ports.jobs import NewJob
@@ -21,11 +22,33 @@ class ScheduleSpec:
     skipped: frozenset[date] = frozenset()
 
 
+class FailureReason(StrEnum):
+    """Why the platform refused a scheduled post, in the terms its fix is given in."""
+
+    NO_ACCESS = "no_access"  # the bot was removed from the channel, or may not post there
+    CHANNEL_GONE = "channel_gone"  # the channel was deleted or archived
+    DM_CLOSED = "dm_closed"  # the user does not take direct messages from the bot
+    PLATFORM_ERROR = "platform_error"  # the platform kept failing, attempt after attempt
+
+
+@dataclass(frozen=True, slots=True)
+class PostFailure:
+    """The latest scheduled post of a schedule that did not go out, kept with the schedule
+    until a post goes out again: shown by `/schedule show` (or the learner's settings) and
+    at the top of the next post that succeeds."""
+
+    reason: FailureReason
+    detail: str  # the platform's own words, e.g. "Discord 403 50001: Missing Access"
+    due_at: datetime  # when the failed post was due
+    count: int = 1  # failed posts in a row
+
+
 @dataclass(frozen=True, slots=True)
 class StoredSchedule:
     scope: Scope
     spec: ScheduleSpec
     job_key: str  # the pending job of the next post
+    failure: PostFailure | None = None  # the last post failed (and none went out since)
 
 
 class ScheduleStore(Protocol):
@@ -43,9 +66,18 @@ class ScheduleStore(Protocol):
         ...
 
     async def advance_schedule(
-        self, scope: Scope, job_key: str, job_id: int, node: str, now: datetime, then: NewJob
+        self,
+        scope: Scope,
+        job_key: str,
+        job_id: int,
+        node: str,
+        now: datetime,
+        then: NewJob,
+        failure: PostFailure | None = None,
     ) -> bool:
         """Finish the daily job `job_id` and schedule the next run `then`, pointing the
-        schedule at it, in one transaction. False if this node lost the claim, or if the
-        schedule was changed or removed meanwhile (then the job is still marked done)."""
+        schedule at it, and keep `failure` as the schedule's (None: the post went out, which
+        clears a failure kept before), in one transaction. False if this node lost the claim,
+        or if the schedule was changed or removed meanwhile (then the job is still marked
+        done). Setting a schedule again keeps its failure: only a post that goes out clears it."""
         ...

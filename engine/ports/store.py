@@ -12,6 +12,7 @@ from engine.ports.challenges import ChallengeStore
 from engine.ports.climbs import ClimbStore
 from engine.ports.clusters import ClusterStore
 from engine.ports.drills import DrillStore
+from engine.ports.exports import ExportStore
 from engine.ports.jobs import JobStore
 from engine.ports.requests import RequestStore
 from engine.ports.schedules import ScheduleStore
@@ -27,6 +28,7 @@ class Store(
     ClimbStore,
     StudyStore,
     RequestStore,
+    ExportStore,
     Protocol,
 ):
     """Durable state. Each method is one transaction; no SQL dialect leaks through."""

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from engine.ports import FailureReason
 from engine.replies import Notice, Reply, format_duration
 
 
@@ -51,8 +52,28 @@ class Delivery:
         return replace(self, reply=reply, late=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a platform refused a post for good (trying again would fail the same way)."""
+
+    reason: FailureReason
+    detail: str  # the platform's own words and codes, safe to show: no token, no URL
+
+
+class PostRefused(Exception):
+    """Raised by a deliverer when the platform refused the post for good: the bot is not in
+    the channel, the channel is gone, the user takes no direct messages. The sweeper records
+    the refusal with the job (a scheduled post keeps it for its channel to see) and finishes
+    the job instead of retrying it."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(f"{refusal.reason.value}: {refusal.detail}")
+        self.refusal = refusal
+
+
 # Posts a delivery; returns the platform's id of the message (None: it gives none, or the
-# delivery had nowhere to go). Raises when the post failed: the job is retried after its lease.
+# delivery had nowhere to go). Raises PostRefused when the platform refused it for good, and
+# anything else when the post failed for now: the job is retried after its lease.
 Deliver = Callable[[Delivery], Awaitable[str | None]]
 
 

@@ -16,7 +16,12 @@ recorded the message id. The next holder sees the post started and unrecorded (`
 on Discord the same nonce with enforce_nonce makes the platform return the first message
 instead of posting again (for a few minutes, longer than a lease); on Slack, which has no such
 key, the delivery is posted again. So at least once there, never lost. A delivery that fails
-(the platform refused it) leaves its job claimed, retried once the lease has run out.
+for now (the platform is down, a 500) leaves its job claimed, retried once the lease has run
+out. One the platform refuses for good (`PostRefused`: the bot was removed from the channel, the
+user takes no direct messages), or one that failed on every attempt, is never a silent skip:
+the runner records why with the job (`JobRunner.post_failed`: a scheduled post keeps it for
+/schedule show and the next post to say) and finishes it, so it does not loop. A post that fails
+for now is retried through an outage, and given up only after MAX_ATTEMPTS and GIVE_UP_AFTER.
 """
 
 from __future__ import annotations
@@ -31,9 +36,10 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from engine.observer import NO_OBSERVER, JobOutcome, Observer
-from engine.ports import ClaimedJob, Clock, JobStore
-from engine.scheduling.delivery import Deliver, Delivery
+from engine.ports import ClaimedJob, Clock, FailureReason, JobStore
+from engine.scheduling.delivery import Deliver, Delivery, PostRefused, Refusal
 from engine.scheduling.leases import HeldJobs
+from engine.scheduling.outage import OutageLog
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +49,13 @@ POLL_S = 1.0  # idle nodes look again this often: another node may have added a 
 BATCH = 20  # at most this many jobs claimed at a time ...
 BATCH_SHARE_OF_LEASE = 0.5  # ... and no more than the posts of half a lease: slow posts, fewer
 MAX_ATTEMPTS = 5  # a job that fails to run this often is dropped, so it cannot loop for ever
+# A post that fails for now is tried again after each lease while the platform is out (an
+# outage of minutes loses nothing); once it has failed MAX_ATTEMPTS times and is this late, it
+# is given up and recorded with its reason (a daily post that late is stale anyway).
+GIVE_UP_AFTER = timedelta(hours=6)
 MIN_SLEEP_S = 0.02
-FINISHED: frozenset[JobOutcome] = frozenset({"delivered", "skipped", "dropped"})  # done for good
+# done for good
+FINISHED: frozenset[JobOutcome] = frozenset({"delivered", "skipped", "dropped", "refused"})
 
 
 class JobRunner(Protocol):
@@ -56,6 +67,13 @@ class JobRunner(Protocol):
 
     async def finish_job(self, job: ClaimedJob, node: str, now: datetime) -> bool:
         """Mark the job done once delivered (a daily job also schedules its next run)."""
+        ...
+
+    async def post_failed(
+        self, job: ClaimedJob, refusal: Refusal, node: str, now: datetime
+    ) -> bool:
+        """Record that the job's post will not go out, and why, and finish the job (a daily
+        job also schedules its next run); False if this node no longer holds it."""
         ...
 
 
@@ -85,6 +103,7 @@ class Sweeper:
         self._poll_s = poll_s
         self._observer = observer
         self._post_s = 0.0  # a running mean of how long a post takes here
+        self._outage = OutageLog(log, f"sweeps on node {node}")
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -105,9 +124,12 @@ class Sweeper:
             try:
                 await self.sweep_once()
                 delay = await self._idle_delay()
-            except Exception:  # the database may be busy or briefly gone; keep the node up
-                log.exception("sweep on node %s failed; trying again shortly", self._node)
+            except Exception as exc:  # noqa: BLE001 - reported by OutageLog, once an outage
+                # The database may be busy or briefly gone: keep the node up, and say so once.
+                self._outage.failed(exc)
                 delay = self._poll_s
+            else:
+                self._outage.succeeded()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
 
@@ -169,7 +191,14 @@ class Sweeper:
                 index=index,
                 may_be_out=job.may_be_out(index),
             )
-            outcome = await self._post(delivery, held)
+            try:
+                outcome = await self._post(delivery, held)
+            except PostRefused as refused:
+                return await self._give_up(job, refused.refusal, held)
+            if outcome == "failed" and self._past_retrying(job):
+                hours = int(GIVE_UP_AFTER.total_seconds() // 3600)
+                detail = f"every attempt failed for {hours} hours, {job.attempts} attempts"
+                return await self._give_up(job, Refusal(FailureReason.PLATFORM_ERROR, detail), held)
             if outcome is not None:
                 return outcome
         if not held.holds(job.id) or not await self._runner.finish_job(
@@ -179,6 +208,24 @@ class Sweeper:
             log.warning("job %s was delivered but is no longer held by this node", job.key)
             return "lost"
         return "delivered" if deliveries else "skipped"
+
+    def _past_retrying(self, job: ClaimedJob) -> bool:
+        return job.attempts >= MAX_ATTEMPTS and self._clock.now() - job.due_at >= GIVE_UP_AFTER
+
+    async def _give_up(self, job: ClaimedJob, refusal: Refusal, held: HeldJobs) -> JobOutcome:
+        """A post that will not go out: recorded with its reason by the runner, job finished."""
+        log.warning(
+            "job %s (%s) was not posted: %s (%s); recorded, not retried",
+            job.key,
+            job.kind,
+            refusal.reason.value,
+            refusal.detail,
+        )
+        if not held.holds(job.id) or not await self._runner.post_failed(
+            job, refusal, self._node, self._clock.now()
+        ):
+            return "lost"
+        return "refused"
 
     async def _post(self, delivery: Delivery, held: HeldJobs) -> JobOutcome | None:
         """Post one delivery between its two records; None when it is out, else how the job
@@ -198,6 +245,8 @@ class Sweeper:
         started = time.perf_counter()
         try:
             message_id = await self._deliver(delivery)
+        except PostRefused:
+            raise
         except Exception:
             log.exception(
                 "delivery of job %s failed; it is retried after the lease", delivery.job_key

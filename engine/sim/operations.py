@@ -95,7 +95,7 @@ def apply_settings(state: ClusterState, changes: dict[str, Any]) -> str:
     notes.extend(_removed_servers(state, new.servers))
     state.config = new
     added = resize(state)
-    _restart_parts(state, cfg, updates, added)
+    restart_parts(state, cfg, updates, added)
     changed = ", ".join(f"{k}={_show(getattr(new, k))}" for k in updates)
     seed = changes.get("seed")
     if seed is not None:
@@ -144,7 +144,7 @@ def _removed_servers(state: ClusterState, servers: int) -> list[str]:
     return notes
 
 
-def _restart_parts(
+def restart_parts(
     state: ClusterState, old: ClusterConfig, updates: dict[str, Any], added: list[int]
 ) -> None:
     new = state.config

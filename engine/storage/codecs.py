@@ -19,8 +19,10 @@ from engine.ports import (
     DailyDrill,
     DrillNudge,
     DrillParams,
+    FailureReason,
     JobPayload,
     NewJob,
+    PostFailure,
     ReviewCard,
     ReviewReminder,
     ScheduleSpec,
@@ -206,6 +208,36 @@ def spec_of(text: object) -> ScheduleSpec:
         str(doc["nonce"]),
         frozenset(date.fromisoformat(str(day)) for day in doc.get("skipped", ())),
     )
+
+
+def failure_json(failure: PostFailure | None) -> str | None:
+    if failure is None:
+        return None
+    return json.dumps(
+        {
+            "reason": failure.reason.value,
+            "detail": failure.detail,
+            "due": failure.due_at.isoformat(),
+            "count": failure.count,
+        }
+    )
+
+
+def failure_of(text: object) -> PostFailure | None:
+    """A schedule's failure, or None (none kept, or one this version cannot read: a failure
+    is a notice, not state, so an unreadable one is better shown as none than fail the show)."""
+    if text is None:
+        return None
+    try:
+        doc = json.loads(str(text))
+        return PostFailure(
+            FailureReason(doc["reason"]),
+            str(doc["detail"]),
+            datetime.fromisoformat(str(doc["due"])),
+            int(doc["count"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def job_values(job: NewJob) -> tuple[str, str, str, str, str]:

@@ -29,6 +29,8 @@ from engine.storage.postgres_challenges import PostgresChallenges
 from engine.storage.postgres_climbs import PostgresClimbs
 from engine.storage.postgres_clusters import PostgresClusters
 from engine.storage.postgres_drills import PostgresDrills
+from engine.storage.postgres_exports import PostgresExports
+from engine.storage.postgres_history import PostgresHistory
 from engine.storage.postgres_jobs import PostgresJobs
 from engine.storage.postgres_pool import TimedPool
 from engine.storage.postgres_requests import PostgresRequests
@@ -56,6 +58,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 
 class PostgresStore(
+    PostgresHistory,
     PostgresClusters,
     PostgresDrills,
     PostgresChallenges,
@@ -64,6 +67,7 @@ class PostgresStore(
     PostgresClimbs,
     PostgresStudy,
     PostgresRequests,
+    PostgresExports,
 ):
     def __init__(self, pool: TimedPool) -> None:
         self._pool = pool

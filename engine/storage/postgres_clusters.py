@@ -25,6 +25,7 @@ from engine.ports import (
     StoredTrace,
 )
 from engine.storage.codecs import board_text, scope_of, scope_text
+from engine.storage.postgres_history import save_noted
 
 LOAD_CLUSTER = "SELECT state, version FROM clusters WHERE scope = $1"
 LOAD_CHANNEL = "SELECT images FROM channel_settings WHERE scope = $1"
@@ -111,8 +112,7 @@ class PostgresClusters:
 
     async def _save(self, save: ClusterSave) -> bool:
         trace = save.trace
-        saved = await self._pool.fetchval(
-            SAVE_CLUSTER,
+        args = (
             scope_text(save.scope),
             save.expected_version,
             save.document,
@@ -121,6 +121,9 @@ class PostgresClusters:
             None if trace is None else trace.trace_no,
             None if trace is None else trace.document,
         )
+        if save.change is not None:  # a /cluster change: with its history row (postgres_history)
+            return await save_noted(self._pool, save, SAVE_CLUSTER, *args)
+        saved = await self._pool.fetchval(SAVE_CLUSTER, *args)
         return bool(saved == 1)
 
     async def delete_cluster(self, scope: Scope) -> int:

@@ -15,6 +15,7 @@ connections and the store serves again, with no restart.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -82,7 +83,30 @@ class TimedPool:
         self._pool.terminate()
 
 
+class _Quieted:
+    """A warning at most once a `every_s`, with how many were held back: a partition fails
+    every statement of every node's sweeper and commands, and one line says it."""
+
+    def __init__(self, every_s: float) -> None:
+        self._every_s = every_s
+        self._last: float | None = None
+        self._held = 0
+
+    def warn(self, message: str, *args: object) -> None:
+        now = time.monotonic()
+        if self._last is not None and now - self._last < self._every_s:
+            self._held += 1
+            return
+        held, self._held, self._last = self._held, 0, now
+        more = f" ({held} more since the last line)" if held else ""
+        log.warning(message + more, *args)
+
+
+_NOT_ANSWERING = _Quieted(60.0)
+
+
 def _unavailable(exc: BaseException) -> StoreUnavailableError:
-    # One line, no traceback: the cause is the network or the server, not a bug to chase.
-    log.warning("PostgreSQL is not answering: %s", type(exc).__name__)
+    # One line, no traceback (the cause is the network or the server, not a bug to chase),
+    # and at most one a minute.
+    _NOT_ANSWERING.warn("PostgreSQL is not answering: %s", type(exc).__name__)
     return StoreUnavailableError()

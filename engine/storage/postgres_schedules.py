@@ -11,8 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from engine.ports import NewJob, ScheduleSpec, Scope, StoredSchedule
-from engine.storage.codecs import job_values, scope_of, scope_text, spec_json, spec_of
+from engine.ports import NewJob, PostFailure, ScheduleSpec, Scope, StoredSchedule
+from engine.storage.codecs import (
+    failure_json,
+    failure_of,
+    job_values,
+    scope_of,
+    scope_text,
+    spec_json,
+    spec_of,
+)
 from engine.storage.postgres_jobs import CANCEL_JOB, FINISH_JOB, SCHEDULE_JOB, changed
 
 # Locks the schedule row, creating it if need be, and returns the job key it had ('' if it is
@@ -44,11 +52,17 @@ class PostgresSchedules:
 
     async def load_schedule(self, scope: Scope) -> StoredSchedule | None:
         row = await self._pool.fetchrow(
-            "SELECT scope, spec, job_key FROM schedules WHERE scope = $1::text", scope_text(scope)
+            "SELECT scope, spec, job_key, failure FROM schedules WHERE scope = $1::text",
+            scope_text(scope),
         )
         if row is None:
             return None
-        return StoredSchedule(scope_of(row["scope"]), spec_of(row["spec"]), str(row["job_key"]))
+        return StoredSchedule(
+            scope_of(row["scope"]),
+            spec_of(row["spec"]),
+            str(row["job_key"]),
+            failure_of(row["failure"]),
+        )
 
     async def clear_schedule(self, scope: Scope) -> bool:
         async with self._pool.acquire() as connection, connection.transaction():
@@ -61,7 +75,14 @@ class PostgresSchedules:
             return True
 
     async def advance_schedule(
-        self, scope: Scope, job_key: str, job_id: int, node: str, now: datetime, then: NewJob
+        self,
+        scope: Scope,
+        job_key: str,
+        job_id: int,
+        node: str,
+        now: datetime,
+        then: NewJob,
+        failure: PostFailure | None = None,
     ) -> bool:
         where = scope_text(scope)
         async with self._pool.acquire() as connection, connection.transaction():
@@ -74,6 +95,11 @@ class PostgresSchedules:
                 return False  # changed or removed meanwhile: the job stays done, nothing else
             await connection.execute(SCHEDULE_JOB, *job_values(then), then.due_at)
             await connection.execute(POINT_SCHEDULE, where, None, then.key)
+            await connection.execute(
+                "UPDATE schedules SET failure = $2::text WHERE scope = $1::text",
+                where,
+                failure_json(failure),
+            )
             await connection.execute(
                 "UPDATE jobs SET next_key = $2::text WHERE id = $1::bigint", job_id, then.key
             )

@@ -23,7 +23,9 @@ from engine.storage.sqlite_challenges import SqliteChallenges
 from engine.storage.sqlite_climbs import SqliteClimbs
 from engine.storage.sqlite_clusters import SqliteClusters
 from engine.storage.sqlite_drills import SqliteDrills
+from engine.storage.sqlite_exports import SqliteExports
 from engine.storage.sqlite_guard import GuardedConnection
+from engine.storage.sqlite_history import SqliteHistory
 from engine.storage.sqlite_jobs import SqliteJobs
 from engine.storage.sqlite_requests import SqliteRequests
 from engine.storage.sqlite_schedules import SqliteSchedules
@@ -35,6 +37,7 @@ MIN_SQLITE = (3, 35)
 
 class SqliteStore(
     SqliteClusters,
+    SqliteHistory,
     SqliteDrills,
     SqliteChallenges,
     SqliteSchedules,
@@ -42,6 +45,7 @@ class SqliteStore(
     SqliteClimbs,
     SqliteStudy,
     SqliteRequests,
+    SqliteExports,
 ):
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection

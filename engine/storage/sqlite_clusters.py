@@ -60,7 +60,7 @@ class SqliteClusters:
         results: list[bool] = []
         for start in range(0, len(saves), MAX_BATCH):
             batch = saves[start : start + MAX_BATCH]
-            if len(batch) == 1:
+            if len(batch) == 1 or any(save.change is not None for save in batch):
                 results.append(await self._save_one(batch[0]))
                 continue
             values = [value for save in batch for value in _values(save)]
@@ -78,10 +78,28 @@ class SqliteClusters:
 
     async def _save_one(self, save: ClusterSave) -> bool:
         try:
-            await self._db.execute(
-                f"INSERT INTO cluster_saves {_SAVE_COLUMNS} VALUES {_ROW}",  # noqa: S608
-                _values(save),
-            )
+            if save.change is None:
+                await self._db.execute(
+                    f"INSERT INTO cluster_saves {_SAVE_COLUMNS} VALUES {_ROW}",  # noqa: S608
+                    _values(save),
+                )
+            else:  # a /cluster change and its history row (migration 0014), in one statement
+                note = save.change
+                await self._db.execute(
+                    "INSERT INTO cluster_change_saves (scope, expected_version, state, "
+                    "updated_at, user_id, words, before, undo_of) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        scope_text(save.scope),
+                        save.expected_version,
+                        save.document,
+                        iso(save.at),
+                        note.user_id,
+                        note.words,
+                        note.before,
+                        note.undo_of,
+                    ),
+                )
         except sqlite3.IntegrityError as exc:
             if CONFLICT in str(exc):
                 return False

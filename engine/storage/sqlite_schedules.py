@@ -12,8 +12,16 @@ from datetime import datetime
 
 import aiosqlite
 
-from engine.ports import NewJob, ScheduleSpec, Scope, StoredSchedule
-from engine.storage.codecs import job_values, scope_of, scope_text, spec_json, spec_of
+from engine.ports import NewJob, PostFailure, ScheduleSpec, Scope, StoredSchedule
+from engine.storage.codecs import (
+    failure_json,
+    failure_of,
+    job_values,
+    scope_of,
+    scope_text,
+    spec_json,
+    spec_of,
+)
 from engine.storage.sqlite_times import iso
 
 _CLAIM_LOST = "rungs: claim lost"
@@ -31,10 +39,15 @@ class SqliteSchedules:
 
     async def load_schedule(self, scope: Scope) -> StoredSchedule | None:
         rows = await self._db.execute_fetchall(
-            "SELECT scope, spec, job_key FROM schedules WHERE scope = ?", (scope_text(scope),)
+            "SELECT scope, spec, job_key, failure FROM schedules WHERE scope = ?",
+            (scope_text(scope),),
         )
         return next(
-            (StoredSchedule(scope_of(s), spec_of(spec), str(key)) for s, spec, key in rows), None
+            (
+                StoredSchedule(scope_of(s), spec_of(spec), str(key), failure_of(failure))
+                for s, spec, key, failure in rows
+            ),
+            None,
         )
 
     async def clear_schedule(self, scope: Scope) -> bool:
@@ -45,12 +58,20 @@ class SqliteSchedules:
         return cursor.rowcount > 0
 
     async def advance_schedule(
-        self, scope: Scope, job_key: str, job_id: int, node: str, now: datetime, then: NewJob
+        self,
+        scope: Scope,
+        job_key: str,
+        job_id: int,
+        node: str,
+        now: datetime,
+        then: NewJob,
+        failure: PostFailure | None = None,
     ) -> bool:
         try:
             await self._db.execute(
                 "INSERT INTO schedule_advances (scope, job_key, job_id, node, now, key, kind, "
-                "platform, target, payload, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "platform, target, payload, due_at, failure) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     scope_text(scope),
                     job_key,
@@ -59,6 +80,7 @@ class SqliteSchedules:
                     iso(now),
                     *job_values(then),
                     iso(then.due_at),
+                    failure_json(failure),
                 ),
             )
         except sqlite3.IntegrityError as exc:

@@ -4,7 +4,8 @@ mentions the user, found by a full scan for their reference (engine/tutor/names.
 The user's own rows go in one store call (`DrillStore.forget_user`); shared documents outlive
 any one user, so each is changed where it names them: a cluster loses their sessions, cookie
 and last write (saved under its scope's lock, like any cluster change, so a trace running in
-that channel is neither lost nor overwritten), and the traces that mention them are deleted.
+that channel is neither lost nor overwritten), the traces that mention them are deleted, and
+the history of cluster changes forgets them (engine/tutor/handlers/cluster_history.py).
 """
 
 from __future__ import annotations
@@ -41,4 +42,8 @@ class SharedForgetting:
                 changed += await self._clusters.update(scope, change)
             finally:
                 self._locks.release(scope)
+        # The history of cluster changes: their rows lose the user's id ("a former member"),
+        # and the documents kept for an undo that name them are dropped (those changes can no
+        # longer be undone).
+        changed += await self._store.forget_in_history(board, user_id, ref)
         return changed + await self._store.delete_traces_mentioning(board, ref)

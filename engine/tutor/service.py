@@ -27,9 +27,11 @@ from engine.errors import RungsError, UsageError
 from engine.observer import NO_OBSERVER, CommandOutcome, Observer
 from engine.ports import ClaimedJob, Clock, Store
 from engine.replies import Reply
-from engine.scheduling import Deliver, Delivery, Sweeper
+from engine.scheduling import Deliver, Delivery, Refusal, Sweeper
 from engine.scheduling.sweeper import LEASE, POLL_S
+from engine.tutor.acting import acting_actor, for_learner
 from engine.tutor.actor import Actor
+from engine.tutor.exporting import Exporting
 from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.answers import AnswerHandler
 from engine.tutor.handlers.challenges import ChallengeHandler
@@ -76,14 +78,23 @@ class Tutor:
         self._repository = ClusterRepository(store, clock)
         pictures = PicturePreference(store, store, clock)
         self._pictures = pictures
-        self._clusters = ClusterHandler(self._repository, store, content.latencies, pictures)
+        self._clusters = ClusterHandler(self._repository, store, content.latencies, pictures, store)
         self._lessons = LessonHandler(content)
         self._drills = DrillHandler(store, store, content, clock)
         self._challenges = ChallengeHandler(store, store, content, clock)
         reminders = ReminderHandler(store, store, store, content, clock)
         shared = SharedForgetting(store, self._repository, self._locks)
         self._users = UserHandler(
-            store, store, self._repository, store, pictures, content, clock, reminders, shared
+            store,
+            store,
+            self._repository,
+            store,
+            pictures,
+            content,
+            clock,
+            reminders,
+            shared,
+            Exporting(store, clock),
         )
         self._schedules = ScheduleHandler(store, store, content, clock)
         self._jobs = JobHandler(store, self._drills, self._challenges, self._schedules, reminders)
@@ -199,6 +210,12 @@ class Tutor:
         """Mark a delivered job done; a daily post also schedules the next one."""
         return await self._jobs.finish_job(job, node, now)
 
+    async def post_failed(
+        self, job: ClaimedJob, refusal: Refusal, node: str, now: datetime
+    ) -> bool:
+        """Record a post the platform refused (kept with its schedule) and finish its job."""
+        return await self._jobs.post_failed(job, refusal, node, now)
+
     # --- one command -----------------------------------------------------------------------------
 
     async def _answer(
@@ -270,6 +287,10 @@ class Tutor:
     ) -> tuple[Reply, Unsaved | None]:
         """Hand the command to its family's handler."""
         match command:
+            case t.ActingForCommand(workspace, user_id, inner):
+                acting = acting_actor(actor, command)
+                reply, unsaved = await self._run(acting, inner, answer_first)
+                return for_learner(reply, workspace, user_id), unsaved
             case t.ClusterFamily():
                 handled = await self._clusters.handle(actor, command, answer_first=answer_first)
                 return handled.reply, handled.unsaved
@@ -310,6 +331,8 @@ def _lock_keys(actor: Actor, command: t.Command) -> tuple[Hashable, ...]:
     and settings they change (so a channel's reveals never queue behind its traces); lessons
     and help touch nothing. /forget-me also deletes the user's own cluster."""
     match command:
+        case t.ActingForCommand(workspace, _, inner):
+            return _lock_keys(dataclasses.replace(actor, workspace=workspace), inner)
         case t.ClusterFamily() | t.LoadFamily():
             return (actor.cluster_scope,)
         case t.LessonFamily():

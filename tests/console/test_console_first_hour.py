@@ -1,7 +1,7 @@
 """A new learner's first hour in `rungs console`, as a script on standard input with a real
 SQLite file: the path, the recommended first drill and why, a hint, the reveal noting it, the
 next rung, a review of misses, an interview date, reminders, progress per topic with the
-streak freeze, and the boards per period."""
+streak freeze, the boards per period, and the cluster's history with undo."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ SCRIPT = """\
 /leaderboard day
 /leaderboard month
 /path now
+/cluster set servers=3
+/cluster kill app-2
+/cluster history
+/cluster undo
+/cluster undo
+/cluster undo
 """
 
 
@@ -73,6 +79,12 @@ def test_a_learners_first_hour(tmp_path: Path) -> None:
         day,
         month,
         bad,
+        _,
+        _,
+        history,
+        undo_kill,
+        undo_set,
+        nothing,
     ) = replies
     assert path.startswith("Your path up the scaling ladder")
     assert "Next: One app server at 80% CPU (a-cpu-at-80)." in path
@@ -98,3 +110,8 @@ def test_a_learners_first_hour(tmp_path: Path) -> None:
     assert day.startswith("Leaderboard: today (")
     assert month.startswith("Leaderboard: this month (")
     assert "Unexpected 'now'." in bad
+    assert history.startswith("Cluster history (alice's own), newest first")
+    assert history.index("you: kill app-2") < history.index("you: set servers=3")
+    assert undo_kill.startswith("Undone: kill app-2. Its setup is back as it was before")
+    assert undo_set.startswith("Undone: set servers=3.")
+    assert "Nothing to undo: every recorded change is undone already" in nothing

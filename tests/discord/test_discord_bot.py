@@ -176,6 +176,8 @@ async def test_sync_registers_the_commands_generated_from_the_specs(
         "wait",
         "add",
         "promote",
+        "history",  # registered from the spec: no adapter edit for a new subcommand
+        "undo",
     }
 
 

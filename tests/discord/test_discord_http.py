@@ -326,3 +326,25 @@ async def test_pictures_follow_the_words_as_an_edit_of_original(
     assert [u.filename for u in frame.files] == ["trace-1-step-2.png"]
     assert [a["filename"] for a in frame.response["attachments"]] == ["trace-1-step-2.png"]
     assert not [c for c in fake.calls.items if c.path.endswith("/callback")]
+
+
+async def test_the_export_follows_its_ephemeral_words_as_an_edit_of_original(
+    fake: FakeDiscord, http_bot: HttpBot
+) -> None:
+    """In HTTP mode the /export's words go ephemeral in the body (which cannot carry a file)
+    and the JSON file follows on `@original`, so it too is seen by the caller alone."""
+    import json
+
+    answer = await http_bot.discord.deliver(fake.slash("export"))
+    assert (answer.status, answer.type) == (200, 4)
+    assert answer.data["flags"] & (1 << 6)  # ephemeral: the file's message is the caller's
+    assert "/forget-me" in text_of(answer.data)
+    edit = await fake.wait_for_webhook(answer.interaction_id, method="PATCH")
+    assert edit.status == 200, edit.response
+    (upload,) = edit.files
+    assert upload.filename.startswith("rungs-export-discord-")
+    assert upload.content_type == "application/json"
+    (attachment,) = edit.response["attachments"]
+    assert attachment["filename"] == upload.filename
+    doc = json.loads(fake.files[attachment["id"]])
+    assert doc["yours"] == {}

@@ -4,6 +4,7 @@ Manage Server rule for daily drills, and the personal time's-up nudge by DM."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -154,3 +155,116 @@ async def test_a_review_reminder_comes_by_dm_and_its_buttons_are_its_learners(
     assert "sent to someone else" in text_of(refused.data)
     snoozed = await press(fake, "Snooze a day", message, user=ana)  # in the DM, for her server
     assert text_of(snoozed.data).strip().startswith("Snoozed: no reminder on")
+
+
+async def shown_until(fake: FakeDiscord, user: JSON, wanted: str) -> str:
+    """/schedule show, asked until it says `wanted` (the sweeper records a refusal just after
+    Discord answered it)."""
+    for _ in range(50):
+        shown = text_of((await command(fake, "schedule show", {}, user)).data)
+        if wanted in shown:
+            return shown
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"/schedule show never said {wanted!r}: {shown}")
+
+
+async def test_a_daily_post_refused_for_missing_access_is_told_to_the_channel(
+    fake: FakeDiscord, team_bot: Bot, clock: ShiftedClock
+) -> None:
+    boss = fake.new_user("boss")
+    channel = fake.guilds[0].channel_id
+    at = clock.now() + timedelta(minutes=2)
+    options = {"time": f"{at:%H:%M}", "tz": "UTC"}
+    await command(fake, "schedule daily", options, boss, permissions=MANAGE_GUILD)
+    fake.no_access.add(channel)  # the bot was removed from the channel
+    clock.advance(5 * 60)
+    refused = await fake.wait_for(posted_in(channel), timeout=5)
+    assert (refused.status, refused.response["code"]) == (403, 50001)
+    shown = await shown_until(fake, boss, "could not be posted")
+    assert "Rungs has no access to the channel" in shown
+    assert "Discord 403 50001: Missing Access" in shown
+    assert "invite Rungs to the channel again" in shown
+    tries = sum(1 for call in fake.calls.items if posted_in(channel)(call))
+    assert tries == 1  # recorded once, not retried every lease
+
+    fake.no_access.discard(channel)  # invited back: the next post goes out and says so
+    clock.advance(24 * 60 * 60)
+    posted = await fake.wait_for(lambda c: posted_in(channel)(c) and c.status == 200, timeout=5)
+    assert "Posting works again." in text_of(posted.body)
+    assert "Daily drill:" in text_of(posted.body)
+    assert posted.body["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_reminder_dm_refused_is_recorded_for_its_learner(
+    fake: FakeDiscord, team_bot: Bot, clock: ShiftedClock
+) -> None:
+    ana = fake.new_user("ana")
+    await command(fake, "drill", {"which": "e07-cdn"}, ana)
+    await command(fake, "reveal", {}, ana)
+    await command(fake, "rate", {"rating": "again"}, ana)
+    clock.advance(2 * 24 * 60 * 60)
+    at = clock.now() + timedelta(minutes=2)
+    await command(fake, "settings", {"reminders": f"daily {at:%H:%M}"}, ana)
+    fake.closed_dms.add(ana["id"])
+    clock.advance(5 * 60)
+    refused = await fake.wait_for(
+        lambda c: c.method == "POST" and c.path.endswith("/messages") and c.status == 403,
+        timeout=5,
+    )
+    assert refused.response["code"] == 50007
+    for _ in range(50):
+        said = text_of((await command(fake, "settings", {}, ana)).data)
+        if "could not be posted" in said:
+            break
+        await asyncio.sleep(0.1)
+    assert "Your review reminder of" in said
+    assert "Rungs may not send you direct messages" in said
+
+
+async def test_review_now_in_a_reminder_dm_runs_the_drill_there_for_its_learner(
+    fake: FakeDiscord, team_bot: Bot, clock: ShiftedClock
+) -> None:
+    ana, ben = fake.new_user("ana"), fake.new_user("ben")
+    await command(fake, "drill", {"which": "e07-cdn"}, ana)
+    await command(fake, "reveal", {}, ana)
+    await command(fake, "rate", {"rating": "again"}, ana)
+    clock.advance(2 * 24 * 60 * 60)
+    at = clock.now() + timedelta(minutes=2)
+    await command(fake, "settings", {"reminders": f"daily {at:%H:%M}"}, ana)
+    clock.advance(5 * 60)
+    opened = await fake.wait_for(
+        lambda call: call.method == "POST" and call.path == "/users/@me/channels", timeout=5
+    )
+    dm = str(opened.response["id"])
+    reminder = (await fake.wait_for(posted_in(dm), timeout=5)).response
+
+    started = await press(fake, "Review now", reminder, user=ana)  # in the DM: no guild
+
+    assert "Drill: Putting a CDN in front" in text_of(started.data)
+    drill = started.message
+    assert drill is not None
+    assert drill["channel_id"] == dm
+    assert set(buttons_of(drill)) >= {"Answer", "Reveal"}
+    assert all(i.startswith("r1:af:") for i in buttons_of(drill).values())
+    refused = await press(fake, "Reveal", drill, user=ben)  # a foreign press: refused
+    assert "sent to someone else" in text_of(refused.data)
+
+    opened_form = await press(fake, "Answer", drill, user=ana)
+    assert opened_form.type == 9  # the answer form, in the DM
+    modal = fake.modal_for(opened_form.interaction_id)
+    sketch = "Put a CDN in front: edge caches serve static assets, with a TTL and invalidation"
+    noted = await fake.wait_for_callback(
+        await fake.dispatch_interaction(
+            fake.modal_submit(modal, {"sketch": sketch}, user=ana, channel_id=dm)
+        )
+    )
+    assert "Added to your sketch" in str(noted.data), noted.data
+    revealed = await press(fake, "Reveal", drill, user=ana)
+    assert "covered" in text_of(revealed.data), text_of(revealed.data)
+    assert revealed.message is not None
+    ratings = buttons_of(revealed.message)
+    assert ratings
+    assert all(i.startswith("r1:af:") for i in ratings.values())
+    suggested = next(label for label in ratings if "suggested" in label)
+    rated = await press(fake, suggested, revealed.message, user=ana)
+    assert "Next review of Putting a CDN in front" in str(rated.data)  # in her server

@@ -23,6 +23,7 @@ from engine.replies import (
     Checklist,
     ChecklistItem,
     Deadline,
+    Document,
     Fields,
     Figure,
     Heading,
@@ -420,5 +421,19 @@ SAMPLES: dict[str, Reply] = {
                 )
             ),
         )
+    ),
+    "export_document": Reply(
+        (
+            Notice("Everything Rungs stores about you: 3 records, in rungs-export-x.json."),
+            Document(
+                "rungs-export-discord-42.json",
+                "application/json",
+                b'{"yours": {"user_settings": [{"tz": "@everyone"}]}}',
+                "Everything about you @everyone <@&123> " + "x" * 2000,
+            ),
+        )
+    ),
+    "export_too_large": Reply(
+        (Document("big.json", "application/json", b"[" + b" " * (11 * 2**20) + b"]", "big"),)
     ),
 }

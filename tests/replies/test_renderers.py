@@ -108,15 +108,20 @@ def check_limits(message: DiscordMessage) -> None:
 
 
 def check_attachments(message: DiscordMessage) -> None:
-    """Every picture an embed shows is one uploaded file, and every file is shown: names unique
+    """Every picture an embed shows is one uploaded file, and every picture file is shown (a
+    document is a file below the message, within Discord's size): names unique
     (`attachment://name` finds one), descriptions (the alt text) within Discord's 1,024."""
     shown = [e["image"]["url"] for e in message.embeds if "image" in e]
     names = [a.filename for a in message.attachments]
+    pictures = [a.filename for a in message.attachments if a.picture is not None]
     assert len(names) == len(set(names))
-    assert sorted(shown) == sorted(f"attachment://{name}" for name in names)
+    assert sorted(shown) == sorted(f"attachment://{name}" for name in pictures)
     for entry, attachment in zip(message.attachments_json(), message.attachments, strict=True):
-        assert re.fullmatch(r"[A-Za-z0-9_.-]{1,64}\.(png|gif)", attachment.filename)
+        kind = "png|gif" if attachment.picture is not None else "json"
+        assert re.fullmatch(rf"[A-Za-z0-9_.-]{{1,64}}\.({kind})", attachment.filename)
         assert 0 < len(entry["description"]) <= lim.DESCRIPTION_OF_FILE
+        if attachment.document is not None:
+            assert len(attachment.document.data) <= lim.FILE_BYTES
 
 
 def check_components(message: DiscordMessage) -> None:

@@ -4,6 +4,7 @@ the leaderboard, admin-only daily drills and the personal time's-up nudge."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -214,3 +215,91 @@ async def test_a_review_reminder_comes_by_dm_and_its_buttons_are_its_learners(
             lambda c, text=expected: c.method == RESPONSE_URL and text in texts(c.body),
             timeout=5,
         )
+
+
+async def test_a_daily_post_refused_with_not_in_channel_is_told_to_the_channel(
+    fake: FakeSlack, replica: Replica, clock: ShiftedClock
+) -> None:
+    at = clock.now() + timedelta(minutes=2)
+    boss = {"user_id": BOSS, "user_name": "boss"}
+    await slash(fake, replica.url, "/schedule", f"daily {at:%H:%M} UTC", **boss)
+    fake.api.chat.not_in.add(CHANNEL_ID)  # the app was removed from the channel
+    clock.advance(5 * 60)
+    refused = await fake.wait_for(
+        lambda c: c.method == "chat.postMessage" and c.body.get("channel") == CHANNEL_ID,
+        timeout=5,
+    )
+    assert refused.response["error"] == "not_in_channel"
+    for _ in range(50):
+        shown = texts(await slash(fake, replica.url, "/schedule", "show", **BEN))
+        if "could not be posted" in shown:
+            break
+        await asyncio.sleep(0.1)
+    assert "Rungs has no access to the channel" in shown
+    assert "(Slack not_in_channel)" in shown
+    assert "invite Rungs to the channel again" in shown
+
+    fake.api.chat.not_in.discard(CHANNEL_ID)
+    clock.advance(24 * 60 * 60)
+    posted = await fake.wait_for(
+        lambda c: c.method == "chat.postMessage" and c.ok and "Daily drill" in texts(c.body),
+        timeout=5,
+    )
+    assert "Posting works again." in texts(posted.body)
+
+
+async def test_review_now_in_a_reminder_dm_runs_the_drill_there_for_its_learner(
+    fake: FakeSlack, replica: Replica, clock: ShiftedClock
+) -> None:
+    await slash(fake, replica.url, "/drill", "e07-cdn", **ANA)
+    await slash(fake, replica.url, "/reveal", "", **ANA)
+    await slash(fake, replica.url, "/rate", "again", **ANA)
+    clock.advance(2 * 24 * 60 * 60)
+    at = clock.now() + timedelta(minutes=2)
+    await slash(fake, replica.url, "/settings", f"reminders=daily {at:%H:%M}", **ANA)
+    clock.advance(5 * 60)
+    posted = await fake.wait_for(
+        lambda c: c.method == "chat.postMessage" and "review is due" in texts(c.body), timeout=5
+    )
+    dm = str(posted.response["channel"])
+    reminder = fake.message(dm, str(posted.response["ts"]))
+    assert reminder is not None
+
+    async def press(message: JSON, prefix: str, who: dict[str, str]) -> None:
+        action = action_id_for(message, prefix)
+        clicked = fake.block_actions(action, message_ts=message["ts"], channel_id=dm, **who)
+        status, _, _ = await fake.deliver(replica.url, clicked)
+        assert status == 200
+
+    await press(reminder, "r1:rm:review:", ANA)
+    await fake.wait_for(
+        lambda c: c.method == RESPONSE_URL and "Drill: Putting a CDN in front" in texts(c.body),
+        timeout=5,
+    )
+    drill = fake.messages_in(dm)[-1]
+    assert "Drill: Putting a CDN in front" in texts(drill)
+
+    # Someone else's press of her Reveal acts for them, on nothing of hers: refused.
+    await press(drill, "r1:rv:", BEN)
+    await fake.wait_for(
+        lambda c: c.method == RESPONSE_URL and "No drill is running" in texts(c.body), timeout=5
+    )
+
+    opened_before = len(fake.calls_to("views.open"))
+    await press(drill, "r1:an", ANA)  # the answer form, from the DM
+    opened = await fake.wait_for("views.open", nth=opened_before + 1)
+    sketch = "Put a CDN in front: edge caches serve static assets, with a TTL and invalidation"
+    submission = fake.view_submission(
+        opened.response["view"]["id"], {"sketch": {"sketch": sketch}}, **ANA
+    )
+    status, _, _ = await fake.deliver(replica.url, submission)
+    assert status == 200
+    await fake.wait_for(
+        lambda c: c.method.startswith("chat.post") and "Added to your sketch" in texts(c.body),
+        timeout=5,
+    )
+    await press(drill, "r1:rv:", ANA)
+    revealed = await fake.wait_for(
+        lambda c: c.method == RESPONSE_URL and "covered" in texts(c.body), timeout=5
+    )
+    assert "Putting a CDN in front" in texts(revealed.body)

@@ -2,7 +2,8 @@
 row of every table, on a real SQLite file and on a real PostgreSQL, for their id and their
 display name, after they traced in two shared channels (sticky sessions, a write), ran drills
 (revealed, rated, one still running with its nudge pending), set their settings, answered and
-scored in a team challenge and started another one."""
+scored in a team challenge and started another one, and changed shared clusters (their
+history)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ async def live_a_little(tutor: Tutor, clock: FixedClock) -> None:
         assert ZED_NAME in text(await tutor.handle_text(ZED, line))
     await tutor.handle_text(ZED_ELSEWHERE, "/trace GET /u/9")
     await tutor.handle_text(ANA, "/trace GET /u/8")
+    # The cluster's history: zed's own change, and ana's made while zed had a session (the
+    # document kept for its undo names zed).
+    await tutor.handle_text(ZED, "/cluster add server")
+    await tutor.handle_text(ANA, "/cluster kill app-0")
+    await tutor.handle_text(ZED_ELSEWHERE, "/cluster set cache=50")
     await tutor.handle_text(ZED, "/drill a-cpu-at-80")
     await tutor.handle_text(ZED, f"/answer {SKETCH}")
     await tutor.handle_text(ZED, "/reveal")
@@ -91,7 +97,7 @@ async def check(tutor: Tutor, clock: FixedClock, read: Any) -> None:
     await live_a_little(tutor, clock)
     before = await read()
     assert mentions(before, ZED_ID), "the scenario stored nothing about zed"
-    assert {"traces", "clusters", "jobs", "challenge_entries"} <= {
+    assert {"traces", "clusters", "jobs", "challenge_entries", "cluster_changes"} <= {
         table for table, lines in before.items() if any(ZED_ID in line for line in lines)
     }
 
@@ -104,6 +110,12 @@ async def check(tutor: Tutor, clock: FixedClock, read: Any) -> None:
     assert mentions(after, ANA.user_id)
     assert len(after["clusters"]) == 2
     assert any("GET /u/8" in row for row in after["traces"])
+    # The history keeps what was changed, by "a former member"; ana's change stays hers.
+    assert len(after["cluster_changes"]) == 4  # ana's sticky=on too
+    assert any(ANA.user_id in row and "kill app-0" in row for row in after["cluster_changes"])
+    history = text(await tutor.handle_text(ANA, "/cluster history"))
+    assert "a former member" in history
+    assert "add server" in history
     # The channel carries on, and so may zed, afresh.
     assert ZED_NAME in text(await tutor.handle_text(ZED, "/trace GET /u/7"))
 

@@ -19,8 +19,10 @@ from engine.ports import (
     ClaimedJob,
     DailyDrill,
     EntryScore,
+    FailureReason,
     NewChallenge,
     NewJob,
+    PostFailure,
     ScheduleSpec,
     Scope,
     ScopeKind,
@@ -471,6 +473,35 @@ async def test_advancing_a_schedule_changed_meanwhile_only_finishes_the_run(stor
     assert await store.finish_job(run.id, "node-a", run.due_at) is False  # it is done
     later = await claim_all(store, at=timedelta(days=5), node="node-b")
     assert [j.key for j in later] == [daily(1, hour=12).key]  # daily(2) was never scheduled
+
+
+async def test_a_failed_run_is_kept_with_its_schedule_until_a_run_goes_out(store: Store) -> None:
+    await store.set_schedule(SCOPE, SPEC, daily(1))
+    [run] = await claim_all(store, at=timedelta(days=1))
+    failure = PostFailure(
+        FailureReason.NO_ACCESS, "Discord 403 50001: Missing Access", run.due_at, 1
+    )
+
+    failed = await store.advance_schedule(
+        SCOPE, run.key, run.id, "node-a", run.due_at, daily(2), failure
+    )
+
+    assert failed is True
+    assert await store.load_schedule(SCOPE) == StoredSchedule(SCOPE, SPEC, daily(2).key, failure)
+    assert await store.next_job_due("slack") == daily(2).due_at  # the next run comes anyway
+    # Setting the schedule again (a new time) keeps it: only a run that goes out clears it.
+    await store.set_schedule(SCOPE, spec(at=time(10, 0)), daily(2, hour=9))
+    kept = await store.load_schedule(SCOPE)
+    assert kept is not None
+    assert kept.failure == failure
+    [second] = await claim_all(store, at=timedelta(days=2))
+    out = await store.advance_schedule(
+        SCOPE, second.key, second.id, "node-a", second.due_at, daily(3)
+    )
+    assert out is True
+    cleared = await store.load_schedule(SCOPE)
+    assert cleared is not None
+    assert cleared.failure is None
 
 
 async def test_advancing_a_removed_schedule_only_finishes_the_run(store: Store) -> None:

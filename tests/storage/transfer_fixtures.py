@@ -59,14 +59,18 @@ def speaker(user: str, channel: str | None = "study", platform: str = "slack") -
 
 async def play_community(url: str, content: Content, clock: FixedClock) -> None:
     """A little of everything, so that every table has rows and every counter has moved on:
-    traces, drills revealed and rated, settings, challenges played to their end and one still
-    running, a daily schedule, a forgotten user, and deleted rows above the largest id."""
+    traces, cluster changes and an undo, drills revealed and rated, settings, challenges played
+    to their end and one still running, a daily schedule, a forgotten user, and deleted rows
+    above the largest id."""
     store = await open_store(url)
     tutor = Tutor(store, content, clock)
     alice, bob, zed = speaker("alice"), speaker("bob"), speaker("zed")
     script: list[tuple[Actor, str]] = [
         (alice, "/trace GET /u/7"),
         (bob, "/trace GET /u/7"),
+        (bob, "/cluster set servers=3"),  # the cluster's history, and an undo in it
+        (alice, "/cluster kill app-2"),
+        (alice, "/cluster undo"),
         (alice, "/drill a-cpu-at-80"),
         (alice, "/answer profile first, then scale up; 80% leaves no headroom"),
         (alice, "/reveal"),

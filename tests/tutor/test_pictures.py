@@ -5,6 +5,8 @@ before pictures shows as text."""
 
 from __future__ import annotations
 
+import json
+
 from engine.commands import buttons
 from engine.pictures import ClusterDiagram, TraceAnimation
 from engine.pictures.chart import Chart
@@ -132,3 +134,33 @@ async def test_load_scenario_and_climb_replies_carry_their_charts(tutor: Tutor) 
     assert not (await tutor.handle_text(actor(), "/scenario")).figures  # the list: no chart
     await tutor.handle_text(actor(), "/settings images=off")
     assert not (await tutor.handle_text(actor(), "/load 2000")).figures
+
+
+async def test_a_stored_trace_keeps_its_animation_whole_in_less_room(
+    tutor: Tutor, sqlite_store: SqliteStore
+) -> None:
+    """The stored trace leaves out what its steps already say (each step's sentence and
+    latencies, the summary) and reads back the same animation; a document written in full,
+    as before, reads the same too."""
+    from engine.pictures.codec import picture_data
+    from engine.tutor import names, trace_codec
+
+    reply = await tutor.handle_text(actor(), "/trace GET /u/7")
+    gif = await tutor.handle_button(actor(), buttons.trace_animation(trace_no(reply)))
+    animation = figure(gif).picture
+    assert isinstance(animation, TraceAnimation)
+    await tutor.saved()
+    scope = Scope("console", "local", ScopeKind.OWN, "alice")
+    stored = await sqlite_store.load_trace(scope, trace_no(reply))
+    assert stored is not None
+    kept = trace_codec.decode(trace_no(reply), stored)
+    assert names.resolve_animation(kept.animation, "alice", "alice") == animation
+    full = json.loads(stored)
+    assert kept.animation is not None
+    full["picture"] = picture_data(kept.animation)  # the layout of documents written before
+    written_in_full = json.dumps(full, ensure_ascii=False)
+    again = trace_codec.decode(trace_no(reply), written_in_full).animation
+    assert again == kept.animation
+    assert len(stored.encode()) < 0.75 * len(written_in_full.encode())
+    for step in kept.animation.path.steps:
+        assert stored.count(json.dumps(step.sentence, ensure_ascii=False)) == 1  # once: its step

@@ -33,8 +33,9 @@ class AnswerHandler:
 
     async def _own(self, actor: Actor, text: str) -> Reply:
         user = actor.user_key
-        if not await self._drills.has_running(user):
+        running = await self._drills.running(user)
+        if running is None:
             reviewed = await self._misses.answer(user, text)
             if reviewed is not None:
                 return reviewed
-        return await self._drills.answer(user, text)
+        return await self._drills.answer(user, text, running)

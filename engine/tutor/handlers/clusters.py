@@ -14,7 +14,7 @@ from engine.commands.parser import sentence
 from engine.commands.specs import CLUSTER, usage_line
 from engine.errors import NotFoundError, UsageError
 from engine.pictures.from_cluster import cluster_diagram, trace_animation
-from engine.ports import ClusterStore
+from engine.ports import ClusterStore, DrillStore
 from engine.replies import Reply, Visibility
 from engine.sim import failover, faults, operations
 from engine.sim.diagram import draw
@@ -25,10 +25,11 @@ from engine.sim.trace import run_request
 from engine.text.cluster_set import check_cluster_changes
 from engine.tutor import names, trace_codec
 from engine.tutor.actor import Actor
+from engine.tutor.handlers.cluster_history import ClusterHistoryHandler, noted
 from engine.tutor.pictures import PicturePreference
 from engine.tutor.presenters import traces as present
 from engine.tutor.presenters.traces import TracePicture
-from engine.tutor.repositories.clusters import Change, ClusterRepository, Unsaved
+from engine.tutor.repositories.clusters import Change, ClusterRepository, Noted, Unsaved
 from engine.tutor.trace_codec import KeptTrace
 
 T = TypeVar("T")
@@ -53,11 +54,13 @@ class ClusterHandler:
         traces: ClusterStore,
         latencies: Latencies,
         pictures: PicturePreference,
+        settings: DrillStore,
     ) -> None:
         self._clusters = clusters
         self._traces = traces
         self._latencies = latencies
         self._pictures = pictures
+        self._history = ClusterHistoryHandler(clusters, traces, settings)
 
     async def handle(
         self, actor: Actor, command: t.ClusterCommand, *, answer_first: bool
@@ -93,6 +96,10 @@ class ClusterHandler:
             ):
                 changed = await self._change_cluster(actor, command, answer_first)
                 return Handled(present.change_reply(changed.result, visibility), changed.unsaved)
+            case t.ClusterHistoryCommand():
+                return Handled(await self._history.history(actor))
+            case t.ClusterUndoCommand():  # saved before it answers: it may not apply
+                return Handled(await self._history.undo(actor))
             case _:
                 assert_never(command)
 
@@ -144,19 +151,23 @@ class ClusterHandler:
             return apply(state, command), None
 
         try:
-            return await self._change(actor, answer_first, change)
+            return await self._change(actor, answer_first, change, noted(actor, command))
         except NotFoundError as exc:
             usage = _NODE_USAGE.get(type(command))
             if usage is None:
                 raise
             raise UsageError(exc.message, usage) from None
 
-    async def _change(self, actor: Actor, answer_first: bool, change: Change[T]) -> _Changed[T]:
+    async def _change(
+        self, actor: Actor, answer_first: bool, change: Change[T], note: Noted | None = None
+    ) -> _Changed[T]:
+        """`note`: the history row of a /cluster change (a trace has none: its save stays the
+        one write it always was)."""
         scope = actor.cluster_scope
         if answer_first:
-            result, unsaved = await self._clusters.change(scope, change)
+            result, unsaved = await self._clusters.change(scope, change, noted=note)
             return _Changed(result, unsaved)
-        return _Changed(await self._clusters.update(scope, change))
+        return _Changed(await self._clusters.update(scope, change, note))
 
 
 ClusterChange = (

@@ -114,11 +114,13 @@ class DrillHandler:
 
     # --- answers, /reveal -------------------------------------------------------------------------
 
-    async def answer(self, user: UserKey, text: str) -> Reply:
-        """Add a piece to the user's running sketch."""
+    async def answer(self, user: UserKey, text: str, running: StoredSession | None = None) -> Reply:
+        """Add a piece to the user's running sketch; `running` is the drill as the caller just
+        read it (one round trip fewer), read again only if it changed meanwhile."""
         piece = text.strip()
         for attempt in range(retry.ATTEMPTS):  # another node may add to it meanwhile
-            running = await self._running(user)
+            if running is None or attempt:
+                running = await self._running(user)
             sketch = extended(running.answer, piece)
             if sketch is None:
                 raise RungsError(
@@ -129,8 +131,8 @@ class DrillHandler:
             await retry.back_off(attempt)
         raise ConflictError("Your sketch is changing elsewhere right now; try again.")
 
-    async def has_running(self, user: UserKey) -> bool:
-        return await self._drills.running_session(user) is not None
+    async def running(self, user: UserKey) -> StoredSession | None:
+        return await self._drills.running_session(user)
 
     async def _reveal(self, user: UserKey, session_id: int | None) -> Reply:
         """Reveal the running drill; a button names its drill, so an old button cannot reveal

@@ -15,7 +15,7 @@ from engine.ports import (
     ReviewReminder,
     UnreadableJob,
 )
-from engine.scheduling import Delivery
+from engine.scheduling import Delivery, Refusal
 from engine.tutor.handlers.challenges import ChallengeHandler
 from engine.tutor.handlers.drills import DrillHandler
 from engine.tutor.handlers.reminders import ReminderHandler
@@ -61,4 +61,17 @@ class JobHandler:
             return await self._schedules.finish_daily(job, job.payload, node, now)
         if isinstance(job.payload, ReviewReminder):
             return await self._reminders.finish(job, job.payload, node, now)
+        return await self._jobs.finish_job(job.id, node, now)
+
+    async def post_failed(
+        self, job: ClaimedJob, refusal: Refusal, node: str, now: datetime
+    ) -> bool:
+        """A post that will not go out. A scheduled one (daily drill, reminder) keeps why, for
+        its channel or learner to be told, and plans its next run; the others (a nudge, a
+        challenge's reveal) are one-offs whose moment has passed: logged by the sweeper, done."""
+        payload = job.payload
+        if isinstance(payload, DailyDrill):
+            return await self._schedules.fail_daily(job, payload, refusal, node, now)
+        if isinstance(payload, ReviewReminder):
+            return await self._reminders.fail(job, payload, refusal, node, now)
         return await self._jobs.finish_job(job.id, node, now)

@@ -12,6 +12,7 @@ whether that day's check writes. The message never mentions anyone.
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,12 +34,14 @@ from engine.ports import (
     UserKey,
 )
 from engine.replies import Reply
-from engine.scheduling import Delivery
+from engine.scheduling import Delivery, Refusal
+from engine.scheduling.failures import next_failure
 from engine.study.daily import next_run_skipping
 from engine.study.reminders import ReminderSetting, ReminderState, decide, reminder_text
 from engine.team.daily import local_run
 from engine.tutor import jobs
 from engine.tutor.actor import Actor
+from engine.tutor.presenters import failures
 from engine.tutor.presenters import reminders as present
 
 
@@ -70,6 +73,13 @@ class ReminderHandler:
     async def setting(self, user: UserKey) -> ReminderSetting | None:
         stored = await self._schedules.load_schedule(own_scope(user))
         return None if stored is None else ReminderSetting(stored.spec.at)
+
+    async def failure_note(self, user: UserKey) -> str | None:
+        """Why the learner's last reminder did not reach them, if it did not."""
+        stored = await self._schedules.load_schedule(own_scope(user))
+        if stored is None or stored.failure is None:
+            return None
+        return failures.failure_text(stored.failure, failures.REMINDER, stored.spec.tz)
 
     async def set(self, user: UserKey, setting: ReminderSetting | None, zone: ZoneInfo) -> None:
         """Turn reminders on at a local time (or move them, or follow a new time zone), or off."""
@@ -112,6 +122,9 @@ class ReminderHandler:
         reply = present.reminder(
             reminder_text(titles), payload.user.workspace, payload.user.user_id
         )
+        if stored.failure is not None:
+            notice = failures.recovered_notice(stored.failure, failures.REMINDER, stored.spec.tz)
+            reply = replace(reply, blocks=(notice, *reply.blocks))
         return [jobs.delivery(job, reply)]
 
     async def finish(
@@ -126,6 +139,23 @@ class ReminderHandler:
         due = next_run_skipping(max(now, job.due_at), spec.at, ZoneInfo(spec.tz), spec.skipped)
         then = reminder_job(payload.user, spec, due)
         return await self._schedules.advance_schedule(scope, job.key, job.id, node, now, then)
+
+    async def fail(
+        self, job: ClaimedJob, payload: ReviewReminder, refusal: Refusal, node: str, now: datetime
+    ) -> bool:
+        """A reminder that could not reach its learner: kept with their reminder (their
+        /settings shows it) and tomorrow's check planned, in one transaction."""
+        scope = own_scope(payload.user)
+        stored = await self._schedules.load_schedule(scope)
+        if stored is None or stored.job_key != job.key:
+            return await self._jobs.finish_job(job.id, node, now)
+        spec = stored.spec
+        failure = next_failure(stored.failure, refusal, job.due_at)
+        due = next_run_skipping(max(now, job.due_at), spec.at, ZoneInfo(spec.tz), spec.skipped)
+        then = reminder_job(payload.user, spec, due)
+        return await self._schedules.advance_schedule(
+            scope, job.key, job.id, node, now, then, failure
+        )
 
     # --- its buttons -----------------------------------------------------------------------------
 

@@ -21,12 +21,14 @@ from engine.drills.params import draw
 from engine.errors import NotFoundError, RungsError, UsageError
 from engine.ports import ClaimedJob, Clock, DailyDrill, JobStore, ScheduleSpec, ScheduleStore
 from engine.replies import Reply
-from engine.scheduling import Delivery
+from engine.scheduling import Delivery, Refusal
+from engine.scheduling.failures import next_failure
 from engine.study.daily import daily_pick, next_run_skipping, skip_text, skip_tomorrow
 from engine.team.daily import next_daily_run
 from engine.tutor import jobs
 from engine.tutor.actor import Actor, is_admin
 from engine.tutor.drill_pick import exists
+from engine.tutor.presenters import failures
 from engine.tutor.presenters import schedules as present
 
 USAGE = "Usage: /schedule daily <HH:MM> <Area/City> [topic] | off | skip | show"
@@ -76,7 +78,11 @@ class ScheduleHandler:
         stored = await self._schedules.load_schedule(actor.cluster_scope)
         if stored is None:
             return present.no_schedule()
-        return present.schedule_shown(stored.spec, _next(stored.spec, self._clock.now()))
+        shown = present.schedule_shown(stored.spec, _next(stored.spec, self._clock.now()))
+        if stored.failure is None:
+            return shown
+        notice = failures.failure_notice(stored.failure, failures.DAILY, stored.spec.tz)
+        return replace(shown, blocks=(*shown.blocks, notice))
 
     async def _skip_tomorrow(self, actor: Actor) -> Reply:
         """No post tomorrow (local to the schedule); the one after comes as usual."""
@@ -110,7 +116,11 @@ class ScheduleHandler:
             pick = daily_pick(self._content, day, None)
         drill = self._content.drills[pick.drill_id]
         params = draw(drill, f"{scope}:{drill.id}:{day.isoformat()}")
-        return [jobs.delivery(job, present.daily_post(drill, params, pick.sentence))]
+        post = present.daily_post(drill, params, pick.sentence)
+        if stored.failure is not None:  # the one that failed is told of in the next that goes out
+            notice = failures.recovered_notice(stored.failure, failures.DAILY, spec.tz)
+            post = replace(post, blocks=(notice, *post.blocks))
+        return [jobs.delivery(job, post)]
 
     async def finish_daily(
         self, job: ClaimedJob, daily: DailyDrill, node: str, now: datetime
@@ -123,6 +133,22 @@ class ScheduleHandler:
         due = _next(stored.spec, max(now, job.due_at))  # past any skipped day
         then = jobs.daily_job(job.platform, scope, job.target, stored.spec, due)
         return await self._schedules.advance_schedule(scope, job.key, job.id, node, now, then)
+
+    async def fail_daily(
+        self, job: ClaimedJob, daily: DailyDrill, refusal: Refusal, node: str, now: datetime
+    ) -> bool:
+        """A post the platform refused: kept with the schedule, for /schedule show and the
+        next post to say, and the next post scheduled, in one transaction."""
+        scope = daily.scope
+        stored = await self._schedules.load_schedule(scope)
+        if stored is None or stored.job_key != job.key:
+            return await self._jobs.finish_job(job.id, node, now)
+        failure = next_failure(stored.failure, refusal, job.due_at)
+        due = _next(stored.spec, max(now, job.due_at))
+        then = jobs.daily_job(job.platform, scope, job.target, stored.spec, due)
+        return await self._schedules.advance_schedule(
+            scope, job.key, job.id, node, now, then, failure
+        )
 
 
 async def _require_admin(actor: Actor) -> None:

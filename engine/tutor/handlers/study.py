@@ -19,6 +19,7 @@ from engine.replies import Reply
 from engine.study.catalogue import build_catalogue
 from engine.study.hints import NoHint, next_hint
 from engine.study.recommend import recommend
+from engine.tutor.acting import for_learner
 from engine.tutor.actor import Actor
 from engine.tutor.handlers.drills import DrillHandler
 from engine.tutor.handlers.misses import MissReviewHandler
@@ -91,9 +92,14 @@ class StudyHandler:
         workspace it was about (a Discord DM is outside the server)."""
         if actor.user_id != user_id:
             raise RungsError("That reminder was sent to someone else; its buttons are theirs.")
+        pressed_in = actor.workspace
         actor = replace(actor, workspace=workspace)
         if action == "review":
-            return await self._drill_flow.handle(actor, t.DrillCommand("due"))
+            started = await self._drill_flow.handle(actor, t.DrillCommand("due"))
+            if pressed_in == workspace:
+                return started
+            # Pressed outside the workspace (a Discord DM): the drill's buttons say whose it is.
+            return for_learner(started, workspace, user_id)
         if action == "snooze":
             return await self._reminders.snooze(actor)
         return await self._reminders.stop(actor)

@@ -1,4 +1,5 @@
-"""The user family: /settings, and /forget-me, which deletes everything stored about the caller
+"""The user family: /settings; /export, everything stored about the caller
+(engine/tutor/exporting.py); and /forget-me, which deletes everything stored about the caller
 (their own cluster too: channel clusters are shared, so they stay, with the caller taken out of
 them and of their traces: engine/tutor/forgetting.py)."""
 
@@ -27,6 +28,7 @@ from engine.study.deadline import parse_interview, plan_sentence
 from engine.study.reminders import ReminderSetting, parse_reminders
 from engine.tutor import jobs
 from engine.tutor.actor import Actor, is_admin
+from engine.tutor.exporting import Exporting
 from engine.tutor.forgetting import SharedForgetting
 from engine.tutor.handlers.reminders import ReminderHandler
 from engine.tutor.interview import aim_reviews
@@ -55,6 +57,7 @@ class UserHandler:
         clock: Clock,
         reminders: ReminderHandler,
         shared: SharedForgetting,
+        exporting: Exporting,
     ) -> None:
         self._drills = drills
         self._jobs = jobs
@@ -65,6 +68,7 @@ class UserHandler:
         self._clock = clock
         self._reminders = reminders
         self._shared = shared
+        self._exporting = exporting
 
     async def handle(self, actor: Actor, command: t.UserCommand) -> Reply:
         match command:
@@ -72,6 +76,8 @@ class UserHandler:
                 return await self._settings(actor, changes)
             case t.ForgetMeCommand(confirm):
                 return await self._forget(actor, confirm)
+            case t.ExportCommand():
+                return await self._exporting.export(actor)
             case _:
                 assert_never(command)
 
@@ -82,7 +88,14 @@ class UserHandler:
         before = await self._drills.load_settings(user) or DEFAULTS
         reminder = await self._reminders.setting(user)
         if not mine:
-            return present.settings_reply(before, reminder, saved=bool(changes), channel=channel)
+            failed = await self._reminders.failure_note(user) if reminder is not None else None
+            return present.settings_reply(
+                before,
+                reminder,
+                saved=bool(changes),
+                channel=channel,
+                notes=(failed,) if failed else (),
+            )
         now = self._clock.now()
         typed = dict(mine)
         settings = changed(before, mine)

@@ -27,6 +27,7 @@ from engine.replies import (
     Checklist,
     ChecklistItem,
     Deadline,
+    Document,
     Fields,
     Figure,
     Heading,
@@ -224,7 +225,7 @@ def text_size(reply: Reply) -> int:
                 size += sum(len(i.label) + len(i.quote) + len(i.detail) + 8 for i in items)
             case Fields(items):
                 size += sum(len(k) + len(v) + 2 for k, v in items)
-            case TraceSteps() | Preformatted() | Deadline() | Buttons() | Figure():
+            case TraceSteps() | Preformatted() | Deadline() | Buttons() | Figure() | Document():
                 pass  # no such block in a reveal; buttons' labels and pictures are not text
             case _:
                 assert_never(block)

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from engine.errors import ConflictError
 from engine.observer import DeferredSave
-from engine.ports import Clock, ClusterSave, ClusterStore, Scope, StoredTrace
+from engine.ports import ChangeNote, Clock, ClusterSave, ClusterStore, Scope, StoredTrace
 from engine.sim.codec import StateFormatError, dump_state, load_state
 from engine.sim.state import ClusterState, new_cluster
 from engine.tutor import retry, trace_codec
@@ -35,6 +35,17 @@ Change = Callable[[ClusterState], tuple[T, KeptTrace | None]]
 
 
 @dataclass(frozen=True, slots=True)
+class Noted:
+    """Who made a /cluster change and what it was, for the history it is saved with. The
+    repository adds the cluster as it was just before (what an undo brings back); an undo's own
+    row keeps none, and names the change it reverts."""
+
+    user_id: str
+    words: str
+    undo_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Unsaved:
     """A change that was made (and perhaps answered) but is not saved yet."""
 
@@ -43,6 +54,7 @@ class Unsaved:
     state: ClusterState  # out of the cache, and touched by nobody, until it is saved
     trace: KeptTrace | None  # the trace the change made, stored with it
     at: datetime
+    note: ChangeNote | None = None  # a /cluster change's history row (a trace has none)
 
 
 class ClusterRepository:
@@ -60,21 +72,31 @@ class ClusterRepository:
         self._cache.drop(scope)
         await self._store.delete_cluster(scope)
 
-    async def update(self, scope: Scope, change: Change[T]) -> T:
+    async def update(self, scope: Scope, change: Change[T], noted: Noted | None = None) -> T:
         """Change a cluster and save it (with the trace, if the change made one).
 
         The first attempt starts from the cached cluster when there is one; if another process
         saved in between, the save fails and the next attempts start from a fresh load, after
         a short random pause. The change function is pure, so running it again is safe."""
         for attempt in range(retry.ATTEMPTS):
-            result, unsaved = await self.change(scope, change, fresh=attempt > 0)
+            result, unsaved = await self.change(scope, change, fresh=attempt > 0, noted=noted)
             if await self._save(unsaved):
                 return result
             await retry.back_off(attempt)
         raise ConflictError("This channel's cluster is busy; try again in a moment.")
 
+    async def update_once(self, scope: Scope, change: Change[T], noted: Noted) -> T | None:
+        """Change and save once, from a fresh load; None, saving nothing, if someone saved the
+        scope (or took the same change back) in between. For an undo: run again, it could
+        take back a second change that nobody asked to undo."""
+        result, unsaved = await self.change(scope, change, fresh=True, noted=noted)
+        if await self._save(unsaved):
+            return result
+        self._cache.drop(scope)
+        return None
+
     async def change(
-        self, scope: Scope, change: Change[T], *, fresh: bool = False
+        self, scope: Scope, change: Change[T], *, fresh: bool = False, noted: Noted | None = None
     ) -> tuple[T, Unsaved]:
         """Run `change` on the cached cluster (or a load of it) and hand it back unsaved."""
         cached = None if fresh else self._cache.take(scope)
@@ -84,8 +106,12 @@ class ClusterRepository:
             stored = await self._store.load_cluster(scope)
             version = stored.version if stored else 0
             state = self._decode(stored.document) if stored else new_cluster()
+        note = None
+        if noted is not None:  # the cluster before the change: the change works in place
+            before = dump_state(state) if noted.undo_of is None else None
+            note = ChangeNote(noted.user_id, noted.words, before, noted.undo_of)
         result, trace = change(state)
-        return result, Unsaved(scope, version, state, trace, self._clock.now())
+        return result, Unsaved(scope, version, state, trace, self._clock.now(), note)
 
     async def save_later(self, unsaved: Unsaved) -> DeferredSave:
         """Save a change that was already answered. Never raises: a conflict or a failure is
@@ -118,7 +144,9 @@ class ClusterRepository:
         kept = unsaved.trace
         trace = None if kept is None else StoredTrace(kept.trace_no, trace_codec.encode(kept))
         document = dump_state(unsaved.state)
-        save = ClusterSave(unsaved.scope, document, unsaved.version, unsaved.at, trace)
+        save = ClusterSave(
+            unsaved.scope, document, unsaved.version, unsaved.at, trace, unsaved.note
+        )
         if not await self._saves.save(save):
             return False
         self._cache.put(unsaved.scope, unsaved.version + 1, unsaved.state)

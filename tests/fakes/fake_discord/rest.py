@@ -133,6 +133,11 @@ class Rest(RateLimits, World):
     async def _channel_post(self, call: RestCall, match: re.Match[str]) -> Reply:
         if match["cid"] not in self.channels:
             raise DiscordError(404, 10003, "Unknown Channel")
+        if match["cid"] in self.no_access:
+            raise DiscordError(403, 50001, "Missing Access")
+        recipients = self.channels[match["cid"]].get("recipients") or [{}]
+        if recipients[0].get("id") in self.closed_dms:
+            raise DiscordError(403, 50007, "Cannot send messages to this user")
         data = call.body if isinstance(call.body, dict) else {}
         problems = message_errors(data)
         if not (data.get("content") or data.get("embeds") or data.get("components") or call.files):

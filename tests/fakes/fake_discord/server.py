@@ -49,6 +49,10 @@ class FakeDiscord(Rest, Interactions, Payloads):
         self._by_token: dict[str, InteractionState] = {}
         self.messages: dict[str, JSON] = {}
         self.files: dict[str, bytes] = {}  # attachment id -> the bytes uploaded
+        # Channels the bot was removed from (posts there: 403 50001 Missing Access), and users
+        # who take no DMs from it (posts in their DM: 403 50007).
+        self.no_access: set[str] = set()
+        self.closed_dms: set[str] = set()
         self.nonce_messages: dict[str, str] = {}  # enforce_nonce: nonce -> message id
         self.post_delay_s = 0.0  # a slow API: channel posts are made at once, answered this late
         self.commands: dict[str | None, list[JSON]] = {}  # guild id (None: global) -> commands

@@ -41,6 +41,8 @@ class World:
     guilds: list[FakeGuild]
     messages: dict[str, JSON]
     files: dict[str, bytes]  # attachment id -> the bytes uploaded (uploads.py)
+    no_access: set[str]  # channel ids the bot may no longer see or post in
+    closed_dms: set[str]  # user ids whose DMs refuse the bot
 
     def snowflake(self) -> str:
         millis = int(time.time() * 1000) - DISCORD_EPOCH_MS

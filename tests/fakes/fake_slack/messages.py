@@ -47,12 +47,15 @@ class MessageStore:
         self.messages: dict[tuple[str, str], JSON] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
         self.warnings: list[str] = []
+        # Channels the app was removed from: posts there are refused with not_in_channel.
+        self.not_in: set[str] = set()
 
     def handlers(self) -> dict[str, Handler]:
         return {
             "chat.postMessage": self.post_message,
             "chat.postEphemeral": self.post_ephemeral,
             "chat.update": self.update_message,
+            "conversations.open": self.open_conversation,
         }
 
     def _check(self, source: str, fields: JSON, *, status: int = 200) -> None:
@@ -109,6 +112,8 @@ class MessageStore:
         channel = body.get("channel")
         if not channel:
             raise ApiError("channel_not_found")
+        if str(channel) in self.not_in:
+            raise ApiError("not_in_channel")
         self._check("chat.postMessage", body)
         message = self.store(conversation(str(channel)), body)
         return {
@@ -117,6 +122,16 @@ class MessageStore:
             "ts": message["ts"],
             "message": public(message),
         }
+
+    def open_conversation(self, body: JSON) -> JSON:
+        """The app's DM with one user (`users`; Slack also opens group DMs with several, which
+        the app never does): its id, the same one each time."""
+        users = [u for u in str(body.get("users") or "").split(",") if u]
+        if not users:
+            raise ApiError("users_list_not_supplied")
+        if len(users) != 1 or users[0][:1] not in {"U", "W"}:
+            raise ApiError("user_not_found")
+        return {"ok": True, "channel": {"id": conversation(users[0])}}
 
     def post_ephemeral(self, body: JSON) -> JSON:
         channel, user = body.get("channel"), body.get("user")

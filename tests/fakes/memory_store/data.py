@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -9,7 +10,9 @@ from engine.ports import (
     Board,
     ChannelSettings,
     DrillParams,
+    HistoryEntry,
     JobPayload,
+    PostFailure,
     ReviewCard,
     ScheduleSpec,
     Scope,
@@ -107,6 +110,8 @@ class MemoryData:
 
     clusters: dict[Scope, tuple[str, int]] = field(default_factory=dict)  # document, version
     traces: dict[tuple[Scope, int], tuple[int, str]] = field(default_factory=dict)  # by slot
+    history: dict[Scope, list[HistoryEntry]] = field(default_factory=dict)  # oldest first
+    history_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     channel_settings: dict[Scope, ChannelSettings] = field(default_factory=dict)
     sessions: dict[int, SessionRow] = field(default_factory=dict)
     reviews: dict[tuple[UserKey, str], tuple[ReviewCard, datetime]] = field(default_factory=dict)
@@ -116,7 +121,10 @@ class MemoryData:
     challenges: dict[int, ChallengeRow] = field(default_factory=dict)
     entries: dict[int, EntryRow] = field(default_factory=dict)
     points: dict[tuple[int, UserKey], PointsRow] = field(default_factory=dict)
-    schedules: dict[Scope, tuple[ScheduleSpec, str]] = field(default_factory=dict)  # spec, key
+    # spec, key of the pending job, the last post's failure
+    schedules: dict[Scope, tuple[ScheduleSpec, str, PostFailure | None]] = field(
+        default_factory=dict
+    )
     climbs: dict[Scope, tuple[int, str, int]] = field(default_factory=dict)  # game, doc, version
     miss_reviews: dict[UserKey, str] = field(default_factory=dict)
     last_id: int = 0

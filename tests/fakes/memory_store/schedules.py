@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.ports import NewJob, ScheduleSpec, Scope, StoredSchedule
+from engine.ports import NewJob, PostFailure, ScheduleSpec, Scope, StoredSchedule
 
 from .data import MemoryData
 from .jobs import MemoryJobs
@@ -18,7 +18,7 @@ class MemorySchedules(MemoryJobs):
         if old is not None:  # cancel first: its key may be the new job's
             self._cancel(old[1])
         self._schedule(first)
-        self._data.schedules[scope] = (spec, first.key)
+        self._data.schedules[scope] = (spec, first.key, old[2] if old else None)
 
     async def load_schedule(self, scope: Scope) -> StoredSchedule | None:
         stored = self._data.schedules.get(scope)
@@ -32,7 +32,14 @@ class MemorySchedules(MemoryJobs):
         return True
 
     async def advance_schedule(
-        self, scope: Scope, job_key: str, job_id: int, node: str, now: datetime, then: NewJob
+        self,
+        scope: Scope,
+        job_key: str,
+        job_id: int,
+        node: str,
+        now: datetime,
+        then: NewJob,
+        failure: PostFailure | None = None,
     ) -> bool:
         if not self._finish(job_id, node, now):
             return False
@@ -43,5 +50,5 @@ class MemorySchedules(MemoryJobs):
         if finished is not None:
             finished.next_key = then.key
         self._schedule(then)
-        self._data.schedules[scope] = (stored[0], then.key)
+        self._data.schedules[scope] = (stored[0], then.key, failure)
         return True

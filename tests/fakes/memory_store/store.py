@@ -7,6 +7,7 @@ from .climbs import MemoryClimbs
 from .clusters import MemoryClusters
 from .data import MemoryData
 from .drills import MemoryDrills
+from .exports import MemoryExports
 from .requests import MemoryRequests
 from .schedules import MemorySchedules
 from .study import MemoryStudy
@@ -20,6 +21,7 @@ class MemoryStore(
     MemoryClimbs,
     MemoryStudy,
     MemoryRequests,
+    MemoryExports,
 ):
     def __init__(self, data: MemoryData | None = None) -> None:
         self._data = data if data is not None else MemoryData()
