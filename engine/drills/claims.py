@@ -134,6 +134,7 @@ def find_claims(drill: Drill, params: Mapping[str, float], text: str) -> Claims:
     prepared = prepare(drill)
     sketch = _Sketch(prepared, text)
     traps, trap_clauses = _traps(prepared, sketch)
+    stated = _wrong_words(prepared, sketch)
     items: dict[str, ItemFindings] = {}
     for item in prepared.items:
         findings = ItemFindings()
@@ -143,7 +144,7 @@ def find_claims(drill: Drill, params: Mapping[str, float], text: str) -> Claims:
             if pattern.text not in sketch.candidates:
                 continue
             for occurrence in sketch.find(pattern):
-                _weigh(sketch, kind, occurrence, findings, opposed, numeric)
+                _weigh(sketch, kind, occurrence, findings, opposed, numeric, stated)
         for clause_index, clause in opposed.items():
             findings.contradicts.append(Finding(clause_index, clause, "", decisive=True))
         if numeric:
@@ -159,6 +160,7 @@ def _weigh(
     findings: ItemFindings,
     opposed: dict[int, str],
     numeric: bool,
+    stated: set[int],
 ) -> None:
     stance = sketch.stance(occurrence, kind)
     segment_of = sketch.parsed.segment_of
@@ -180,6 +182,8 @@ def _weigh(
     elif effect == "cover" and stance.conditional and kind is Kind.KEYWORD:
         return  # "if we did add a queue, ...": a move supposed, not proposed
     elif effect == "cover" and occurrence.clause not in opposed and not numeric:
+        if not stated.isdisjoint(range(occurrence.start, occurrence.end)):
+            return  # "each replica takes a share of the writes" is no shard's 1/N of the writes
         if sketch.tells(occurrence):
             findings.covers.append(sketch.finding(occurrence))
         else:
@@ -200,6 +204,21 @@ def _traps(
         for item_id in trap.trap.opposes:
             opposed.setdefault(item_id, {})[occurrence.clause] = clause
     return fired, opposed
+
+
+def _wrong_words(prepared: PreparedDrill, sketch: _Sketch) -> set[int]:
+    """The words of every wrong idea the sketch states (affirmed, not supposed): whatever
+    item they would also name, they claim the wrong thing, not that item."""
+    found: set[int] = set()
+    for item in prepared.items:
+        for kind, pattern in item.patterns:
+            if kind is not Kind.WRONG or pattern.text not in sketch.candidates:
+                continue
+            for o in sketch.find(pattern):
+                stance = sketch.stance(o, kind)
+                if stance.polarity is Polarity.AFFIRMED and not stance.conditional:
+                    found.update(range(o.start, o.end))
+    return found
 
 
 def _sprung(trap: PreparedTrap, sketch: _Sketch) -> Occurrence | None:

@@ -138,13 +138,44 @@ def test_a_trap_and_the_item_it_opposes_never_both_fire_on_one_clause(content: C
     )
     assert status(writes, "d2-replicas-dont-help") is Status.CONTRADICTED
     switch = verdict(content, WRITE, "Switch to multi-master so both nodes take writes.")
-    refuse = verdict(
-        content, WRITE, "I would not use multi-master: every node still applies every write."
-    )
     assert "d-trap-multi-master" in traps(switch)
     assert status(switch, "d11-off-the-shelf") is Status.CONTRADICTED
-    assert status(refuse, "d11-off-the-shelf") is Status.COVERED
-    assert "d-trap-multi-master" not in traps(refuse)
+    # Turning multi-master down is right, but it names no distributed database: the move and
+    # its refusal do not land on the same item.
+    for refusal in (
+        "I would not use multi-master.",
+        "I would not use multi-master: every node still applies every write.",
+    ):
+        refuse = verdict(content, WRITE, refusal)
+        assert status(refuse, "d11-off-the-shelf") is Status.MISSED, refusal
+        assert "d-trap-multi-master" not in traps(refuse)
+
+
+def test_the_words_of_a_wrong_idea_stand_for_no_other_item(content: Content) -> None:
+    """ "each replica takes a share of the writes" states the wrong idea about replicas; its
+    words "share of the writes" are the shard item's too, but they do not claim sharding."""
+    for text in (
+        "Add read replicas so each replica takes a share of the writes.",
+        "Add read replicas so each replica takes a share of the writes",
+    ):
+        v = verdict(content, WRITE, text)
+        assert status(v, "d2-replicas-dont-help") is Status.CONTRADICTED
+        assert status(v, "d5-shard") is Status.MISSED
+    shard = verdict(content, WRITE, "Shard by user_id so each primary takes a share of the writes.")
+    assert status(shard, "d5-shard") is Status.COVERED
+
+
+def test_a_trap_with_exceptions_decides_its_item_there(content: Content) -> None:
+    """ "no data is lost" is wrong after an async failover and right beside synchronous
+    replication: the trap's exceptions hold for the RPO item too."""
+    right = verdict(
+        content, "e08-db-failover", "With synchronous replication to a quorum, no data is lost.", {}
+    )
+    assert status(right, "e08-rpo") is Status.COVERED
+    assert not traps(right)
+    wrong = verdict(content, "e08-db-failover", "Failover is automatic and no data is lost.", {})
+    assert status(wrong, "e08-rpo") is Status.CONTRADICTED
+    assert "e08-trap-no-loss" in traps(wrong)
 
 
 @pytest.mark.parametrize(
