@@ -71,6 +71,8 @@ class _Sketch:
         self.reader = Reader(self.parsed)
         self._found: dict[str, list[Occurrence]] = {}
         self._numbers: list[Number] | None = None
+        self._placed: dict[tuple[float, ...], list[tuple[Number, int, int]]] = {}
+        self._sentences: dict[tuple[Pattern, ...], set[int]] = {}
         self._stances: dict[tuple[int, int, Kind], Stance] = {}
         # Only the patterns that start with a stem of this sketch can stand in it.
         by_key = prepared.by_key
@@ -93,6 +95,31 @@ class _Sketch:
         if self._numbers is None:
             self._numbers = read_numbers(self.parsed.folded)
         return self._numbers
+
+    def placed_numbers(self, given: tuple[float, ...]) -> list[tuple[Number, int, int]]:
+        """(number, its word, its sentence) of each number that is not one of the prompt's
+        own values (`given`), worked out once for every numeric item."""
+        known = self._placed.get(given)
+        if known is None:
+            parsed = self.parsed
+            known = self._placed[given] = []
+            for number in self.numbers:
+                if any(abs(number.value - g) <= 1e-9 * abs(g) for g in given):  # the prompt's
+                    continue
+                word = parsed.word_at(number.start)
+                if word is not None:
+                    known.append((number, word, parsed.clauses[parsed.clause_of[word]].sentence))
+        return known
+
+    def sentences_with(self, patterns: tuple[Pattern, ...]) -> set[int]:
+        """The sentences where one of `patterns` stands."""
+        known = self._sentences.get(patterns)
+        if known is None:
+            clauses = self.parsed.clauses
+            known = self._sentences[patterns] = {
+                clauses[o.clause].sentence for p in patterns for o in self.find(p)
+            }
+        return known
 
     def find(self, pattern: Pattern) -> list[Occurrence]:
         found = self._found.get(pattern.text)
@@ -261,20 +288,13 @@ def _numeric(entry: ChecklistEntry, params: Mapping[str, float]) -> bool:
 def _numbers(item: PreparedItem, params: Mapping[str, float], sketch: _Sketch) -> list[Finding]:
     """Numbers of the sketch that are this attempt's expected values (the prompt's own
     numbers repeated are not the math), in clauses that are not questions or rejections."""
-    given = tuple(params.values())
     parsed = sketch.parsed
     expected = [
         (evaluate(n.expr, params), n.tolerance, context)
         for n, context in zip(item.entry.numbers, item.contexts, strict=True)
     ]
     found = []
-    for number in sketch.numbers:
-        if any(abs(number.value - g) <= 1e-9 * abs(g) for g in given):  # the prompt's own
-            continue
-        word = parsed.word_at(number.start)
-        if word is None:
-            continue
-        sentence = parsed.clauses[parsed.clause_of[word]].sentence
+    for number, word, sentence in sketch.placed_numbers(tuple(params.values())):
         if not any(
             near(number.value, value, tolerance) and _in_context(sketch, context, sentence)
             for value, tolerance, context in expected
@@ -288,7 +308,4 @@ def _numbers(item: PreparedItem, params: Mapping[str, float], sketch: _Sketch) -
 
 
 def _in_context(sketch: _Sketch, context: tuple[Pattern, ...], sentence: int) -> bool:
-    if not context:
-        return True
-    clauses = sketch.parsed.clauses
-    return any(clauses[o.clause].sentence == sentence for p in context for o in sketch.find(p))
+    return not context or sentence in sketch.sentences_with(context)

@@ -14,6 +14,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import Stemmer
 
@@ -29,6 +30,7 @@ _SPLIT_WORDS = frozenset(
      "thus", "hence", "therefore", "tho", "bc", "while"}
 )  # fmt: skip
 _SPLIT_PAIRS = frozenset({("and", "then"), ("which", "means"), ("that", "means"), ("and", "so")})
+_SPLIT_FIRSTS = _SPLIT_WORDS | {second for _, second in _SPLIT_PAIRS}
 _VOWELS = frozenset("aeiouy")
 
 _stemmer = Stemmer.Stemmer("english")
@@ -107,8 +109,13 @@ class Parsed:
 
     def _pieces(self, folded: str) -> list[tuple[int, int, int, bool]]:
         """(first word, end word, end character, header bullet) of each clause candidate:
-        the text between line ends, sentence ends, semicolons and spaced dashes."""
-        pieces = []
+        the text between line ends, sentence ends, semicolons and spaced dashes. The words
+        are found in one pass over the text; a piece takes those that start inside it (no
+        word crosses a piece's edge: the edges are spaces and punctuation), and words that
+        start no piece (a bullet's "1." or "a)") are dropped."""
+        found = list(_WORD.finditer(folded))
+        starts = [match.start() for match in found]
+        spans: list[tuple[int, int, int, bool]] = []  # (first, end) in `found`
         position = 0
         header = False  # under a line like "what you lose:", bullets say what they are
         for line in folded.split("\n"):
@@ -118,47 +125,72 @@ class Parsed:
             stripped = line.strip()
             under = header and bool(bullet or line[:1].isspace())
             for piece_start, piece_end in _pieces(line, begin):
-                first = len(self.words)
-                for match in _WORD.finditer(
-                    folded, line_start + piece_start, line_start + piece_end
-                ):
-                    self.words.append(match.group())
-                    self.offsets.append(match.span())
-                if len(self.words) > first:
-                    pieces.append((first, len(self.words), line_start + piece_end, under))
+                first = bisect_left(starts, line_start + piece_start)
+                last = bisect_left(starts, line_start + piece_end, first)
+                if last > first:
+                    spans.append((first, last, line_start + piece_end, under))
             if not stripped:
                 header = False
             elif not under:
                 header = stripped.endswith(":")
+        kept = sum(last - first for first, last, _, _ in spans)
+        if kept == len(found):  # every word is in a piece, as in most sketches
+            self.words = [match.group() for match in found]
+            self.offsets = [match.span() for match in found]
+            return spans
+        pieces = []
+        for first, last, end_char, under in spans:
+            count = len(self.words)
+            self.words += [match.group() for match in found[first:last]]
+            self.offsets += [match.span() for match in found[first:last]]
+            pieces.append((count, len(self.words), end_char, under))
         return pieces
 
     def _lay_out(self, pieces: list[tuple[int, int, int, bool]]) -> None:
+        """Clauses and segments over the words: a clause ends at its piece's end and before
+        each word that starts a new claim; a segment also ends at each comma. Segment
+        numbers are a running count of those edges."""
         words, offsets, folded = self.words, self.offsets, self.folded
+        count = len(words)
         starts = [start for start, _ in offsets]
-        commas = {bisect_left(starts, m.end()) for m in _COMMA.finditer(folded)}
-        sentence = segment = 0
+        edges = bytearray(count)
+        for match in _COMMA.finditer(folded):
+            at = bisect_left(starts, match.end())
+            if at < count:
+                edges[at] = 1
+        firsts = bytearray(count)
+        for first, _, _, _ in pieces:
+            firsts[first] = 1
+        splits = {
+            index
+            for index, word in enumerate(words)
+            if word in _SPLIT_FIRSTS
+            and index
+            and not firsts[index]
+            and (word in _SPLIT_WORDS or (words[index - 1], word) in _SPLIT_PAIRS)
+            and words[index - 1] != word
+            and not _hyphened(folded, *offsets[index])
+        }
+        for index in splits:
+            edges[index] = 1
+        for first, _, _, _ in pieces:
+            edges[first] = 1
+        if count:
+            edges[0] = 0
+        self.segment_of = list(accumulate(edges))
+        sentence = 0
         previous_piece_end = -1
+        ordered = sorted(splits)
         for first, last, end_char, under in pieces:
             if previous_piece_end >= 0 and not _same_sentence(folded, previous_piece_end):
                 sentence += 1
             previous_piece_end = end_char
             clause_first = first
-            for index in range(first, last):
-                word = words[index]
-                if index > clause_first and (
-                    (word in _SPLIT_WORDS or (words[index - 1], word) in _SPLIT_PAIRS)
-                    and words[index - 1] != word
-                    and not _hyphened(folded, *offsets[index])
-                ):
-                    self._close(clause_first, index, offsets[index][0], sentence, under)
-                    clause_first = index
-                    segment += 1
-                elif index > clause_first and index in commas:
-                    segment += 1
-                self.segment_of.append(segment)
+            for index in ordered[bisect_left(ordered, first) : bisect_left(ordered, last)]:
+                self._close(clause_first, index, offsets[index][0], sentence, under)
+                clause_first = index
             self._close(clause_first, last, end_char, sentence, under)
-            segment += 1
-        self.clause_of = [0] * len(words)
+        self.clause_of = [0] * count
         for number, clause in enumerate(self.clauses):
             self.clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
 

@@ -56,6 +56,7 @@ _BEFORE_WORDS = frozenset(
     | {pair[1] for pair in CUE_PAIRS}
     | {triple[2] for triple in CUE_TRIPLES}
 )
+_DISMISS_LASTS = frozenset(cue[-1] for cue in DISMISS_BEFORE)
 _REACH = 7  # words between a negation and what it rejects
 _AFTER_GAP = 7
 _CUES_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -90,12 +91,10 @@ class Reader:
     def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
         ws, segment_of = parsed.words, parsed.segment_of
-        self._segment_first = first = list(range(len(ws)))
-        previous = -1
-        for index, segment in enumerate(segment_of):
-            if segment == previous:
-                first[index] = first[index - 1]
-            previous = segment
+        # The first word of each segment, by segment number (they count up from 0).
+        self._segment_starts = [0] + [
+            index for index in range(1, len(ws)) if segment_of[index] != segment_of[index - 1]
+        ]
         # Words that can end a negation's reach or be one: the others are skipped quickly.
         self._interesting = [w in _BEFORE_WORDS for w in ws]
         self._barrier_after = [False] * len(ws)
@@ -107,11 +106,15 @@ class Reader:
         self._cues = self._cue_starts()
         self._rejects_previous: dict[int, bool] = {}  # worked out for the clauses asked about
         self._hedged = self._hedged_segments()
+        self._memo: dict[tuple[int, int, bool], Stance] = {}  # one stance per place and reading
 
     def stance(self, occurrence: Occurrence, concern: bool = False, loose: bool = False) -> Stance:
         """`loose`: any negation just after also rejects ("replicas don't add write
         capacity"), for what an item advises against."""
-        found = self._stance(occurrence, concern)
+        key = (occurrence.start, occurrence.end, concern)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._stance(occurrence, concern)
         if loose and found.polarity is Polarity.AFFIRMED and self._negated_after(occurrence):
             return Stance(Polarity.REJECTED, conditional=found.conditional)
         return found
@@ -153,7 +156,7 @@ class Reader:
     def _before(self, start: int) -> str:
         """ "refuse", "dismiss" or "" for the words just before `start` in its segment."""
         ws = self.parsed.words
-        first = self._segment_first[start]
+        first = self._segment_starts[self.parsed.segment_of[start]]
         folded, offsets = self.parsed.folded, self.parsed.offsets
         interesting, barrier = self._interesting, self._barrier_after
         for index in range(start - 1, max(first, start - _REACH - 1) - 1, -1):
@@ -162,9 +165,10 @@ class Reader:
             if not interesting[index]:
                 continue
             word = ws[index]
-            if any(self._has(index - len(cue) + 1, cue, first) for cue in DISMISS_BEFORE) and (
-                word != "ignore" or index == first or ws[index - 1] in IMPERATIVE
-            ):
+            if (
+                word in _DISMISS_LASTS
+                and any(self._has(index - len(cue) + 1, cue, first) for cue in DISMISS_BEFORE)
+            ) and (word != "ignore" or index == first or ws[index - 1] in IMPERATIVE):
                 return "dismiss"
             nxt = ws[index + 1] if index + 1 < len(ws) else ""
             earlier = ws[max(first, index - 2) : index]
@@ -223,10 +227,8 @@ class Reader:
         ws = self.parsed.words
         found = [""] * len(ws)
         by_first = _CUES_BY_FIRST
-        for index, word in enumerate(ws):
-            if word not in by_first:
-                continue
-            for kind, cue in by_first[word]:
+        for index in [i for i, word in enumerate(ws) if word in by_first]:
+            for kind, cue in by_first[ws[index]]:
                 if tuple(ws[index : index + len(cue)]) == cue:
                     found[index] = kind
                     break
@@ -235,7 +237,7 @@ class Reader:
     def _conditional(self, start: int) -> bool:
         """Inside the condition of "if X, Y" / "if X we Y": the condition ends at the
         segment's end or at the subject of the main clause."""
-        first = self._segment_first[start]
+        first = self._segment_starts[self.parsed.segment_of[start]]
         ws = self.parsed.words
         if ws[first] not in _CONDITIONS:
             return False
@@ -264,11 +266,9 @@ class Reader:
         """Segments that defer or hedge: "maybe later if needed", "look into scaling"."""
         ws, segment_of = self.parsed.words, self.parsed.segment_of
         found = set()
-        for index, word in enumerate(ws[:-1]):
-            if (
-                word in _HEDGE_FIRSTS
-                and (word, ws[index + 1]) in _HEDGES
-                and segment_of[index] == segment_of[index + 1]
-            ):
+        last = len(ws) - 1
+        for index in [i for i, word in enumerate(ws) if word in _HEDGE_FIRSTS and i < last]:
+            word = ws[index]
+            if (word, ws[index + 1]) in _HEDGES and segment_of[index] == segment_of[index + 1]:
                 found.add(segment_of[index])
         return found
