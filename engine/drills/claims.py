@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from engine.content.models import ChecklistEntry, Drill, Trap
 from engine.drills.arithmetic import evaluate
@@ -21,8 +22,8 @@ from engine.drills.polarity import Polarity, Reader, Stance
 from engine.drills.telling import telling_segments
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+# Tuples: hundreds are made per sketch, and a frozen dataclass costs three times as much.
+class Finding(NamedTuple):
     clause_index: int
     clause: str  # as the learner wrote it
     words: str  # the words (or number) that stood for the item
@@ -62,11 +63,11 @@ class _Sketch:
         self.parsed = Parsed(text)
         alternatives = {}
         vocabulary, correct = prepared.vocabulary_stems, prepared.corrector.correct
-        for index, word_stem in enumerate(self.parsed.stems):
-            if word_stem not in vocabulary:
-                corrected = correct(self.parsed.words[index])
-                if corrected is not None and corrected != word_stem:
-                    alternatives[index] = corrected
+        stems, words = self.parsed.stems, self.parsed.words
+        for index in [i for i, word_stem in enumerate(stems) if word_stem not in vocabulary]:
+            corrected = correct(words[index])
+            if corrected is not None and corrected != stems[index]:
+                alternatives[index] = corrected
         self.index = Index(self.parsed, alternatives, prepared.together)
         self.reader = Reader(self.parsed)
         self._found: dict[str, list[Occurrence]] = {}
@@ -74,14 +75,18 @@ class _Sketch:
         self._placed: dict[tuple[float, ...], list[tuple[Number, int, int]]] = {}
         self._sentences: dict[tuple[Pattern, ...], set[int]] = {}
         self._stances: dict[tuple[int, int, Kind], Stance] = {}
-        # Only the patterns that start with a stem of this sketch can stand in it.
+        # Only the patterns that start with a stem of this sketch, and whose every stem it
+        # has (or whose words it writes together), can stand in it.
         by_key = prepared.by_key
+        positions, runs = self.index.positions, self.index.runs
+        present = positions.keys() | runs.keys()
         self.candidates: set[str] = set()
-        for keys in (self.index.positions, self.index.runs):
-            for key in keys:
-                patterns = by_key.get(key)
-                if patterns is not None:
-                    self.candidates.update(p.text for p in patterns)
+        for key in present:
+            patterns = by_key.get(key)
+            if patterns is not None:
+                self.candidates.update(
+                    p.text for p in patterns if p.stems <= present or p.together in positions
+                )
         terms: set[int] = set()
         for pattern in prepared.every:
             if pattern.text in self.candidates:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from engine.drills.clauses import Parsed, stem, words
 from engine.drills.cues import words as plain_words
@@ -49,6 +50,7 @@ class Pattern:
     text: str  # as written in the content
     parts: tuple[tuple[str, ...], ...]  # stems of each part
     together: str  # a one-part pattern's words written together, stemmed ("scaleout")
+    stems: frozenset[str] = frozenset()  # every stem of every part: a match needs them all
 
     @classmethod
     def of(cls, text: str) -> Pattern:
@@ -56,15 +58,14 @@ class Pattern:
         parts = tuple(p for p in parts if p)
         first = words(text.split(GAP, 1)[0])
         together = stem("".join(first)) if len(parts) == 1 and len(first) > 1 else ""
-        return cls(text, parts, together)
+        return cls(text, parts, together, frozenset(s for part in parts for s in part))
 
     @property
     def vocabulary(self) -> set[str]:
         return {w for part in self.text.split(GAP) for w in words(part)}
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
+class Occurrence(NamedTuple):  # a tuple: cheap to make, as the sketch has hundreds
     start: int  # first word index
     end: int  # one past the last word index
     clause: int
@@ -85,13 +86,18 @@ class Index:
     ) -> None:
         self.parsed = parsed
         self.positions: dict[str, list[int]] = {}
+        positions = self.positions
         for index, word_stem in enumerate(parsed.stems):
-            self.positions.setdefault(word_stem, []).append(index)
+            found = positions.get(word_stem)
+            if found is None:
+                positions[word_stem] = [index]
+            else:
+                found.append(index)
         self.alternatives = alternatives
         for index, alternative in sorted(alternatives.items()):
-            self.positions.setdefault(alternative, []).append(index)
-        for found in self.positions.values():
-            found.sort()
+            positions.setdefault(alternative, []).append(index)
+        for alternative in set(alternatives.values()):  # the only lists out of order
+            positions[alternative].sort()
         self.runs: dict[str, list[tuple[int, int]]] = {}  # together-stem -> (start, end)
         if together:
             self._index_runs(together)

@@ -14,8 +14,8 @@ so it neither rejects anything nor springs a trap.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from engine.drills.clauses import Parsed
 from engine.drills.cues import (
@@ -43,8 +43,7 @@ class Polarity(StrEnum):
     ASKED = "asked"
 
 
-@dataclass(frozen=True, slots=True)
-class Stance:
+class Stance(NamedTuple):  # a tuple: cheap to make, as every place gets one
     polarity: Polarity
     dismissive: bool = False  # rejected as unimportant, not refused as a move
     conditional: bool = False  # in an "if ..." segment
@@ -104,6 +103,12 @@ class Reader:
             if 0 <= before < len(ws) - 1:
                 self._barrier_after[before] = True
         self._cues = self._cue_starts()
+        # Cues that open a segment ("..., not worth it"), in text order.
+        self._opening_cues = [
+            at
+            for at, cue in enumerate(self._cues)
+            if cue and at and segment_of[at] != segment_of[at - 1]
+        ]
         self._rejects_previous: dict[int, bool] = {}  # worked out for the clauses asked about
         self._hedged = self._hedged_segments()
         self._memo: dict[tuple[int, int, bool], Stance] = {}  # one stance per place and reading
@@ -208,9 +213,10 @@ class Reader:
             and (clause_end - 1 == end or segment_of[clause_end - 2] != segment_of[clause_end - 1])
         ):
             return "refuse"  # "multi-master, no."
-        for at in range(end + 1, clause_end):
-            if cues[at] and segment_of[at] != segment_of[at - 1]:
-                return cues[at]
+        opening = self._opening_cues
+        at_first = bisect_right(opening, end)
+        if at_first < len(opening) and opening[at_first] < clause_end:
+            return cues[opening[at_first]]
         for at in range(end, min(clause_end, end + _AFTER_GAP + 1)):
             if segment_of[at] != segment_of[end - 1]:
                 return ""  # "retry until it works, backoff just makes users wait": not its verdict
