@@ -92,7 +92,7 @@ class _Sketch:
             if pattern.text in self.candidates:
                 for occurrence in self.find(pattern):
                     terms.update(range(occurrence.start, occurrence.end))
-        self.telling = telling_segments(self.parsed, terms)
+        self.telling = telling_segments(self.parsed, terms, prepared.topic)
 
     @property
     def numbers(self) -> list[Number]:

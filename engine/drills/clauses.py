@@ -103,6 +103,7 @@ class Parsed:
         self.segment_of: list[int] = []
         self.clauses: list[Clause] = []
         self.explained: set[int] = set()  # clauses of bullets under a header line
+        self.segment_lengths: list[int] = []  # words per segment
         self._lay_out(self._pieces(folded))
         self.stems = [stem(w) for w in self.words]
 
@@ -177,6 +178,9 @@ class Parsed:
         if count:
             edges[0] = 0
         self.segment_of = list(accumulate(edges))
+        self.segment_lengths = [0] * (self.segment_of[-1] + 1 if count else 0)
+        for segment in self.segment_of:
+            self.segment_lengths[segment] += 1
         sentence = 0
         previous_piece_end = -1
         ordered = sorted(splits)

@@ -23,11 +23,28 @@ LINKING = words(
     get gets give gives take takes run runs stop stops serve serves hold holds cut cuts set
     sets setting turn enable pick choose prefer try tell told w"""
 )
+# Words that make a statement of an item of a list: a verb of being or doing, a subject, a
+# reason or a condition ("Redis, because the app is stateless").
+STATING = words(
+    """is are was were be being isn't aren't don't doesn't won't can't do does will would
+    should must can could need needs we i you it they it's that's so because since if when
+    then which instead rather means"""
+)
+LIST_ITEMS = 6  # comma-separated items in one clause
+# Words that title a list without saying anything about its items.
+LIST_LABELS = words(
+    """stuff keywords keyword key terms term words buzzwords things topics concepts notes list
+    ideas summary misc etc for this one the a my our some of and in on tl dr tldr"""
+)
+SHORT_ITEM = 3  # words
+STATEMENT_WORDS = 6  # an item this long says something
 NOT_TELLING = frozenset({"and", "or", "plus", "etc", "vs", "e", "g", "ie", "eg"})
 RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
 
 
-def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
+def telling_segments(
+    parsed: Parsed, term_words: set[int], topic: frozenset[str] = frozenset()
+) -> dict[int, bool]:
     """Segment number -> whether what it names counts. `term_words`: indices of the words that
     stand in a match of one of the drill's patterns.
 
@@ -36,7 +53,7 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     caching, replicas, sharding, CDN" credits only the caching), but "flame graph, p99, make
     sure requests aren't waiting on the db" is one claim made in shorthand."""
     clauses_with_terms = {parsed.clause_of[i] for i in term_words}
-    says, worded = _says(parsed, term_words, clauses_with_terms)
+    says, worded, stating = _says(parsed, term_words, clauses_with_terms)
     by_clause: dict[int, list[int]] = {}
     for clause in clauses_with_terms:
         found = by_clause.setdefault(clause, [])
@@ -51,6 +68,10 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     } | _telling_sentences(parsed, clauses_with_terms)
     result = {}
     for clause, segments in by_clause.items():
+        if _run_of_items(parsed, segments) and not _led_in(parsed, clause, topic):
+            for segment in segments:  # only a segment that makes a statement counts
+                result[segment] = stating.get(segment, False)
+            continue
         bare = sum(not says.get(s) for s in segments)
         listed = bare * 4 >= len(segments) * 3
         if clause in parsed.explained or (
@@ -63,6 +84,33 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     return result
 
 
+def _run_of_items(parsed: Parsed, segments: list[int]) -> bool:
+    """A clause of many short comma-separated items ("hot key, celebrity problem, Zipf, L1
+    cache, sharded counters, ...") is a list of terms, whatever a few of its items say in
+    passing ("sessions in Redis") and even under a header line: it names, it does not design."""
+    if len(segments) < LIST_ITEMS:
+        return False
+    lengths = parsed.segment_lengths
+    short = sum(lengths[s] <= SHORT_ITEM for s in segments)
+    return short * 4 >= len(segments) * 3
+
+
+def _led_in(parsed: Parsed, clause: int, topic: frozenset[str]) -> bool:
+    """Whether a list opens with a lead-in that says what the items are for ("everything else
+    duplicated: caches, queues, config, ..."), not only the drill's topic or a label
+    ("autoscaling: HPA, ...", "cdn stuff: ...")."""
+    start = parsed.clauses[clause].start
+    segment = parsed.segment_of[start]
+    end = start
+    while end < len(parsed.words) and parsed.segment_of[end] == segment:
+        end += 1
+    colon = parsed.folded.find(":", parsed.offsets[start][0], parsed.offsets[end - 1][1])
+    if colon < 0:
+        return False
+    lead = [w for i, w in enumerate(parsed.words[start:end], start) if parsed.offsets[i][0] < colon]
+    return any(w not in topic and w not in LIST_LABELS for w in lead)
+
+
 def _telling_sentences(parsed: Parsed, with_terms: set[int]) -> set[int]:
     """Sentences holding a clause without terms: such a clause says something by itself
     ("so keys written together do not expire at once")."""
@@ -71,12 +119,14 @@ def _telling_sentences(parsed: Parsed, with_terms: set[int]) -> set[int]:
 
 def _says(
     parsed: Parsed, term_words: set[int], clauses: set[int]
-) -> tuple[dict[int, bool], dict[int, bool]]:
-    """Per segment of these clauses: whether it says something beside its terms, and
-    whether it has a linking word at all (inside a term too)."""
+) -> tuple[dict[int, bool], dict[int, bool], dict[int, bool]]:
+    """Per segment of these clauses: whether it says something beside its terms, whether
+    it has a linking word at all (inside a term too), and whether it makes a statement (a
+    word of `STATING`, or a sentence's worth of words)."""
     others: dict[int, int] = {}
     linked: dict[int, bool] = {}
     worded: dict[int, bool] = {}
+    stating: dict[int, bool] = {}
     bounds: dict[int, tuple[int, int]] = {}
     indices = [
         i for c in sorted(clauses) for i in range(parsed.clauses[c].start, parsed.clauses[c].end)
@@ -88,6 +138,8 @@ def _says(
         bounds[segment] = (first, index)
         if word in LINKING:
             worded[segment] = True
+        if word in STATING:
+            stating[segment] = True
         if index in term_words:  # "delete after commit" is one term, whatever its words
             continue
         if word in LINKING:
@@ -96,6 +148,8 @@ def _says(
             others[segment] = others.get(segment, 0) + 1
     result = {}
     for segment, (first, last) in bounds.items():
+        if last - first + 1 >= STATEMENT_WORDS:
+            stating[segment] = True
         other = others.get(segment, 0)
         # A long run of terms with a few stray words in it is still a run of terms.
         if linked.get(segment) or (other >= 2 and other * 3 >= last - first + 1):
@@ -103,4 +157,4 @@ def _says(
             continue
         inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
         result[segment] = any(sign in inner for sign in RELATIONS)
-    return result, worded
+    return result, worded, stating

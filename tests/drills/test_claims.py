@@ -310,3 +310,32 @@ def test_the_same_sketch_always_gets_the_same_verdict(content: Content) -> None:
     first = score(drill, P50K, text)
     for _ in range(3):
         assert score(drill, P50K, text) == first
+
+
+def test_a_long_run_of_short_items_is_a_list_whatever_its_header(content: Content) -> None:
+    """Many short comma-separated items name terms: a topic header ("autoscaling:") or a few
+    two-word items ("sessions in Redis") do not make them a design; a lead-in that says what
+    the items are for does."""
+    listed = verdict(
+        content,
+        "e13-autoscaling",
+        "autoscaling: horizontal scaling, stateless, sessions in Redis, HPA, target tracking, "
+        "cooldown, stabilization window, warm pools, min/max, connection pooling, cost caps",
+        {},
+    )
+    assert listed.covered == 0
+    under_header = verdict(
+        content,
+        "e06-rate-limiting",
+        "Rate limiting keywords:\n- token bucket, leaky bucket, fixed window, sliding window, "
+        "sliding log, GCRA\n- Redis, Lua script, INCR, EXPIRE, atomic, race condition",
+        {},
+    )
+    assert under_header.covered == 0
+    led = verdict(
+        content,
+        "e11-multi-region",
+        "Also replicate: Redis, queues, config, secrets, container images, deploy pipeline.",
+        {},
+    )
+    assert status(led, "e11-dependencies") is Status.COVERED

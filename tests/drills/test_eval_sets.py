@@ -49,7 +49,6 @@ OPEN: dict[str, dict[str, float]] = {
     },
     "tune2": {
         "strong": 0.825,  # target 85% mean
-        "buzzwords": 0.295,  # target <= 20% mean
         "rejects": 0.21,  # target <= 20% mean
         "lowest strong": 0.11,  # target: none below 60%
         "agreement": 0.89,  # target 90%
