@@ -43,15 +43,13 @@ def measured(set_name: str) -> Figures:
 # The held-out set is never tuned on; tune2 is the second blind set, tuned on since it came.
 OPEN: dict[str, dict[str, float]] = {
     "holdout": {
-        "strong": 0.835,  # target 85% mean
+        "strong": 0.845,  # target 85% mean
         "neighbour": 0.155,  # target <= 15% mean
         "lowest strong": 0.375,  # target: none below 60%
     },
     "tune2": {
-        "strong": 0.825,  # target 85% mean
         "rejects": 0.21,  # target <= 20% mean
-        "lowest strong": 0.11,  # target: none below 60%
-        "agreement": 0.89,  # target 90%
+        "lowest strong": 0.42,  # target: none below 60%
     },
 }
 
