@@ -69,6 +69,8 @@ _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", 
 _BARE_NOES = (
     ["no"], ["nope"], ["not", "needed"], ["we", "shouldn't"], ["we", "won't"], ["we", "don't"],
     ["not", "here"], ["no", "thanks"], ["never"], ["not", "worth", "it"], ["not", "for", "us"],
+    ["i", "disagree"], ["we", "disagree"], ["not", "true"], ["that's", "not", "true"],
+    ["that's", "wrong"], ["i", "don't", "buy", "it"],
 )  # fmt: skip
 # A clause that goes on with a verdict on the one before: "X sounds good, but is not needed".
 _VERDICT_VERBS = frozenset({"is", "are", "would", "will", "won't", "isn't", "aren't", "wouldn't"})
@@ -120,9 +122,22 @@ class Reader:
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = self._stance(occurrence, concern)
-        if loose and found.polarity is Polarity.AFFIRMED and self._negated_after(occurrence):
-            return Stance(Polarity.REJECTED, conditional=found.conditional)
+        if loose and self._negated_after(occurrence):
+            if found.polarity is Polarity.AFFIRMED:
+                return Stance(Polarity.REJECTED, conditional=found.conditional)
+            if self._rejected_by_next(occurrence):
+                # "replicas don't help with writes, but I disagree": a no to a no
+                return Stance(Polarity.AFFIRMED, conditional=found.conditional)
         return found
+
+    def _rejected_by_next(self, occurrence: Occurrence) -> bool:
+        clauses = self.parsed.clauses
+        following = occurrence.clause + 1
+        return (
+            following < len(clauses)
+            and clauses[following].sentence == clauses[occurrence.clause].sentence
+            and self._rejects(following)
+        )
 
     def _negated_after(self, occurrence: Occurrence) -> bool:
         ws, segment_of = self.parsed.words, self.parsed.segment_of

@@ -339,3 +339,27 @@ def test_a_long_run_of_short_items_is_a_list_whatever_its_header(content: Conten
         {},
     )
     assert status(led, "e11-dependencies") is Status.COVERED
+
+
+@pytest.mark.parametrize(
+    ("drill", "text", "item"),
+    [
+        (READ, "Tuning queries and indexes is just a band-aid at this load.", "b2-tune-the-db"),
+        (
+            WRITE,
+            "Cross-shard joins and transactions keep working as before.",
+            "d8-lose-joins-transactions",
+        ),
+        ("e11-multi-region", "CAP and PACELC are academic.", "e11-partition"),
+        ("e14-cascading-failure", "Load shedding is the wrong answer.", "e14-shedding"),
+    ],
+)
+def test_more_ways_of_waving_an_idea_away(
+    content: Content, drill: str, text: str, item: str
+) -> None:
+    assert status(verdict(content, drill, text, {}), item) is Status.CONTRADICTED
+
+
+def test_a_clause_that_disagrees_with_the_one_before_rejects_it(content: Content) -> None:
+    v = verdict(content, WRITE, "People say replicas don't help with writes, but I disagree.")
+    assert status(v, "d2-replicas-dont-help") is not Status.COVERED

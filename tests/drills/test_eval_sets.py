@@ -48,7 +48,6 @@ OPEN: dict[str, dict[str, float]] = {
         "lowest strong": 0.375,  # target: none below 60%
     },
     "tune2": {
-        "rejects": 0.21,  # target <= 20% mean
         "lowest strong": 0.42,  # target: none below 60%
     },
 }
