@@ -29,10 +29,13 @@ class Number:
 
 
 def read_numbers(folded: str) -> list[Number]:
-    """Every number, then every written-out calculation (as its value), in text order."""
+    """Every number, then every written-out calculation (as its value), in text order; then
+    numbers spelled out in words ("eight thousand", "a hundred and sixty")."""
     found = [
         Number(m.group(1).strip(), _value(m.group(1)), m.start(1)) for m in _ONE.finditer(folded)
     ]
+    if _SPELLED_HINT.search(folded):
+        found += _spelled(folded)
     if not _OPERATION.search(folded):
         return found  # no two numbers with an operator between them: no calculation
     for match in _EXPRESSION.finditer(folded):
@@ -89,3 +92,70 @@ def _atom(tokens: list[str]) -> tuple[float, list[str]]:
 
 def near(value: float, expected: float, tolerance: float) -> bool:
     return abs(value - expected) <= tolerance * abs(expected)
+
+
+_UNIT_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+)  # fmt: skip
+_TEN_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS = {w: n for n, w in enumerate(_UNIT_WORDS)}
+_TENS = {w: 10 * n for n, w in enumerate(_TEN_WORDS, 2)}
+_MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+_NUMBER_WORDS = {**_UNITS, **_TENS, **_MULTIPLIERS}
+# Only a text with one of the words that make a spelled number of 10 or more is read for them.
+_SPELLED_HINT = re.compile(
+    r"\b(?:" + "|".join([*list(_UNITS)[10:], *_TENS, *_MULTIPLIERS]) + r")\b"
+)
+_SPELLED_WORD = re.compile(r"[a-z]+")
+SPELLED_FROM = 10  # "one request" or "two regions" are no sums
+
+
+def _spelled(folded: str) -> list[Number]:
+    """Runs of number words, with "and" and a leading "a" ("a hundred and sixty" = 160)."""
+    found = []
+    run: list[re.Match[str]] = []
+    for match in [*_SPELLED_WORD.finditer(folded), None]:
+        word = match.group() if match is not None else ""
+        if (
+            match is not None
+            and (not run or folded[run[-1].end() : match.start()] in (" ", "-"))
+            and (
+                word in _NUMBER_WORDS
+                or (word == "and" and bool(run) and run[-1].group() in _MULTIPLIERS)
+                or (word == "a" and not run)
+            )
+        ):
+            run.append(match)
+            continue
+        number = _run_value(folded, run)
+        if number is not None:
+            found.append(number)
+        run = [match] if match is not None and (word in _NUMBER_WORDS or word == "a") else []
+    return found
+
+
+def _run_value(folded: str, run: list[re.Match[str]]) -> Number | None:
+    while run and run[-1].group() in ("and", "a"):
+        run = run[:-1]
+    words = [m.group() for m in run]
+    if not words or words == ["a"] or not any(w in _NUMBER_WORDS for w in words):
+        return None
+    total = current = 0
+    for word in words:
+        if word in ("and", "a"):
+            current += 1 if word == "a" else 0
+        elif word in _MULTIPLIERS:
+            if word == "hundred":
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * _MULTIPLIERS[word]
+                current = 0
+        else:
+            current += _NUMBER_WORDS[word]
+    value = total + current
+    if value < SPELLED_FROM:
+        return None
+    start, end = run[0].start(), run[-1].end()
+    return Number(folded[start:end], float(value), start)

@@ -48,7 +48,7 @@ OPEN: dict[str, dict[str, float]] = {
         "lowest strong": 0.375,  # target: none below 60%
     },
     "tune2": {
-        "lowest strong": 0.42,  # target: none below 60%
+        "lowest strong": 0.50,  # target: none below 60%
     },
 }
 

@@ -178,3 +178,18 @@ def test_everyday_words_are_not_typos_of_pattern_words(content: Content) -> None
         ("e14-cascading-failure", "contention"),
     ):
         assert prepare(content.drills[drill_id]).corrector.correct(word) is None, word
+
+
+def test_numbers_spelled_out_in_words_are_read() -> None:
+    found = [
+        (n.written, n.value)
+        for n in read_numbers(
+            "eight thousand jobs, drained in about a hundred and sixty minutes; twenty-five"
+        )
+    ]
+    assert found == [
+        ("eight thousand", 8_000.0),
+        ("a hundred and sixty", 160.0),
+        ("twenty-five", 25.0),
+    ]
+    assert read_numbers("one request refills it, a few wait") == []  # small words are no sums
