@@ -98,7 +98,8 @@ class _Sketch:
     def numbers(self) -> list[Number]:
         """The sketch's numbers and worked-out sums, read once (only numeric items ask)."""
         if self._numbers is None:
-            self._numbers = read_numbers(self.parsed.folded)
+            parsed = self.parsed
+            self._numbers = read_numbers(parsed.folded, parsed.words, parsed.offsets)
         return self._numbers
 
     def placed_numbers(self, given: tuple[float, ...]) -> list[tuple[Number, int, int]]:

@@ -28,14 +28,21 @@ class Number:
     start: int  # character offset in the folded text
 
 
-def read_numbers(folded: str) -> list[Number]:
+def read_numbers(
+    folded: str,
+    words: list[str] | None = None,
+    offsets: list[tuple[int, int]] | None = None,
+) -> list[Number]:
     """Every number, then every written-out calculation (as its value), in text order; then
-    numbers spelled out in words ("eight thousand", "a hundred and sixty")."""
+    numbers spelled out in words ("eight thousand", "a hundred and sixty"), among `words`
+    (the text's own, as `clauses.Parsed` reads them) where given."""
     found = [
         Number(m.group(1).strip(), _value(m.group(1)), m.start(1)) for m in _ONE.finditer(folded)
     ]
-    if _SPELLED_HINT.search(folded):
-        found += _spelled(folded)
+    if words is None or offsets is None:
+        matches = list(_WORD.finditer(folded))
+        words, offsets = [m.group() for m in matches], [m.span() for m in matches]
+    found += spelled_numbers(words, offsets, folded)
     if not _OPERATION.search(folded):
         return found  # no two numbers with an operator between them: no calculation
     for match in _EXPRESSION.finditer(folded):
@@ -94,6 +101,7 @@ def near(value: float, expected: float, tolerance: float) -> bool:
     return abs(value - expected) <= tolerance * abs(expected)
 
 
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|%")  # as `clauses` reads words
 _UNIT_WORDS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -104,48 +112,59 @@ _UNITS = {w: n for n, w in enumerate(_UNIT_WORDS)}
 _TENS = {w: 10 * n for n, w in enumerate(_TEN_WORDS, 2)}
 _MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 _NUMBER_WORDS = {**_UNITS, **_TENS, **_MULTIPLIERS}
-# Only a text with one of the words that make a spelled number of 10 or more is read for them.
-_SPELLED_HINT = re.compile(
-    r"\b(?:" + "|".join([*list(_UNITS)[10:], *_TENS, *_MULTIPLIERS]) + r")\b"
-)
-_SPELLED_WORD = re.compile(r"[a-z]+")
 SPELLED_FROM = 10  # "one request" or "two regions" are no sums
 
 
-def _spelled(folded: str) -> list[Number]:
-    """Runs of number words, with "and" and a leading "a" ("a hundred and sixty" = 160)."""
+def spelled_numbers(words: list[str], offsets: list[tuple[int, int]], folded: str) -> list[Number]:
+    """Runs of number words among a text's words ("eight thousand", "twenty-five"): joined
+    by a space or a hyphen, "and" only after "hundred", "thousand" or "million", and a
+    leading "a" ("a hundred and sixty" = 160)."""
     found = []
-    run: list[re.Match[str]] = []
-    for match in [*_SPELLED_WORD.finditer(folded), None]:
-        word = match.group() if match is not None else ""
-        if (
-            match is not None
-            and (not run or folded[run[-1].end() : match.start()] in (" ", "-"))
-            and (
-                word in _NUMBER_WORDS
-                or (word == "and" and bool(run) and run[-1].group() in _MULTIPLIERS)
-                or (word == "a" and not run)
-            )
-        ):
-            run.append(match)
+    at = [i for i, word in enumerate(words) if word in _NUMBER_WORDS]
+    taken = -1
+    for first in at:
+        if first <= taken:
             continue
-        number = _run_value(folded, run)
+        start = first - 1 if first and _joins(words, offsets, folded, first - 1, "a") else first
+        last = first
+        while True:
+            following = last + 1
+            if following < len(words) and words[following] in _NUMBER_WORDS:
+                if folded[offsets[last][1] : offsets[following][0]] not in (" ", "-"):
+                    break
+                last = following
+            elif (
+                following + 1 < len(words)
+                and words[following] == "and"
+                and words[last] in _MULTIPLIERS
+                and words[following + 1] in _NUMBER_WORDS
+                and folded[offsets[last][1] : offsets[following + 1][0]] == " and "
+            ):
+                last = following + 1
+            else:
+                break
+        taken = last
+        number = _run_value(folded[offsets[start][0] : offsets[last][1]], offsets[start][0])
         if number is not None:
             found.append(number)
-        run = [match] if match is not None and (word in _NUMBER_WORDS or word == "a") else []
     return found
 
 
-def _run_value(folded: str, run: list[re.Match[str]]) -> Number | None:
-    while run and run[-1].group() in ("and", "a"):
-        run = run[:-1]
-    words = [m.group() for m in run]
-    if not words or words == ["a"] or not any(w in _NUMBER_WORDS for w in words):
-        return None
+def _joins(
+    words: list[str], offsets: list[tuple[int, int]], folded: str, index: int, word: str
+) -> bool:
+    """Whether `word` stands at `index`, one space before the next word."""
+    return words[index] == word and folded[offsets[index][1] : offsets[index + 1][0]] == " "
+
+
+def _run_value(written: str, start: int) -> Number | None:
+    words = written.replace("-", " ").split()
     total = current = 0
     for word in words:
-        if word in ("and", "a"):
-            current += 1 if word == "a" else 0
+        if word == "a":
+            current += 1
+        elif word == "and":
+            continue
         elif word in _MULTIPLIERS:
             if word == "hundred":
                 current = (current or 1) * 100
@@ -157,5 +176,4 @@ def _run_value(folded: str, run: list[re.Match[str]]) -> Number | None:
     value = total + current
     if value < SPELLED_FROM:
         return None
-    start, end = run[0].start(), run[-1].end()
-    return Number(folded[start:end], float(value), start)
+    return Number(written, float(value), start)
