@@ -103,6 +103,7 @@ class Parsed:
         self.segment_of: list[int] = []
         self.clauses: list[Clause] = []
         self.explained: set[int] = set()  # clauses of bullets under a header line
+        self.segment_starts: list[int] = []  # first word of each segment
         self.segment_lengths: list[int] = []  # words per segment
         self._lay_out(self._pieces(folded))
         self.stems = [stem(w) for w in self.words]
@@ -178,9 +179,14 @@ class Parsed:
         if count:
             edges[0] = 0
         self.segment_of = list(accumulate(edges))
-        self.segment_lengths = [0] * (self.segment_of[-1] + 1 if count else 0)
-        for segment in self.segment_of:
-            self.segment_lengths[segment] += 1
+        # Segment numbers count up from 0: where each starts, and how many words it has.
+        self.segment_starts = (
+            [0, *(index for index, edge in enumerate(edges) if edge)] if count else []
+        )
+        ends = [*self.segment_starts[1:], count] if count else []
+        self.segment_lengths = [
+            end - start for start, end in zip(self.segment_starts, ends, strict=True)
+        ]
         sentence = 0
         previous_piece_end = -1
         ordered = sorted(splits)

@@ -180,17 +180,32 @@ class Index:
         second = part[1]
         alternatives = self.alternatives
         count = len(stems)
-        for start in starts:
-            # The second word (or the one after it) rules out most places before the whole
-            # phrase is compared.
-            if start + 1 < count and (
-                stems[start + 1] == second
-                or alternatives.get(start + 1) == second
-                or (start + 2 < count and stems[start + 2] == second)
-            ):
-                end = self._phrase_end(part, start, stems)
-                if end is not None:
-                    found.append((start, end))
+        # The second word (or the one after it) rules out most places before the whole
+        # phrase is compared.
+        if alternatives:
+            likely = [
+                start
+                for start in starts
+                if start + 1 < count
+                and (
+                    stems[start + 1] == second
+                    or alternatives.get(start + 1) == second
+                    or (start + 2 < count and stems[start + 2] == second)
+                )
+            ]
+        else:
+            likely = [
+                start
+                for start in starts
+                if start + 1 < count
+                and (
+                    stems[start + 1] == second or (start + 2 < count and stems[start + 2] == second)
+                )
+            ]
+        for start in likely:
+            end = self._phrase_end(part, start, stems)
+            if end is not None:
+                found.append((start, end))
         return found
 
     def _turned(self, part: tuple[str, ...], stems: list[str]) -> list[tuple[int, int]]:

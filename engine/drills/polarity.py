@@ -92,10 +92,7 @@ class Reader:
     def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
         ws, segment_of = parsed.words, parsed.segment_of
-        # The first word of each segment, by segment number (they count up from 0).
-        self._segment_starts = [0] + [
-            index for index in range(1, len(ws)) if segment_of[index] != segment_of[index - 1]
-        ]
+        self._segment_starts = parsed.segment_starts
         # Words that can end a negation's reach or be one: the others are skipped quickly.
         self._interesting = [w in _BEFORE_WORDS for w in ws]
         self._barrier_after = [False] * len(ws)

@@ -123,38 +123,37 @@ def _says(
     """Per segment of these clauses: whether it says something beside its terms, whether
     it has a linking word at all (inside a term too), and whether it makes a statement (a
     word of `STATING`, or a sentence's worth of words)."""
-    others: dict[int, int] = {}
-    linked: dict[int, bool] = {}
+    words, segment_of = parsed.words, parsed.segment_of
+    starts, lengths = parsed.segment_starts, parsed.segment_lengths
     worded: dict[int, bool] = {}
     stating: dict[int, bool] = {}
-    bounds: dict[int, tuple[int, int]] = {}
-    indices = [
-        i for c in sorted(clauses) for i in range(parsed.clauses[c].start, parsed.clauses[c].end)
-    ]
-    for index in indices:
-        word = parsed.words[index]
-        segment = parsed.segment_of[index]
-        first, _ = bounds.get(segment, (index, index))
-        bounds[segment] = (first, index)
-        if word in LINKING:
-            worded[segment] = True
-        if word in STATING:
-            stating[segment] = True
-        if index in term_words:  # "delete after commit" is one term, whatever its words
-            continue
-        if word in LINKING:
-            linked[segment] = True
-        elif word not in NOT_TELLING and not word.isdigit():
-            others[segment] = others.get(segment, 0) + 1
-    result = {}
-    for segment, (first, last) in bounds.items():
-        if last - first + 1 >= STATEMENT_WORDS:
-            stating[segment] = True
-        other = others.get(segment, 0)
-        # A long run of terms with a few stray words in it is still a run of terms.
-        if linked.get(segment) or (other >= 2 and other * 3 >= last - first + 1):
-            result[segment] = True
-            continue
-        inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
-        result[segment] = any(sign in inner for sign in RELATIONS)
+    result: dict[int, bool] = {}
+    for clause in sorted(clauses):
+        found = parsed.clauses[clause]
+        for segment in range(segment_of[found.start], segment_of[found.end - 1] + 1):
+            first = starts[segment]
+            count = lengths[segment]
+            inside = words[first : first + count]
+            if not LINKING.isdisjoint(inside):
+                worded[segment] = True
+            if count >= STATEMENT_WORDS or not STATING.isdisjoint(inside):
+                stating[segment] = True
+            places = range(first, first + count)
+            # "delete after commit" is one term, whatever its words: only the others count
+            others = (
+                inside
+                if term_words.isdisjoint(places)
+                else [w for i, w in zip(places, inside, strict=True) if i not in term_words]
+            )
+            if not LINKING.isdisjoint(others):
+                result[segment] = True
+                continue
+            other = sum(1 for w in others if w not in NOT_TELLING and not w.isdigit())
+            # A long run of terms with a few stray words in it is still a run of terms.
+            if other >= 2 and other * 3 >= count:
+                result[segment] = True
+                continue
+            last = first + count - 1
+            inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
+            result[segment] = any(sign in inner for sign in RELATIONS)
     return result, worded, stating
