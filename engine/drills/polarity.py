@@ -43,13 +43,18 @@ class Polarity(StrEnum):
     ASKED = "asked"
 
 
+# Enum members as plain names: an attribute of an enum class costs ~100 ns, and stances are
+# read hundreds of times per sketch.
+_AFFIRMED, _REJECTED, _ASKED = Polarity.AFFIRMED, Polarity.REJECTED, Polarity.ASKED
+
+
 class Stance(NamedTuple):  # a tuple: cheap to make, as every place gets one
     polarity: Polarity
     dismissive: bool = False  # rejected as unimportant, not refused as a move
     conditional: bool = False  # in an "if ..." segment
 
 
-AFFIRMED = Stance(Polarity.AFFIRMED)
+AFFIRMED = Stance(_AFFIRMED)
 _BEFORE_WORDS = frozenset(
     {*NEGATORS, *BREAKERS, *DENIALS, "forget", "forgetting", "ignore", "about"}
     | {pair[1] for pair in CUE_PAIRS}
@@ -120,11 +125,11 @@ class Reader:
         if found is None:
             found = self._memo[key] = self._stance(occurrence, concern)
         if loose and self._negated_after(occurrence):
-            if found.polarity is Polarity.AFFIRMED:
-                return Stance(Polarity.REJECTED, conditional=found.conditional)
+            if found.polarity is _AFFIRMED:
+                return Stance(_REJECTED, conditional=found.conditional)
             if self._rejected_by_next(occurrence):
                 # "replicas don't help with writes, but I disagree": a no to a no
-                return Stance(Polarity.AFFIRMED, conditional=found.conditional)
+                return Stance(_AFFIRMED, conditional=found.conditional)
         return found
 
     def _rejected_by_next(self, occurrence: Occurrence) -> bool:
@@ -149,26 +154,26 @@ class Reader:
         clause = parsed.clauses[occurrence.clause]
         conditional = self._conditional(occurrence.start)
         if clause.question or self.parsed.segment_of[occurrence.start] in self._hedged:
-            return Stance(Polarity.ASKED, conditional=conditional)
+            return Stance(_ASKED, conditional=conditional)
         if occurrence.start and parsed.words[occurrence.start - 1] in DEFERRING:
-            return Stance(Polarity.ASKED, conditional=conditional)  # "before sharding anything"
+            return Stance(_ASKED, conditional=conditional)  # "before sharding anything"
         before = self._before(occurrence.start)
         after = self._after(occurrence.end, clause.end)
         if before == "dismiss" or after == "dismiss":
-            return Stance(Polarity.REJECTED, dismissive=True, conditional=conditional)
+            return Stance(_REJECTED, dismissive=True, conditional=conditional)
         supposing = (
             parsed.words[clause.start] in _CONDITIONS
         )  # "if it's IO, a bigger box buys nothing"
         if not (conditional or supposing or concern) and "refuse" in (before, after):
-            return Stance(Polarity.REJECTED, conditional=conditional)
+            return Stance(_REJECTED, conditional=conditional)
         following = occurrence.clause + 1
         if (
             following < len(parsed.clauses)
             and self._rejects(following)
             and parsed.clauses[following].sentence == clause.sentence
         ):
-            return Stance(Polarity.REJECTED, dismissive=True, conditional=conditional)
-        return Stance(Polarity.AFFIRMED, conditional=conditional)
+            return Stance(_REJECTED, dismissive=True, conditional=conditional)
+        return Stance(_AFFIRMED, conditional=conditional)
 
     def _before(self, start: int) -> str:
         """ "refuse", "dismiss" or "" for the words just before `start` in its segment."""
