@@ -101,7 +101,7 @@ class Reader:
         # Words that can end a negation's reach or be one: the others are skipped quickly.
         self._interesting = [w in _BEFORE_WORDS for w in ws]
         self._barrier_after = [False] * len(ws)
-        starts = [start for start, _ in parsed.offsets]
+        starts = parsed.starts
         for mark in BARRIER.finditer(parsed.folded):
             before = bisect_right(starts, mark.start()) - 1
             if 0 <= before < len(ws) - 1:
