@@ -69,6 +69,13 @@ for _kind, _cues in (("dismiss", DISMISS_AFTER), ("refuse", REFUSE_AFTER)):  # d
         _CUES_BY_FIRST.setdefault(_cue[0], []).append(
             (_kind, _cue)
         )  # words between the pattern and a verdict after it
+# The same cues by their first two words (a one-word cue by its word and ""), each with its
+# place in `_CUES_BY_FIRST`, so a word tries only the cues its next word can continue.
+_CUES_BY_PAIR: dict[tuple[str, str], list[tuple[int, str, tuple[str, ...]]]] = {}
+for _first, _listed in _CUES_BY_FIRST.items():
+    for _order, (_kind, _cue) in enumerate(_listed):
+        _pair = (_first, _cue[1] if len(_cue) > 1 else "")
+        _CUES_BY_PAIR.setdefault(_pair, []).append((_order, _kind, _cue))
 _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
 # A clause that is only a "no" to the one before: "Some reach for X; we shouldn't."
 _BARE_NOES = (
@@ -249,9 +256,15 @@ class Reader:
         """Per word: "dismiss" or "refuse" where a verdict cue starts there, else ""."""
         ws = self.parsed.words
         found = [""] * len(ws)
-        by_first = _CUES_BY_FIRST
+        by_first, by_pair = _CUES_BY_FIRST, _CUES_BY_PAIR
+        count = len(ws)
         for index in [i for i, word in enumerate(ws) if word in by_first]:
-            for kind, cue in by_first[ws[index]]:
+            word = ws[index]
+            tried = [
+                *by_pair.get((word, ""), ()),
+                *(by_pair.get((word, ws[index + 1]), ()) if index + 1 < count else ()),
+            ]
+            for _, kind, cue in sorted(tried) if len(tried) > 1 else tried:
                 if tuple(ws[index : index + len(cue)]) == cue:
                     found[index] = kind
                     break
