@@ -104,12 +104,14 @@ class Parsed:
         self.segment_of: list[int] = []
         self.clauses: list[Clause] = []
         self.explained: set[int] = set()  # clauses of bullets under a header line
+        self.headers: list[str] = []  # each header line ("what you lose:"), folded
+        self.blocks: list[list[int]] = []  # per header, the clauses of the bullets under it
         self.segment_starts: list[int] = []  # first word of each segment
         self.segment_lengths: list[int] = []  # words per segment
         self._lay_out(self._pieces(folded))
         self.stems = [stem(w) for w in self.words]
 
-    def _pieces(self, folded: str) -> list[tuple[int, int, int, bool]]:
+    def _pieces(self, folded: str) -> list[tuple[int, int, int, int]]:
         """(first word, end word, end character, header bullet) of each clause candidate:
         the text between line ends, sentence ends, semicolons and spaced dashes. The words
         are found in one pass over the text; a piece takes those that start inside it (no
@@ -127,7 +129,7 @@ class Parsed:
             position = start + len(word)
             starts.append(start)
             offsets.append((start, position))
-        spans: list[tuple[int, int, int, bool]] = []  # (first, end) in `found`
+        spans: list[tuple[int, int, int, int]] = []  # (first, end) in `found`
         position = 0  # of the line
         header = False  # under a line like "what you lose:", bullets say what they are
         for line in folded.split("\n"):
@@ -135,7 +137,8 @@ class Parsed:
             bullet = _BULLET.match(line)
             begin = bullet.end() if bullet else 0
             stripped = line.strip()
-            under = header and bool(bullet or line[:1].isspace())
+            # The header's number for a bullet under one, else -1.
+            under = len(self.headers) - 1 if header and (bullet or line[:1].isspace()) else -1
             for piece_start, piece_end in _pieces(line, begin):
                 first = bisect_left(starts, line_start + piece_start)
                 last = bisect_left(starts, line_start + piece_end, first)
@@ -143,8 +146,11 @@ class Parsed:
                     spans.append((first, last, line_start + piece_end, under))
             if not stripped:
                 header = False
-            elif not under:
+            elif under < 0:
                 header = stripped.endswith(":")
+                if header:
+                    self.headers.append(stripped)
+                    self.blocks.append([])
         kept = sum(last - first for first, last, _, _ in spans)
         if kept == len(found):  # every word is in a piece, as in most sketches
             self.words, self.offsets, self.starts = found, offsets, starts
@@ -158,7 +164,7 @@ class Parsed:
             pieces.append((count, len(self.words), end_char, under))
         return pieces
 
-    def _lay_out(self, pieces: list[tuple[int, int, int, bool]]) -> None:
+    def _lay_out(self, pieces: list[tuple[int, int, int, int]]) -> None:
         """Clauses and segments over the words: a clause ends at its piece's end and before
         each word that starts a new claim; a segment also ends at each comma. Segment
         numbers are a running count of those edges."""
@@ -214,11 +220,12 @@ class Parsed:
         for number, clause in enumerate(self.clauses):
             self.clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
 
-    def _close(self, first: int, end: int, char_end: int, sentence: int, under: bool) -> None:
+    def _close(self, first: int, end: int, char_end: int, sentence: int, under: int) -> None:
         tail = self.folded[self.offsets[end - 1][1] : char_end + 1]
         char_start = self.offsets[first][0]
-        if under:
+        if under >= 0:
             self.explained.add(len(self.clauses))
+            self.blocks[under].append(len(self.clauses))
         self.clauses.append(
             Clause(
                 first,

@@ -9,6 +9,7 @@ a relation sign (an arrow, "=", ":"), or at least two other words.
 from __future__ import annotations
 
 from engine.drills.clauses import Parsed
+from engine.drills.clauses import words as words_of
 from engine.drills.cues import words
 
 # Words that link terms into a statement. Deliberately not "and", "or", "plus", "etc".
@@ -34,9 +35,11 @@ LIST_ITEMS = 6  # comma-separated items in one clause
 # Words that title a list without saying anything about its items.
 LIST_LABELS = words(
     """stuff keywords keyword key terms term words buzzwords things topics concepts notes list
-    ideas summary misc etc for this one the a my our some of and in on tl dr tldr"""
+    ideas summary misc etc for this one the a my our some of and in on tl dr tldr checklist
+    cheat sheet overview recap"""
 )
 SHORT_ITEM = 3  # words
+SHORT_BULLET = 4  # words: "Cache-Control: max-age" is still one term
 STATEMENT_WORDS = 6  # an item this long says something
 NOT_TELLING = frozenset({"and", "or", "plus", "etc", "vs", "e", "g", "ie", "eg"})
 RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
@@ -67,8 +70,11 @@ def telling_segments(
         if any(says.get(s) for s in segments)
     } | _telling_sentences(parsed, clauses_with_terms)
     result = {}
+    bare_bullets = _bullets_of_terms(parsed, topic)
     for clause, segments in by_clause.items():
-        if _run_of_items(parsed, segments) and not _led_in(parsed, clause, topic):
+        if clause in bare_bullets or (
+            _run_of_items(parsed, segments) and not _led_in(parsed, clause, topic)
+        ):
             for segment in segments:  # only a segment that makes a statement counts
                 result[segment] = stating.get(segment, False)
             continue
@@ -93,6 +99,23 @@ def _run_of_items(parsed: Parsed, segments: list[int]) -> bool:
     lengths = parsed.segment_lengths
     short = sum(lengths[s] <= SHORT_ITEM for s in segments)
     return short * 4 >= len(segments) * 3
+
+
+def _bullets_of_terms(parsed: Parsed, topic: frozenset[str]) -> set[int]:
+    """The clauses of a run of short bullets under a header that names only the topic or a
+    label ("CDN checklist:" then "- CloudFront", "- max-age", "- versioned URLs", ...): one
+    term per line is a list of terms as much as one per comma."""
+    found: set[int] = set()
+    for header, block in zip(parsed.headers, parsed.blocks, strict=True):
+        if len(block) < LIST_ITEMS:
+            continue
+        clauses = parsed.clauses
+        short = sum(clauses[c].end - clauses[c].start <= SHORT_BULLET for c in block)
+        if short * 4 >= len(block) * 3 and all(
+            w in topic or w in LIST_LABELS for w in words_of(header)
+        ):
+            found.update(block)
+    return found
 
 
 def _led_in(parsed: Parsed, clause: int, topic: frozenset[str]) -> bool:

@@ -363,3 +363,20 @@ def test_more_ways_of_waving_an_idea_away(
 def test_a_clause_that_disagrees_with_the_one_before_rejects_it(content: Content) -> None:
     v = verdict(content, WRITE, "People say replicas don't help with writes, but I disagree.")
     assert status(v, "d2-replicas-dont-help") is not Status.COVERED
+
+
+def test_one_term_per_bullet_under_a_topic_header_is_a_list(content: Content) -> None:
+    terms = "\n- ".join(
+        ("CloudFront", "Cache-Control max-age", "versioned URLs", "purge", "origin shield",
+         "stale-while-revalidate", "private, no-store")
+    )  # fmt: skip
+    assert verdict(content, "e07-cdn", f"CDN checklist:\n- {terms}", {}).covered == 0
+    said = verdict(
+        content,
+        "e07-cdn",
+        "What changes:\n- move images to S3 behind CloudFront\n- Cache-Control max-age a year\n"
+        "- versioned URLs\n- purge on deploy\n- origin shield\n- private for personal pages",
+        {},
+    )
+    assert status(said, "e07-versioning") is Status.COVERED
+    assert status(said, "e07-private") is Status.COVERED
