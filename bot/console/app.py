@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, assert_never
 
@@ -86,6 +86,7 @@ class Console:
         self._width = width  # the terminal's width when a reply prints (None: do not fold)
         self._lines = LineGatherer()
         self._sweep: Callable[[], Awaitable[int]] | None = None  # set by `serve`
+        self._next_due: Callable[[], Awaitable[datetime | None]] | None = None  # likewise
 
     @property
     def stepped(self) -> FixedClock | None:
@@ -207,9 +208,18 @@ class Console:
         if stepped is None:
             await asyncio.sleep(seconds)
             return
-        stepped.set(stepped.now() + timedelta(seconds=seconds))
-        if self._sweep is not None:
-            await self._sweep()  # what fell due meanwhile prints now, before the next line
+        target = stepped.now() + timedelta(seconds=seconds)
+        if self._sweep is None or self._next_due is None:
+            stepped.set(target)
+            return
+        # Time moves on to each due instant in turn, so that what falls due during the wait
+        # goes out on time, as it would on a running clock: a jump straight to the end would
+        # post it "late, while Rungs was not running", and a reminder past midnight not at all.
+        while (due := await self._next_due()) is not None and stepped.now() < due <= target:
+            stepped.set(due)
+            await self._sweep()
+        stepped.set(target)
+        await self._sweep()  # what fell due meanwhile prints now, before the next line
 
     async def deliver(self, delivery: Delivery) -> None:
         """Print a scheduled delivery: a marker line, then the reply."""
@@ -348,6 +358,7 @@ async def serve(console: Console, tutor: Tutor, runner: Runner) -> None:
         log.exception("the start-up sweep failed; the sweeper will try again")
     if console.stepped is not None:
         console._sweep = sweeper.sweep_once
+        console._next_due = sweeper.next_due
         await runner(console)
         return
     async with sweeper.running():
