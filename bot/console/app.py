@@ -33,7 +33,7 @@ from bot.console.wrap import Width, no_wrap
 from bot.stopping import until_stopped
 from engine.commands.incoming import Options, Typed
 from engine.ports import Clock, FixedClock
-from engine.replies import Reply
+from engine.replies import Buttons, Reply
 from engine.scheduling import Delivery, node_id
 from engine.tutor import Actor, Tutor
 
@@ -87,6 +87,8 @@ class Console:
         self._lines = LineGatherer()
         self._sweep: Callable[[], Awaitable[int]] | None = None  # set by `serve`
         self._next_due: Callable[[], Awaitable[datetime | None]] | None = None  # likewise
+        self._buttons: dict[str, str] = {}  # the last scheduled post's, by label: for `:press`
+        self._labels: list[str] = []  # the same buttons' labels, as shown
 
     @property
     def stepped(self) -> FixedClock | None:
@@ -143,6 +145,8 @@ class Console:
         if text.startswith(":wait"):
             await self._wait(text.removeprefix(":wait").strip())
             return None
+        if text.startswith(":press"):
+            return await self._press(text.removeprefix(":press").strip())
         if text.startswith(":"):
             self.emit(self._meta(text))
             return None
@@ -174,6 +178,21 @@ class Console:
             return self._documents.write(reply)
         except OSError as exc:  # a full disk, a read-only folder: say so, lose nothing else
             return [f"! The file could not be written in {self._documents.folder}: {exc.strerror}."]
+
+    async def _press(self, label: str) -> Reply | None:
+        """`:press Snooze a day`: a button of the last scheduled post, pressed by whoever
+        speaks now (a reminder's buttons then act only for the one it was sent to)."""
+        action_id = self._buttons.get(label.lower())
+        if action_id is None:
+            if not self._buttons:
+                self.emit("! No scheduled post with buttons has come yet.")
+            else:
+                listed = ", ".join(self._labels)
+                self.emit(f"! The last scheduled post has no button {label[:40]!r}: {listed}.")
+            return None
+        reply = await self.press(action_id)
+        self.emit(render(reply, self._clock.now(), self._width()))
+        return reply
 
     async def press(self, action_id: str) -> Reply:
         """A button, as a platform would press it (the one-shot `rungs trace --gif`)."""
@@ -224,6 +243,15 @@ class Console:
     async def deliver(self, delivery: Delivery) -> None:
         """Print a scheduled delivery: a marker line, then the reply."""
         self.emit(render_delivery(delivery, self._clock.now(), self._width()))
+        pressable = [
+            b
+            for block in delivery.reply.blocks
+            if isinstance(block, Buttons)
+            for b in block.buttons
+        ]
+        if pressable:
+            self._labels = [b.label for b in pressable]
+            self._buttons = {b.label.lower(): b.action_id for b in pressable}
 
     def emit(self, text: str) -> None:
         self._out.write(text + "\n\n")
