@@ -431,6 +431,10 @@ BAD_LINES: list[tuple[str, str, str]] = [
     ("/cluster set frobnicate=1", "frobnicate", "/cluster set"),
     ("/cluster set servers", "key=value", "/cluster set"),
     ("/cluster set servers=", "key=value", "/cluster set"),
+    ("/cluster set servers=", "like lb=least-connections", "/cluster set"),
+    # The example is the command's own: a /settings mistake is shown a setting, not servers=4.
+    ("/settings interview=", "like tz=Europe/Berlin", "/settings"),
+    ("/settings tz", "key=value", "/settings"),
     ("/cluster set", "servers=4", "/cluster set"),
     ("/cluster set servers=4 colour=red", "colour", "/cluster set"),
     ("/cluster wait", "<seconds>", "/cluster wait"),
