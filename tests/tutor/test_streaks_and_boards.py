@@ -56,3 +56,16 @@ async def test_boards_for_the_day_week_month_and_all_time(tutor: Tutor, clock: F
     assert "bob" in every
     bad = text(await tutor.handle_text(alice, "/leaderboard year"))
     assert bad.startswith("'year' is not one of day, week, month, all.")
+
+
+async def test_a_review_a_day_away_reads_1_day_in_progress_as_in_the_rating(
+    tutor: Tutor, clock: FixedClock
+) -> None:
+    await drill_on(tutor, clock, MONDAY)
+    rated = text(await tutor.handle_text(ALICE, "/rate again"))
+    assert "in 1 day" in rated, rated
+    clock.set(MONDAY + timedelta(minutes=10))  # a moment later: 23 h 50 min to go
+    progress = text(await tutor.handle_text(ALICE, "/progress"))
+    assert "Next review in 1 day." in progress, progress
+    clock.set(MONDAY + timedelta(hours=3))
+    assert "Next review in 21 h." in text(await tutor.handle_text(ALICE, "/progress"))
