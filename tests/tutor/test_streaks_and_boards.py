@@ -32,7 +32,7 @@ async def test_one_missed_day_a_week_is_forgiven_a_second_ends_the_streak(
     # Friday and Saturday missed too: Friday is the week's second missed day.
     clock.set(MONDAY + timedelta(days=6))
     later = text(await tutor.handle_text(ALICE, "/progress"))
-    assert "Streak: No streak yet: a drill today starts one." in later
+    assert "Streak: No streak running: a drill today starts one." in later
 
 
 async def test_boards_for_the_day_week_month_and_all_time(tutor: Tutor, clock: FixedClock) -> None:
