@@ -42,7 +42,8 @@ def _check_bare_request(tokens: list[str]) -> None:
     """A request typed without its command (`GET /u/7`, or `/u/7` alone) is a trace the user
     meant: say so, with the line to type, rather than "no command /get"."""
     first = tokens[0]
-    is_method = first.upper() in _METHODS and len(tokens) == 2 and tokens[1].startswith("/")
+    # `POST /u/7 name=x`: what follows the path (a body, a header) is not part of a trace.
+    is_method = first.upper() in _METHODS and len(tokens) >= 2 and tokens[1].startswith("/")
     is_path = len(tokens) == 1 and first.startswith("/") and "/" in first[1:]
     if not (is_method or is_path):
         return

@@ -641,6 +641,8 @@ def test_help_of_an_unknown_subcommand_suggests_one() -> None:
         ("GET /u/7", "/trace GET /u/7"),
         ("delete /u/9", "/trace DELETE /u/9"),
         ("/u/7", "/trace GET /u/7"),
+        # A body or header pasted after it is no command either (not "Did you mean /export?").
+        ("POST /u/7 name=x", "/trace POST /u/7"),
     ],
 )
 def test_a_request_without_trace_suggests_the_trace(line: str, suggestion: str) -> None:
