@@ -438,6 +438,8 @@ BAD_LINES: list[tuple[str, str, str]] = [
     ("/cluster set", "servers=4", "/cluster set"),
     ("/cluster set servers=4 colour=red", "colour", "/cluster set"),
     ("/cluster wait", "<seconds>", "/cluster wait"),
+    ("/drill list all", "Unexpected 'all': only confirm can go there", "/drill"),
+    ("/drill caching please", "Unexpected 'please': only confirm", "/drill"),
     ("/cluster wait soon", "soon", "/cluster wait"),
     ("/cluster wait 0", "0.1", "/cluster wait"),
     ("/cluster wait 86400", "3600", "/cluster wait"),
