@@ -631,6 +631,14 @@ def test_help_explains_every_subcommand_in_full(command: str, sub: str) -> None:
         assert option.name in text
 
 
+def test_help_names_each_choice_once() -> None:
+    text = reply_text(help_reply("cluster", "kill"))
+    line = next(li for li in text.splitlines() if "mode" in li)
+    assert line.endswith("process: refused at once (default); host: no answer, connect timeout")
+    # A help that does not explain its choices still lists them.
+    assert "off hides you from the leaderboard: on, off" in reply_text(help_reply("settings"))
+
+
 def test_help_of_an_unknown_subcommand_suggests_one() -> None:
     error = usage_error(help_reply, "cluster", "klil")
     assert error.message == "/cluster has no 'klil'. Did you mean /help cluster kill?"
