@@ -89,6 +89,7 @@ class Console:
         self._next_due: Callable[[], Awaitable[datetime | None]] | None = None  # likewise
         self._buttons: dict[str, str] = {}  # the last scheduled post's, by label: for `:press`
         self._labels: list[str] = []  # the same buttons' labels, as shown
+        self._posted_in: str | None = None  # the channel of that post: a button acts there
 
     @property
     def stepped(self) -> FixedClock | None:
@@ -190,7 +191,10 @@ class Console:
                 listed = ", ".join(self._labels)
                 self.emit(f"! The last scheduled post has no button {label[:40]!r}: {listed}.")
             return None
-        reply = await self.press(action_id)
+        # Pressed where the post is, as on a platform: a daily drill's Team challenge starts
+        # in its channel, wherever the speaker is now.
+        actor = replace(self._actor(), channel_id=self._posted_in or self.speaker.channel)
+        reply = await self._tutor.handle_button(actor, action_id)
         self.emit(render(reply, self._clock.now(), self._width()))
         return reply
 
@@ -252,6 +256,7 @@ class Console:
         if pressable:
             self._labels = [b.label for b in pressable]
             self._buttons = {b.label.lower(): b.action_id for b in pressable}
+            self._posted_in = delivery.channel_id
 
     def emit(self, text: str) -> None:
         self._out.write(text + "\n\n")

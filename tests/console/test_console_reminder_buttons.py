@@ -54,3 +54,34 @@ def test_a_reminders_buttons_are_pressed_with_press(tmp_path: Path) -> None:
     )
     assert snoozed.startswith("Snoozed: no reminder on Monday 30 November."), snoozed
     assert review.startswith("Drill: One app server at 80% CPU"), review
+
+
+def test_a_posts_button_acts_in_the_posts_channel(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            ":channel study",
+            "/schedule daily 09:00 UTC",
+            ":channel",  # back in your own space when the post comes
+            ":wait 3600",
+            ":press Team challenge",
+            ":channel study",
+            "/challenge status",
+            "",
+        ]
+    )
+    done = rungs(
+        "console",
+        "--db",
+        tmp_path / "rungs.db",
+        "--user",
+        "alice",
+        "--start-at",
+        "2026-11-30T08:00:00Z",
+        stdin=script,
+    )
+    assert done.returncode == 0, done.stderr
+    post = next(r for r in done.replies if r.startswith("[scheduled post in #study]"))
+    assert post.endswith("Buttons: [Start] [Team challenge]; :press LABEL presses one."), post
+    pressed, _, status = done.replies[-3:]
+    assert pressed.startswith("Team challenge: One app server at 80% CPU"), pressed
+    assert "Answers close: in" in status, status
