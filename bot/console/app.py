@@ -330,7 +330,8 @@ async def run_interactive(console: Console, history: Path) -> None:
     )
     console.emit(
         "Rungs: a system-design tutor. Try /trace GET /u/7 (twice), /cluster show, "
-        "/learn, /help. Tab completes; Ctrl-D or exit to leave."
+        "/path (the drills in ladder order), /drill, /learn, /help. Tab completes; "
+        "Ctrl-D or exit to leave."
     )
     original = sys.stdout
     with patch_stdout():

@@ -164,6 +164,14 @@ def terminal(tmp_path: Path) -> Terminal:
     return term
 
 
+def test_the_banner_points_a_new_learner_at_the_path(tmp_path: Path) -> None:
+    term = Terminal(tmp_path / "t.db", columns=200)
+    term.read("Tab completes")
+    term.type("/path\r", until="Your path up the scaling ladder")
+    assert term.close() == 0
+    assert "/path (the drills in ladder order), /drill" in term.text
+
+
 def test_replies_fold_at_the_terminal_width(terminal: Terminal) -> None:
     terminal.type("/trace GET /u/7\r", until="so far 0/1 (0%)")
     terminal.type("/cluster show\r", until="seed 1")
