@@ -7,9 +7,9 @@ from datetime import datetime
 
 from engine.ports import (
     DrillNudge,
-    ReviewReminder,
     DrillParams,
     ReviewCard,
+    ReviewReminder,
     StoredReview,
     StoredSession,
     UserKey,
