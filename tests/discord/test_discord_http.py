@@ -243,8 +243,9 @@ async def until_healthy(url: str, process: asyncio.subprocess.Process) -> None:
 async def test_the_documented_command_serves_interactions_and_stops_on_sigterm(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
-    """`rungs discord --http --port N` as a real process: health, PING, a slash command,
-    metrics on RUNGS_METRICS_PORT, and a clean exit on SIGTERM."""
+    """`rungs discord --http --port N` as a real process at DEBUG: health, PING, slash
+    commands, metrics on RUNGS_METRICS_PORT, a clean exit on SIGTERM with the trace saved, and
+    a log with neither the bot token nor any interaction's token."""
     key = SigningKey.generate()
     port, metrics_port = free_port(), free_port()
     env = http_env(
@@ -253,6 +254,7 @@ async def test_the_documented_command_serves_interactions_and_stops_on_sigterm(
         DISCORD_PUBLIC_KEY=key.verify_key.encode().hex(),
         RUNGS_METRICS_PORT=str(metrics_port),
         RUNGS_METRICS_HOST="127.0.0.1",
+        RUNGS_LOG_LEVEL="DEBUG",
     )
     process = await asyncio.create_subprocess_exec(
         str(RUNGS), "discord", "--http", "--host", "127.0.0.1", "--port", str(port),
@@ -265,6 +267,8 @@ async def test_the_documented_command_serves_interactions_and_stops_on_sigterm(
         assert (await discord.ping()).body == {"type": 1}
         trace = await discord.deliver(fake.slash("trace", {"method": "GET", "path": "/u/7"}))
         assert "1/11" in text_of(trace.data)
+        drill = await discord.deliver(fake.slash("drill", {"which": "a-cpu-at-80"}))
+        assert "Drill" in text_of(drill.data), text_of(drill.data)
         async with (
             ClientSession() as session,
             session.get(f"http://127.0.0.1:{metrics_port}/metrics") as scraped,
@@ -278,6 +282,14 @@ async def test_the_documented_command_serves_interactions_and_stops_on_sigterm(
             process.kill()
             await process.wait()
     assert process.returncode == 0, errors.decode()[-800:]
+    logged = errors.decode()
+    assert "DEBUG" in logged
+    tokens = [fake.token, *(state.token for state in fake.interactions.values())]
+    assert len(tokens) >= 3
+    assert [token for token in tokens if token in logged] == []
+    with sqlite3.connect(tmp_path / "rungs.db") as saved:
+        assert saved.execute("SELECT count(*) FROM traces").fetchone() == (1,)
+        assert saved.execute("SELECT count(*) FROM drill_sessions").fetchone() == (1,)
 
 
 async def test_http_mode_without_a_public_key_stops_with_one_line(
