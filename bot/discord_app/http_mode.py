@@ -62,7 +62,8 @@ class InteractionsEndpoint:
         try:
             payload = json.loads(body)
             kind, interaction_id = int(payload["type"]), int(payload.get("id", 0))
-        except (ValueError, TypeError, KeyError, AttributeError):  # not JSON, or not an object
+        # Not JSON (or nested deeper than the parser goes), or not an object with a type.
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return web.json_response({"error": "not an interaction"}, status=400)
         if kind == PING:
             return web.json_response({"type": PONG})

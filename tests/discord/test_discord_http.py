@@ -203,7 +203,9 @@ async def test_stale_and_replayed_requests_are_refused(
 
 async def test_requests_that_are_not_interactions_get_400(http_bot: HttpBot) -> None:
     discord = http_bot.discord
-    for body in (b"not json", b"[1, 2]", json.dumps({"id": "1"}).encode()):
+    nested = b'{"type": 2, "data": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    bodies = (b"not json", b"[1, 2]", json.dumps({"id": "1"}).encode(), nested)
+    for body in bodies:
         answer = await discord.post(body, discord.sign(body))
         assert answer.status == 400, body
 
