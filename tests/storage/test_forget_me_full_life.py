@@ -4,10 +4,12 @@ platform: a post failure kept with the schedule), played a climb in their DM, tr
 asked for hints, reviewed their misses, answered a challenge they started that was then
 revealed by the sweeper (points on the board), set a channel's daily drill as an admin, and
 had Slack requests of theirs seen. Afterwards a full scan of every row of every table, on a
-real SQLite file and a real PostgreSQL, finds neither their id nor their name."""
+real SQLite file and a real PostgreSQL, finds neither their id nor their name; before it,
+/export listed every row that mentions them."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from test_forget_me_scan import (
 
 from engine.content.loader import Content
 from engine.ports import FailureReason, FixedClock, Store
+from engine.replies import Document
 from engine.scheduling import Delivery, PostRefused, Refusal
 from engine.storage import open_store
 from engine.tutor import Actor, Tutor
@@ -93,6 +96,17 @@ async def check(tutor: Tutor, clock: FixedClock, read: Any) -> None:
     assert len(before["seen_requests"]) == 1  # kept, by a digest of its key
     reminder = [row for row in before["schedules"] if ZED_ID in row]
     assert any("Cannot DM" in row for row in reminder), before["schedules"]
+
+    # /export lists every table that mentions zed, and each of zed's own rows there.
+    exported = await tutor.handle_text(ZED, "/export")
+    [document] = [b for b in exported.blocks if isinstance(b, Document)]
+    doc = json.loads(document.data)
+    listed = set(doc["yours"]) | set(doc["mentioned_in"])
+    assert touched <= listed, touched - listed
+    for table in touched:
+        found = len(doc["yours"].get(table, [])) + len(doc["mentioned_in"].get(table, []))
+        mentioning = [row for row in before[table] if ZED_ID in row]
+        assert found == len(mentioning), (table, found, mentioning)
 
     done = await forget_zed(tutor)
 
