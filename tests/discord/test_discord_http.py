@@ -70,7 +70,9 @@ async def http_bot(
     tutor = Tutor(store, content, clock)
     bot = RungsDiscord(tutor, clock)
     await bot.login(fake.token)  # REST only: no gateway session
-    endpoint = InteractionsEndpoint(bot, Verifier(key.verify_key.encode().hex()))
+    endpoint = InteractionsEndpoint(
+        bot, Verifier(key.verify_key.encode().hex()), tutor.first_sighting
+    )
     runner = web.AppRunner(interactions_app(endpoint, tutor.ready), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -199,6 +201,42 @@ async def test_stale_and_replayed_requests_are_refused(
     again = await discord.post(body, headers)
     assert (again.status, again.body) == (401, {"error": "replayed request"})
     assert await http_bot.traces() == 1  # applied once
+
+
+async def test_a_replay_sent_to_another_replica_is_refused(
+    fake: FakeDiscord, http_bot: HttpBot, content: Content, clock: ShiftedClock
+) -> None:
+    """A second replica on the same database (its own process memory: store, Tutor, client,
+    verifier) refuses a request the first one answered: the store remembers it for both."""
+    discord = http_bot.discord
+    store = await SqliteStore.open(http_bot.db)
+    tutor = Tutor(store, content, clock)
+    bot = RungsDiscord(tutor, clock)
+    await bot.login(fake.token)
+    endpoint = InteractionsEndpoint(bot, Verifier(discord.public_key), tutor.first_sighting)
+    runner = web.AppRunner(interactions_app(endpoint, tutor.ready), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    other = f"http://127.0.0.1:{runner.addresses[0][1]}{INTERACTIONS_PATH}"
+    try:
+        state, body = discord.register(fake.slash("trace", {"method": "GET", "path": "/u/7"}))
+        headers = discord.sign(body)
+        first = discord.accept(state, await discord.post(body, headers))
+        assert (first.status, first.type) == (200, 4)
+        again = await InteractionsEndpointClient(fake, other, discord.key).post(body, headers)
+        assert (again.status, again.body) == (401, {"error": "replayed request"})
+        assert await http_bot.traces() == 1
+        _, fresh = discord.register(
+            fake.slash("trace", {"method": "GET", "path": "/u/8"})
+        )
+        served = InteractionsEndpointClient(fake, other, discord.key)
+        assert (await served.post(fresh, discord.sign(fresh))).status == 200  # it serves
+    finally:
+        await runner.cleanup()
+        await endpoint.drain()
+        await bot.close()
+        await tutor.saved()
+        await store.close()
 
 
 async def test_requests_that_are_not_interactions_get_400(http_bot: HttpBot) -> None:
