@@ -1,6 +1,7 @@
 """/forget-me after a fuller life than `test_forget_me_scan`: on top of traces, drills and
 challenges, the learner turned review reminders on (one was sent, one refused by the
-platform: a post failure kept with the schedule), played a climb in their DM, traced there,
+platform: a post failure kept with the schedule), played a climb in their DM and in a channel,
+traced in their DM, changed and undid a change of a shared cluster,
 asked for hints, reviewed their misses, answered a challenge they started that was then
 revealed by the sweeper (points on the board), set a channel's daily drill as an admin, and
 had Slack requests of theirs seen. Afterwards a full scan of every row of every table, on a
@@ -65,6 +66,10 @@ async def a_full_life(tutor: Tutor, clock: FixedClock) -> None:
     await said(tutor, ZED_DM, "/trace GET /u/7")
     await said(tutor, ZED_DM, "/climb")
     await said(tutor, ZED_DM, "/climb pick scale-out-app")
+    await said(tutor, ZED, "/climb")  # the channel's game, which zed plays too
+    await said(tutor, ZED, "/climb pick scale-up-app")
+    await said(tutor, ZED, "/cluster add server")
+    await said(tutor, ZED, "/cluster undo")  # the history row of an undo
     for drill in ("a-cpu-at-80", "b-read-ladder"):
         await said(tutor, ZED, f"/drill {drill}")
         await said(tutor, ZED, "/hint")
