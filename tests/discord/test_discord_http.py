@@ -226,9 +226,7 @@ async def test_a_replay_sent_to_another_replica_is_refused(
         again = await InteractionsEndpointClient(fake, other, discord.key).post(body, headers)
         assert (again.status, again.body) == (401, {"error": "replayed request"})
         assert await http_bot.traces() == 1
-        _, fresh = discord.register(
-            fake.slash("trace", {"method": "GET", "path": "/u/8"})
-        )
+        _, fresh = discord.register(fake.slash("trace", {"method": "GET", "path": "/u/8"}))
         served = InteractionsEndpointClient(fake, other, discord.key)
         assert (await served.post(fresh, discord.sign(fresh))).status == 200  # it serves
     finally:
