@@ -1,12 +1,14 @@
 """The scorer against labelled answers: mean coverage per band and per-item agreement.
 
-    .venv/bin/python bench/scoring_eval.py [--set tune|holdout|legacy|all] [--items]
+    .venv/bin/python bench/scoring_eval.py [--set tune|tune2|holdout|legacy|all] [--items]
                                            [--no-disagreements] [--holdout-disagreements]
 
 The sets (tests/drills/labelled_set.py says where they come from):
 
 - tune: answers written blind by interviewers, ~10 per drill over all 18 drills; the rules and
   synonyms are tuned against it, and every disagreement with its labels is listed.
+- tune2: a second blind set by two other interviewers, ~10 answers per drill, written after the
+  rules were tuned on `tune`; printed like tune, with its disagreements.
 - holdout: written the same way and kept aside. Only its aggregate figures are printed; its
   per-answer disagreements are shown only with --holdout-disagreements, which the people who
   tune the scorer do not use (reading them would turn it into a second tuning set).
@@ -17,7 +19,7 @@ partial, weak, buzzwords, rejects, neighbour), the lowest strong share, and the 
 decisions against the labels: agreement on strong + partial answers (the issue's figure),
 precision and recall of "covered" over every band, of "contradicted", and of the traps. The
 targets of issue 10 are checked with PASS / MISS lines. Deterministic: no timing, no RNG.
-`--items` adds precision and recall per checklist item (tune set only).
+`--items` adds precision and recall per checklist item (tune and tune2 only).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from labelled_set import (  # the path above makes the tests' module importable
 
 from engine.content.loader import Content, load_content
 
+TUNED = ("tune", "tune2")  # the sets whose every disagreement is listed
 SHORT = {"strong": "strong", "partial": "partial", "weak": "weak", "buzzwords": "buzz",
          "rejects": "rejects", "neighbour": "neigh"}  # fmt: skip
 
@@ -53,16 +56,16 @@ def main() -> None:
     args = _args()
     header("engine.drills.scoring.score against labelled answers", quick=False)
     content = load_content()
-    names = ("tune", "holdout", "legacy") if args.set == "all" else (args.set,)
+    names = ("tune", "tune2", "holdout", "legacy") if args.set == "all" else (args.set,)
     for name in names:
         found = outcomes(content, name)
         if not found:
             print(f"set {name}: no answers found\n")
             continue
         report(name, found, content)
-        if args.items and name == "tune":
-            per_item(found, content)
-        show = name == "tune" and not args.no_disagreements
+        if args.items and name in TUNED:
+            per_item(name, found, content)
+        show = name in TUNED and not args.no_disagreements
         if show or (name == "holdout" and args.holdout_disagreements):
             disagreements(name, found)
     summary()
@@ -70,8 +73,10 @@ def main() -> None:
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--set", choices=("tune", "holdout", "legacy", "all"), default="all")
-    parser.add_argument("--items", action="store_true", help="per checklist item (tune only)")
+    parser.add_argument(
+        "--set", choices=("tune", "tune2", "holdout", "legacy", "all"), default="all"
+    )
+    parser.add_argument("--items", action="store_true", help="per checklist item (tune sets)")
     parser.add_argument("--no-disagreements", action="store_true")
     parser.add_argument(
         "--holdout-disagreements",
@@ -138,12 +143,12 @@ def targets(name: str, overall: Figures) -> None:
           f"≥ {AGREEMENT_TARGET:.0%}", agreement >= AGREEMENT_TARGET)  # fmt: skip
 
 
-def per_item(found: Sequence[Outcome], content: Content) -> None:
+def per_item(name: str, found: Sequence[Outcome], content: Content) -> None:
     tallies: dict[str, Tally] = defaultdict(Tally)
     for outcome in found:
         for item_id in outcome.items:
             tallies[item_id].add(item_id in outcome.covered, item_id in outcome.answer.covers)
-    print("per checklist item (tune): precision / recall over every band, labelled count")
+    print(f"per checklist item ({name}): precision / recall over every band, labelled count")
     for drill in content.drills.values():
         for item in drill.checklist:
             t = tallies.get(item.id)

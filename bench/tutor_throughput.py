@@ -17,13 +17,15 @@ Three measurements, interleaved in every repetition so that drift hits them alik
 
 Headline figures are the medians over the repetitions. At the end, for orientation, the
 per-command cost is split into our store alone (load_cluster + save_cluster of fixed documents)
-and our code alone (the whole Tutor on an in-memory store); the open loop also reports the
+and our code alone (the whole Tutor on an in-memory store, with its pictures and in words
+only, as with `/settings images=off`); the open loop also reports the
 garbage collector's pauses, a usual source of tail latency.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 import tempfile
 import time
@@ -224,10 +226,12 @@ async def floor_op(db: aiosqlite.Connection, row_bytes: int) -> Op:
     return op
 
 
-async def cpu_only_cost(seconds: float) -> float:
-    """Mean ns per /trace through the whole Tutor on the tests' in-memory store, one task."""
+async def cpu_only_cost(seconds: float, pictures: bool = True) -> float:
+    """Mean ns per /trace through the whole Tutor on the tests' in-memory store, one task;
+    with `pictures` off, as for someone with `/settings images=off` (words only)."""
     tutor = Tutor(MemoryStore(), load_content(), SystemClock())
-    op = tutor_op(tutor, actors())
+    people = [dataclasses.replace(actor, shows_pictures=pictures) for actor in actors()]
+    op = tutor_op(tutor, people)
     rng = Random(SEED)
     for _ in range(500):
         await op(rng.randrange(USERS), rng.randrange(KEYS))
@@ -309,7 +313,8 @@ async def main() -> None:
                 store_op(store, state, trace), plan.warmup_s, plan.closed_s, SEED
             )
     cpu_ns = await cpu_only_cost(1.0 if args.quick else 2.0)
-    report(closed, floors, opened, 1e9 / store_alone.throughput, cpu_ns)
+    words_ns = await cpu_only_cost(1.0 if args.quick else 2.0, pictures=False)
+    report(closed, floors, opened, 1e9 / store_alone.throughput, (cpu_ns, words_ns))
 
 
 def report(
@@ -317,7 +322,7 @@ def report(
     floors: list[ClosedResult],
     opened: list[OpenResult],
     store_ns: float,
-    cpu_ns: float,
+    code_ns: tuple[float, float],  # our code alone: with pictures, in words only
 ) -> None:
     ours_rate = median([c.throughput for c in closed])
     floor_rate = median([f.throughput for f in floors])
@@ -360,8 +365,10 @@ def report(
     info("median latency, ours / floor", f"{ours_p50 / floor_p50:.2f}×")
     print("where our per-command cost goes (single measurements, for orientation):")
     info("our store alone (load + save, 100 tasks)", us(store_ns))
+    cpu_ns, words_ns = code_ns
     info("our code alone (in-memory store, 1 task)", us(cpu_ns))
     info("rest: waiting, GIL hand-offs, locks", us(ours_cost - store_ns - cpu_ns))
+    info("our code alone, pictures off (words only)", us(words_ns))
     summary()
 
 

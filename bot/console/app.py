@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, assert_never
 
@@ -33,7 +33,7 @@ from bot.console.wrap import Width, no_wrap
 from bot.stopping import until_stopped
 from engine.commands.incoming import Options, Typed
 from engine.ports import Clock, FixedClock
-from engine.replies import Reply
+from engine.replies import Buttons, Reply
 from engine.scheduling import Delivery, node_id
 from engine.tutor import Actor, Tutor
 
@@ -86,6 +86,10 @@ class Console:
         self._width = width  # the terminal's width when a reply prints (None: do not fold)
         self._lines = LineGatherer()
         self._sweep: Callable[[], Awaitable[int]] | None = None  # set by `serve`
+        self._next_due: Callable[[], Awaitable[datetime | None]] | None = None  # likewise
+        self._buttons: dict[str, str] = {}  # the last scheduled post's, by label: for `:press`
+        self._labels: list[str] = []  # the same buttons' labels, as shown
+        self._posted_in: str | None = None  # the channel of that post: a button acts there
 
     @property
     def stepped(self) -> FixedClock | None:
@@ -142,6 +146,8 @@ class Console:
         if text.startswith(":wait"):
             await self._wait(text.removeprefix(":wait").strip())
             return None
+        if text.startswith(":press"):
+            return await self._press(text.removeprefix(":press").strip())
         if text.startswith(":"):
             self.emit(self._meta(text))
             return None
@@ -173,6 +179,24 @@ class Console:
             return self._documents.write(reply)
         except OSError as exc:  # a full disk, a read-only folder: say so, lose nothing else
             return [f"! The file could not be written in {self._documents.folder}: {exc.strerror}."]
+
+    async def _press(self, label: str) -> Reply | None:
+        """`:press Snooze a day`: a button of the last scheduled post, pressed by whoever
+        speaks now (a reminder's buttons then act only for the one it was sent to)."""
+        action_id = self._buttons.get(label.lower())
+        if action_id is None:
+            if not self._buttons:
+                self.emit("! No scheduled post with buttons has come yet.")
+            else:
+                listed = ", ".join(self._labels)
+                self.emit(f"! The last scheduled post has no button {label[:40]!r}: {listed}.")
+            return None
+        # Pressed where the post is, as on a platform: a daily drill's Team challenge starts
+        # in its channel, wherever the speaker is now.
+        actor = replace(self._actor(), channel_id=self._posted_in or self.speaker.channel)
+        reply = await self._tutor.handle_button(actor, action_id)
+        self.emit(render(reply, self._clock.now(), self._width()))
+        return reply
 
     async def press(self, action_id: str) -> Reply:
         """A button, as a platform would press it (the one-shot `rungs trace --gif`)."""
@@ -207,13 +231,32 @@ class Console:
         if stepped is None:
             await asyncio.sleep(seconds)
             return
-        stepped.set(stepped.now() + timedelta(seconds=seconds))
-        if self._sweep is not None:
-            await self._sweep()  # what fell due meanwhile prints now, before the next line
+        target = stepped.now() + timedelta(seconds=seconds)
+        if self._sweep is None or self._next_due is None:
+            stepped.set(target)
+            return
+        # Time moves on to each due instant in turn, so that what falls due during the wait
+        # goes out on time, as it would on a running clock: a jump straight to the end would
+        # post it "late, while Rungs was not running", and a reminder past midnight not at all.
+        while (due := await self._next_due()) is not None and stepped.now() < due <= target:
+            stepped.set(due)
+            await self._sweep()
+        stepped.set(target)
+        await self._sweep()  # what fell due meanwhile prints now, before the next line
 
     async def deliver(self, delivery: Delivery) -> None:
         """Print a scheduled delivery: a marker line, then the reply."""
         self.emit(render_delivery(delivery, self._clock.now(), self._width()))
+        pressable = [
+            b
+            for block in delivery.reply.blocks
+            if isinstance(block, Buttons)
+            for b in block.buttons
+        ]
+        if pressable:
+            self._labels = [b.label for b in pressable]
+            self._buttons = {b.label.lower(): b.action_id for b in pressable}
+            self._posted_in = delivery.channel_id
 
     def emit(self, text: str) -> None:
         self._out.write(text + "\n\n")
@@ -348,6 +391,7 @@ async def serve(console: Console, tutor: Tutor, runner: Runner) -> None:
         log.exception("the start-up sweep failed; the sweeper will try again")
     if console.stepped is not None:
         console._sweep = sweeper.sweep_once
+        console._next_due = sweeper.next_due
         await runner(console)
         return
     async with sweeper.running():

@@ -27,6 +27,7 @@ DIRECTIVES: tuple[Directive, ...] = (
         ":wait SECONDS",
         "pause while scheduled posts fall due (on --start-at's clock, time jumps at once)",
     ),
+    Directive("press", ":press LABEL", "press a button of the last scheduled post, by its label"),
 )
 BY_DIRECTIVE = {d.name: d for d in DIRECTIVES}
 NAME_RULE = "Names are 1-40 letters, digits, '-', '_' or '.'."

@@ -46,7 +46,19 @@ def render_delivery(delivery: Delivery, now: datetime, width: int | None = None)
     else:
         where = f"in #{delivery.channel_id}" if delivery.channel_id else "in your own space"
     late = ", late" if delivery.late else ""
-    return f"[scheduled post {where}{late}]\n{render(delivery.reply, now, width)}"
+    text = f"[scheduled post {where}{late}]\n{render(delivery.reply, now, width)}"
+    labels = [
+        b.label
+        for block in delivery.reply.blocks
+        if isinstance(block, Buttons)
+        for b in block.buttons
+    ]
+    if labels:
+        # A post's buttons may have no typed twin (a reminder's Snooze a day): `:press` is how
+        # the console presses them.
+        shown = " ".join(f"[{label}]" for label in labels)
+        text += "\n" + fold(f"Buttons: {shown}; :press LABEL presses one.", width)
+    return text
 
 
 def _block(block: Block, now: datetime, width: int | None) -> str:

@@ -102,7 +102,10 @@ def _command_blocks(spec: CommandSpec) -> tuple[Heading | Paragraph | Fields | P
 
 
 def _option_help(option: OptionSpec) -> str:
-    if option.choices:
+    # A help that already explains each choice ("process: …; host: …") is not followed by
+    # the bare list of them again.
+    explained = all(f"{c}:" in option.help for c in option.choices)
+    if option.choices and not explained:
         return f"{option.help}: {', '.join(option.choices)}"
     return option.help
 

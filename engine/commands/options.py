@@ -93,6 +93,8 @@ def word(raw: Raw) -> str:
 def choice(*choices: str) -> Converter:
     def convert(raw: Raw) -> str:
         text = str(raw).strip().lower()
+        if text not in choices and len(choices) == 1:  # `/drill list all`: a stray word
+            raise ValueError(f"unexpected '{text[:20]}': only {choices[0]} can go there")
         if text not in choices:
             raise ValueError(f"'{text[:20]}' is not one of {', '.join(choices)}")
         return text

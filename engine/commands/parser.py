@@ -42,7 +42,8 @@ def _check_bare_request(tokens: list[str]) -> None:
     """A request typed without its command (`GET /u/7`, or `/u/7` alone) is a trace the user
     meant: say so, with the line to type, rather than "no command /get"."""
     first = tokens[0]
-    is_method = first.upper() in _METHODS and len(tokens) == 2 and tokens[1].startswith("/")
+    # `POST /u/7 name=x`: what follows the path (a body, a header) is not part of a trace.
+    is_method = first.upper() in _METHODS and len(tokens) >= 2 and tokens[1].startswith("/")
     is_path = len(tokens) == 1 and first.startswith("/") and "/" in first[1:]
     if not (is_method or is_path):
         return
@@ -203,9 +204,8 @@ def _keyword_values(
         key, sep, raw = token.partition("=")
         key = key.lower()
         if not sep or not raw or not key:
-            raise _usage(
-                spec, parent, f"Write settings as key=value, like servers=4 (got '{token[:30]}')."
-            )
+            like = _example_setting(spec)
+            raise _usage(spec, parent, f"Write settings as key=value{like} (got '{token[:30]}').")
         option = known.get(key)
         if option is None:
             close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
@@ -219,6 +219,13 @@ def _keyword_values(
     except ValueError as exc:
         raise _usage(spec, parent, sentence(str(exc), known)) from None
     return dict(typed)
+
+
+def _example_setting(spec: CommandSpec) -> str:
+    """ ", like tz=Europe/Berlin": the first key=value of the command's own examples."""
+    found = (w for example in spec.examples for w in example.split() if "=" in w.strip("="))
+    first = next(found, None)
+    return f", like {first}" if first else ""
 
 
 def sentence(clause: str, names: Collection[str] = ()) -> str:

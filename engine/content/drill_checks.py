@@ -106,6 +106,25 @@ def _check_evidence(drill: Drill, name: str, problems: Problems) -> None:
     items = {item.id for item in drill.checklist}
     for i, trap in enumerate(drill.traps):
         _check_trap(trap, f"traps.{i}", items, name, problems)
+    _check_wrong_is_no_trap(drill, name, problems)
+
+
+def _check_wrong_is_no_trap(drill: Drill, name: str, problems: Problems) -> None:
+    """A wrong idea that is also a sign with exclusions of a trap opposing the item belongs to
+    the trap (which contradicts the item where it fires): as a `wrong` pattern it would
+    contradict the item even where the exclusions say the claim is right ("with synchronous
+    replication, no data is lost")."""
+    for i, item in enumerate(drill.checklist):
+        for trap in drill.traps:
+            if item.id not in trap.opposes:
+                continue
+            excepted = {
+                p for sign in trap.signs if any(q.startswith("!") for q in sign) for p in sign
+            }
+            for j, pattern in enumerate(item.wrong):
+                if pattern in excepted:
+                    reason = f"'{pattern}' is a sign of {trap.id} with exceptions: leave it there"
+                    problems.append((name, f"checklist.{i}.wrong.{j}", reason))
 
 
 def _check_trap(trap: Trap, where: str, items: set[str], name: str, problems: Problems) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from engine.content.models import ChecklistEntry, Drill, Trap
 from engine.drills.arithmetic import evaluate
@@ -21,8 +22,8 @@ from engine.drills.polarity import Polarity, Reader, Stance
 from engine.drills.telling import telling_segments
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+# Tuples: hundreds are made per sketch, and a frozen dataclass costs three times as much.
+class Finding(NamedTuple):
     clause_index: int
     clause: str  # as the learner wrote it
     words: str  # the words (or number) that stood for the item
@@ -55,6 +56,16 @@ _EFFECT: dict[tuple[Kind, Polarity], str] = {
 }
 
 
+# Enum members as plain names for the loops below (an enum attribute costs ~100 ns).
+_AFFIRMED, _REJECTED, _ASKED = Polarity.AFFIRMED, Polarity.REJECTED, Polarity.ASKED
+_KEYWORD, _CONCERN, _WARNS_AGAINST, _WRONG = (
+    Kind.KEYWORD,
+    Kind.CONCERN,
+    Kind.WARNS_AGAINST,
+    Kind.WRONG,
+)
+
+
 class _Sketch:
     """One sketch read against one drill: occurrences, stances and telling segments."""
 
@@ -62,37 +73,69 @@ class _Sketch:
         self.parsed = Parsed(text)
         alternatives = {}
         vocabulary, correct = prepared.vocabulary_stems, prepared.corrector.correct
-        for index, word_stem in enumerate(self.parsed.stems):
-            if word_stem not in vocabulary:
-                corrected = correct(self.parsed.words[index])
-                if corrected is not None and corrected != word_stem:
-                    alternatives[index] = corrected
+        stems, words = self.parsed.stems, self.parsed.words
+        for index in [i for i, word_stem in enumerate(stems) if word_stem not in vocabulary]:
+            corrected = correct(words[index])
+            if corrected is not None and corrected != stems[index]:
+                alternatives[index] = corrected
         self.index = Index(self.parsed, alternatives, prepared.together)
         self.reader = Reader(self.parsed)
         self._found: dict[str, list[Occurrence]] = {}
         self._numbers: list[Number] | None = None
+        self._placed: dict[tuple[float, ...], list[tuple[Number, int, int]]] = {}
+        self._sentences: dict[tuple[Pattern, ...], set[int]] = {}
         self._stances: dict[tuple[int, int, Kind], Stance] = {}
-        # Only the patterns that start with a stem of this sketch can stand in it.
+        # Only the patterns that start with a stem of this sketch, and whose every stem it
+        # has (or whose words it writes together), can stand in it.
         by_key = prepared.by_key
+        positions, runs = self.index.positions, self.index.runs
+        present = positions.keys() | runs.keys()
         self.candidates: set[str] = set()
-        for keys in (self.index.positions, self.index.runs):
-            for key in keys:
-                patterns = by_key.get(key)
-                if patterns is not None:
-                    self.candidates.update(p.text for p in patterns)
+        for key in present:
+            patterns = by_key.get(key)
+            if patterns is not None:
+                self.candidates.update(
+                    p.text for p in patterns if p.stems <= present or p.together in positions
+                )
         terms: set[int] = set()
         for pattern in prepared.every:
             if pattern.text in self.candidates:
                 for occurrence in self.find(pattern):
                     terms.update(range(occurrence.start, occurrence.end))
-        self.telling = telling_segments(self.parsed, terms)
+        self.telling = telling_segments(self.parsed, terms, prepared.topic)
 
     @property
     def numbers(self) -> list[Number]:
         """The sketch's numbers and worked-out sums, read once (only numeric items ask)."""
         if self._numbers is None:
-            self._numbers = read_numbers(self.parsed.folded)
+            parsed = self.parsed
+            self._numbers = read_numbers(parsed.folded, parsed.words, parsed.offsets)
         return self._numbers
+
+    def placed_numbers(self, given: tuple[float, ...]) -> list[tuple[Number, int, int]]:
+        """(number, its word, its sentence) of each number that is not one of the prompt's
+        own values (`given`), worked out once for every numeric item."""
+        known = self._placed.get(given)
+        if known is None:
+            parsed = self.parsed
+            known = self._placed[given] = []
+            for number in self.numbers:
+                if any(abs(number.value - g) <= 1e-9 * abs(g) for g in given):  # the prompt's
+                    continue
+                word = parsed.word_at(number.start)
+                if word is not None:
+                    known.append((number, word, parsed.clauses[parsed.clause_of[word]].sentence))
+        return known
+
+    def sentences_with(self, patterns: tuple[Pattern, ...]) -> set[int]:
+        """The sentences where one of `patterns` stands."""
+        known = self._sentences.get(patterns)
+        if known is None:
+            clauses = self.parsed.clauses
+            known = self._sentences[patterns] = {
+                clauses[o.clause].sentence for p in patterns for o in self.find(p)
+            }
+        return known
 
     def find(self, pattern: Pattern) -> list[Occurrence]:
         found = self._found.get(pattern.text)
@@ -111,12 +154,12 @@ class _Sketch:
             return found
         return list(self.index.find(pattern))
 
-    def stance(self, occurrence: Occurrence, kind: Kind = Kind.KEYWORD) -> Stance:
+    def stance(self, occurrence: Occurrence, kind: Kind = _KEYWORD) -> Stance:
         key = (occurrence.start, occurrence.end, kind)
         known = self._stances.get(key)
         if known is None:
             known = self._stances[key] = self.reader.stance(
-                occurrence, concern=kind is Kind.CONCERN, loose=kind is Kind.WARNS_AGAINST
+                occurrence, concern=kind is _CONCERN, loose=kind is _WARNS_AGAINST
             )
         return known
 
@@ -134,6 +177,7 @@ def find_claims(drill: Drill, params: Mapping[str, float], text: str) -> Claims:
     prepared = prepare(drill)
     sketch = _Sketch(prepared, text)
     traps, trap_clauses = _traps(prepared, sketch)
+    stated = _wrong_words(prepared, sketch)
     items: dict[str, ItemFindings] = {}
     for item in prepared.items:
         findings = ItemFindings()
@@ -143,7 +187,7 @@ def find_claims(drill: Drill, params: Mapping[str, float], text: str) -> Claims:
             if pattern.text not in sketch.candidates:
                 continue
             for occurrence in sketch.find(pattern):
-                _weigh(sketch, kind, occurrence, findings, opposed, numeric)
+                _weigh(sketch, kind, occurrence, findings, opposed, numeric, stated)
         for clause_index, clause in opposed.items():
             findings.contradicts.append(Finding(clause_index, clause, "", decisive=True))
         if numeric:
@@ -159,6 +203,7 @@ def _weigh(
     findings: ItemFindings,
     opposed: dict[int, str],
     numeric: bool,
+    stated: set[int],
 ) -> None:
     stance = sketch.stance(occurrence, kind)
     segment_of = sketch.parsed.segment_of
@@ -168,18 +213,20 @@ def _weigh(
         last = Occurrence(occurrence.end - 1, occurrence.end, occurrence.clause)
         if sketch.stance(last, kind).polarity is not stance.polarity:
             return
-    if stance.polarity is Polarity.ASKED:
+    if stance.polarity is _ASKED:
         findings.asked = True
         return
     effect = _EFFECT.get((kind, stance.polarity), "")
-    if effect == "contradict" and not (kind is Kind.WRONG and stance.conditional):
+    if effect == "contradict" and not (kind is _WRONG and stance.conditional):
         found = sketch.finding(occurrence)
-        if kind is Kind.WRONG:
+        if kind is _WRONG:
             found = Finding(found.clause_index, found.clause, found.words, decisive=True)
         findings.contradicts.append(found)
-    elif effect == "cover" and stance.conditional and kind is Kind.KEYWORD:
+    elif effect == "cover" and stance.conditional and kind is _KEYWORD:
         return  # "if we did add a queue, ...": a move supposed, not proposed
     elif effect == "cover" and occurrence.clause not in opposed and not numeric:
+        if not stated.isdisjoint(range(occurrence.start, occurrence.end)):
+            return  # "each replica takes a share of the writes" is no shard's 1/N of the writes
         if sketch.tells(occurrence):
             findings.covers.append(sketch.finding(occurrence))
         else:
@@ -202,6 +249,21 @@ def _traps(
     return fired, opposed
 
 
+def _wrong_words(prepared: PreparedDrill, sketch: _Sketch) -> set[int]:
+    """The words of every wrong idea the sketch states (affirmed, not supposed): whatever
+    item they would also name, they claim the wrong thing, not that item."""
+    found: set[int] = set()
+    for item in prepared.items:
+        for kind, pattern in item.patterns:
+            if kind is not _WRONG or pattern.text not in sketch.candidates:
+                continue
+            for o in sketch.find(pattern):
+                stance = sketch.stance(o, kind)
+                if stance.polarity is _AFFIRMED and not stance.conditional:
+                    found.update(range(o.start, o.end))
+    return found
+
+
 def _sprung(trap: PreparedTrap, sketch: _Sketch) -> Occurrence | None:
     """Where the first sign of the trap holds: every pattern affirmed outside an "if ...",
     and none of its exclusions in the same sentence."""
@@ -212,7 +274,7 @@ def _sprung(trap: PreparedTrap, sketch: _Sketch) -> Occurrence | None:
             affirmed = [
                 o
                 for o in sketch.find(pattern)
-                if (s := sketch.stance(o)).polarity is Polarity.AFFIRMED and not s.conditional
+                if (s := sketch.stance(o)).polarity is _AFFIRMED and not s.conditional
             ]
             if not affirmed:
                 break
@@ -242,34 +304,24 @@ def _numeric(entry: ChecklistEntry, params: Mapping[str, float]) -> bool:
 def _numbers(item: PreparedItem, params: Mapping[str, float], sketch: _Sketch) -> list[Finding]:
     """Numbers of the sketch that are this attempt's expected values (the prompt's own
     numbers repeated are not the math), in clauses that are not questions or rejections."""
-    given = tuple(params.values())
     parsed = sketch.parsed
     expected = [
         (evaluate(n.expr, params), n.tolerance, context)
         for n, context in zip(item.entry.numbers, item.contexts, strict=True)
     ]
     found = []
-    for number in sketch.numbers:
-        if any(abs(number.value - g) <= 1e-9 * abs(g) for g in given):  # the prompt's own
-            continue
-        word = parsed.word_at(number.start)
-        if word is None:
-            continue
-        sentence = parsed.clauses[parsed.clause_of[word]].sentence
+    for number, word, sentence in sketch.placed_numbers(tuple(params.values())):
         if not any(
             near(number.value, value, tolerance) and _in_context(sketch, context, sentence)
             for value, tolerance, context in expected
         ):
             continue
         occurrence = Occurrence(word, word + 1, parsed.clause_of[word])
-        if sketch.stance(occurrence).polarity is Polarity.AFFIRMED and sketch.tells(occurrence):
+        if sketch.stance(occurrence).polarity is _AFFIRMED and sketch.tells(occurrence):
             clause = parsed.clauses[occurrence.clause].text
             found.append(Finding(occurrence.clause, clause, number.written))
     return found
 
 
 def _in_context(sketch: _Sketch, context: tuple[Pattern, ...], sentence: int) -> bool:
-    if not context:
-        return True
-    clauses = sketch.parsed.clauses
-    return any(clauses[o.clause].sentence == sentence for p in context for o in sketch.find(p))
+    return not context or sentence in sketch.sentences_with(context)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from typing import NamedTuple
 
 import Stemmer
 
@@ -29,6 +30,7 @@ _SPLIT_WORDS = frozenset(
      "thus", "hence", "therefore", "tho", "bc", "while"}
 )  # fmt: skip
 _SPLIT_PAIRS = frozenset({("and", "then"), ("which", "means"), ("that", "means"), ("and", "so")})
+_SPLIT_FIRSTS = _SPLIT_WORDS | {second for _, second in _SPLIT_PAIRS}
 _VOWELS = frozenset("aeiouy")
 
 _stemmer = Stemmer.Stemmer("english")
@@ -74,8 +76,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
+class Clause(NamedTuple):  # a tuple: cheap to make
     start: int  # first word index
     end: int  # one past the last word index
     text: str  # as the learner wrote it, trimmed
@@ -98,75 +99,133 @@ class Parsed:
         self.text = text if len(text) == len(folded) else folded
         self.words: list[str] = []
         self.offsets: list[tuple[int, int]] = []
+        self.starts: list[int] = []  # each word's first character
         self.clause_of: list[int] = []
         self.segment_of: list[int] = []
         self.clauses: list[Clause] = []
         self.explained: set[int] = set()  # clauses of bullets under a header line
+        self.headers: list[str] = []  # each header line ("what you lose:"), folded
+        self.blocks: list[list[int]] = []  # per header, the clauses of the bullets under it
+        self.segment_starts: list[int] = []  # first word of each segment
+        self.segment_lengths: list[int] = []  # words per segment
         self._lay_out(self._pieces(folded))
         self.stems = [stem(w) for w in self.words]
 
-    def _pieces(self, folded: str) -> list[tuple[int, int, int, bool]]:
+    def _pieces(self, folded: str) -> list[tuple[int, int, int, int]]:
         """(first word, end word, end character, header bullet) of each clause candidate:
-        the text between line ends, sentence ends, semicolons and spaced dashes."""
-        pieces = []
+        the text between line ends, sentence ends, semicolons and spaced dashes. The words
+        are found in one pass over the text; a piece takes those that start inside it (no
+        word crosses a piece's edge: the edges are spaces and punctuation), and words that
+        start no piece (a bullet's "1." or "a)") are dropped."""
+        found = _WORD.findall(folded)
+        # Between two words stand only characters that no word has, so each word is found
+        # again by `str.find` right where the expression found it (far cheaper than spans).
+        starts: list[int] = []
+        offsets: list[tuple[int, int]] = []
         position = 0
+        find = folded.find
+        for word in found:
+            start = find(word, position)
+            position = start + len(word)
+            starts.append(start)
+            offsets.append((start, position))
+        spans: list[tuple[int, int, int, int]] = []  # (first, end) in `found`
+        position = 0  # of the line
         header = False  # under a line like "what you lose:", bullets say what they are
         for line in folded.split("\n"):
             line_start, position = position, position + len(line) + 1
             bullet = _BULLET.match(line)
             begin = bullet.end() if bullet else 0
             stripped = line.strip()
-            under = header and bool(bullet or line[:1].isspace())
+            # The header's number for a bullet under one, else -1.
+            under = len(self.headers) - 1 if header and (bullet or line[:1].isspace()) else -1
             for piece_start, piece_end in _pieces(line, begin):
-                first = len(self.words)
-                for match in _WORD.finditer(
-                    folded, line_start + piece_start, line_start + piece_end
-                ):
-                    self.words.append(match.group())
-                    self.offsets.append(match.span())
-                if len(self.words) > first:
-                    pieces.append((first, len(self.words), line_start + piece_end, under))
+                first = bisect_left(starts, line_start + piece_start)
+                last = bisect_left(starts, line_start + piece_end, first)
+                if last > first:
+                    spans.append((first, last, line_start + piece_end, under))
             if not stripped:
                 header = False
-            elif not under:
+            elif under < 0:
                 header = stripped.endswith(":")
+                if header:
+                    self.headers.append(stripped)
+                    self.blocks.append([])
+        kept = sum(last - first for first, last, _, _ in spans)
+        if kept == len(found):  # every word is in a piece, as in most sketches
+            self.words, self.offsets, self.starts = found, offsets, starts
+            return spans
+        pieces = []
+        for first, last, end_char, under in spans:
+            count = len(self.words)
+            self.words += found[first:last]
+            self.offsets += offsets[first:last]
+            self.starts += starts[first:last]
+            pieces.append((count, len(self.words), end_char, under))
         return pieces
 
-    def _lay_out(self, pieces: list[tuple[int, int, int, bool]]) -> None:
+    def _lay_out(self, pieces: list[tuple[int, int, int, int]]) -> None:
+        """Clauses and segments over the words: a clause ends at its piece's end and before
+        each word that starts a new claim; a segment also ends at each comma. Segment
+        numbers are a running count of those edges."""
         words, offsets, folded = self.words, self.offsets, self.folded
-        starts = [start for start, _ in offsets]
-        commas = {bisect_left(starts, m.end()) for m in _COMMA.finditer(folded)}
-        sentence = segment = 0
+        count = len(words)
+        starts = self.starts
+        edges = bytearray(count)
+        for match in _COMMA.finditer(folded):
+            at = bisect_left(starts, match.end())
+            if at < count:
+                edges[at] = 1
+        firsts = bytearray(count)
+        for first, _, _, _ in pieces:
+            firsts[first] = 1
+        splits = {
+            index
+            for index, word in enumerate(words)
+            if word in _SPLIT_FIRSTS
+            and index
+            and not firsts[index]
+            and (word in _SPLIT_WORDS or (words[index - 1], word) in _SPLIT_PAIRS)
+            and words[index - 1] != word
+            and not _hyphened(folded, *offsets[index])
+        }
+        for index in splits:
+            edges[index] = 1
+        for first, _, _, _ in pieces:
+            edges[first] = 1
+        if count:
+            edges[0] = 0
+        self.segment_of = list(accumulate(edges))
+        # Segment numbers count up from 0: where each starts, and how many words it has.
+        self.segment_starts = (
+            [0, *(index for index, edge in enumerate(edges) if edge)] if count else []
+        )
+        ends = [*self.segment_starts[1:], count] if count else []
+        self.segment_lengths = [
+            end - start for start, end in zip(self.segment_starts, ends, strict=True)
+        ]
+        sentence = 0
         previous_piece_end = -1
+        ordered = sorted(splits)
         for first, last, end_char, under in pieces:
             if previous_piece_end >= 0 and not _same_sentence(folded, previous_piece_end):
                 sentence += 1
             previous_piece_end = end_char
             clause_first = first
-            for index in range(first, last):
-                word = words[index]
-                if index > clause_first and (
-                    (word in _SPLIT_WORDS or (words[index - 1], word) in _SPLIT_PAIRS)
-                    and words[index - 1] != word
-                    and not _hyphened(folded, *offsets[index])
-                ):
-                    self._close(clause_first, index, offsets[index][0], sentence, under)
-                    clause_first = index
-                    segment += 1
-                elif index > clause_first and index in commas:
-                    segment += 1
-                self.segment_of.append(segment)
+            for index in ordered[bisect_left(ordered, first) : bisect_left(ordered, last)]:
+                self._close(clause_first, index, offsets[index][0], sentence, under)
+                clause_first = index
             self._close(clause_first, last, end_char, sentence, under)
-            segment += 1
-        self.clause_of = [0] * len(words)
+        self.clause_of = [0] * count
         for number, clause in enumerate(self.clauses):
             self.clause_of[clause.start : clause.end] = [number] * (clause.end - clause.start)
 
-    def _close(self, first: int, end: int, char_end: int, sentence: int, under: bool) -> None:
+    def _close(self, first: int, end: int, char_end: int, sentence: int, under: int) -> None:
         tail = self.folded[self.offsets[end - 1][1] : char_end + 1]
         char_start = self.offsets[first][0]
-        if under:
+        if under >= 0:
             self.explained.add(len(self.clauses))
+            self.blocks[under].append(len(self.clauses))
         self.clauses.append(
             Clause(
                 first,

@@ -14,8 +14,9 @@ def words(text: str) -> frozenset[str]:
 
 
 def phrases(text: str) -> tuple[tuple[str, ...], ...]:
-    """Phrases separated by "|", each as its words."""
-    return tuple(tuple(p.split()) for p in text.split("|") if p.split())
+    """Phrases separated by "|", each as its words (a hyphen parts words, as in a sketch:
+    "band-aid" is "band", "aid")."""
+    return tuple(tuple(p.replace("-", " ").split()) for p in text.split("|") if p.split())
 
 
 # Before what they reject: "we don't need a cache", "no CDN", "skip the cache".
@@ -108,6 +109,16 @@ REFUSE_AFTER = REFUSE_AFTER + phrases(
     we shouldn't | we should not | we won't | we will not | not for now
     """
 )
+# Still more ways to wave a move away, as reviewers write them ("X is just a band-aid",
+# "X for little gain", "X is the wrong answer").
+REFUSE_AFTER = REFUSE_AFTER + phrases(
+    """
+    just a band-aid | a band-aid | band-aid | for little gain | little gain | no real payoff |
+    no payoff | not worth the migration | isn't worth the migration | the wrong answer |
+    wrong answer | wrong approach | the real problem | same pain | the same pain |
+    source of bugs | a constant source | throwing money | to babysit | more complexity for
+    """
+)
 # Verdicts that dismiss, a problem too: "lag is irrelevant", "not a concern".
 DISMISS_AFTER = phrases(
     """
@@ -116,6 +127,9 @@ DISMISS_AFTER = phrases(
     aren't a problem | negligible | never happens | won't happen | can't happen |
     won't notice | theoretical | overblown | myth | not real | no big deal | non issue |
     nothing to worry | working fine | work fine | works fine | not a thing | doesn't apply |
-    is always under | is always small | never exceeds | isn't a concern | really a concern
+    is always under | is always small | never exceeds | isn't a concern | really a concern |
+    academic | bureaucracy | gimmick | gimmicks | a distraction | is a distraction |
+    isn't worth worrying | not worth worrying | no need to worry | keep working | keeps working |
+    still works | still work | work as before | works as before
     """
 )

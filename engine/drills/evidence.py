@@ -53,6 +53,7 @@ class PreparedDrill:
     # A stem a pattern can start with (its first stem, or its words written together) -> the
     # patterns: a sketch tries only those whose key it has, not every pattern of the drill.
     by_key: dict[str, tuple[Pattern, ...]]
+    topic: frozenset[str]  # the words of the drill's title and prompt
 
 
 def prepare(drill: Drill) -> PreparedDrill:
@@ -96,6 +97,7 @@ def _prepare(drill: Drill) -> PreparedDrill:
         together=together,
         every=unique,
         by_key={key: tuple(patterns) for key, patterns in by_key.items()},
+        topic=frozenset(words(f"{drill.title} {drill.prompt}")),
     )
 
 

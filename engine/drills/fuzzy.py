@@ -48,7 +48,10 @@ COMMON = words(
     trial tried truck truly twice uncle union unity upper urban usage usual valid video
     virus visit vital voice voted waste watch wheel whose woman women world worry worth
     would wound write wrong yards young youth hosted posted folded mostly nearly partly
-    simply surely easily lately"""
+    simply surely easily lately build built charge charges coasts comes competing
+    contention dropping falls feeds healthy logic machinery matter multiply reader readers
+    relocated safety simple stable though writers maxreplicas minreplicas tables cables
+    stables label labels"""
 )
 
 

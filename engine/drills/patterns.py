@@ -10,9 +10,9 @@ match "album". Every part of a match lies in one clause: a claim is not spread o
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from engine.drills.clauses import Parsed, stem, words
 from engine.drills.cues import words as plain_words
@@ -50,6 +50,7 @@ class Pattern:
     text: str  # as written in the content
     parts: tuple[tuple[str, ...], ...]  # stems of each part
     together: str  # a one-part pattern's words written together, stemmed ("scaleout")
+    stems: frozenset[str] = frozenset()  # every stem of every part: a match needs them all
 
     @classmethod
     def of(cls, text: str) -> Pattern:
@@ -57,15 +58,14 @@ class Pattern:
         parts = tuple(p for p in parts if p)
         first = words(text.split(GAP, 1)[0])
         together = stem("".join(first)) if len(parts) == 1 and len(first) > 1 else ""
-        return cls(text, parts, together)
+        return cls(text, parts, together, frozenset(s for part in parts for s in part))
 
     @property
     def vocabulary(self) -> set[str]:
         return {w for part in self.text.split(GAP) for w in words(part)}
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
+class Occurrence(NamedTuple):  # a tuple: cheap to make, as the sketch has hundreds
     start: int  # first word index
     end: int  # one past the last word index
     clause: int
@@ -86,16 +86,24 @@ class Index:
     ) -> None:
         self.parsed = parsed
         self.positions: dict[str, list[int]] = {}
+        positions = self.positions
         for index, word_stem in enumerate(parsed.stems):
-            self.positions.setdefault(word_stem, []).append(index)
+            found = positions.get(word_stem)
+            if found is None:
+                positions[word_stem] = [index]
+            else:
+                found.append(index)
         self.alternatives = alternatives
         for index, alternative in sorted(alternatives.items()):
-            self.positions.setdefault(alternative, []).append(index)
-        for found in self.positions.values():
-            found.sort()
+            positions.setdefault(alternative, []).append(index)
+        for alternative in set(alternatives.values()):  # the only lists out of order
+            positions[alternative].sort()
         self.runs: dict[str, list[tuple[int, int]]] = {}  # together-stem -> (start, end)
         if together:
             self._index_runs(together)
+        # Every place of a part, found once per sketch: many patterns share a part ("shard
+        # ... writes", "sharding ... writes"). In `_part`'s order, and sorted by start.
+        self._places: dict[tuple[str, ...], tuple[list[tuple[int, int]], list[int], list[int]]] = {}
 
     def _index_runs(self, together: frozenset[str]) -> None:
         """Runs of 2-3 words that, written together, make a one-word pattern ("cache aside"
@@ -117,76 +125,100 @@ class Index:
                 if joined_stem in together:
                     self.runs.setdefault(joined_stem, []).append((index, end))
 
-    def find(self, pattern: Pattern) -> Iterator[Occurrence]:
+    def find(self, pattern: Pattern) -> list[Occurrence]:
         """Every place the pattern stands, in text order of its first word."""
         first = pattern.parts[0][0]
         if first not in self.positions and first not in self.runs and not pattern.together:
-            return
+            return []
         clause_of = self.parsed.clause_of
-        for start, end in self._part(pattern.parts[0]):
+        found: list[Occurrence] = []
+        later = pattern.parts[1:]
+        if later and not all(self._places_of(part)[1] for part in later):
+            return found  # a later part stands nowhere: "shard ... data size" without "size"
+        for start, end in self._places_of(pattern.parts[0])[0]:
             last = end
-            for part in pattern.parts[1:]:
-                following = self._next(part, last, clause_of[start])
+            clause = clause_of[start]
+            for part in later:
+                following = self._next(part, last, clause)
                 if following is None:
                     break
                 last = following
             else:
-                if clause_of[last - 1] == clause_of[start]:
-                    yield Occurrence(start, last, clause_of[start])
+                if clause_of[last - 1] == clause:
+                    found.append(Occurrence(start, last, clause))
         if pattern.together:
             for index in self.positions.get(pattern.together, ()):
-                yield Occurrence(index, index + 1, clause_of[index])
+                found.append(Occurrence(index, index + 1, clause_of[index]))
+        return found
 
-    def _part(
-        self, part: tuple[str, ...], lo: int = 0, hi: int | None = None
-    ) -> Iterator[tuple[int, int]]:
-        """(start, end) of each place `part` stands, starting between `lo` and `hi`."""
-        stems = self.parsed.stems
-        width = len(part)
-        if hi is None:
-            hi = len(stems)
-        runs = [run for run in self.runs.get(part[0], ()) if lo <= run[0] <= hi]
+    def _places_of(
+        self, part: tuple[str, ...]
+    ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+        """(places in `_places`' order; their starts and ends, sorted by start)."""
+        known = self._places.get(part)
+        if known is None:
+            places = self._part(part)
+            ordered = sorted(places) if len(places) > 1 else places
+            known = self._places[part] = (
+                places,
+                [start for start, _ in ordered],
+                [end for _, end in ordered],
+            )
+        return known
+
+    def _part(self, part: tuple[str, ...]) -> list[tuple[int, int]]:
+        """(start, end) of each place `part` stands: its turned form ("lag on the replicas"),
+        then in text order, then written together ("scaleout")."""
+        runs = self.runs.get(part[0], [])
         starts = self.positions.get(part[0])
         if starts is None:
-            if width == 1:
-                yield from runs
-            return
-        starts = starts[bisect_left(starts, lo) : bisect_right(starts, hi)]
-        if width == 1:
-            for start in starts:
-                yield start, start + 1
-            yield from runs
-            return
-        if width == 2:
-            yield from self._turned(part, stems, lo, hi)
+            return list(runs) if len(part) == 1 else []
+        if len(part) == 1:
+            return [(start, start + 1) for start in starts] + runs
+        stems = self.parsed.stems
+        found = self._turned(part, stems) if len(part) == 2 else []
         second = part[1]
         alternatives = self.alternatives
         count = len(stems)
-        for start in starts:
-            # The second word (or the one after it) rules out most places before the whole
-            # phrase is compared.
-            if start + 1 < count and (
-                stems[start + 1] == second
-                or alternatives.get(start + 1) == second
-                or (start + 2 < count and stems[start + 2] == second)
-            ):
-                end = self._phrase_end(part, start, stems)
-                if end is not None:
-                    yield start, end
+        # The second word (or the one after it) rules out most places before the whole
+        # phrase is compared.
+        if alternatives:
+            likely = [
+                start
+                for start in starts
+                if start + 1 < count
+                and (
+                    stems[start + 1] == second
+                    or alternatives.get(start + 1) == second
+                    or (start + 2 < count and stems[start + 2] == second)
+                )
+            ]
+        else:
+            likely = [
+                start
+                for start in starts
+                if start + 1 < count
+                and (
+                    stems[start + 1] == second or (start + 2 < count and stems[start + 2] == second)
+                )
+            ]
+        for start in likely:
+            end = self._phrase_end(part, start, stems)
+            if end is not None:
+                found.append((start, end))
+        return found
 
-    def _turned(
-        self, part: tuple[str, ...], stems: list[str], lo: int, hi: int
-    ) -> Iterator[tuple[int, int]]:
+    def _turned(self, part: tuple[str, ...], stems: list[str]) -> list[tuple[int, int]]:
         """A two-word name said the other way round with "of", "for", "on", "in":
         "invalidation of the cache" is "cache invalidation", "lag on the replicas" is
         "replica lag", "pooling of connections" is "connection pooling"."""
         first, second = part
+        found: list[tuple[int, int]] = []
         if first in _PLAIN or second in _PLAIN:
-            return
+            return found
         words, segment_of = self.parsed.words, self.parsed.segment_of
         count = len(stems)
-        seconds = self.positions.get(second, [])
-        for start in seconds[bisect_left(seconds, lo) : bisect_right(seconds, hi)]:
+        for start in self.positions.get(second, ()):
             index = start + 1
             if index >= count or words[index] not in _TURNING:
                 continue
@@ -198,7 +230,8 @@ class Index:
                 and self._is(index, first, stems)
                 and segment_of[index] == segment_of[start]
             ):
-                yield start, index + 1
+                found.append((start, index + 1))
+        return found
 
     def _is(self, index: int, wanted: str, stems: list[str]) -> bool:
         return stems[index] == wanted or self.alternatives.get(index) == wanted
@@ -227,9 +260,11 @@ class Index:
 
     def _next(self, part: tuple[str, ...], after: int, clause: int) -> int | None:
         """End of the first place `part` stands within MAX_GAP words after `after`."""
+        _, starts, ends = self._places_of(part)
         best = None
         clause_of = self.parsed.clause_of
-        for start, end in self._part(part, after, after + MAX_GAP):
-            if clause_of[start] == clause and (best is None or end < best):
+        for at in range(bisect_left(starts, after), bisect_right(starts, after + MAX_GAP)):
+            end = ends[at]
+            if clause_of[starts[at]] == clause and (best is None or end < best):
                 best = end
         return best

@@ -14,8 +14,8 @@ so it neither rejects anything nor springs a trap.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from engine.drills.clauses import Parsed
 from engine.drills.cues import (
@@ -43,19 +43,24 @@ class Polarity(StrEnum):
     ASKED = "asked"
 
 
-@dataclass(frozen=True, slots=True)
-class Stance:
+# Enum members as plain names: an attribute of an enum class costs ~100 ns, and stances are
+# read hundreds of times per sketch.
+_AFFIRMED, _REJECTED, _ASKED = Polarity.AFFIRMED, Polarity.REJECTED, Polarity.ASKED
+
+
+class Stance(NamedTuple):  # a tuple: cheap to make, as every place gets one
     polarity: Polarity
     dismissive: bool = False  # rejected as unimportant, not refused as a move
     conditional: bool = False  # in an "if ..." segment
 
 
-AFFIRMED = Stance(Polarity.AFFIRMED)
+AFFIRMED = Stance(_AFFIRMED)
 _BEFORE_WORDS = frozenset(
     {*NEGATORS, *BREAKERS, *DENIALS, "forget", "forgetting", "ignore", "about"}
     | {pair[1] for pair in CUE_PAIRS}
     | {triple[2] for triple in CUE_TRIPLES}
 )
+_DISMISS_LASTS = frozenset(cue[-1] for cue in DISMISS_BEFORE)
 _REACH = 7  # words between a negation and what it rejects
 _AFTER_GAP = 7
 _CUES_BY_FIRST: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
@@ -64,11 +69,20 @@ for _kind, _cues in (("dismiss", DISMISS_AFTER), ("refuse", REFUSE_AFTER)):  # d
         _CUES_BY_FIRST.setdefault(_cue[0], []).append(
             (_kind, _cue)
         )  # words between the pattern and a verdict after it
+# The same cues by their first two words (a one-word cue by its word and ""), each with its
+# place in `_CUES_BY_FIRST`, so a word tries only the cues its next word can continue.
+_CUES_BY_PAIR: dict[tuple[str, str], list[tuple[int, str, tuple[str, ...]]]] = {}
+for _first, _listed in _CUES_BY_FIRST.items():
+    for _order, (_kind, _cue) in enumerate(_listed):
+        _pair = (_first, _cue[1] if len(_cue) > 1 else "")
+        _CUES_BY_PAIR.setdefault(_pair, []).append((_order, _kind, _cue))
 _PRONOUNS = frozenset({"they", "it", "that", "this", "these", "those", "which", "it's", "that's"})
 # A clause that is only a "no" to the one before: "Some reach for X; we shouldn't."
 _BARE_NOES = (
     ["no"], ["nope"], ["not", "needed"], ["we", "shouldn't"], ["we", "won't"], ["we", "don't"],
     ["not", "here"], ["no", "thanks"], ["never"], ["not", "worth", "it"], ["not", "for", "us"],
+    ["i", "disagree"], ["we", "disagree"], ["not", "true"], ["that's", "not", "true"],
+    ["that's", "wrong"], ["i", "don't", "buy", "it"],
 )  # fmt: skip
 # A clause that goes on with a verdict on the one before: "X sounds good, but is not needed".
 _VERDICT_VERBS = frozenset({"is", "are", "would", "will", "won't", "isn't", "aren't", "wouldn't"})
@@ -90,31 +104,49 @@ class Reader:
     def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
         ws, segment_of = parsed.words, parsed.segment_of
-        self._segment_first = first = list(range(len(ws)))
-        previous = -1
-        for index, segment in enumerate(segment_of):
-            if segment == previous:
-                first[index] = first[index - 1]
-            previous = segment
+        self._segment_starts = parsed.segment_starts
         # Words that can end a negation's reach or be one: the others are skipped quickly.
         self._interesting = [w in _BEFORE_WORDS for w in ws]
         self._barrier_after = [False] * len(ws)
-        starts = [start for start, _ in parsed.offsets]
+        starts = parsed.starts
         for mark in BARRIER.finditer(parsed.folded):
             before = bisect_right(starts, mark.start()) - 1
             if 0 <= before < len(ws) - 1:
                 self._barrier_after[before] = True
         self._cues = self._cue_starts()
+        # Cues that open a segment ("..., not worth it"), in text order.
+        self._opening_cues = [
+            at
+            for at, cue in enumerate(self._cues)
+            if cue and at and segment_of[at] != segment_of[at - 1]
+        ]
         self._rejects_previous: dict[int, bool] = {}  # worked out for the clauses asked about
         self._hedged = self._hedged_segments()
+        self._memo: dict[tuple[int, int, bool], Stance] = {}  # one stance per place and reading
 
     def stance(self, occurrence: Occurrence, concern: bool = False, loose: bool = False) -> Stance:
         """`loose`: any negation just after also rejects ("replicas don't add write
         capacity"), for what an item advises against."""
-        found = self._stance(occurrence, concern)
-        if loose and found.polarity is Polarity.AFFIRMED and self._negated_after(occurrence):
-            return Stance(Polarity.REJECTED, conditional=found.conditional)
+        key = (occurrence.start, occurrence.end, concern)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._stance(occurrence, concern)
+        if loose and self._negated_after(occurrence):
+            if found.polarity is _AFFIRMED:
+                return Stance(_REJECTED, conditional=found.conditional)
+            if self._rejected_by_next(occurrence):
+                # "replicas don't help with writes, but I disagree": a no to a no
+                return Stance(_AFFIRMED, conditional=found.conditional)
         return found
+
+    def _rejected_by_next(self, occurrence: Occurrence) -> bool:
+        clauses = self.parsed.clauses
+        following = occurrence.clause + 1
+        return (
+            following < len(clauses)
+            and clauses[following].sentence == clauses[occurrence.clause].sentence
+            and self._rejects(following)
+        )
 
     def _negated_after(self, occurrence: Occurrence) -> bool:
         ws, segment_of = self.parsed.words, self.parsed.segment_of
@@ -129,31 +161,31 @@ class Reader:
         clause = parsed.clauses[occurrence.clause]
         conditional = self._conditional(occurrence.start)
         if clause.question or self.parsed.segment_of[occurrence.start] in self._hedged:
-            return Stance(Polarity.ASKED, conditional=conditional)
+            return Stance(_ASKED, conditional=conditional)
         if occurrence.start and parsed.words[occurrence.start - 1] in DEFERRING:
-            return Stance(Polarity.ASKED, conditional=conditional)  # "before sharding anything"
+            return Stance(_ASKED, conditional=conditional)  # "before sharding anything"
         before = self._before(occurrence.start)
         after = self._after(occurrence.end, clause.end)
         if before == "dismiss" or after == "dismiss":
-            return Stance(Polarity.REJECTED, dismissive=True, conditional=conditional)
+            return Stance(_REJECTED, dismissive=True, conditional=conditional)
         supposing = (
             parsed.words[clause.start] in _CONDITIONS
         )  # "if it's IO, a bigger box buys nothing"
         if not (conditional or supposing or concern) and "refuse" in (before, after):
-            return Stance(Polarity.REJECTED, conditional=conditional)
+            return Stance(_REJECTED, conditional=conditional)
         following = occurrence.clause + 1
         if (
             following < len(parsed.clauses)
             and self._rejects(following)
             and parsed.clauses[following].sentence == clause.sentence
         ):
-            return Stance(Polarity.REJECTED, dismissive=True, conditional=conditional)
-        return Stance(Polarity.AFFIRMED, conditional=conditional)
+            return Stance(_REJECTED, dismissive=True, conditional=conditional)
+        return Stance(_AFFIRMED, conditional=conditional)
 
     def _before(self, start: int) -> str:
         """ "refuse", "dismiss" or "" for the words just before `start` in its segment."""
         ws = self.parsed.words
-        first = self._segment_first[start]
+        first = self._segment_starts[self.parsed.segment_of[start]]
         folded, offsets = self.parsed.folded, self.parsed.offsets
         interesting, barrier = self._interesting, self._barrier_after
         for index in range(start - 1, max(first, start - _REACH - 1) - 1, -1):
@@ -162,9 +194,10 @@ class Reader:
             if not interesting[index]:
                 continue
             word = ws[index]
-            if any(self._has(index - len(cue) + 1, cue, first) for cue in DISMISS_BEFORE) and (
-                word != "ignore" or index == first or ws[index - 1] in IMPERATIVE
-            ):
+            if (
+                word in _DISMISS_LASTS
+                and any(self._has(index - len(cue) + 1, cue, first) for cue in DISMISS_BEFORE)
+            ) and (word != "ignore" or index == first or ws[index - 1] in IMPERATIVE):
                 return "dismiss"
             nxt = ws[index + 1] if index + 1 < len(ws) else ""
             earlier = ws[max(first, index - 2) : index]
@@ -204,9 +237,10 @@ class Reader:
             and (clause_end - 1 == end or segment_of[clause_end - 2] != segment_of[clause_end - 1])
         ):
             return "refuse"  # "multi-master, no."
-        for at in range(end + 1, clause_end):
-            if cues[at] and segment_of[at] != segment_of[at - 1]:
-                return cues[at]
+        opening = self._opening_cues
+        at_first = bisect_right(opening, end)
+        if at_first < len(opening) and opening[at_first] < clause_end:
+            return cues[opening[at_first]]
         for at in range(end, min(clause_end, end + _AFTER_GAP + 1)):
             if segment_of[at] != segment_of[end - 1]:
                 return ""  # "retry until it works, backoff just makes users wait": not its verdict
@@ -222,11 +256,15 @@ class Reader:
         """Per word: "dismiss" or "refuse" where a verdict cue starts there, else ""."""
         ws = self.parsed.words
         found = [""] * len(ws)
-        by_first = _CUES_BY_FIRST
-        for index, word in enumerate(ws):
-            if word not in by_first:
-                continue
-            for kind, cue in by_first[word]:
+        by_first, by_pair = _CUES_BY_FIRST, _CUES_BY_PAIR
+        count = len(ws)
+        for index in [i for i, word in enumerate(ws) if word in by_first]:
+            word = ws[index]
+            tried = [
+                *by_pair.get((word, ""), ()),
+                *(by_pair.get((word, ws[index + 1]), ()) if index + 1 < count else ()),
+            ]
+            for _, kind, cue in sorted(tried) if len(tried) > 1 else tried:
                 if tuple(ws[index : index + len(cue)]) == cue:
                     found[index] = kind
                     break
@@ -235,7 +273,7 @@ class Reader:
     def _conditional(self, start: int) -> bool:
         """Inside the condition of "if X, Y" / "if X we Y": the condition ends at the
         segment's end or at the subject of the main clause."""
-        first = self._segment_first[start]
+        first = self._segment_starts[self.parsed.segment_of[start]]
         ws = self.parsed.words
         if ws[first] not in _CONDITIONS:
             return False
@@ -264,11 +302,9 @@ class Reader:
         """Segments that defer or hedge: "maybe later if needed", "look into scaling"."""
         ws, segment_of = self.parsed.words, self.parsed.segment_of
         found = set()
-        for index, word in enumerate(ws[:-1]):
-            if (
-                word in _HEDGE_FIRSTS
-                and (word, ws[index + 1]) in _HEDGES
-                and segment_of[index] == segment_of[index + 1]
-            ):
+        last = len(ws) - 1
+        for index in [i for i, word in enumerate(ws) if word in _HEDGE_FIRSTS and i < last]:
+            word = ws[index]
+            if (word, ws[index + 1]) in _HEDGES and segment_of[index] == segment_of[index + 1]:
                 found.add(segment_of[index])
         return found

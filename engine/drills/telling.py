@@ -9,6 +9,7 @@ a relation sign (an arrow, "=", ":"), or at least two other words.
 from __future__ import annotations
 
 from engine.drills.clauses import Parsed
+from engine.drills.clauses import words as words_of
 from engine.drills.cues import words
 
 # Words that link terms into a statement. Deliberately not "and", "or", "plus", "etc".
@@ -23,11 +24,30 @@ LINKING = words(
     get gets give gives take takes run runs stop stops serve serves hold holds cut cuts set
     sets setting turn enable pick choose prefer try tell told w"""
 )
+# Words that make a statement of an item of a list: a verb of being or doing, a subject, a
+# reason or a condition ("Redis, because the app is stateless").
+STATING = words(
+    """is are was were be being isn't aren't don't doesn't won't can't do does will would
+    should must can could need needs we i you it they it's that's so because since if when
+    then which instead rather means"""
+)
+LIST_ITEMS = 6  # comma-separated items in one clause
+# Words that title a list without saying anything about its items.
+LIST_LABELS = words(
+    """stuff keywords keyword key terms term words buzzwords things topics concepts notes list
+    ideas summary misc etc for this one the a my our some of and in on tl dr tldr checklist
+    cheat sheet overview recap"""
+)
+SHORT_ITEM = 3  # words
+SHORT_BULLET = 4  # words: "Cache-Control: max-age" is still one term
+STATEMENT_WORDS = 6  # an item this long says something
 NOT_TELLING = frozenset({"and", "or", "plus", "etc", "vs", "e", "g", "ie", "eg"})
 RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
 
 
-def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
+def telling_segments(
+    parsed: Parsed, term_words: set[int], topic: frozenset[str] = frozenset()
+) -> dict[int, bool]:
     """Segment number -> whether what it names counts. `term_words`: indices of the words that
     stand in a match of one of the drill's patterns.
 
@@ -36,7 +56,7 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     caching, replicas, sharding, CDN" credits only the caching), but "flame graph, p99, make
     sure requests aren't waiting on the db" is one claim made in shorthand."""
     clauses_with_terms = {parsed.clause_of[i] for i in term_words}
-    says, worded = _says(parsed, term_words, clauses_with_terms)
+    says, worded, stating = _says(parsed, term_words, clauses_with_terms)
     by_clause: dict[int, list[int]] = {}
     for clause in clauses_with_terms:
         found = by_clause.setdefault(clause, [])
@@ -50,7 +70,14 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
         if any(says.get(s) for s in segments)
     } | _telling_sentences(parsed, clauses_with_terms)
     result = {}
+    bare_bullets = _bullets_of_terms(parsed, topic)
     for clause, segments in by_clause.items():
+        if clause in bare_bullets or (
+            _run_of_items(parsed, segments) and not _led_in(parsed, clause, topic)
+        ):
+            for segment in segments:  # only a segment that makes a statement counts
+                result[segment] = stating.get(segment, False)
+            continue
         bare = sum(not says.get(s) for s in segments)
         listed = bare * 4 >= len(segments) * 3
         if clause in parsed.explained or (
@@ -63,6 +90,50 @@ def telling_segments(parsed: Parsed, term_words: set[int]) -> dict[int, bool]:
     return result
 
 
+def _run_of_items(parsed: Parsed, segments: list[int]) -> bool:
+    """A clause of many short comma-separated items ("hot key, celebrity problem, Zipf, L1
+    cache, sharded counters, ...") is a list of terms, whatever a few of its items say in
+    passing ("sessions in Redis") and even under a header line: it names, it does not design."""
+    if len(segments) < LIST_ITEMS:
+        return False
+    lengths = parsed.segment_lengths
+    short = sum(lengths[s] <= SHORT_ITEM for s in segments)
+    return short * 4 >= len(segments) * 3
+
+
+def _bullets_of_terms(parsed: Parsed, topic: frozenset[str]) -> set[int]:
+    """The clauses of a run of short bullets under a header that names only the topic or a
+    label ("CDN checklist:" then "- CloudFront", "- max-age", "- versioned URLs", ...): one
+    term per line is a list of terms as much as one per comma."""
+    found: set[int] = set()
+    for header, block in zip(parsed.headers, parsed.blocks, strict=True):
+        if len(block) < LIST_ITEMS:
+            continue
+        clauses = parsed.clauses
+        short = sum(clauses[c].end - clauses[c].start <= SHORT_BULLET for c in block)
+        if short * 4 >= len(block) * 3 and all(
+            w in topic or w in LIST_LABELS for w in words_of(header)
+        ):
+            found.update(block)
+    return found
+
+
+def _led_in(parsed: Parsed, clause: int, topic: frozenset[str]) -> bool:
+    """Whether a list opens with a lead-in that says what the items are for ("everything else
+    duplicated: caches, queues, config, ..."), not only the drill's topic or a label
+    ("autoscaling: HPA, ...", "cdn stuff: ...")."""
+    start = parsed.clauses[clause].start
+    segment = parsed.segment_of[start]
+    end = start
+    while end < len(parsed.words) and parsed.segment_of[end] == segment:
+        end += 1
+    colon = parsed.folded.find(":", parsed.offsets[start][0], parsed.offsets[end - 1][1])
+    if colon < 0:
+        return False
+    lead = [w for i, w in enumerate(parsed.words[start:end], start) if parsed.offsets[i][0] < colon]
+    return any(w not in topic and w not in LIST_LABELS for w in lead)
+
+
 def _telling_sentences(parsed: Parsed, with_terms: set[int]) -> set[int]:
     """Sentences holding a clause without terms: such a clause says something by itself
     ("so keys written together do not expire at once")."""
@@ -71,36 +142,41 @@ def _telling_sentences(parsed: Parsed, with_terms: set[int]) -> set[int]:
 
 def _says(
     parsed: Parsed, term_words: set[int], clauses: set[int]
-) -> tuple[dict[int, bool], dict[int, bool]]:
-    """Per segment of these clauses: whether it says something beside its terms, and
-    whether it has a linking word at all (inside a term too)."""
-    others: dict[int, int] = {}
-    linked: dict[int, bool] = {}
+) -> tuple[dict[int, bool], dict[int, bool], dict[int, bool]]:
+    """Per segment of these clauses: whether it says something beside its terms, whether
+    it has a linking word at all (inside a term too), and whether it makes a statement (a
+    word of `STATING`, or a sentence's worth of words)."""
+    words, segment_of = parsed.words, parsed.segment_of
+    starts, lengths = parsed.segment_starts, parsed.segment_lengths
     worded: dict[int, bool] = {}
-    bounds: dict[int, tuple[int, int]] = {}
-    indices = [
-        i for c in sorted(clauses) for i in range(parsed.clauses[c].start, parsed.clauses[c].end)
-    ]
-    for index in indices:
-        word = parsed.words[index]
-        segment = parsed.segment_of[index]
-        first, _ = bounds.get(segment, (index, index))
-        bounds[segment] = (first, index)
-        if word in LINKING:
-            worded[segment] = True
-        if index in term_words:  # "delete after commit" is one term, whatever its words
-            continue
-        if word in LINKING:
-            linked[segment] = True
-        elif word not in NOT_TELLING and not word.isdigit():
-            others[segment] = others.get(segment, 0) + 1
-    result = {}
-    for segment, (first, last) in bounds.items():
-        other = others.get(segment, 0)
-        # A long run of terms with a few stray words in it is still a run of terms.
-        if linked.get(segment) or (other >= 2 and other * 3 >= last - first + 1):
-            result[segment] = True
-            continue
-        inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
-        result[segment] = any(sign in inner for sign in RELATIONS)
-    return result, worded
+    stating: dict[int, bool] = {}
+    result: dict[int, bool] = {}
+    for clause in sorted(clauses):
+        found = parsed.clauses[clause]
+        for segment in range(segment_of[found.start], segment_of[found.end - 1] + 1):
+            first = starts[segment]
+            count = lengths[segment]
+            inside = words[first : first + count]
+            if not LINKING.isdisjoint(inside):
+                worded[segment] = True
+            if count >= STATEMENT_WORDS or not STATING.isdisjoint(inside):
+                stating[segment] = True
+            places = range(first, first + count)
+            # "delete after commit" is one term, whatever its words: only the others count
+            others = (
+                inside
+                if term_words.isdisjoint(places)
+                else [w for i, w in zip(places, inside, strict=True) if i not in term_words]
+            )
+            if not LINKING.isdisjoint(others):
+                result[segment] = True
+                continue
+            other = sum(1 for w in others if w not in NOT_TELLING and not w.isdigit())
+            # A long run of terms with a few stray words in it is still a run of terms.
+            if other >= 2 and other * 3 >= count:
+                result[segment] = True
+                continue
+            last = first + count - 1
+            inner = parsed.text[parsed.offsets[first][0] : parsed.offsets[last][1]]
+            result[segment] = any(sign in inner for sign in RELATIONS)
+    return result, worded, stating

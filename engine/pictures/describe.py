@@ -64,15 +64,22 @@ def path_route(steps: Sequence[PathStep]) -> str:
     """`client → lb → app-0 → cache (MISS) → app-0 → …`: where the request went."""
     route = ["client"]
     for step in steps:
-        if not step.is_hop or step.mark is HopMark.ASYNC:
+        mark, targets = step.mark, step.targets
+        if not targets or mark is HopMark.ASYNC:
             continue
         if route[-1] != step.source:
             route.append(step.source)
-        target = step.targets[0]
-        if step.mark in (HopMark.HIT, HopMark.MISS, HopMark.STALE, HopMark.FAILED):
-            route[-1] += f" ({step.mark.value.upper()})"
-        route.append(target)
+        if mark in _NOTED:
+            route[-1] += _NOTED[mark]
+        route.append(targets[0])
     return " → ".join(route)
+
+
+# The marks a route notes beside the node the hop leaves: `cache (MISS)`.
+_NOTED = {
+    mark: f" ({mark.upper()})"
+    for mark in (HopMark.HIT, HopMark.MISS, HopMark.STALE, HopMark.FAILED)
+}
 
 
 def describe_path(path: TracePath) -> str:

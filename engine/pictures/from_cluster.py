@@ -7,9 +7,20 @@ nothing here changes the cluster or the trace.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import fields
+from typing import TypeVar
+
 from engine.pictures.describe import describe_cluster, describe_path, fit
-from engine.pictures.diagram import ClusterDiagram, Node, ShardGroup, TraceAnimation, TracePath
-from engine.pictures.hops import Row, path_steps
+from engine.pictures.diagram import (
+    ClusterDiagram,
+    Node,
+    PathStep,
+    ShardGroup,
+    TraceAnimation,
+    TracePath,
+)
+from engine.pictures.hops import path_steps
 from engine.pictures.states import HopMark, NodeState, Outcome, Role
 from engine.sim.balancer import CheckProgress, check_progress, in_flight, in_rotation
 from engine.sim.config import Balancer
@@ -51,6 +62,67 @@ def trace_animation(state: ClusterState, trace: Trace, lat: Latencies) -> TraceA
     return TraceAnimation(diagram, fit(f"Animation in {steps} steps. {route}"))
 
 
+def with_trace_texts(animation: TraceAnimation, change: Callable[[str], str]) -> TraceAnimation:
+    """The same animation with `change` applied to every text that came from the trace or
+    names its user (the titles, the client, the steps' sentences and labels, the summary, the
+    alt texts), e.g. to show the user's name where shared state keeps a reference
+    (engine/tutor/names.py). Nothing else here is made from the trace's words: the nodes and
+    the caption come from the cluster's settings and counters. A value that `change` leaves
+    alone is kept as it is, so a trace naming nobody costs no rebuilding."""
+    diagram = animation.diagram
+    path = animation.path
+    steps = tuple(_step_texts(step, change) for step in path.steps)
+    user = change(path.user)
+    summary = change(path.summary)
+    if user is not path.user or summary is not path.summary or _changed(steps, path.steps):
+        path = _retexted(path, user=user, summary=summary, steps=steps)
+    client = diagram.client
+    detail = change(client.detail)
+    if detail is not client.detail:
+        client = _retexted(client, detail=detail)
+    title, alt = change(diagram.title), change(diagram.alt)
+    if path is not diagram.path or client is not diagram.client:
+        diagram = _retexted(diagram, title=title, alt=alt, client=client, path=path)
+    elif title is not diagram.title or alt is not diagram.alt:
+        diagram = _retexted(diagram, title=title, alt=alt)
+    animation_alt = change(animation.alt)
+    if diagram is animation.diagram and animation_alt is animation.alt:
+        return animation
+    return _retexted(animation, diagram=diagram, alt=animation_alt)
+
+
+def _step_texts(step: PathStep, change: Callable[[str], str]) -> PathStep:
+    sentence, label = change(step.sentence), change(step.label)
+    if sentence is step.sentence and label is step.label:
+        return step
+    return _retexted(step, sentence=sentence, label=label)
+
+
+def _changed(new: tuple[PathStep, ...], old: tuple[PathStep, ...]) -> bool:
+    return any(a is not b for a, b in zip(new, old, strict=True))
+
+
+V = TypeVar("V", TraceAnimation, ClusterDiagram, TracePath, PathStep, Node)
+
+
+def _retexted(value: V, **changes: object) -> V:
+    """A copy of a frozen picture value with some of its fields changed, without running its
+    checks again: they are about node ids and step numbers, which changing texts (or putting
+    in parts changed that way) leaves as they were. A `dataclasses.replace` costs several
+    times more, and a trace's picture is shown on every /trace."""
+    kind = type(value)
+    copy = object.__new__(kind)
+    for name in _FIELDS[kind]:
+        object.__setattr__(copy, name, changes[name] if name in changes else getattr(value, name))
+    return copy
+
+
+_FIELDS = {
+    kind: tuple(f.name for f in fields(kind))
+    for kind in (TraceAnimation, ClusterDiagram, TracePath, PathStep, Node)
+}
+
+
 def _traced(state: ClusterState, trace: Trace, lat: Latencies) -> tuple[ClusterDiagram, str]:
     """The diagram with the trace's path, and the path in words."""
     nodes = _nodes(state, set())
@@ -70,12 +142,10 @@ def trace_path(
     nodes = _nodes(state, set()) if nodes is None else nodes
     roles = {"client": Role.CLIENT, **{n.id: n.role for n in nodes}}
     down = {node.id for node in nodes if node.state.is_down}
-    rows = [
-        Row(s.component, s.text, s.latency_ms, s.cumulative_ms, s.asynchronous) for s in trace.steps
-    ]
     failed = trace.outcome is SimOutcome.FAILED
     hit = trace.outcome is SimOutcome.HIT
-    steps = path_steps(rows, roles, down, _replicas_by_primary(state), hit, failed, _STALE_WORDS)
+    replicas = _replicas_by_primary(state)
+    steps = path_steps(trace.steps, roles, down, replicas, hit, failed, _STALE_WORDS)
     answered = trace.status != "no response"
     return TracePath(
         request=trace.request.line,

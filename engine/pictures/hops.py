@@ -8,15 +8,17 @@ sentence that merely mentions a node never becomes a hop.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
+from typing import Protocol
 
 from engine.pictures.diagram import PathStep
 from engine.pictures.states import HopMark, Role
 
 _ARROW = re.compile(r"^(?P<source>[\w-]+) → (?P<target>[\w-]+)(?::\s*|\s+)(?P<rest>.*)$", re.S)
 _SQL = re.compile(r"^(?:(SELECT|DELETE) .*?FROM (\w+)|(INSERT) INTO (\w+)|(UPDATE) (\w+))")
+_CLAUSE = re.compile(r" \(|: |, |\. |\.$")
 # Tiers top to bottom: a hop towards a lower number is an answer coming back.
 _DEPTH = {
     Role.CLIENT: 0,
@@ -30,13 +32,19 @@ _CALLEES = (Role.CACHE, Role.PRIMARY, Role.REPLICA)
 LABEL_CHARS = 24
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    component: str
-    text: str
-    latency_ms: float
-    cumulative_ms: float
-    asynchronous: bool = False
+class Row(Protocol):
+    """One step of a trace, as the simulation records it (engine.sim's Step is one)."""
+
+    @property
+    def component(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def latency_ms(self) -> float: ...
+    @property
+    def cumulative_ms(self) -> float: ...
+    @property
+    def asynchronous(self) -> bool: ...
 
 
 def path_steps(
@@ -49,27 +57,30 @@ def path_steps(
     stale_words: str,
 ) -> tuple[PathStep, ...]:
     """The steps as drawn. `down`: nodes that are down; `replicas_of`: each primary's live
-    replicas (where an asynchronous step streams); `hit`/`failed`: the trace's outcome."""
+    replicas (where an asynchronous step streams); `hit`/`failed`: the trace's outcome.
+    On every pictured /trace: its steps are read straight from the simulation's, each
+    sentence parsed once (and a sentence seen before not again)."""
     at = "client"
     steps = []
+    last = len(rows)
     for number, row in enumerate(rows, start=1):
-        source, targets, rest = _place(row, at, roles, replicas_of)
-        if targets and not row.asynchronous:
+        text, asynchronous = row.text, row.asynchronous
+        source, targets, label = _place(row, at, roles, replicas_of)
+        if targets and not asynchronous:
             at = targets[0]
         elif row.component in roles:
             at = row.component
-        last = number == len(rows)
-        mark = _mark(row, source, targets, roles, down, hit, failed and last, stale_words)
+        mark = _mark(row, source, targets, roles, down, hit, failed and number == last, stale_words)
         steps.append(
             PathStep(
-                number=number,
-                source=source,
-                targets=targets,
-                mark=mark,
-                label="replication" if row.asynchronous else _label(rest, source, row.text),
-                sentence=row.text,
-                latency_ms=0.0 if row.asynchronous else row.latency_ms,
-                cumulative_ms=row.cumulative_ms,
+                number,
+                source,
+                targets,
+                mark,
+                "replication" if asynchronous else label,
+                text,
+                0.0 if asynchronous else row.latency_ms,
+                row.cumulative_ms,
             )
         )
     return tuple(steps)
@@ -78,19 +89,34 @@ def path_steps(
 def _place(
     row: Row, at: str, roles: Mapping[str, Role], replicas_of: Mapping[str, tuple[str, ...]]
 ) -> tuple[str, tuple[str, ...], str]:
-    """(source, targets, the words after the arrow) of one step."""
-    match = _ARROW.match(row.text)
-    if match and match["source"] in roles and match["target"] in roles:
-        return match["source"], (match["target"],), match["rest"]
+    """(source, targets, label) of one step."""
+    text = row.text
+    hop = _hop(text)
+    if hop is not None and hop[0] in roles and hop[1] in roles:
+        return hop[0], (hop[1],), hop[2]
     here = row.component if row.component in roles else at
     if row.asynchronous:
         return here, replicas_of.get(here, ()), ""
     # An app server carrying on after a call to the cache or a database: the answer came back
     # within that call's round trip, so nothing moves.
     returned = roles.get(at) in _CALLEES and roles.get(here) is Role.APP
-    if here != at and not returned:
-        return at, (here,), ""
-    return here, (), ""
+    source, targets = (at, (here,)) if here != at and not returned else (here, ())
+    # Entering the cluster: the request line opens the sentence (`GET /u/7: the load …`).
+    return source, targets, text.split(":", 1)[0] if source == "client" else ""
+
+
+@functools.lru_cache(maxsize=4_096)
+def _hop(text: str) -> tuple[str, str, str] | None:
+    """(source, target, label) of a sentence that names a hop (`app-0 → cache: GET user:7`),
+    whether or not those are nodes of the cluster; None for any other sentence. A pure
+    function of the words, and many sentences recur (`app-2 builds 200 OK …`): kept."""
+    match = _ARROW.match(text)
+    if match is None:
+        return None
+    source, target, rest = match.group(1, 2, 3)
+    if rest:
+        return source, target, _label(rest)
+    return source, target, text.split(":", 1)[0] if source == "client" else ""
 
 
 def _mark(
@@ -105,7 +131,7 @@ def _mark(
 ) -> HopMark:
     if row.asynchronous:
         return HopMark.ASYNC
-    if failed_end or source in down or any(t in down for t in targets):
+    if failed_end or source in down or not down.isdisjoint(targets):
         return HopMark.FAILED
     if not targets:
         return HopMark.LOCAL
@@ -117,16 +143,13 @@ def _mark(
     return HopMark.REPLY if _DEPTH[roles[target]] < _DEPTH[roles[source]] else HopMark.REQUEST
 
 
-def _label(rest: str, source: str, text: str) -> str:
+def _label(rest: str) -> str:
     """A few words for the drawing: the message after the arrow, up to its first clause."""
-    if not rest:
-        # Entering the cluster: the request line opens the sentence (`GET /u/7: the load …`).
-        return text.split(":", 1)[0] if source == "client" else ""
     sql = _SQL.match(rest)
     if sql:
         verb, table = (g for g in sql.groups() if g)
         return f"{verb} {table}"
-    clause = re.split(r" \(|: |, |\. |\.$", rest, maxsplit=1)[0]
+    clause = _CLAUSE.split(rest, maxsplit=1)[0]
     return shorten(clause, LABEL_CHARS)
 
 

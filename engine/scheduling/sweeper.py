@@ -162,6 +162,11 @@ class Sweeper:
             if len(jobs) < limit:
                 return finished
 
+    async def next_due(self) -> datetime | None:
+        """When this platform's next job falls due (or a claim's lease runs out): for a node on
+        a stepped clock, which moves time on to each due instant in turn."""
+        return await self._store.next_job_due(self._platform)
+
     def batch(self) -> int:
         """How many jobs to claim at once: BATCH, or fewer when posts are slow, so that a
         claimed batch is posted within half a lease and the other nodes share a backlog."""

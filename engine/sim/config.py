@@ -63,7 +63,7 @@ HAPROXY_CONNECT_TIMEOUT_MS = 5_000  # HAProxy has none (infinite, with a warning
 NGINX_CONNECT_TIMEOUT_MS = 60_000  # nginx's documented default for proxy_connect_timeout
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: orjson writes it with the state (engine/sim/state.py)
 class ClusterConfig:
     balancer: Balancer = Balancer.HAPROXY
     lb: LbAlgorithm = LbAlgorithm.ROUND_ROBIN

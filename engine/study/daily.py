@@ -105,7 +105,8 @@ def next_run_skipping(
 
 
 def skip_text(skipped_day: date, next_run: datetime, zone: ZoneInfo) -> str:
-    return (
-        f"Tomorrow's daily drill ({day_label(skipped_day)}) is skipped. The next one is posted "
-        f"on {local_label(next_run, zone)}."
-    )
+    head = f"Tomorrow's daily drill ({day_label(skipped_day)}) is skipped."
+    if next_run.astimezone(zone).date() < skipped_day:  # today's has not been posted yet
+        after = day_label(skipped_day + timedelta(days=1))
+        return f"{head} Today's is still posted ({local_label(next_run, zone)}); then {after}'s."
+    return f"{head} The next one is posted on {local_label(next_run, zone)}."

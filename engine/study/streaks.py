@@ -65,7 +65,7 @@ def streak(days: Collection[date], today: date) -> Streak:
 def streak_text(current: Streak) -> str:
     """ "5 days in a row (Wednesday 4 March forgiven)", or how to start one."""
     if current.days == 0:
-        return "No streak yet: a drill today starts one."
+        return "No streak running: a drill today starts one."
     head = f"{count(current.days, 'day')} of study in a row"
     if current.forgiven:
         head += f" ({join_words([day_label(d) for d in current.forgiven])} forgiven)"

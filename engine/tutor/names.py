@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import re
 
-import orjson
-
-from engine.pictures.codec import picture_data, picture_from_data
 from engine.pictures.diagram import TraceAnimation
+from engine.pictures.from_cluster import with_trace_texts
 from engine.replies import TraceSteps
 
 OPEN, CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧
@@ -59,16 +57,12 @@ def resolve_animation(
     animation: TraceAnimation | None, user_id: str, display_name: str
 ) -> TraceAnimation | None:
     """A stored trace's picture as this user is shown it: its captions and alt texts name
-    people as the trace's text does. Through the picture's JSON, since the references sit in
-    many nested texts; a picture that names nobody is returned as it is."""
+    people as the trace's text does. Only the values that hold a reference are rebuilt; a
+    picture that names nobody is returned as it is."""
     if animation is None:
         return None
-    document = orjson.dumps(picture_data(animation)).decode()
-    if OPEN not in document:
-        return animation
-    name = orjson.dumps(display_name).decode()[1:-1]  # as it stands inside a JSON string
-    resolved = picture_from_data(orjson.loads(_resolved(document, ref(user_id), name)))
-    return resolved if isinstance(resolved, TraceAnimation) else animation
+    mine = ref(user_id)
+    return with_trace_texts(animation, lambda text: _resolved(text, mine, display_name))
 
 
 def _resolved(text: str, mine: str, display_name: str) -> str:

@@ -81,7 +81,7 @@ class Tutor:
         self._pictures = pictures
         self._clusters = ClusterHandler(self._repository, store, content.latencies, pictures, store)
         self._lessons = LessonHandler(content)
-        self._drills = DrillHandler(store, store, content, clock)
+        self._drills = DrillHandler(store, store, content, clock, store)
         self._challenges = ChallengeHandler(store, store, content, clock)
         reminders = ReminderHandler(store, store, store, content, clock)
         shared = SharedForgetting(store, self._repository, self._locks)

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from engine.pictures import TraceAnimation
-from engine.pictures.codec import PictureFormatError, picture_data, picture_from_data
+from engine.pictures.codec import PictureFormatError, picture_from_data
 from engine.replies import TraceStep, TraceSteps
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def encode(kept: KeptTrace) -> str:
     steps = [[s.component, s.text, s.latency_ms, s.cumulative_ms] for s in block.steps]
     doc: dict[str, Any] = {"title": block.title, "summary": block.summary, "steps": steps}
     if kept.animation is not None:
-        doc["picture"] = _compact(picture_data(kept.animation), steps, block.summary)
+        doc["picture"] = _compact(kept.animation, steps, block.summary)
     return orjson.dumps(doc).decode()
 
 
@@ -52,22 +52,29 @@ def encode(kept: KeptTrace) -> str:
 # full, read as they always did.
 
 
-def _compact(data: Any, rows: list[list[Any]], summary: str) -> Any:
-    path = data.get("diagram", {}).get("path") if isinstance(data, dict) else None
-    if not isinstance(path, dict) or len(path.get("steps", ())) != len(rows):
-        return data
-    for n, (step, row) in enumerate(zip(path["steps"], rows, strict=True), start=1):
-        if (step["number"], step["sentence"], step["latency_ms"], step["cumulative_ms"]) != (
+def _compact(animation: TraceAnimation, rows: list[list[Any]], summary: str) -> object:
+    """The animation as it is stored: its values as they are (orjson writes the frozen
+    dataclasses in C, in their fields' order), with the path's steps compact and its summary
+    left out where they are the trace's own."""
+    path = animation.path
+    if len(path.steps) != len(rows):
+        return animation
+    for n, (step, row) in enumerate(zip(path.steps, rows, strict=True), start=1):
+        if (step.number, step.sentence, step.latency_ms, step.cumulative_ms) != (
             n,
             row[1],
             row[2],
             row[3],
         ):
-            return data  # not the trace's own steps: kept whole
-    path["steps"] = [[s["source"], s["targets"], s["mark"], s["label"]] for s in path["steps"]]
-    if path.get("summary") == summary:
-        del path["summary"]
-    return data
+            return animation  # not the trace's own steps: kept whole
+    # The picture values keep a __dict__ (engine/pictures/diagram.py): their fields, in order.
+    stored_path = dict(vars(path))
+    stored_path["steps"] = [[s.source, s.targets, s.mark, s.label] for s in path.steps]
+    if path.summary == summary:
+        del stored_path["summary"]
+    diagram = dict(vars(animation.diagram))
+    diagram["path"] = stored_path
+    return {**vars(animation), "diagram": diagram}
 
 
 def _expanded(data: object, rows: list[Any], summary: str) -> object:

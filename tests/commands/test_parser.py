@@ -431,9 +431,15 @@ BAD_LINES: list[tuple[str, str, str]] = [
     ("/cluster set frobnicate=1", "frobnicate", "/cluster set"),
     ("/cluster set servers", "key=value", "/cluster set"),
     ("/cluster set servers=", "key=value", "/cluster set"),
+    ("/cluster set servers=", "like lb=least-connections", "/cluster set"),
+    # The example is the command's own: a /settings mistake is shown a setting, not servers=4.
+    ("/settings interview=", "like tz=Europe/Berlin", "/settings"),
+    ("/settings tz", "key=value", "/settings"),
     ("/cluster set", "servers=4", "/cluster set"),
     ("/cluster set servers=4 colour=red", "colour", "/cluster set"),
     ("/cluster wait", "<seconds>", "/cluster wait"),
+    ("/drill list all", "Unexpected 'all': only confirm can go there", "/drill"),
+    ("/drill caching please", "Unexpected 'please': only confirm", "/drill"),
     ("/cluster wait soon", "soon", "/cluster wait"),
     ("/cluster wait 0", "0.1", "/cluster wait"),
     ("/cluster wait 86400", "3600", "/cluster wait"),
@@ -625,6 +631,14 @@ def test_help_explains_every_subcommand_in_full(command: str, sub: str) -> None:
         assert option.name in text
 
 
+def test_help_names_each_choice_once() -> None:
+    text = reply_text(help_reply("cluster", "kill"))
+    line = next(li for li in text.splitlines() if "mode" in li)
+    assert line.endswith("process: refused at once (default); host: no answer, connect timeout")
+    # A help that does not explain its choices still lists them.
+    assert "off hides you from the leaderboard: on, off" in reply_text(help_reply("settings"))
+
+
 def test_help_of_an_unknown_subcommand_suggests_one() -> None:
     error = usage_error(help_reply, "cluster", "klil")
     assert error.message == "/cluster has no 'klil'. Did you mean /help cluster kill?"
@@ -637,6 +651,8 @@ def test_help_of_an_unknown_subcommand_suggests_one() -> None:
         ("GET /u/7", "/trace GET /u/7"),
         ("delete /u/9", "/trace DELETE /u/9"),
         ("/u/7", "/trace GET /u/7"),
+        # A body or header pasted after it is no command either (not "Did you mean /export?").
+        ("POST /u/7 name=x", "/trace POST /u/7"),
     ],
 )
 def test_a_request_without_trace_suggests_the_trace(line: str, suggestion: str) -> None:

@@ -29,7 +29,7 @@ def test_every_command_completes_from_its_spec(completer: SpecCompleter) -> None
     assert complete(completer, "/") == [f"/{name}" for name in BY_NAME]
     assert complete(completer, "/clu") == ["/cluster"]
     assert complete(completer, "tr") == ["trace"]  # the slash is optional, as when typed
-    assert complete(completer, ":") == [":user", ":channel", ":wait"]
+    assert complete(completer, ":") == [":user", ":channel", ":wait", ":press"]
 
 
 def test_subcommands_and_their_choices(completer: SpecCompleter) -> None:

@@ -131,6 +131,7 @@ def test_a_trap_and_the_item_it_opposes_never_both_tick(reveals: list[str]) -> N
     wrong = "[!] Replicas and caches do not add write capacity: “so each replica takes a share"
     assert wrong in writes
     assert "Trap: Adding read replicas or a cache for a write bottleneck." in writes
+    assert covered(writes) == 0  # "a share of the writes" is said of replicas, not shards
 
 
 def test_switching_to_multi_master_and_refusing_it_differ(reveals: list[str]) -> None:
@@ -138,11 +139,14 @@ def test_switching_to_multi_master_and_refusing_it_differ(reveals: list[str]) ->
     assert "Trap: Multi-master as the easy fix. You wrote “Switch to multi-master”." in switch
     assert "Trap:" not in refuse
     assert covered(switch) == 0
+    assert covered(refuse) == 0  # right, but it names no off-the-shelf distributed database
+    assert "[!]" not in refuse
 
 
 def test_correct_statements_spring_no_trap(reveals: list[str]) -> None:
     for reveal in reveals[10:]:
         assert "Trap:" not in reveal, reveal.splitlines()[0]
+    assert "[!]" not in reveals[10]  # synchronous replication: no data lost is no wrong idea
 
 
 def test_the_rating_follows_the_verdict(tmp_path: Path) -> None:

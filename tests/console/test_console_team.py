@@ -128,3 +128,30 @@ def test_a_node_killed_mid_challenge_reveals_late_on_the_next_start(tmp_path: Pa
     assert out.count(REVEAL) == 1
     assert "alice  covered" in out
     assert finish(console(db, at=later)) == ""  # a third start posts nothing more
+
+
+def test_a_long_wait_posts_what_falls_due_during_it_on_time(tmp_path: Path) -> None:
+    """`:wait` on the stepped clock moves time on to each due instant in turn: a reveal due
+    10 s into a 600 s wait, and a review reminder due at 08:30 of the day after, are posted
+    when they fall due, neither "late, while Rungs was not running" nor skipped as stale."""
+    script = "\n".join(
+        [
+            "/drill a-cpu-at-80",
+            "/answer scale up first",
+            "/reveal",
+            "/rate again",  # due again in a day: Sunday 09:00
+            "/settings reminders=daily 09:30",
+            ":channel study",
+            "/challenge start a-cpu-at-80 10s",
+            "/answer scale up to a bigger instance",
+            ":wait 600",
+            *[":wait 3600"] * 25,  # to Sunday 10:10, past the reminder's 09:30
+            "",
+        ]
+    )
+    out = finish(console(tmp_path / "wait.db"), script)
+    assert out.count(REVEAL) == 1, out
+    assert "[scheduled post in #study]\n" in out, out
+    assert "[scheduled post for alice only]\n1 review is due: One app server at 80% CPU" in out
+    assert "Late by" not in out, out
+    assert ", late]" not in out, out

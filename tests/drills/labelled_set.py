@@ -1,9 +1,12 @@
 """The labelled answers and how the scorer's verdicts compare with their labels.
 
-Shared by `bench/scoring_eval.py` (which prints the figures) and the band tests. Three sets:
+Shared by `bench/scoring_eval.py` (which prints the figures) and the band tests. Four sets:
 
 - `tune` (tests/drills/eval/tune): written blind by interviewers who saw only the prompts and
   the checklist labels; rules and synonyms may be tuned against it.
+- `tune2` (tests/drills/eval/tune2): a second blind set written the same way by two other
+  interviewers (ids `<drill>-t2-NN`), added once the rules had been tuned on `tune`: it shows
+  whether they generalise, and is tuned on from then on like `tune`.
 - `holdout` (tests/drills/eval/holdout): written the same way and kept aside; only its
   aggregate figures are read, never its texts or its per-answer disagreements.
 - `legacy` (tests/drills/answers): the first session's set, 4 drills, strong/partial/weak only,
@@ -27,6 +30,7 @@ from engine.drills.scoring import score
 HERE = Path(__file__).parent
 SETS = {
     "tune": HERE / "eval" / "tune",
+    "tune2": HERE / "eval" / "tune2",
     "holdout": HERE / "eval" / "holdout",
     "legacy": HERE / "answers",
 }

@@ -138,13 +138,44 @@ def test_a_trap_and_the_item_it_opposes_never_both_fire_on_one_clause(content: C
     )
     assert status(writes, "d2-replicas-dont-help") is Status.CONTRADICTED
     switch = verdict(content, WRITE, "Switch to multi-master so both nodes take writes.")
-    refuse = verdict(
-        content, WRITE, "I would not use multi-master: every node still applies every write."
-    )
     assert "d-trap-multi-master" in traps(switch)
     assert status(switch, "d11-off-the-shelf") is Status.CONTRADICTED
-    assert status(refuse, "d11-off-the-shelf") is Status.COVERED
-    assert "d-trap-multi-master" not in traps(refuse)
+    # Turning multi-master down is right, but it names no distributed database: the move and
+    # its refusal do not land on the same item.
+    for refusal in (
+        "I would not use multi-master.",
+        "I would not use multi-master: every node still applies every write.",
+    ):
+        refuse = verdict(content, WRITE, refusal)
+        assert status(refuse, "d11-off-the-shelf") is Status.MISSED, refusal
+        assert "d-trap-multi-master" not in traps(refuse)
+
+
+def test_the_words_of_a_wrong_idea_stand_for_no_other_item(content: Content) -> None:
+    """ "each replica takes a share of the writes" states the wrong idea about replicas; its
+    words "share of the writes" are the shard item's too, but they do not claim sharding."""
+    for text in (
+        "Add read replicas so each replica takes a share of the writes.",
+        "Add read replicas so each replica takes a share of the writes",
+    ):
+        v = verdict(content, WRITE, text)
+        assert status(v, "d2-replicas-dont-help") is Status.CONTRADICTED
+        assert status(v, "d5-shard") is Status.MISSED
+    shard = verdict(content, WRITE, "Shard by user_id so each primary takes a share of the writes.")
+    assert status(shard, "d5-shard") is Status.COVERED
+
+
+def test_a_trap_with_exceptions_decides_its_item_there(content: Content) -> None:
+    """ "no data is lost" is wrong after an async failover and right beside synchronous
+    replication: the trap's exceptions hold for the RPO item too."""
+    right = verdict(
+        content, "e08-db-failover", "With synchronous replication to a quorum, no data is lost.", {}
+    )
+    assert status(right, "e08-rpo") is Status.COVERED
+    assert not traps(right)
+    wrong = verdict(content, "e08-db-failover", "Failover is automatic and no data is lost.", {})
+    assert status(wrong, "e08-rpo") is Status.CONTRADICTED
+    assert "e08-trap-no-loss" in traps(wrong)
 
 
 @pytest.mark.parametrize(
@@ -279,3 +310,73 @@ def test_the_same_sketch_always_gets_the_same_verdict(content: Content) -> None:
     first = score(drill, P50K, text)
     for _ in range(3):
         assert score(drill, P50K, text) == first
+
+
+def test_a_long_run_of_short_items_is_a_list_whatever_its_header(content: Content) -> None:
+    """Many short comma-separated items name terms: a topic header ("autoscaling:") or a few
+    two-word items ("sessions in Redis") do not make them a design; a lead-in that says what
+    the items are for does."""
+    listed = verdict(
+        content,
+        "e13-autoscaling",
+        "autoscaling: horizontal scaling, stateless, sessions in Redis, HPA, target tracking, "
+        "cooldown, stabilization window, warm pools, min/max, connection pooling, cost caps",
+        {},
+    )
+    assert listed.covered == 0
+    under_header = verdict(
+        content,
+        "e06-rate-limiting",
+        "Rate limiting keywords:\n- token bucket, leaky bucket, fixed window, sliding window, "
+        "sliding log, GCRA\n- Redis, Lua script, INCR, EXPIRE, atomic, race condition",
+        {},
+    )
+    assert under_header.covered == 0
+    led = verdict(
+        content,
+        "e11-multi-region",
+        "Also replicate: Redis, queues, config, secrets, container images, deploy pipeline.",
+        {},
+    )
+    assert status(led, "e11-dependencies") is Status.COVERED
+
+
+@pytest.mark.parametrize(
+    ("drill", "text", "item"),
+    [
+        (READ, "Tuning queries and indexes is just a band-aid at this load.", "b2-tune-the-db"),
+        (
+            WRITE,
+            "Cross-shard joins and transactions keep working as before.",
+            "d8-lose-joins-transactions",
+        ),
+        ("e11-multi-region", "CAP and PACELC are academic.", "e11-partition"),
+        ("e14-cascading-failure", "Load shedding is the wrong answer.", "e14-shedding"),
+    ],
+)
+def test_more_ways_of_waving_an_idea_away(
+    content: Content, drill: str, text: str, item: str
+) -> None:
+    assert status(verdict(content, drill, text, {}), item) is Status.CONTRADICTED
+
+
+def test_a_clause_that_disagrees_with_the_one_before_rejects_it(content: Content) -> None:
+    v = verdict(content, WRITE, "People say replicas don't help with writes, but I disagree.")
+    assert status(v, "d2-replicas-dont-help") is not Status.COVERED
+
+
+def test_one_term_per_bullet_under_a_topic_header_is_a_list(content: Content) -> None:
+    terms = "\n- ".join(
+        ("CloudFront", "Cache-Control max-age", "versioned URLs", "purge", "origin shield",
+         "stale-while-revalidate", "private, no-store")
+    )  # fmt: skip
+    assert verdict(content, "e07-cdn", f"CDN checklist:\n- {terms}", {}).covered == 0
+    said = verdict(
+        content,
+        "e07-cdn",
+        "What changes:\n- move images to S3 behind CloudFront\n- Cache-Control max-age a year\n"
+        "- versioned URLs\n- purge on deploy\n- origin shield\n- private for personal pages",
+        {},
+    )
+    assert status(said, "e07-versioning") is Status.COVERED
+    assert status(said, "e07-private") is Status.COVERED

@@ -74,3 +74,18 @@ def test_a_placeholder_must_work_out_for_every_draw(folder: Path) -> None:
 def test_an_example_must_be_one_of_the_choices(folder: Path) -> None:
     found = problems_after(folder, "example: 50000", "example: 55000")
     assert (DRILL, "params.0.example", "must be one of the choices") in found
+
+
+def test_a_wrong_idea_may_not_dodge_the_exceptions_of_its_trap(folder: Path) -> None:
+    path = folder / "drills/e08-db-failover.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = '    keywords: ["synchronous", "semi-sync"'
+    assert old in text
+    broken = text.replace(old, '    wrong: ["no data is lost"]\n' + old, 1)
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(folder)
+    assert any(
+        where.startswith("checklist.3.wrong.0") and "e08-trap-no-loss" in reason
+        for _, where, reason in caught.value.problems
+    ), caught.value.problems

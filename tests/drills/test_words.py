@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from engine.content.loader import Content
 from engine.drills.arithmetic import compact, evaluate, render
 from engine.drills.clauses import Parsed
+from engine.drills.evidence import prepare
 from engine.drills.fuzzy import Corrector
 from engine.drills.numbers import read_numbers
 from engine.drills.patterns import Index, Pattern, valid
@@ -164,3 +166,30 @@ def test_templates_render_computed_values_and_expressions_are_arithmetic_only() 
     for bad in ("__import__('os')", "qps ** 2", "open", "unknown * 2"):
         with pytest.raises(ValueError, match="not allowed"):
             evaluate(bad, values)
+
+
+def test_everyday_words_are_not_typos_of_pattern_words(content: Content) -> None:
+    """Words found corrected in the labelled sets that were real words ("stable" is not
+    "stale", "logic" is not "login", "matter" is not "master")."""
+    for drill_id, word in (
+        ("b-read-ladder", "stable"),
+        ("e05-sessions", "logic"),
+        ("e08-db-failover", "matter"),
+        ("e14-cascading-failure", "contention"),
+    ):
+        assert prepare(content.drills[drill_id]).corrector.correct(word) is None, word
+
+
+def test_numbers_spelled_out_in_words_are_read() -> None:
+    found = [
+        (n.written, n.value)
+        for n in read_numbers(
+            "eight thousand jobs, drained in about a hundred and sixty minutes; twenty-five"
+        )
+    ]
+    assert found == [
+        ("eight thousand", 8_000.0),
+        ("a hundred and sixty", 160.0),
+        ("twenty-five", 25.0),
+    ]
+    assert read_numbers("one request refills it, a few wait") == []  # small words are no sums

@@ -18,13 +18,14 @@ from picture_cases import (
 from engine.content.loader import Content
 from engine.pictures.diagram import ClusterDiagram, Node, PathStep, TracePath
 from engine.pictures.from_cluster import cluster_diagram, trace_animation, trace_diagram
-from engine.pictures.hops import Row, path_steps
+from engine.pictures.hops import path_steps
 from engine.pictures.states import HopMark, NodeState, Outcome, Role
 from engine.sim import faults
 from engine.sim import operations as ops
 from engine.sim.codec import dump_state
 from engine.sim.config import Balancer
 from engine.sim.state import new_cluster
+from engine.sim.steps import Step
 
 
 def hops(path: TracePath) -> list[tuple[str, tuple[str, ...], HopMark]]:
@@ -211,9 +212,9 @@ def test_no_cache_tier_and_no_replicas(content: Content) -> None:
 def test_a_sentence_that_only_mentions_a_node_is_not_a_hop_to_it() -> None:
     roles = {"client": Role.CLIENT, "lb": Role.BALANCER, "app-0": Role.APP, "db": Role.PRIMARY}
     rows = [
-        Row("lb", "GET /u/7: the load balancer routes to app server 0.", 0.2, 0.2),
-        Row("app-0", "app-0 picks db: there are no read replicas.", 0.0, 0.2),
-        Row("app-0", "app-0 → nowhere: not a node of this cluster.", 0.0, 0.2),
+        Step("lb", "GET /u/7: the load balancer routes to app server 0.", 0.2, 0.2),
+        Step("app-0", "app-0 picks db: there are no read replicas.", 0.0, 0.2),
+        Step("app-0", "app-0 → nowhere: not a node of this cluster.", 0.0, 0.2),
     ]
     steps = path_steps(rows, roles, set(), {}, hit=False, failed=False, stale_words="stale")
     assert [(s.source, s.targets) for s in steps] == [

@@ -71,7 +71,7 @@ def test_a_missed_yesterday_is_forgiven_while_today_is_still_open() -> None:
     assert (current.days, current.forgiven, current.done_today) == (3, (date(2026, 3, 5),), False)
     gone = streak(run, date(2026, 3, 7))  # Thursday and Friday missed: the same week
     assert gone.days == 0
-    assert streak_text(gone) == "No streak yet: a drill today starts one."
+    assert streak_text(gone) == "No streak running: a drill today starts one."
 
 
 def test_misses_either_side_of_a_monday_fall_in_two_weeks() -> None:

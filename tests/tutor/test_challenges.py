@@ -219,3 +219,11 @@ async def test_answers_from_two_nodes_at_once_all_land(
         for store in stores:
             await store.close()
     assert sorted(entry.answer.split("\n")) == sorted(pieces)
+
+
+async def test_one_point_is_one_point_in_the_reveal(tutor: Tutor) -> None:
+    await start(tutor)
+    await tutor.handle_text(ALICE, "/answer scale up to a bigger instance")
+    ended = text_of(await tutor.handle_text(ALICE, "/challenge end"))
+    assert "alice: covered 1/10 · 1 point\n" in ended + "\n", ended
+    assert "1 points" not in ended

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from study_helpers import text
 
+from engine.commands.specs import BY_NAME, usage_line
 from engine.ports import FixedClock
 from engine.storage.sqlite import SqliteStore
 from engine.tutor import Actor, Tutor
@@ -58,6 +59,8 @@ async def test_a_bad_interview_date_says_why_and_changes_nothing(
     ]:
         reply = await tutor.handle_text(ALICE, f"/settings tz=Europe/Berlin interview={typed}")
         assert text(reply).startswith(reason), typed
+        # The usage under it is the one every other /settings mistake gets: all the keys.
+        assert text(reply).endswith(f"\nUsage: {usage_line(BY_NAME['settings'])}"), text(reply)
         assert await sqlite_store.load_settings(ALICE.user_key) is None
     await tutor.handle_text(ALICE, "/settings interview=2026-12-04")
     off = text(await tutor.handle_text(ALICE, "/settings interview=off"))

@@ -84,3 +84,22 @@ async def test_nothing_to_review_and_a_running_drill_come_first(
     await tutor.handle_text(ALICE, "/review misses")
     await tutor.handle_text(ALICE, "/drill e07-cdn")
     assert text(await tutor.handle_text(ALICE, "/answer a cdn")).startswith("Added to your sketch")
+
+
+async def test_a_drill_started_during_the_review_says_the_review_waits(
+    tutor: Tutor, clock: FixedClock
+) -> None:
+    await miss_everything(tutor, clock, "a-cpu-at-80")
+    plain = text(await tutor.handle_text(ALICE, "/drill e07-cdn"))
+    assert "review of misses waits" not in plain  # no review yet: nothing to say
+    await tutor.handle_text(ALICE, "/reveal")
+    await tutor.handle_text(ALICE, "/review misses")
+    started = text(await tutor.handle_text(ALICE, "/drill e05-sessions"))
+    assert started.startswith("Drill: Session storage and statelessness")
+    assert (
+        "Your review of misses waits: /answer goes to this drill until its /reveal, then "
+        "/review asks its item again."
+    ) in started
+    assert "Added to your sketch" in text(await tutor.handle_text(ALICE, "/answer scale up"))
+    await tutor.handle_text(ALICE, "/reveal")
+    assert "Review of misses: 0 of 5 covered" in text(await tutor.handle_text(ALICE, "/review"))

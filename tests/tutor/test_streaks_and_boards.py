@@ -32,7 +32,7 @@ async def test_one_missed_day_a_week_is_forgiven_a_second_ends_the_streak(
     # Friday and Saturday missed too: Friday is the week's second missed day.
     clock.set(MONDAY + timedelta(days=6))
     later = text(await tutor.handle_text(ALICE, "/progress"))
-    assert "Streak: No streak yet: a drill today starts one." in later
+    assert "Streak: No streak running: a drill today starts one." in later
 
 
 async def test_boards_for_the_day_week_month_and_all_time(tutor: Tutor, clock: FixedClock) -> None:
@@ -56,3 +56,16 @@ async def test_boards_for_the_day_week_month_and_all_time(tutor: Tutor, clock: F
     assert "bob" in every
     bad = text(await tutor.handle_text(alice, "/leaderboard year"))
     assert bad.startswith("'year' is not one of day, week, month, all.")
+
+
+async def test_a_review_a_day_away_reads_1_day_in_progress_as_in_the_rating(
+    tutor: Tutor, clock: FixedClock
+) -> None:
+    await drill_on(tutor, clock, MONDAY)
+    rated = text(await tutor.handle_text(ALICE, "/rate again"))
+    assert "in 1 day" in rated, rated
+    clock.set(MONDAY + timedelta(minutes=10))  # a moment later: 23 h 50 min to go
+    progress = text(await tutor.handle_text(ALICE, "/progress"))
+    assert "Next review in 1 day." in progress, progress
+    clock.set(MONDAY + timedelta(hours=3))
+    assert "Next review in 21 h." in text(await tutor.handle_text(ALICE, "/progress"))

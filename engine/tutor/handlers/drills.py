@@ -8,6 +8,7 @@ step works after a restart and on any node. The Tutor serialises each user's com
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import assert_never
 from zoneinfo import ZoneInfo
@@ -22,7 +23,16 @@ from engine.drills.sketch import MAX_SKETCH, extended
 from engine.errors import ConflictError, NotFoundError, RungsError
 from engine.load.follow_up import under_load
 from engine.pictures.progress import progress_chart
-from engine.ports import ClaimedJob, Clock, DrillNudge, DrillStore, JobStore, StoredSession, UserKey
+from engine.ports import (
+    ClaimedJob,
+    Clock,
+    DrillNudge,
+    DrillStore,
+    JobStore,
+    StoredSession,
+    StudyStore,
+    UserKey,
+)
 from engine.progress.summary import summarise
 from engine.replies import Figure, Notice, Reply
 from engine.scheduling import Delivery
@@ -40,11 +50,18 @@ from engine.tutor.record import load_record
 from engine.tutor.verdicts import RecentVerdicts
 
 DOUBLE_REVEAL_WINDOW = timedelta(seconds=60)
+REVIEW_WAITS = (
+    "Your review of misses waits: /answer goes to this drill until its /reveal, then /review "
+    "asks its item again."
+)
 
 
 class DrillHandler:
-    def __init__(self, drills: DrillStore, jobs: JobStore, content: Content, clock: Clock) -> None:
+    def __init__(
+        self, drills: DrillStore, jobs: JobStore, content: Content, clock: Clock, study: StudyStore
+    ) -> None:
         self._drills = drills
+        self._study = study  # whether a review of misses is waiting while a drill runs
         self._jobs = jobs
         self._content = content
         self._clock = clock
@@ -85,7 +102,12 @@ class DrillHandler:
         if started is None:
             raise RungsError("Another drill of yours started at the same moment; /reveal it first.")
         await self._jobs.schedule_job(jobs.nudge_job(actor, started, deadline))
-        return present.drill_started(drill, params, deadline, started, why)
+        reply = present.drill_started(drill, params, deadline, started, why)
+        if await self._study.load_miss_review(user) is None:
+            return reply
+        # /answer goes to a running drill before a review of misses: say so, or the review's
+        # item would seem to take answers it never sees.
+        return replace(reply, blocks=(*reply.blocks, Notice(REVIEW_WAITS)))
 
     async def nudge(self, job: ClaimedJob, nudge: DrillNudge) -> list[Delivery]:
         """The time's-up nudge of a drill, unless it has been revealed or dropped meanwhile."""

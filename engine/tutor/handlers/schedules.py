@@ -78,7 +78,8 @@ class ScheduleHandler:
         stored = await self._schedules.load_schedule(actor.cluster_scope)
         if stored is None:
             return present.no_schedule()
-        shown = present.schedule_shown(stored.spec, _next(stored.spec, self._clock.now()))
+        now = self._clock.now()
+        shown = present.schedule_shown(stored.spec, _next(stored.spec, now), now)
         if stored.failure is None:
             return shown
         notice = failures.failure_notice(stored.failure, failures.DAILY, stored.spec.tz)

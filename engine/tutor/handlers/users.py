@@ -12,6 +12,7 @@ from typing import assert_never
 from zoneinfo import ZoneInfo
 
 from engine.commands import types as t
+from engine.commands.specs import BY_NAME, usage_line
 from engine.content.loader import Content
 from engine.errors import RungsError, UsageError
 from engine.ports import (
@@ -39,10 +40,7 @@ from engine.tutor.repositories.clusters import ClusterRepository
 
 DEFAULTS = UserSettings()
 CHANNEL_KEYS = frozenset({"channel_images"})  # /settings keys that set the channel's, not yours
-USAGE = (
-    "Usage: /settings [tz=Area/City] [leaderboard=on|off] [interview=YYYY-MM-DD|off] "
-    "[reminders=daily HH:MM|off]"
-)
+USAGE = "Usage: " + usage_line(BY_NAME["settings"])  # the spec's, as for every other mistake
 
 
 class UserHandler:

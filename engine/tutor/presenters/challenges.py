@@ -175,7 +175,7 @@ def _standing(standing: Standing) -> tuple[str, str]:
     if standing.bare_list:
         parts.append("a list of terms")
     best = " (best)" if standing.best else ""
-    return standing.display_name, " · ".join([*parts, f"{standing.points} points{best}"])
+    return standing.display_name, " · ".join([*parts, f"{count(standing.points, 'point')}{best}"])
 
 
 def leaderboard(rows: Sequence[BoardRow], period_label: str, caller_hidden: bool) -> Reply:

@@ -231,7 +231,7 @@ def progress_reply(
 
 def _days(span: timedelta) -> str:
     hours = span.total_seconds() / 3600
-    if hours < 24:
+    if round(hours) < 24:  # 23 h 50 min is "1 day", as the rating said, not "24 h"
         return f"{max(hours, 0):.0f} h"
     return count(round(hours / 24), "day")
 

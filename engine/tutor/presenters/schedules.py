@@ -24,6 +24,8 @@ from engine.replies import (
     SpanStyle,
     Visibility,
 )
+from engine.text.counts import join_words
+from engine.text.dates import day_label
 
 
 def describe(spec: ScheduleSpec) -> str:
@@ -42,10 +44,13 @@ def schedule_set(spec: ScheduleSpec, first: datetime) -> Reply:
     )
 
 
-def schedule_shown(spec: ScheduleSpec, upcoming: datetime) -> Reply:
+def schedule_shown(spec: ScheduleSpec, upcoming: datetime, now: datetime) -> Reply:
+    today = now.astimezone(ZoneInfo(spec.tz)).date()
+    ahead = sorted(d for d in spec.skipped if d > today)  # a past skip is nothing to show
+    skips = f" Skipped: {join_words([day_label(d) for d in ahead])}." if ahead else ""
     return Reply(
         (
-            Notice(f"Daily drill here: {describe(spec)}."),
+            Notice(f"Daily drill here: {describe(spec)}.{skips}"),
             Deadline(upcoming, "Next post"),
         ),
         Visibility.PUBLIC,

@@ -27,6 +27,8 @@ from engine.replies import (
 from engine.sim.trace import Trace
 from engine.tutor.trace_codec import KeptTrace
 
+_new = tuple.__new__
+
 
 class TracePicture(Enum):
     """Which picture a trace reply carries."""
@@ -40,8 +42,9 @@ def trace_block(trace: Trace) -> TraceSteps:
     """The trace as a reply block, shown from its first step. Built once per trace: the reply
     and the stored document (trace_codec) are both made from it."""
     total = len(trace.steps)
+    # tuple.__new__ builds each step in C, skipping the named tuple's Python-level __new__.
     steps = tuple(
-        TraceStep(n, total, s.component, s.text, s.latency_ms, s.cumulative_ms)
+        _new(TraceStep, (n, total, s.component, s.text, s.latency_ms, s.cumulative_ms))
         for n, s in enumerate(trace.steps, start=1)
     )
     title = f"Trace #{trace.trace_no}: {trace.request.line} by {trace.user}"

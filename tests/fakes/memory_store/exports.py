@@ -54,8 +54,8 @@ class MemoryExports:
                 _row(j) for j in data.jobs.values() if user in (_of(j.payload), _of(j.target))
             ],
             "schedules": [
-                {"scope": str(s), "spec": _value(spec), "job_key": key}
-                for s, (spec, key) in data.schedules.items()
+                {"scope": str(s), "spec": _value(spec), "job_key": key, "failure": _value(fail)}
+                for s, (spec, key, fail) in data.schedules.items()
                 if s == own
             ],
             "clusters": [
