@@ -36,6 +36,15 @@ _URL_SECRET = re.compile(
     r"(/(?:interactions|webhooks)/\d+/)[^/\s'\"?&]+"
     r"|((?i:hooks\.slack\.com))(?:/|%2F|\\/)[^\s'\"&,}<>]+",
 )
+# A response_url on any host (GovSlack's hooks.slack-gov.com, a proxy): Slack's shape,
+# /commands|actions/<team>/<number>/<secret>, with the separators raw, URL-encoded or escaped.
+_SEP = r"(?:/|%2F|\\/)"
+_RESPONSE_URL = re.compile(
+    rf"((?:commands|actions){_SEP}[TE][A-Z0-9]+{_SEP}\d+{_SEP})[A-Za-z0-9]+", re.IGNORECASE
+)
+# The value of a field named `token` in a payload (JSON, a repr, a form body): Slack's
+# verification token, which Bolt logs with each Socket Mode envelope at DEBUG.
+_TOKEN_FIELD = re.compile(r"""((?:["']token["']\s*:\s*["'])|(?<![\w.])token=)[^"'&\s]+""")
 MASK = "[secret]"
 
 
@@ -46,7 +55,9 @@ def _mask_url(match: re.Match[str]) -> str:
 
 
 def redact(text: str) -> str:
-    return _URL_SECRET.sub(_mask_url, _SECRET.sub(MASK, text))
+    masked = _URL_SECRET.sub(_mask_url, _SECRET.sub(MASK, text))
+    masked = _TOKEN_FIELD.sub(lambda found: f"{found.group(1)}{MASK}", masked)
+    return _RESPONSE_URL.sub(lambda found: f"{found.group(1)}{MASK}", masked)
 
 
 class RedactSecrets(logging.Filter):

@@ -47,6 +47,18 @@ SLACK_HOOK = "https://hooks.slack.com/commands/T0123ABCD/456789012345/AbCdEfGhIj
             '{"response_url":"https:\\/\\/hooks.slack.com\\/actions\\/T1\\/2\\/s3cr3t","x":1}',
             '"https:\\/\\/hooks.slack.com/[secret]","x":1}',
         ),
+        (  # Slack's verification token, in an envelope Bolt logs at DEBUG, and in a form
+            '{"token": "fake-verification-token", "team_id": "T1"} token=AbC123&team_id=T1',
+            '{"token": "[secret]", "team_id": "T1"} token=[secret]&team_id=T1',
+        ),
+        (  # GovSlack's hooks, or any host in front of them: masked by their shape
+            "url: https://hooks.slack-gov.com/commands/T0123ABCD/456789012345/AbCdEfGhIjKl",
+            "https://hooks.slack-gov.com/commands/T0123ABCD/456789012345/[secret]",
+        ),
+        (
+            "Sending a request - url: http://127.0.0.1:9/actions/E01GRID/77/AbCdEfGhXyZ, query",
+            "http://127.0.0.1:9/actions/E01GRID/77/[secret], query",
+        ),
         (
             f"{{'id': '1', 'token': '{INTERACTION_TOKEN}', 'type': 2}}",
             "'token': '[secret]', 'type': 2}",

@@ -158,6 +158,10 @@ class RungsDiscord(discord.AutoShardedClient):
         try:
             message, files = await self._drawn(answered.reply)  # the deadline still runs
             timer.cancel()
+            # A refusal (a trace no longer kept, a forged id) is the presser's alone: a new
+            # private message, never an edit of the channel's message the button sits on.
+            # (Past the deferral the edit is already promised: rare, as refusals are quick.)
+            edit = edit and not (answered.reply.is_error and deferring is None)
             if deferring is not None:
                 await deferring
                 data = wire.message_data(message, edit=True)

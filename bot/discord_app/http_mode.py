@@ -18,6 +18,7 @@ import contextvars
 import json
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -44,9 +45,17 @@ MAX_BODY = 1 << 20  # interactions are small; a megabyte is far more than any
 class InteractionsEndpoint:
     """The aiohttp handler of the endpoint: verify, then answer through the client."""
 
-    def __init__(self, client: RungsDiscord, verifier: Verifier) -> None:
+    def __init__(
+        self,
+        client: RungsDiscord,
+        verifier: Verifier,
+        first_sighting: Callable[[str], Awaitable[bool]] | None = None,
+    ) -> None:
         self._client = client
         self._verifier = verifier
+        # The store's memory of requests (Tutor.first_sighting), shared by the replicas: the
+        # verifier remembers only what this process saw.
+        self._first_sighting = first_sighting
         self._answering: set[asyncio.Task[None]] = set()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -62,11 +71,25 @@ class InteractionsEndpoint:
         try:
             payload = json.loads(body)
             kind, interaction_id = int(payload["type"]), int(payload.get("id", 0))
-        except (ValueError, TypeError, KeyError, AttributeError):  # not JSON, or not an object
+        # Not JSON (or nested deeper than the parser goes), or not an object with a type.
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return web.json_response({"error": "not an interaction"}, status=400)
         if kind == PING:
             return web.json_response({"type": PONG})
+        if not await self._new_here_and_elsewhere(interaction_id):
+            log.info("refused an interaction request: replayed request (seen by a replica)")
+            return web.json_response({"error": "replayed request"}, status=401)
         return await self._answer(request, payload, interaction_id)
+
+    async def _new_here_and_elsewhere(self, interaction_id: int) -> bool:
+        """Whether no replica has seen this interaction (Discord gives each a new id)."""
+        if self._first_sighting is None or not interaction_id:
+            return True
+        try:
+            return await self._first_sighting(f"discord:interaction:{interaction_id}")
+        except Exception:  # the store is busy or gone: handling twice beats not at all
+            log.exception("could not check whether interaction %s was seen", interaction_id)
+            return True
 
     async def _answer(
         self, request: web.Request, payload: dict[str, Any], interaction_id: int
@@ -133,7 +156,7 @@ async def run_http(settings: Settings, host: str, port: int) -> None:
         except (aiohttp.ClientConnectionError, TimeoutError) as exc:
             await client.close()
             raise StartupError(unreachable(settings, exc)) from exc
-        endpoint = InteractionsEndpoint(client, verifier)
+        endpoint = InteractionsEndpoint(client, verifier, tutor.first_sighting)
         app = interactions_app(endpoint, tutor.ready)
         add_route(app, metrics, settings)
         runner = web.AppRunner(app, access_log=None)

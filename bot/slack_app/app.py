@@ -120,7 +120,9 @@ class SlackAdapter:
             reply = await self._tutor.handle(actor, pressed)
             if response_url:
                 where, ephemeral = _container(body)
-                edits = press.edits_message
+                # A refusal (a trace no longer kept, a forged id) is the presser's alone: it
+                # never replaces the message the button sits on, which is the channel's.
+                edits = press.edits_message and not reply.is_error
                 await self._answer(client, response_url, reply, where, edits, ephemeral)
             else:  # a button in the App Home: no message to answer, so write to the DM
                 await self._post_to_user(client, actor, reply)

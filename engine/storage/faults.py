@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Sequence
@@ -17,6 +18,9 @@ from pathlib import Path
 # SQLite's primary result codes (sqlite3.h), as sqlite3.Error.sqlite_errorcode & 0xFF.
 SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL = 8, 10, 11, 13
 SQLITE_CANTOPEN, SQLITE_NOTADB = 14, 26
+# Less free space than this beside the file makes an I/O error a full disk: SQLite reports a
+# disk that fills while it maps the WAL's shared memory as SQLITE_IOERR_SHMSIZE, not FULL.
+NEARLY_FULL_BYTES = 1 << 20
 
 
 class DatabaseFault(Exception):
@@ -102,6 +106,8 @@ def fault_of(exc: BaseException, path: Path) -> DatabaseFault | None:
             return damaged(path, str(exc))
         if code == SQLITE_CANTOPEN:
             return read_only(path, str(exc))
+        if code == SQLITE_IOERR and _nearly_full(path):
+            return disk_full(path)
         return None
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
@@ -109,3 +115,10 @@ def fault_of(exc: BaseException, path: Path) -> DatabaseFault | None:
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return read_only(path, exc.strerror or str(exc))
     return None
+
+
+def _nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False

@@ -121,8 +121,9 @@ WITH sessions AS (DELETE FROM drill_sessions WHERE user_key = $1::text RETURNING
      points AS (DELETE FROM board_points WHERE user_key = $1::text RETURNING 1),
      misses AS (DELETE FROM miss_reviews WHERE user_key = $1::text RETURNING 1),
      started AS (UPDATE challenges SET starter = '' WHERE starter = $1::text),
-     nudges AS (
-         DELETE FROM jobs WHERE kind = 'drill_nudge' AND payload::jsonb ->> 'user' = $1::text
+     nudges AS (  -- and the jobs of their review reminders, done ones too (they name them)
+         DELETE FROM jobs WHERE kind IN ('drill_nudge', 'review_reminder')
+             AND payload::jsonb ->> 'user' = $1::text
      )
 SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM reviews)
      + (SELECT count(*) FROM settings) + (SELECT count(*) FROM entries)

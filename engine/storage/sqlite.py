@@ -126,7 +126,10 @@ async def _migrate(db: aiosqlite.Connection, path: Path) -> None:
                 )
             await db.execute("COMMIT")
         except BaseException:
-            await db.execute("ROLLBACK")
+            # A full disk (or an I/O error) rolls the transaction back by itself; a ROLLBACK
+            # then would fail and hide the error that names the fault.
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
             raise
 
 

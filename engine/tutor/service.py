@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import logging
 import secrets
 import time
@@ -174,8 +175,10 @@ class Tutor:
     async def first_sighting(self, key: str) -> bool:
         """Whether a platform request (its key: an event id, a trigger id) is new: True once,
         on whichever node sees it first; False for a retry or a replay within REQUEST_KEEP,
-        which the adapter acknowledges without handling again."""
-        return await self._store.first_sighting(key, self._clock.now(), REQUEST_KEEP)
+        which the adapter acknowledges without handling again. The store keeps a digest of the
+        key: a key may carry a user's id (a Slack action's), and /forget-me cannot find those."""
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        return await self._store.first_sighting(digest, self._clock.now(), REQUEST_KEEP)
 
     # --- durable jobs ----------------------------------------------------------------------------
 

@@ -70,7 +70,9 @@ async def http_bot(
     tutor = Tutor(store, content, clock)
     bot = RungsDiscord(tutor, clock)
     await bot.login(fake.token)  # REST only: no gateway session
-    endpoint = InteractionsEndpoint(bot, Verifier(key.verify_key.encode().hex()))
+    endpoint = InteractionsEndpoint(
+        bot, Verifier(key.verify_key.encode().hex()), tutor.first_sighting
+    )
     runner = web.AppRunner(interactions_app(endpoint, tutor.ready), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -201,9 +203,45 @@ async def test_stale_and_replayed_requests_are_refused(
     assert await http_bot.traces() == 1  # applied once
 
 
+async def test_a_replay_sent_to_another_replica_is_refused(
+    fake: FakeDiscord, http_bot: HttpBot, content: Content, clock: ShiftedClock
+) -> None:
+    """A second replica on the same database (its own process memory: store, Tutor, client,
+    verifier) refuses a request the first one answered: the store remembers it for both."""
+    discord = http_bot.discord
+    store = await SqliteStore.open(http_bot.db)
+    tutor = Tutor(store, content, clock)
+    bot = RungsDiscord(tutor, clock)
+    await bot.login(fake.token)
+    endpoint = InteractionsEndpoint(bot, Verifier(discord.public_key), tutor.first_sighting)
+    runner = web.AppRunner(interactions_app(endpoint, tutor.ready), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    other = f"http://127.0.0.1:{runner.addresses[0][1]}{INTERACTIONS_PATH}"
+    try:
+        state, body = discord.register(fake.slash("trace", {"method": "GET", "path": "/u/7"}))
+        headers = discord.sign(body)
+        first = discord.accept(state, await discord.post(body, headers))
+        assert (first.status, first.type) == (200, 4)
+        again = await InteractionsEndpointClient(fake, other, discord.key).post(body, headers)
+        assert (again.status, again.body) == (401, {"error": "replayed request"})
+        assert await http_bot.traces() == 1
+        _, fresh = discord.register(fake.slash("trace", {"method": "GET", "path": "/u/8"}))
+        served = InteractionsEndpointClient(fake, other, discord.key)
+        assert (await served.post(fresh, discord.sign(fresh))).status == 200  # it serves
+    finally:
+        await runner.cleanup()
+        await endpoint.drain()
+        await bot.close()
+        await tutor.saved()
+        await store.close()
+
+
 async def test_requests_that_are_not_interactions_get_400(http_bot: HttpBot) -> None:
     discord = http_bot.discord
-    for body in (b"not json", b"[1, 2]", json.dumps({"id": "1"}).encode()):
+    nested = b'{"type": 2, "data": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    bodies = (b"not json", b"[1, 2]", json.dumps({"id": "1"}).encode(), nested)
+    for body in bodies:
         answer = await discord.post(body, discord.sign(body))
         assert answer.status == 400, body
 
@@ -243,8 +281,9 @@ async def until_healthy(url: str, process: asyncio.subprocess.Process) -> None:
 async def test_the_documented_command_serves_interactions_and_stops_on_sigterm(
     fake: FakeDiscord, tmp_path: Path
 ) -> None:
-    """`rungs discord --http --port N` as a real process: health, PING, a slash command,
-    metrics on RUNGS_METRICS_PORT, and a clean exit on SIGTERM."""
+    """`rungs discord --http --port N` as a real process at DEBUG: health, PING, slash
+    commands, metrics on RUNGS_METRICS_PORT, a clean exit on SIGTERM with the trace saved, and
+    a log with neither the bot token nor any interaction's token."""
     key = SigningKey.generate()
     port, metrics_port = free_port(), free_port()
     env = http_env(
@@ -253,6 +292,7 @@ async def test_the_documented_command_serves_interactions_and_stops_on_sigterm(
         DISCORD_PUBLIC_KEY=key.verify_key.encode().hex(),
         RUNGS_METRICS_PORT=str(metrics_port),
         RUNGS_METRICS_HOST="127.0.0.1",
+        RUNGS_LOG_LEVEL="DEBUG",
     )
     process = await asyncio.create_subprocess_exec(
         str(RUNGS), "discord", "--http", "--host", "127.0.0.1", "--port", str(port),
@@ -265,6 +305,8 @@ async def test_the_documented_command_serves_interactions_and_stops_on_sigterm(
         assert (await discord.ping()).body == {"type": 1}
         trace = await discord.deliver(fake.slash("trace", {"method": "GET", "path": "/u/7"}))
         assert "1/11" in text_of(trace.data)
+        drill = await discord.deliver(fake.slash("drill", {"which": "a-cpu-at-80"}))
+        assert "Drill" in text_of(drill.data), text_of(drill.data)
         async with (
             ClientSession() as session,
             session.get(f"http://127.0.0.1:{metrics_port}/metrics") as scraped,
@@ -278,6 +320,14 @@ async def test_the_documented_command_serves_interactions_and_stops_on_sigterm(
             process.kill()
             await process.wait()
     assert process.returncode == 0, errors.decode()[-800:]
+    logged = errors.decode()
+    assert "DEBUG" in logged
+    tokens = [fake.token, *(state.token for state in fake.interactions.values())]
+    assert len(tokens) >= 3
+    assert [token for token in tokens if token in logged] == []
+    with sqlite3.connect(tmp_path / "rungs.db") as saved:
+        assert saved.execute("SELECT count(*) FROM traces").fetchone() == (1,)
+        assert saved.execute("SELECT count(*) FROM drill_sessions").fetchone() == (1,)
 
 
 async def test_http_mode_without_a_public_key_stops_with_one_line(

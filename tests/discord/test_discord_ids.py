@@ -4,6 +4,7 @@ a DM, gets a short private refusal and nobody is credited at the reveal."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,32 @@ async def test_the_join_button_in_its_own_channel_joins(fake: FakeDiscord, team_
     joined = await fake.wait_for_callback(await fake.dispatch_interaction(pressed))
     assert "another channel" not in text_of(joined.data)
     assert await _entries(team_bot, challenge_id) == [ben["id"]]
+
+
+async def test_a_refused_trace_button_leaves_the_channels_message_as_it_is(
+    fake: FakeDiscord, team_bot: Bot
+) -> None:
+    """A step button of a trace that is not kept here (evicted, or a forged id) answers the
+    presser alone, in a new private message; the trace message, the channel's, is not
+    replaced by the refusal. A real step still edits the message in place."""
+    ana, ben = fake.new_user("ana"), fake.new_user("ben")
+    traced = fake.slash("trace", {"method": "GET", "path": "/u/7"}, ana, fake.guilds[0].id)
+    answered = await fake.wait_for_callback(await fake.dispatch_interaction(traced))
+    assert answered.message is not None
+    message = fake.messages[answered.message["id"]]
+    before = text_of(message)
+
+    # The message as a client that forges ids shows it: its Next button carries trace #999.
+    copy = json.loads(json.dumps(message).replace(buttons_of(message)["Next"], "r1:ts:999:2"))
+    forged = fake.button("r1:ts:999:2", copy, user=ben, guild_id=fake.guilds[0].id)
+    refused = await fake.wait_for_callback(await fake.dispatch_interaction(forged))
+
+    assert refused.type == 4  # a new message, not an update (7) of the trace's
+    assert refused.data["flags"] & EPHEMERAL
+    assert "Trace #999 is no longer kept here" in text_of(refused.data)
+    assert text_of(fake.messages[message["id"]]) == before
+
+    step = fake.button(buttons_of(message)["Next"], message, user=ben, guild_id=fake.guilds[0].id)
+    stepped = await fake.wait_for_callback(await fake.dispatch_interaction(step))
+    assert stepped.type == 7
+    assert "2/11" in text_of(stepped.data)

@@ -8,6 +8,7 @@ import asyncio
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,28 @@ def test_an_unreachable_slack_is_one_line_and_a_failure(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     [line] = done.stderr.strip().splitlines()  # the one line
     assert line.startswith(f"rungs: cannot reach Slack at {api}"), line
+
+
+async def test_sigterm_after_commands_keeps_their_saves_and_a_debug_log_keeps_secrets(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """Traces answered just before the signal are in the database after it (each is saved once
+    its reply is out: the stop waits for those saves), and the DEBUG log holds neither the bot
+    token nor an interaction's token."""
+    db = tmp_path / "bot.db"
+    async with rungs_discord(fake, db, 1, [0], RUNGS_LOG_LEVEL="DEBUG") as process:
+        tokens = [fake.token]
+        for key in range(5):
+            slash = fake.slash("trace", {"method": "GET", "path": f"/u/{key}"})
+            interaction = await fake.dispatch_interaction(slash)
+            tokens.append(fake.interactions[interaction].token)
+            answered = await fake.wait_for_callback(interaction, timeout=10)
+            assert answered.status == 200
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), 20)
+    assert code == 0
+    with sqlite3.connect(db) as saved:
+        assert saved.execute("SELECT count(*) FROM traces").fetchone() == (5,)
+    logs = read_logs(tmp_path)
+    assert " DEBUG " in logs
+    assert [token for token in tokens if token in logs] == []

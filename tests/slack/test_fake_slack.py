@@ -23,6 +23,7 @@ pytest.importorskip("slack_bolt", reason="slack-bolt is not installed (extra: sl
 
 from aiohttp import web
 from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, USER_ID, FakeSlack
+from fakes.fake_slack.server import RESPONSE_URL_NUMBER
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -195,7 +196,7 @@ async def test_slash_command_reaches_bolt_and_respond_lands_at_the_response_url(
     assert (status, body) == (200, "")
     assert elapsed < 1
     reply = await fake.wait_for(RESPONSE_URL)
-    assert outgoing.response_url == f"{fake.url}/respond/{reply.key}"
+    assert outgoing.response_url == f"{fake.url}/commands/T0RUNGS/{RESPONSE_URL_NUMBER}/{reply.key}"
     assert reply.body == {"text": "echo: hello there"}
     assert reply.ok
     [shown] = fake.messages_in(CHANNEL_ID)

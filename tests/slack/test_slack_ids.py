@@ -4,6 +4,7 @@ from a DM (a forged message carrying the same button) gets a short refusal, and 
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ pytest.importorskip("slack_bolt", reason="slack-bolt (the slack extra) is not in
 
 from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, FakeSlack
 from fakes.fake_slack.payloads import block_actions
-from slack_harness import JSON, Replica, action_id_for, http_replica, texts
+from slack_harness import JSON, Replica, action_id_for, button_values, http_replica, texts
 
 from engine.content.loader import Content
 from engine.ports import Scope, ScopeKind
@@ -123,3 +124,26 @@ async def test_a_lone_surrogate_through_the_answer_form_is_refused(
     note = await fake.wait_for("chat.postEphemeral")
     assert "broken character" in texts(note.body)
     assert await replica.store.challenge_entries(challenge_id) == []
+
+
+async def test_a_refused_trace_button_leaves_the_channels_message_as_it_is(
+    fake: FakeSlack, replica: Replica
+) -> None:
+    """A step button of a trace not kept here (evicted, or a forged id) answers the presser
+    alone, ephemerally; the channel's trace message is not replaced by the refusal."""
+    status, _, _ = await fake.deliver(replica.url, fake.slash_command("/trace", "GET /u/7", **ANA))
+    assert status == 200
+    await fake.wait_for(RESPONSE_URL)
+    message = fake.messages_in(CHANNEL_ID)[-1]
+    before = texts(message)
+    forged = json.loads(
+        json.dumps(message).replace(
+            next(v for v in button_values(message) if v.startswith("r1:ts:")), "r1:ts:999:2"
+        )
+    )
+    key = await _press_from(fake, replica, forged, CHANNEL_ID, "r1:ts:999:2")
+    body = await _response(fake, key)
+    assert body.get("replace_original") is False, body
+    assert body.get("response_type") == "ephemeral", body
+    assert "Trace #999 is no longer kept here" in texts(body)
+    assert texts(fake.message(CHANNEL_ID, message["ts"])) == before

@@ -11,6 +11,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from aiohttp import ClientSession
@@ -85,6 +86,15 @@ async def test_malformed_signed_requests_get_400_and_change_nothing(
         ("command=%2Fdrill&text=c-lb-ha", FORM, {}),  # no team, user, trigger
         (command.body, "text/plain", {}),
         ('{"type": "event_callback", "event": {}}', "application/json", {}),  # no event_id
+        (command.body, FORM, {"X-Slack-Request-Timestamp": "\u00b2"}),  # a digit to isdigit()
+        (_payload("[" * 50_000), FORM, {}),  # deeper than the JSON parser goes
+        ('{"type": "x", "a": ' + "[" * 50_000 + "]" * 50_000 + "}", "application/json", {}),
+        (_payload(_actions("x")), FORM, {}),  # actions that are no list of objects
+        (_payload(_actions(["x"])), FORM, {}),
+        (_payload(_actions([{"type": "button"}])), FORM, {}),  # an action without its id
+        (_payload(_actions([{"action_id": 5}])), FORM, {}),
+        (_payload(_actions([{"action_id": "r1:cn"}], team="T0RUNGS")), FORM, {}),  # team: text
+        (_payload({**_actions([]), "type": "view_submission", "view": "x"}), FORM, {}),
     ]
     async with rungs_process(fake, db) as events:
         for body, content_type, headers in cases:
@@ -98,6 +108,21 @@ async def test_malformed_signed_requests_get_400_and_change_nothing(
         assert (await fake.deliver(events, command, secret="wrong"))[0] == 401
     assert fake.calls_to(RESPONSE_URL) == []
     assert answers(db) == []
+
+
+def _payload(value: object) -> str:
+    return "payload=" + quote(value if isinstance(value, str) else json.dumps(value))
+
+
+def _actions(actions: object, team: object = None) -> dict[str, object]:
+    """A button press (block_actions) with these `actions` and `team`."""
+    return {
+        "type": "block_actions",
+        "user": {"id": "U1", "team_id": "T0RUNGS"},
+        "team": team if team is not None else {"id": "T0RUNGS"},
+        "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "actions": actions,
+    }
 
 
 async def send_bytes(fake: FakeSlack, url: str, body: bytes) -> int:

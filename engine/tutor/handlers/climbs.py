@@ -14,7 +14,7 @@ from typing import assert_never
 
 from engine.commands import types as t
 from engine.content.loader import Content
-from engine.errors import ConflictError, UsageError
+from engine.errors import ConflictError, NotFoundError, UsageError
 from engine.load.climb import (
     ClimbState,
     ClimbStatus,
@@ -104,6 +104,8 @@ class ClimbHandler:
 
     def _current(self, game: _Game, number: int | None, turn: int | None) -> ClimbState:
         state = game.state
+        if state is None and number is not None:  # a button (or a forged id): one line
+            raise NotFoundError("No climb here yet: /climb starts one.")
         if state is None:
             raise UsageError("No climb here yet: /climb starts one.", "Usage: /climb")
         if number is not None and (number != game.number or turn != present.turn(state)):

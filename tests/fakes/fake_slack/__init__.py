@@ -1,8 +1,9 @@
 """A small, faithful local fake of Slack for end-to-end tests of the real slack-bolt AsyncApp.
 
 One aiohttp server on 127.0.0.1:0 serves the Web API (``/api/<method>``), response_urls
-(``/respond/<key>``) and Socket Mode (``/link``); the same object builds and signs the requests
-Slack sends to an app. See shared/reference/platforms.md, sections 1, 3 and 4 (Slack).
+(``/commands/<team>/<number>/<key>``) and Socket Mode (``/link``); the same object builds and
+signs the requests Slack sends to an app. See shared/reference/platforms.md, sections 1, 3 and
+4 (Slack).
 
 Modules: ``server`` (FakeSlack), ``web_api`` (HTTP: bodies, tokens, 429s, recording),
 ``messages`` (chat.* and response_urls), ``views`` (modals, App Home, trigger_ids),

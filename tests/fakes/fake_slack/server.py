@@ -24,6 +24,7 @@ from .web_api import WebApi
 JSON = dict[str, Any]
 USER_ID, USER_NAME = "U0LEARNER", "learner"
 CHANNEL_ID, CHANNEL_NAME = "C0STUDY", "study"
+RESPONSE_URL_NUMBER = "4271834211"  # the number Slack puts before a response_url's secret
 SLACKBOT_UA = "Slackbot 1.0 (+https://api.slack.com/robots)"
 
 
@@ -177,11 +178,12 @@ class FakeSlack:
         user_id: str = USER_ID,
         message_ts: str | None = None,
     ) -> str:
-        """A live ``{url}/respond/<key>``; ``message_ts`` names the original message."""
+        """A live response_url, shaped as Slack's (``{url}/commands/<team>/<number>/<key>``:
+        the last part is the secret); ``message_ts`` names the original message."""
         key = key or uuid.uuid4().hex
         original = (channel_id, message_ts) if message_ts else None
         self.api.chat.register_response_url(key, channel_id, user_id, original)
-        return f"{self.url}/respond/{key}"
+        return f"{self.url}/commands/{self.workspace.team_id}/{RESPONSE_URL_NUMBER}/{key}"
 
     # -- requests Slack sends to the app --------------------------------------------------------
 

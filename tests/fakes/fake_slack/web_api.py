@@ -1,4 +1,4 @@
-"""The HTTP face of the fake: ``/api/<method>`` and ``/respond/<key>``.
+"""The HTTP face of the fake: ``/api/<method>`` and response_urls (``/commands/<team>/<n>/<key>``).
 
 Reads bodies as slack_sdk sends them (JSON, form fields, query parameters), checks the token,
 injects 429s, records every call, and hands the work to the message and view stores.
@@ -84,7 +84,7 @@ class WebApi:
     def routes(self) -> list[web.RouteDef]:
         return [
             web.route("*", "/api/{method}", self.handle_api),
-            web.post("/respond/{key}", self.handle_respond),
+            web.post("/commands/{team}/{number}/{key}", self.handle_respond),
             *self.uploads.routes(),
         ]
 

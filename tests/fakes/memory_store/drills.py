@@ -9,6 +9,7 @@ from engine.ports import (
     DrillNudge,
     DrillParams,
     ReviewCard,
+    ReviewReminder,
     StoredReview,
     StoredSession,
     UserKey,
@@ -175,4 +176,5 @@ def _session(row: SessionRow) -> StoredSession:
 
 
 def _nudges(payload: object, user: UserKey) -> bool:
-    return isinstance(payload, DrillNudge) and payload.user == user
+    """A job that names the user: a drill's nudge, or a review reminder (done ones too)."""
+    return isinstance(payload, DrillNudge | ReviewReminder) and payload.user == user
