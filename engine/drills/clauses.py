@@ -176,6 +176,8 @@ class Parsed:
             at = bisect_left(starts, match.end())
             if at < count:
                 edges[at] = 1
+        for at in _chained(folded, starts, pieces):
+            edges[at] = 1
         firsts = bytearray(count)
         for first, _, _, _ in pieces:
             firsts[first] = 1
@@ -251,6 +253,27 @@ def _hyphened(folded: str, start: int, end: int) -> bool:
 
 # A comma between two words, but not the one inside "50,000".
 _COMMA = re.compile(r",\s+")
+# Marks that people run terms together with instead of commas: "cdn / ttl / purge",
+# "cdn | ttl", "cdn → ttl", "#cdn #ttl", "cdn + ttl". One or two of them relate two things
+# ("sessions -> redis", "read/write split"); a run of them in one clause is a list.
+_CHAIN = re.compile(r"\s*(?:/|\||→|->|=>|\+|•|·|»)\s*|\s+#(?=\w)|\s+[-–—]\s+")
+CHAIN_MARKS = 4  # one mark repeated this often in a clause makes its pieces a list
+
+
+def _chained(folded: str, starts: list[int], pieces: list[tuple[int, int, int, int]]) -> list[int]:
+    """The first word after each mark of a run of one list mark in a clause candidate: those
+    marks stand for commas."""
+    found: dict[tuple[int, str], list[int]] = {}
+    firsts = [starts[first] for first, _, _, _ in pieces] if pieces else []
+    for match in _CHAIN.finditer(folded):
+        at = bisect_left(starts, match.end())
+        if at >= len(starts) or not firsts:
+            continue
+        piece = bisect_right(firsts, match.start()) - 1
+        if piece < 0 or at >= pieces[piece][1]:
+            continue  # before the first piece, or at the end of one
+        found.setdefault((piece, match.group().strip()), []).append(at)
+    return [at for ats in found.values() if len(ats) >= CHAIN_MARKS for at in ats]
 
 
 def _same_sentence(folded: str, piece_end: int) -> bool:
