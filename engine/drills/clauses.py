@@ -49,7 +49,20 @@ def stem(word: str) -> str:
 def _stem(word: str) -> str:
     if len(word) > 2 and word.endswith("s") and not _VOWELS & set(word):
         word = word[:-1]
+    if "is" in word or "ys" in word:  # British spelling: "utilisation", "stabilise", "analyse"
+        word = _BRITISH.sub(_american, word)
     return str(_stemmer.stemWord(word)).removesuffix("e") or word
+
+
+# "-ise" after a vowel and l, m, n, r or t ("utilise", "optimise", "externalised",
+# "prioritising"), "-isation" and "-yse": the stemmer leaves them apart from the "-ize" forms.
+_BRITISH = re.compile(
+    r"(?<=[aeiou][lmnrt])is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)|ys(?=(?:e|ed|es|ing)$)"
+)
+
+
+def _american(match: re.Match[str]) -> str:
+    return "iz" if match.group() == "is" else "yz"
 
 
 # Words used interchangeably for one thing in this subject, the first standing for the rest:
