@@ -268,25 +268,36 @@ def _hyphened(folded: str, start: int, end: int) -> bool:
 _COMMA = re.compile(r",\s+")
 # Marks that people run terms together with instead of commas: "cdn / ttl / purge",
 # "cdn | ttl", "cdn → ttl", "#cdn #ttl", "cdn + ttl". One or two of them relate two things
-# ("sessions -> redis", "read/write split"); a run of them in one clause is a list.
-_CHAIN = re.compile(r"\s*(?:/|\||→|->|=>|\+|•|·|»)\s*|\s+#(?=\w)|\s+[-–—]\s+")
+# ("sessions -> redis", "read/write split"); a run of them in one clause is a list. (Spaced
+# dashes already end clauses.) "#" counts before a word only: "#cdn #ttl".
+_CHAIN_MARKS = ("/", "|", "→", "->", "=>", "+", "•", "·", "»", "#")
 CHAIN_MARKS = 4  # one mark repeated this often in a clause makes its pieces a list
 
 
 def _chained(folded: str, starts: list[int], pieces: list[tuple[int, int, int, int]]) -> list[int]:
     """The first word after each mark of a run of one list mark in a clause candidate: those
-    marks stand for commas."""
-    found: dict[tuple[int, str], list[int]] = {}
-    firsts = [starts[first] for first, _, _, _ in pieces] if pieces else []
-    for match in _CHAIN.finditer(folded):
-        at = bisect_left(starts, match.end())
-        if at >= len(starts) or not firsts:
-            continue
-        piece = bisect_right(firsts, match.start()) - 1
-        if piece < 0 or at >= pieces[piece][1]:
-            continue  # before the first piece, or at the end of one
-        found.setdefault((piece, match.group().strip()), []).append(at)
-    return [at for ats in found.values() if len(ats) >= CHAIN_MARKS for at in ats]
+    marks stand for commas. Marks are found by `str.find`, and only marks the text has often
+    enough are looked for (most sketches have none)."""
+    marks = [m for m in _CHAIN_MARKS if folded.count(m) >= CHAIN_MARKS]
+    if not marks or not pieces:
+        return []
+    firsts = [starts[first] for first, _, _, _ in pieces]
+    found: list[int] = []
+    for mark in marks:
+        by_piece: dict[int, list[int]] = {}
+        at = folded.find(mark)
+        while at >= 0:
+            end = at + len(mark)
+            if mark != "#" or (
+                (at == 0 or folded[at - 1].isspace()) and folded[end : end + 1].isalnum()
+            ):
+                word = bisect_left(starts, end)
+                piece = bisect_right(firsts, at) - 1
+                if word < len(starts) and piece >= 0 and word < pieces[piece][1]:
+                    by_piece.setdefault(piece, []).append(word)
+            at = folded.find(mark, end)
+        found += [w for words in by_piece.values() if len(words) >= CHAIN_MARKS for w in words]
+    return found
 
 
 def _same_sentence(folded: str, piece_end: int) -> bool:

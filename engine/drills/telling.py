@@ -91,13 +91,15 @@ def telling_segments(
         sum(not says.get(s) for s in term_segments) * 4 >= len(term_segments) * 3
     )
     for clause, segments in by_clause.items():
-        if (
-            filed
-            or clause in bare_bullets
-            or (_run_of_items(parsed, segments) and not _led_in(parsed, clause, topic))
+        if clause in bare_bullets or (
+            _run_of_items(parsed, segments) and not _led_in(parsed, clause, topic)
         ):
             for segment in segments:  # only a segment that makes a statement counts
                 result[segment] = stating.get(segment, False)
+            continue
+        if filed:  # "origin shield and stale-while-revalidate" is six words, and no statement
+            for segment in segments:
+                result[segment] = stating.get(segment, False) and says.get(segment, False)
             continue
         bare = sum(not says.get(s) for s in segments)
         listed = bare * 4 >= len(segments) * 3

@@ -57,6 +57,9 @@ CASES = [
     *(("e07-cdn", text) for text in shapes(CDN_TERMS, "CDN")),
     *(("e09-replication-lag", text) for text in shapes(LAG_TERMS, "Replication lag")),
     ("e07-cdn", "cache, purge, ttl, origin shield, edge, pop, fingerprint, private, vary, brotli"),
+    ("e07-cdn", "CDN, pull CDN and push CDN, versioned URLs and immutable, stale content and PoP "
+                "and round trip, origin shield and stale-while-revalidate, private and no-store, "
+                "brotli and webp and CDN hit ratio"),
     ("e07-cdn", "CDN; S3; pull vs push; max-age=31536000; immutable; fingerprint; stale; PoP; "
                 "RTT; origin shield; SWR; private; no-store; vary; brotli; webp; hit ratio"),
     ("e07-cdn", "Offload:\n- CDN, S3\nPull/push:\n- pull CDN, push CDN\nVersioning:\n"
