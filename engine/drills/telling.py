@@ -42,6 +42,7 @@ LIST_LABELS = words(
 )
 SHORT_ITEM = 3  # words
 SHORT_BULLET = 4  # words: "Cache-Control: max-age" is still one term
+LABELLED_LINE = 6  # words of a "label: terms" line that still only names terms
 STATEMENT_WORDS = 6  # an item this long says something
 # A segment with fewer linking words than one in RUN_WORDS, and RUN_TERMS terms or more, is
 # a run of terms whatever linking word one of them has.
@@ -169,8 +170,10 @@ def _run_of_lines(parsed: Parsed, listed: set[int]) -> set[int]:
     words = parsed.words
     for number, clause in enumerate(parsed.clauses):
         inside = words[clause.start : clause.end]
+        count = clause.end - clause.start
+        # "pull vs push: pull", "latency: PoPs, RTT": a label and its terms is a short line too
         if (
-            clause.end - clause.start <= SHORT_BULLET
+            (count <= SHORT_BULLET or (count <= LABELLED_LINE and ":" in clause.text))
             and (number not in parsed.explained or number in listed)
             and STATING.isdisjoint(inside)
         ):

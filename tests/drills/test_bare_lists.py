@@ -65,6 +65,10 @@ CASES = [
     ("e07-cdn", "Offload:\n- CDN, S3\nPull/push:\n- pull CDN, push CDN\nVersioning:\n"
                 "- versioned URLs, immutable\nLatency:\n- PoP, RTT\nDynamic:\n- origin shield, "
                 "SWR\nPrivate:\n- no-store, Vary\nBytes:\n- brotli, webp, hit ratio"),
+    ("e07-cdn", "CDN: yes (CloudFront)\npull vs push: pull\nversioning: fingerprinted URLs, "
+                "immutable\nstaleness: until TTL\nlatency: PoPs, lower RTT\ndynamic: origin "
+                "shield, stale-while-revalidate\nprivate: Cache-Control private, no-store\n"
+                "bytes: brotli, webp, hit ratio"),
     ("e13-autoscaling", "stateless | HPA | target tracking | desired replicas | min/max replicas "
                         "| scheduled scaling | warm pool | cooldown | pgbouncer | budget alarm"),
     ("e13-autoscaling", "- stateless\n- target tracking\n- desired replicas\n- min / max\n"
