@@ -168,14 +168,14 @@ def _run_of_lines(parsed: Parsed, listed: set[int]) -> set[int]:
     run: list[int] = []
     numbered: set[int] = set()  # short clauses with a number: in the run, but scored alone
     words = parsed.words
+    explained = parsed.explained
     for number, clause in enumerate(parsed.clauses):
-        inside = words[clause.start : clause.end]
         count = clause.end - clause.start
         # "pull vs push: pull", "latency: PoPs, RTT": a label and its terms is a short line too
         if (
             (count <= SHORT_BULLET or (count <= LABELLED_LINE and ":" in clause.text))
-            and (number not in parsed.explained or number in listed)
-            and STATING.isdisjoint(inside)
+            and (number not in explained or number in listed)
+            and STATING.isdisjoint(inside := words[clause.start : clause.end])
         ):
             run.append(number)
             if len(inside) > 1 and any(w[:1].isdigit() for w in inside):
