@@ -98,11 +98,13 @@ class _Sketch:
                     p.text for p in patterns if p.stems <= present or p.together in positions
                 )
         terms: set[int] = set()
+        term_starts: set[int] = set()
         for pattern in prepared.every:
             if pattern.text in self.candidates:
                 for occurrence in self.find(pattern):
                     terms.update(range(occurrence.start, occurrence.end))
-        self.telling = telling_segments(self.parsed, terms, prepared.topic)
+                    term_starts.add(occurrence.start)
+        self.telling = telling_segments(self.parsed, terms, prepared.topic, term_starts)
 
     @property
     def numbers(self) -> list[Number]:

@@ -49,7 +49,20 @@ def stem(word: str) -> str:
 def _stem(word: str) -> str:
     if len(word) > 2 and word.endswith("s") and not _VOWELS & set(word):
         word = word[:-1]
+    if "is" in word or "ys" in word:  # British spelling: "utilisation", "stabilise", "analyse"
+        word = _BRITISH.sub(_american, word)
     return str(_stemmer.stemWord(word)).removesuffix("e") or word
+
+
+# "-ise" after a vowel and l, m, n, r or t ("utilise", "optimise", "externalised",
+# "prioritising"), "-isation" and "-yse": the stemmer leaves them apart from the "-ize" forms.
+_BRITISH = re.compile(
+    r"(?<=[aeiou][lmnrt])is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)|ys(?=(?:e|ed|es|ing)$)"
+)
+
+
+def _american(match: re.Match[str]) -> str:
+    return "iz" if match.group() == "is" else "yz"
 
 
 # Words used interchangeably for one thing in this subject, the first standing for the rest:
@@ -176,6 +189,8 @@ class Parsed:
             at = bisect_left(starts, match.end())
             if at < count:
                 edges[at] = 1
+        for at in _chained(folded, starts, pieces):
+            edges[at] = 1
         firsts = bytearray(count)
         for first, _, _, _ in pieces:
             firsts[first] = 1
@@ -251,6 +266,38 @@ def _hyphened(folded: str, start: int, end: int) -> bool:
 
 # A comma between two words, but not the one inside "50,000".
 _COMMA = re.compile(r",\s+")
+# Marks that people run terms together with instead of commas: "cdn / ttl / purge",
+# "cdn | ttl", "cdn → ttl", "#cdn #ttl", "cdn + ttl". One or two of them relate two things
+# ("sessions -> redis", "read/write split"); a run of them in one clause is a list. (Spaced
+# dashes already end clauses.) "#" counts before a word only: "#cdn #ttl".
+_CHAIN_MARKS = ("/", "|", "→", "->", "=>", "+", "•", "·", "»", "#")
+CHAIN_MARKS = 4  # one mark repeated this often in a clause makes its pieces a list
+
+
+def _chained(folded: str, starts: list[int], pieces: list[tuple[int, int, int, int]]) -> list[int]:
+    """The first word after each mark of a run of one list mark in a clause candidate: those
+    marks stand for commas. Marks are found by `str.find`, and only marks the text has often
+    enough are looked for (most sketches have none)."""
+    marks = [m for m in _CHAIN_MARKS if folded.count(m) >= CHAIN_MARKS]
+    if not marks or not pieces:
+        return []
+    firsts = [starts[first] for first, _, _, _ in pieces]
+    found: list[int] = []
+    for mark in marks:
+        by_piece: dict[int, list[int]] = {}
+        at = folded.find(mark)
+        while at >= 0:
+            end = at + len(mark)
+            if mark != "#" or (
+                (at == 0 or folded[at - 1].isspace()) and folded[end : end + 1].isalnum()
+            ):
+                word = bisect_left(starts, end)
+                piece = bisect_right(firsts, at) - 1
+                if word < len(starts) and piece >= 0 and word < pieces[piece][1]:
+                    by_piece.setdefault(piece, []).append(word)
+            at = folded.find(mark, end)
+        found += [w for words in by_piece.values() if len(words) >= CHAIN_MARKS for w in words]
+    return found
 
 
 def _same_sentence(folded: str, piece_end: int) -> bool:

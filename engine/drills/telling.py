@@ -8,8 +8,9 @@ a relation sign (an arrow, "=", ":"), or at least two other words.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from engine.drills.clauses import Parsed
-from engine.drills.clauses import words as words_of
 from engine.drills.cues import words
 
 # Words that link terms into a statement. Deliberately not "and", "or", "plus", "etc".
@@ -36,20 +37,29 @@ LIST_ITEMS = 6  # comma-separated items in one clause
 LIST_LABELS = words(
     """stuff keywords keyword key terms term words buzzwords things topics concepts notes list
     ideas summary misc etc for this one the a my our some of and in on tl dr tldr checklist
-    cheat sheet overview recap"""
+    cheat sheet overview recap points point main important highlights items aspects
+    considerations bullets vocabulary vocab glossary jargon buzz tags tag hashtags"""
 )
 SHORT_ITEM = 3  # words
 SHORT_BULLET = 4  # words: "Cache-Control: max-age" is still one term
+LABELLED_LINE = 6  # words of a "label: terms" line that still only names terms
 STATEMENT_WORDS = 6  # an item this long says something
+# A segment with fewer linking words than one in RUN_WORDS, and RUN_TERMS terms or more, is
+# a run of terms whatever linking word one of them has.
+RUN_WORDS = 8
+RUN_TERMS = 5
 NOT_TELLING = frozenset({"and", "or", "plus", "etc", "vs", "e", "g", "ie", "eg"})
 RELATIONS = ("→", "->", "=>", "=", "≈", ":", "<", ">", "~", "≥", "≤")
 
 
 def telling_segments(
-    parsed: Parsed, term_words: set[int], topic: frozenset[str] = frozenset()
+    parsed: Parsed,
+    term_words: set[int],
+    topic: frozenset[str] = frozenset(),
+    term_starts: set[int] | None = None,
 ) -> dict[int, bool]:
     """Segment number -> whether what it names counts. `term_words`: indices of the words that
-    stand in a match of one of the drill's patterns.
+    stand in a match of one of the drill's patterns; `term_starts`: where each match starts.
 
     A segment counts when it says something itself, or when its clause is not a list: a clause
     of bare segments is a list when at least 3 of every 4 of its segments are bare ("I'd use
@@ -57,6 +67,7 @@ def telling_segments(
     sure requests aren't waiting on the db" is one claim made in shorthand."""
     clauses_with_terms = {parsed.clause_of[i] for i in term_words}
     says, worded, stating = _says(parsed, term_words, clauses_with_terms)
+    starts = sorted(term_words if term_starts is None else term_starts)
     by_clause: dict[int, list[int]] = {}
     for clause in clauses_with_terms:
         found = by_clause.setdefault(clause, [])
@@ -70,7 +81,16 @@ def telling_segments(
         if any(says.get(s) for s in segments)
     } | _telling_sentences(parsed, clauses_with_terms)
     result = {}
-    bare_bullets = _bullets_of_terms(parsed, topic)
+    bare_bullets = _bullets_of_terms(parsed)
+    bare_bullets |= _run_of_lines(parsed, bare_bullets)
+    # A sketch where nearly every term stands bare is a list of terms, however it is laid
+    # out ("CDN:" or "Latency:" over "- PoP, RTT" only files terms under headings): only
+    # its statements count. Elsewhere bullets under a header say what they are ("what you
+    # lose:" then "- joins, unique ids").
+    term_segments = [s for segments in by_clause.values() for s in segments]
+    filed = len(term_segments) >= LIST_ITEMS and (
+        sum(not says.get(s) for s in term_segments) * 4 >= len(term_segments) * 3
+    )
     for clause, segments in by_clause.items():
         if clause in bare_bullets or (
             _run_of_items(parsed, segments) and not _led_in(parsed, clause, topic)
@@ -78,16 +98,38 @@ def telling_segments(
             for segment in segments:  # only a segment that makes a statement counts
                 result[segment] = stating.get(segment, False)
             continue
+        if filed:  # "origin shield and stale-while-revalidate" is six words, and no statement
+            for segment in segments:
+                result[segment] = stating.get(segment, False) and says.get(segment, False)
+            continue
         bare = sum(not says.get(s) for s in segments)
         listed = bare * 4 >= len(segments) * 3
         if clause in parsed.explained or (
             len(segments) == 1
-            and (worded.get(segments[0]) or parsed.clauses[clause].sentence in explained)
+            and (
+                _worded(parsed, segments[0], worded.get(segments[0], 0), starts)
+                or parsed.clauses[clause].sentence in explained
+            )
         ):
             listed = False  # "then delete the key from Redis": a statement made of one term
         for segment in segments:
             result[segment] = says.get(segment, False) or not listed
     return result
+
+
+def _worded(parsed: Parsed, segment: int, linking: int, term_starts: list[int]) -> bool:
+    """Whether a segment made of terms has the words of a statement: a linking word in a
+    short one ("then delete the key from Redis"), or in a long one of a few long terms
+    ("replicas + cache ≠ more write capacity, every replica applies every write"); but a
+    long run of many terms with one "while" inside one ("stale-while-revalidate") is a run."""
+    if not linking:
+        return False
+    count = parsed.segment_lengths[segment]
+    if linking * RUN_WORDS >= count:
+        return True
+    first = parsed.segment_starts[segment]
+    terms = bisect_left(term_starts, first + count) - bisect_left(term_starts, first)
+    return terms < RUN_TERMS
 
 
 def _run_of_items(parsed: Parsed, segments: list[int]) -> bool:
@@ -101,21 +143,50 @@ def _run_of_items(parsed: Parsed, segments: list[int]) -> bool:
     return short * 4 >= len(segments) * 3
 
 
-def _bullets_of_terms(parsed: Parsed, topic: frozenset[str]) -> set[int]:
-    """The clauses of a run of short bullets under a header that names only the topic or a
-    label ("CDN checklist:" then "- CloudFront", "- max-age", "- versioned URLs", ...): one
-    term per line is a list of terms as much as one per comma."""
+def _bullets_of_terms(parsed: Parsed) -> set[int]:
+    """The clauses of a run of short bullets under a header ("CDN checklist:", "Static
+    assets:", "Things to mention:", then "- CloudFront", "- max-age", "- versioned URLs",
+    ...): one term per line is a list of terms as much as one per comma, whatever the
+    header says. Bullets under "what you lose:" that say what is lost are longer."""
     found: set[int] = set()
-    for header, block in zip(parsed.headers, parsed.blocks, strict=True):
+    clauses = parsed.clauses
+    for block in parsed.blocks:
         if len(block) < LIST_ITEMS:
             continue
-        clauses = parsed.clauses
         short = sum(clauses[c].end - clauses[c].start <= SHORT_BULLET for c in block)
-        if short * 4 >= len(block) * 3 and all(
-            w in topic or w in LIST_LABELS for w in words_of(header)
-        ):
+        if short * 4 >= len(block) * 3:
             found.update(block)
     return found
+
+
+def _run_of_lines(parsed: Parsed, listed: set[int]) -> set[int]:
+    """The clauses of a run of at least `LIST_ITEMS` clauses in a row that each name a term or
+    two and say nothing: one a line, a bullet, a sentence ("CDN. TTL. Purge.") or a piece
+    between spaced dashes or semicolons is a list of terms as much as one a comma. A stating
+    word ("ttl is short") breaks the run; a number ("min 4") keeps its own clause's credit."""
+    found: set[int] = set()
+    run: list[int] = []
+    numbered: set[int] = set()  # short clauses with a number: in the run, but scored alone
+    words = parsed.words
+    explained = parsed.explained
+    for number, clause in enumerate(parsed.clauses):
+        count = clause.end - clause.start
+        # "pull vs push: pull", "latency: PoPs, RTT": a label and its terms is a short line too
+        if (
+            (count <= SHORT_BULLET or (count <= LABELLED_LINE and ":" in clause.text))
+            and (number not in explained or number in listed)
+            and STATING.isdisjoint(inside := words[clause.start : clause.end])
+        ):
+            run.append(number)
+            if len(inside) > 1 and any(w[:1].isdigit() for w in inside):
+                numbered.add(number)  # "min 4", "PoP ~150 ms": a figure is a claim
+            continue
+        if len(run) >= LIST_ITEMS:
+            found.update(run)
+        run = []
+    if len(run) >= LIST_ITEMS:
+        found.update(run)
+    return found - numbered
 
 
 def _led_in(parsed: Parsed, clause: int, topic: frozenset[str]) -> bool:
@@ -142,13 +213,13 @@ def _telling_sentences(parsed: Parsed, with_terms: set[int]) -> set[int]:
 
 def _says(
     parsed: Parsed, term_words: set[int], clauses: set[int]
-) -> tuple[dict[int, bool], dict[int, bool], dict[int, bool]]:
+) -> tuple[dict[int, bool], dict[int, int], dict[int, bool]]:
     """Per segment of these clauses: whether it says something beside its terms, whether
-    it has a linking word at all (inside a term too), and whether it makes a statement (a
+    how many linking words it has (inside a term too), and whether it makes a statement (a
     word of `STATING`, or a sentence's worth of words)."""
     words, segment_of = parsed.words, parsed.segment_of
     starts, lengths = parsed.segment_starts, parsed.segment_lengths
-    worded: dict[int, bool] = {}
+    worded: dict[int, int] = {}  # linking words, inside a term too
     stating: dict[int, bool] = {}
     result: dict[int, bool] = {}
     for clause in sorted(clauses):
@@ -158,7 +229,7 @@ def _says(
             count = lengths[segment]
             inside = words[first : first + count]
             if not LINKING.isdisjoint(inside):
-                worded[segment] = True
+                worded[segment] = sum(w in LINKING for w in inside)
             if count >= STATEMENT_WORDS or not STATING.isdisjoint(inside):
                 stating[segment] = True
             places = range(first, first + count)
