@@ -329,11 +329,9 @@ class ClimbEndCommand(LoadFamily):
     pass
 
 
-ClusterCommand = (
-    TraceCommand
-    | TraceViewCommand
-    | ClusterShowCommand
-    | ClusterResetCommand
+# The /cluster subcommands that change the cluster (each but `wait` is kept in its history).
+ClusterChangeCommand = (
+    ClusterResetCommand
     | ClusterSetCommand
     | ClusterKillCommand
     | ClusterReviveCommand
@@ -341,6 +339,12 @@ ClusterCommand = (
     | ClusterWaitCommand
     | ClusterAddCommand
     | ClusterPromoteCommand
+)
+ClusterCommand = (
+    TraceCommand
+    | TraceViewCommand
+    | ClusterShowCommand
+    | ClusterChangeCommand
     | ClusterHistoryCommand
     | ClusterUndoCommand
 )

@@ -13,7 +13,6 @@ from engine.content.loader import Content
 from engine.sim.request import Method, Request
 from engine.sim.state import ClusterState, new_cluster
 from engine.sim.trace import Trace, run_request
-from engine.tutor.handlers.clusters import ClusterChange
 from engine.tutor.handlers.clusters import apply as apply_change
 
 Run = Callable[..., Trace]
@@ -47,7 +46,7 @@ def do(cluster: ClusterState) -> Do:
 def apply(state: ClusterState, command: t.Command) -> str:
     """What the Tutor does with a parsed cluster command (the handler's own `apply`), without
     the store around it."""
-    if not isinstance(command, ClusterChange):
+    if not isinstance(command, t.ClusterChangeCommand):
         raise AssertionError(f"not a cluster change: {command}")
     return apply_change(state, command)
 

@@ -26,25 +26,14 @@ from engine.tutor.actor import Actor
 from engine.tutor.presenters import history as present
 from engine.tutor.repositories.clusters import ClusterRepository, Noted
 
-RecordedChange = (
-    t.ClusterResetCommand
-    | t.ClusterSetCommand
-    | t.ClusterKillCommand
-    | t.ClusterReviveCommand
-    | t.ClusterSlowCommand
-    | t.ClusterWaitCommand
-    | t.ClusterAddCommand
-    | t.ClusterPromoteCommand
-)
 
-
-def noted(actor: Actor, command: RecordedChange) -> Noted | None:
+def noted(actor: Actor, command: t.ClusterChangeCommand) -> Noted | None:
     """The history row of a change (None for `wait`: time passing is not a change of setup)."""
     words = change_words(command)
     return None if words is None else Noted(actor.user_id, words)
 
 
-def change_words(command: RecordedChange) -> str | None:
+def change_words(command: t.ClusterChangeCommand) -> str | None:
     """The change in words, from the parsed command (so never text a user typed as is)."""
     match command:
         case t.ClusterResetCommand(seed):

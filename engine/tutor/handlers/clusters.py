@@ -145,7 +145,7 @@ class ClusterHandler:
         return present.trace_reply(kept, None if animate else cursor, visibility, picture)
 
     async def _change_cluster(
-        self, actor: Actor, command: ClusterChange, answer_first: bool
+        self, actor: Actor, command: t.ClusterChangeCommand, answer_first: bool
     ) -> _Changed[str]:
         def change(state: ClusterState) -> tuple[str, None]:
             return apply(state, command), None
@@ -170,19 +170,7 @@ class ClusterHandler:
         return _Changed(await self._clusters.update(scope, change, note))
 
 
-ClusterChange = (
-    t.ClusterResetCommand
-    | t.ClusterSetCommand
-    | t.ClusterKillCommand
-    | t.ClusterReviveCommand
-    | t.ClusterSlowCommand
-    | t.ClusterWaitCommand
-    | t.ClusterAddCommand
-    | t.ClusterPromoteCommand
-)
-
-
-def apply(state: ClusterState, command: ClusterChange) -> str:
+def apply(state: ClusterState, command: t.ClusterChangeCommand) -> str:
     """Make a /cluster change on the state; what it did, in a sentence."""
     match command:
         case t.ClusterResetCommand(seed):
