@@ -118,7 +118,7 @@ async def rungs_process(fake: FakeSlack, db: Path, *args: str) -> AsyncIterator[
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        await _until_healthy(base + HEALTH_PATH, process)
+        await until_healthy(base + HEALTH_PATH, process)
         yield base + EVENTS_PATH
     finally:
         if process.returncode is None:
@@ -131,7 +131,7 @@ async def rungs_process(fake: FakeSlack, db: Path, *args: str) -> AsyncIterator[
                 await process.wait()
 
 
-async def _until_healthy(url: str, process: asyncio.subprocess.Process) -> None:
+async def until_healthy(url: str, process: asyncio.subprocess.Process) -> None:
     async with ClientSession() as session:
         for _ in range(200):
             if process.returncode is not None:

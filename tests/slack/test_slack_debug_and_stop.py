@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("slack_bolt", reason="slack-bolt (the slack extra) is not installed")
 
 from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, FakeSlack
-from slack_harness import RUNGS, action_id_for, free_port, rungs_env, texts
+from slack_harness import RUNGS, action_id_for, free_port, rungs_env, texts, until_healthy
 from test_slack_processes import finished
 
 from bot.health import HEALTH_PATH
@@ -45,22 +45,13 @@ async def start(slack: FakeSlack, db: Path, http: bool) -> tuple[asyncio.subproc
     return process, f"http://127.0.0.1:{port}"
 
 
-async def ready(slack: FakeSlack, base: str, http: bool) -> None:
+async def ready(
+    slack: FakeSlack, base: str, http: bool, process: asyncio.subprocess.Process
+) -> None:
     if not http:
         await slack.wait_connected(timeout=15)
         return
-    import aiohttp
-
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            try:
-                async with session.get(base + HEALTH_PATH) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError("not healthy in 15 s")
+    await until_healthy(base + HEALTH_PATH, process)
 
 
 async def send(slack: FakeSlack, base: str, http: bool, outgoing: object) -> None:
@@ -81,7 +72,7 @@ async def test_debug_logs_keep_secrets_and_sigterm_saves_everything(
     process, base = await start(fake, db, http)
     response_urls: list[str] = []
     try:
-        await ready(fake, base, http)
+        await ready(fake, base, http, process)
         traced = fake.slash_command("/trace", "GET /u/7")
         response_urls.append(str(traced.response_url))
         await send(fake, base, http, traced)
