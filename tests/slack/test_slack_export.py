@@ -6,32 +6,17 @@ went; where the DM cannot take it, the words say so and no file is shared anywhe
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("slack_bolt", reason="slack-bolt (the slack extra) is not installed")
 
 from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, USER_ID, FakeSlack
-from slack_harness import Replica, http_replica, texts
+from slack_harness import Replica, texts
 
 from bot.slack_app.uploads import DOCUMENT_NOT_SENT
-from engine.content.loader import Content
 
 SKETCH = "scale up first, then out behind a load balancer, sessions in redis"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def replica(fake: FakeSlack, tmp_path: Path, content: Content) -> AsyncIterator[Replica]:
-    async with http_replica(fake, tmp_path / "rungs.db", content) as running:
-        yield running
 
 
 async def command(

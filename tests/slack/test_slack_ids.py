@@ -5,8 +5,6 @@ from a DM (a forged message carrying the same button) gets a short refusal, and 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -14,25 +12,12 @@ pytest.importorskip("slack_bolt", reason="slack-bolt (the slack extra) is not in
 
 from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, FakeSlack
 from fakes.fake_slack.payloads import block_actions
-from slack_harness import JSON, Replica, action_id_for, button_values, http_replica, texts
+from slack_harness import JSON, Replica, action_id_for, button_values, texts
 
-from engine.content.loader import Content
 from engine.ports import Scope, ScopeKind
 
 ANA = {"user_id": "U0ANA", "user_name": "ana"}
 BEN = {"user_id": "U0BEN", "user_name": "ben"}
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def replica(fake: FakeSlack, tmp_path: Path, content: Content) -> AsyncIterator[Replica]:
-    async with http_replica(fake, tmp_path / "rungs.db", content) as running:
-        yield running
 
 
 async def _start(fake: FakeSlack, replica: Replica) -> tuple[JSON, int]:

@@ -4,35 +4,18 @@ input's one line for the caller only, and a climb's buttons."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("slack_bolt", reason="slack-bolt (the slack extra) is not installed")
 
 from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, FakeSlack
-from slack_harness import JSON, Replica, action_id_for, button_values, http_replica, texts
-
-from engine.content.loader import Content
+from slack_harness import JSON, Replica, action_id_for, button_values, texts
 
 
 @pytest.fixture(autouse=True)
 def no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def replica(fake: FakeSlack, tmp_path: Path, content: Content) -> AsyncIterator[Replica]:
-    async with http_replica(fake, tmp_path / "rungs.db", content) as running:
-        yield running
 
 
 async def slash(fake: FakeSlack, url: str, command: str, text: str, nth: int = 1) -> JSON:

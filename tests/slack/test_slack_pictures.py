@@ -8,8 +8,6 @@ gets a private note; images=off sends words alone."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -19,23 +17,10 @@ from fakes.fake_slack import CHANNEL_ID, RESPONSE_URL, USER_ID, FakeSlack
 from fakes.fake_slack.base import ApiError
 from fakes.fake_slack.files import FileStore
 from PIL import Image
-from slack_harness import JSON, Replica, action_id_for, http_replica, texts
+from slack_harness import JSON, Replica, action_id_for, texts
 
 from bot.slack_app.manifest import BOT_SCOPES
 from bot.slack_app.uploads import NOT_HERE, NOT_INVITED
-from engine.content.loader import Content
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
-        yield slack
-
-
-@pytest.fixture
-async def replica(fake: FakeSlack, tmp_path: Path, content: Content) -> AsyncIterator[Replica]:
-    async with http_replica(fake, tmp_path / "rungs.db", content) as running:
-        yield running
 
 
 async def command(
